@@ -1,0 +1,319 @@
+//! Accounts and authentication DTOs.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::FieldError;
+use crate::types::{CpvDivision, Departement, DisplayName, Email, Invalid, Password, Role, Siret};
+
+/// Self-registration of a company and of the person who runs its account.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "email": "contact@menuiserie-dupont.fr",
+    "password": "un mot de passe solide",
+    "company_name": "Menuiserie Dupont",
+    "siret": "73282932000074",
+    "cpv_divisions": ["45", "44"],
+    "departements": ["69", "01"]
+})))]
+#[serde(default)]
+pub struct RegisterCompanyRequest {
+    pub email: String,
+    /// 12 to 128 characters.
+    pub password: String,
+    pub company_name: String,
+    /// 14 digits; spaces are ignored.
+    pub siret: String,
+    /// Two-digit CPV 2008 divisions the company works in (at least one).
+    pub cpv_divisions: Vec<String>,
+    /// Codes of the départements the company serves (at least one).
+    pub departements: Vec<String>,
+}
+
+/// A registration whose every field has been validated.
+#[derive(Debug, Clone)]
+pub struct ValidCompanyRegistration {
+    pub email: Email,
+    pub password: Password,
+    pub company_name: DisplayName,
+    pub siret: Siret,
+    pub cpv_divisions: Vec<CpvDivision>,
+    pub departements: Vec<Departement>,
+}
+
+/// Collects every field error of a request instead of stopping at the first.
+#[derive(Default)]
+pub struct Validator {
+    errors: Vec<FieldError>,
+}
+
+impl Validator {
+    pub fn field<T>(&mut self, name: &str, parsed: Result<T, Invalid>) -> Option<T> {
+        parsed
+            .map_err(|invalid| {
+                self.errors
+                    .push(FieldError::new(name, invalid.code, invalid.message))
+            })
+            .ok()
+    }
+
+    pub fn push(&mut self, error: FieldError) {
+        self.errors.push(error);
+    }
+
+    /// Parses a non-empty list of distinct values, naming items `field[i]`.
+    pub fn list<T: PartialEq>(
+        &mut self,
+        name: &str,
+        items: &[String],
+        parse: impl Fn(&str) -> Result<T, Invalid>,
+        empty_message: &str,
+    ) -> Option<Vec<T>> {
+        if items.is_empty() {
+            self.push(FieldError::new(name, "required", empty_message));
+            return None;
+        }
+        let mut parsed = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            match self.field(&format!("{name}[{i}]"), parse(item)) {
+                Some(value) if !parsed.contains(&value) => parsed.push(value),
+                Some(_) => {}
+                None => ok = false,
+            }
+        }
+        ok.then_some(parsed)
+    }
+
+    pub fn finish<T>(self, value: Option<T>) -> Result<T, Vec<FieldError>> {
+        match value {
+            Some(value) if self.errors.is_empty() => Ok(value),
+            _ => Err(self.errors),
+        }
+    }
+}
+
+impl RegisterCompanyRequest {
+    pub fn validate(&self) -> Result<ValidCompanyRegistration, Vec<FieldError>> {
+        let mut v = Validator::default();
+        let email = v.field("email", Email::parse(&self.email));
+        let password = v.field("password", Password::parse(&self.password));
+        let company_name = v.field("company_name", DisplayName::parse(&self.company_name));
+        let siret = v.field("siret", Siret::parse(&self.siret));
+        let cpv_divisions = v.list(
+            "cpv_divisions",
+            &self.cpv_divisions,
+            CpvDivision::parse,
+            "Choisissez au moins un domaine d'activité (division CPV).",
+        );
+        let departements = v.list(
+            "departements",
+            &self.departements,
+            Departement::parse,
+            "Choisissez au moins un département d'intervention.",
+        );
+        let valid = (|| {
+            Some(ValidCompanyRegistration {
+                email: email?,
+                password: password?,
+                company_name: company_name?,
+                siret: siret?,
+                cpv_divisions: cpv_divisions?,
+                departements: departements?,
+            })
+        })();
+        v.finish(valid)
+    }
+}
+
+/// Where the client wants the refresh token.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RefreshTokenDelivery {
+    /// In the JSON body (API integrators).
+    #[default]
+    Body,
+    /// As an HttpOnly, SameSite=Strict cookie scoped to `/api/v1/auth` (the web app).
+    Cookie,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "email": "agent@demo.jesaisfaire.fr",
+    "password": "demo-jesaisfaire-2026",
+    "refresh_token_delivery": "body"
+})))]
+#[serde(default)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+    pub refresh_token_delivery: RefreshTokenDelivery,
+}
+
+/// Refresh or logout. The token comes from this body, or else from the cookie.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct RefreshRequest {
+    pub refresh_token: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…",
+    "token_type": "Bearer",
+    "expires_in": 900,
+    "refresh_token": "q3Jv0m1Yc9Zk…",
+    "user": {
+        "id": "0f5c2c1e-6f1b-4a7e-9d1f-2b8c7a1d4e10",
+        "email": "agent@demo.jesaisfaire.fr",
+        "role": "agent",
+        "display_name": "Camille Agent",
+        "company": null
+    }
+})))]
+pub struct TokenResponse {
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Lifetime of the access token, in seconds.
+    pub expires_in: i64,
+    /// Present only when the refresh token is delivered in the body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    pub user: UserDto,
+}
+
+/// An account, as its owner or an administrator sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserDto {
+    pub id: Uuid,
+    pub email: String,
+    pub role: Role,
+    pub display_name: String,
+    pub company: Option<CompanyDto>,
+}
+
+/// A company profile, visible only to its own account and administrators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CompanyDto {
+    pub name: String,
+    pub siret: String,
+    pub cpv_divisions: Vec<String>,
+    pub departements: Vec<String>,
+}
+
+/// Creation of an agent, buyer or administrator account by an administrator.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "email": "camille.agent@rhone.gouv.fr",
+    "password": "un mot de passe solide",
+    "role": "agent",
+    "display_name": "Camille Martin"
+})))]
+#[serde(default)]
+pub struct CreateUserRequest {
+    pub email: String,
+    pub password: String,
+    /// `agent`, `buyer` or `admin`; companies register themselves.
+    pub role: String,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ValidNewUser {
+    pub email: Email,
+    pub password: Password,
+    pub role: Role,
+    pub display_name: DisplayName,
+}
+
+impl CreateUserRequest {
+    pub fn validate(&self) -> Result<ValidNewUser, Vec<FieldError>> {
+        let mut v = Validator::default();
+        let email = v.field("email", Email::parse(&self.email));
+        let password = v.field("password", Password::parse(&self.password));
+        let display_name = v.field("display_name", DisplayName::parse(&self.display_name));
+        let role = match Role::parse(self.role.trim()) {
+            Some(Role::Company) => {
+                v.push(FieldError::new(
+                    "role",
+                    "not_allowed",
+                    "Les entreprises créent leur compte elles-mêmes via l'inscription.",
+                ));
+                None
+            }
+            Some(role) => Some(role),
+            None => {
+                v.push(FieldError::new(
+                    "role",
+                    "unknown",
+                    "Le rôle doit être « agent », « buyer » ou « admin ».",
+                ));
+                None
+            }
+        };
+        let valid = (|| {
+            Some(ValidNewUser {
+                email: email?,
+                password: password?,
+                role: role?,
+                display_name: display_name?,
+            })
+        })();
+        v.finish(valid)
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: u64,
+    pub per_page: u64,
+    pub total: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_registration_reports_every_invalid_field_at_once() {
+        let request = RegisterCompanyRequest {
+            email: "pas-un-email".into(),
+            password: "court".into(),
+            company_name: "".into(),
+            siret: "123".into(),
+            cpv_divisions: vec!["72".into(), "99".into()],
+            departements: vec![],
+        };
+        let errors = request.validate().unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["email", "password", "company_name", "siret", "cpv_divisions[1]", "departements"]
+        );
+    }
+
+    #[test]
+    fn companies_cannot_be_created_by_an_administrator() {
+        let request = CreateUserRequest {
+            email: "a@b.fr".into(),
+            password: "douze-caracteres".into(),
+            role: "company".into(),
+            display_name: "Nom".into(),
+        };
+        let errors = request.validate().unwrap_err();
+        assert_eq!(errors[0].field, "role");
+        assert_eq!(errors[0].code, "not_allowed");
+    }
+}

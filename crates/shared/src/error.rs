@@ -1,0 +1,109 @@
+//! The RFC 9457 problem body every non-2xx API answer carries.
+
+use serde::{Deserialize, Serialize};
+
+/// Stable, machine-readable error codes. The UI matches on them; the
+/// `type` URI of a problem is derived from them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    ValidationFailed,
+    MalformedBody,
+    UnsupportedMediaType,
+    PayloadTooLarge,
+    BadRequest,
+    Unauthenticated,
+    InvalidCredentials,
+    InvalidToken,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ValidationFailed => "validation_failed",
+            Self::MalformedBody => "malformed_body",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::BadRequest => "bad_request",
+            Self::Unauthenticated => "unauthenticated",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::InvalidToken => "invalid_token",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::Conflict => "conflict",
+            Self::Internal => "internal",
+        }
+    }
+
+    /// The `type` member of the problem: a stable URN, one per code.
+    pub fn type_uri(self) -> String {
+        format!("urn:jesaisfaire:problem:{}", self.as_str())
+    }
+}
+
+/// One invalid field of a request, with a message a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    /// Name of the request field, as in the JSON body (`siret`, `cpv_divisions[2]`…).
+    #[cfg_attr(feature = "openapi", schema(example = "siret"))]
+    pub field: String,
+    /// Machine-readable reason (`required`, `checksum`, `too_short`…).
+    #[cfg_attr(feature = "openapi", schema(example = "checksum"))]
+    pub code: String,
+    /// French message shown next to the field.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "Le numéro SIRET n'est pas valide (clé de contrôle incorrecte).")
+    )]
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// `application/problem+json` body (RFC 9457).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "type": "urn:jesaisfaire:problem:validation_failed",
+    "title": "Données invalides",
+    "status": 422,
+    "detail": "Certains champs sont invalides : corrigez-les puis réessayez.",
+    "code": "validation_failed",
+    "errors": [{"field": "siret", "code": "checksum", "message": "Le numéro SIRET n'est pas valide (clé de contrôle incorrecte)."}]
+})))]
+pub struct ProblemDetails {
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    pub code: ErrorCode,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+impl ProblemDetails {
+    /// The message for one field, if the problem names it.
+    pub fn field_message(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}

@@ -1,0 +1,12 @@
+//! Types shared by the JeSaisFaire API and its web app.
+//!
+//! Everything here compiles for `wasm32-unknown-unknown` and depends on no
+//! server crate, so the browser and the server parse and validate the same
+//! way and speak the same wire format.
+
+pub mod auth;
+pub mod error;
+pub mod reference;
+pub mod types;
+
+pub use error::{ErrorCode, FieldError, ProblemDetails};

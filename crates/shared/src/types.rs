@@ -1,0 +1,398 @@
+//! Business values that can only exist once parsed and validated.
+//!
+//! Each `parse` returns the French message a person sees next to the field,
+//! so the API and the web app reject the same input with the same words.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::reference;
+
+/// Why a value was refused: a machine code and a French message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Invalid {
+    fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn required() -> Self {
+        Self::new("required", "Ce champ est obligatoire.")
+    }
+}
+
+/// A French establishment number: 14 digits whose Luhn checksum holds,
+/// except for La Poste (SIREN 356 000 000), whose establishments are valid
+/// when the sum of their digits is a multiple of 5.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Siret(String);
+
+const LA_POSTE_SIREN: &str = "356000000";
+
+impl Siret {
+    /// Accepts the digits with or without the usual spaces (`732 829 320 00074`).
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+        if digits.is_empty() {
+            return Err(Invalid::required());
+        }
+        if digits.len() != 14 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Invalid::new(
+                "format",
+                "Le numéro SIRET doit comporter exactement 14 chiffres.",
+            ));
+        }
+        let valid = if digits.starts_with(LA_POSTE_SIREN) {
+            digit_values(&digits).sum::<u32>() % 5 == 0
+        } else {
+            luhn_valid(&digits)
+        };
+        if !valid {
+            return Err(Invalid::new(
+                "checksum",
+                "Le numéro SIRET n'est pas valide (clé de contrôle incorrecte).",
+            ));
+        }
+        Ok(Self(digits))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The SIREN: the company part of the number.
+    pub fn siren(&self) -> &str {
+        &self.0[..9]
+    }
+}
+
+fn digit_values(digits: &str) -> impl DoubleEndedIterator<Item = u32> + '_ {
+    digits.bytes().map(|b| u32::from(b - b'0'))
+}
+
+/// Luhn checksum over a string of ASCII digits.
+pub fn luhn_valid(digits: &str) -> bool {
+    let sum: u32 = digit_values(digits)
+        .rev()
+        .enumerate()
+        .map(|(i, d)| {
+            if i % 2 == 1 {
+                let doubled = d * 2;
+                if doubled > 9 { doubled - 9 } else { doubled }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+impl fmt::Display for Siret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One of the 45 two-digit divisions of the CPV 2008.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CpvDivision(String);
+
+impl CpvDivision {
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        let code = input.trim();
+        if code.is_empty() {
+            return Err(Invalid::required());
+        }
+        match reference::cpv_division_label(code) {
+            Some(_) => Ok(Self(code.to_owned())),
+            None => Err(Invalid::new(
+                "unknown",
+                format!("« {code} » n'est pas une division CPV connue (deux chiffres, ex. 72)."),
+            )),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn label(&self) -> &'static str {
+        reference::cpv_division_label(&self.0).unwrap_or_default()
+    }
+}
+
+/// One of the 101 French départements (INSEE code, `2A`/`2B`, `971`–`976`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Departement(String);
+
+impl Departement {
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        let code = input.trim().to_ascii_uppercase();
+        if code.is_empty() {
+            return Err(Invalid::required());
+        }
+        match reference::departement_name(&code) {
+            Some(_) => Ok(Self(code)),
+            None => Err(Invalid::new(
+                "unknown",
+                format!("« {code} » n'est pas un code de département connu (ex. 69, 2A, 974)."),
+            )),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn name(&self) -> &'static str {
+        reference::departement_name(&self.0).unwrap_or_default()
+    }
+}
+
+/// An e-mail address, trimmed and lower-cased so that one person has one account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Email(String);
+
+pub const EMAIL_MAX_LEN: usize = 254;
+
+impl Email {
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        let email = input.trim().to_lowercase();
+        if email.is_empty() {
+            return Err(Invalid::required());
+        }
+        if email.chars().count() > EMAIL_MAX_LEN {
+            return Err(Invalid::new(
+                "too_long",
+                format!("L'adresse e-mail ne peut pas dépasser {EMAIL_MAX_LEN} caractères."),
+            ));
+        }
+        let well_formed = match email.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !email.chars().any(char::is_whitespace)
+            }
+            None => false,
+        };
+        if !well_formed {
+            return Err(Invalid::new(
+                "format",
+                "L'adresse e-mail n'est pas valide (exemple : prenom.nom@exemple.fr).",
+            ));
+        }
+        Ok(Self(email))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A password that meets the policy; never serialised.
+#[derive(Clone)]
+pub struct Password(String);
+
+pub const PASSWORD_MIN_LEN: usize = 12;
+pub const PASSWORD_MAX_LEN: usize = 128;
+
+impl Password {
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        let len = input.chars().count();
+        if len == 0 {
+            return Err(Invalid::required());
+        }
+        if len < PASSWORD_MIN_LEN {
+            return Err(Invalid::new(
+                "too_short",
+                format!("Le mot de passe doit comporter au moins {PASSWORD_MIN_LEN} caractères."),
+            ));
+        }
+        if len > PASSWORD_MAX_LEN {
+            return Err(Invalid::new(
+                "too_long",
+                format!("Le mot de passe ne peut pas dépasser {PASSWORD_MAX_LEN} caractères."),
+            ));
+        }
+        Ok(Self(input.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+/// A short human-readable name (company or person), trimmed, 2 to 200 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DisplayName(String);
+
+pub const DISPLAY_NAME_MAX_LEN: usize = 200;
+
+impl DisplayName {
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        let name = input.trim();
+        let len = name.chars().count();
+        if len == 0 {
+            return Err(Invalid::required());
+        }
+        if len < 2 {
+            return Err(Invalid::new(
+                "too_short",
+                "Le nom doit comporter au moins 2 caractères.",
+            ));
+        }
+        if len > DISPLAY_NAME_MAX_LEN {
+            return Err(Invalid::new(
+                "too_long",
+                format!("Le nom ne peut pas dépasser {DISPLAY_NAME_MAX_LEN} caractères."),
+            ));
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What a person may do on JeSaisFaire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// State agent: writes draft CCTPs and runs the dialogue.
+    Agent,
+    /// Company (PME): reads drafts and contributes.
+    Company,
+    /// Buyer of the regional platform (PFRA): approves publication.
+    Buyer,
+    /// Administrator: manages accounts.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Agent, Role::Company, Role::Buyer, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Agent => "agent",
+            Self::Company => "company",
+            Self::Buyer => "buyer",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn parse(input: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == input)
+    }
+
+    /// How the UI names the role.
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Self::Agent => "Agent de l'État",
+            Self::Company => "Entreprise",
+            Self::Buyer => "Acheteur PFRA",
+            Self::Admin => "Administrateur",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Completes 13 digits with the Luhn check digit.
+    fn with_check_digit(prefix: &str) -> String {
+        (0..10)
+            .map(|d| format!("{prefix}{d}"))
+            .find(|candidate| luhn_valid(candidate))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_siret_with_a_valid_luhn_key_is_accepted_with_or_without_spaces() {
+        let siret = with_check_digit("7328293200007");
+        assert_eq!(Siret::parse(&siret).unwrap().as_str(), siret);
+        let spaced = format!("{} {} {} {}", &siret[..3], &siret[3..6], &siret[6..9], &siret[9..]);
+        assert_eq!(Siret::parse(&spaced).unwrap().as_str(), siret);
+    }
+
+    #[test]
+    fn a_siret_with_a_wrong_key_is_refused_as_a_checksum_error() {
+        let valid = with_check_digit("1234567890123");
+        let last = valid.as_bytes()[13] - b'0';
+        let wrong = format!("{}{}", &valid[..13], (last + 1) % 10);
+        assert_eq!(Siret::parse(&wrong).unwrap_err().code, "checksum");
+    }
+
+    #[test]
+    fn a_siret_of_the_wrong_length_or_with_letters_is_a_format_error() {
+        assert_eq!(Siret::parse("1234").unwrap_err().code, "format");
+        assert_eq!(Siret::parse("1234567890123A").unwrap_err().code, "format");
+        assert_eq!(Siret::parse("  ").unwrap_err().code, "required");
+    }
+
+    #[test]
+    fn la_poste_establishments_follow_the_sum_of_digits_rule() {
+        // 35600000000048 is La Poste's head office; sum of digits = 3+5+6+4+8 = 26 → no.
+        // The rule is "sum divisible by 5": 356000000 + 12345 → 3+5+6+1+2+3+4+5 = 29 → no,
+        // 356000000 + 12346 → 30 → yes, even though its Luhn key is wrong.
+        assert!(!luhn_valid("35600000012346"));
+        assert!(Siret::parse("35600000012346").is_ok());
+        assert_eq!(
+            Siret::parse("35600000012345").unwrap_err().code,
+            "checksum"
+        );
+    }
+
+    #[test]
+    fn cpv_divisions_and_departements_come_from_the_reference_lists() {
+        assert_eq!(CpvDivision::parse("72").unwrap().as_str(), "72");
+        assert!(CpvDivision::parse("72").unwrap().label().contains("logiciels"));
+        assert_eq!(CpvDivision::parse("99").unwrap_err().code, "unknown");
+        assert_eq!(Departement::parse("2a").unwrap().as_str(), "2A");
+        assert_eq!(Departement::parse("974").unwrap().name(), "La Réunion");
+        assert_eq!(Departement::parse("20").unwrap_err().code, "unknown");
+    }
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(
+            Email::parse("  Jeanne.Martin@Exemple.FR ").unwrap().as_str(),
+            "jeanne.martin@exemple.fr"
+        );
+        for bad in ["jeanne", "jeanne@", "@exemple.fr", "a@b", "a b@c.fr", "a@b@c.fr"] {
+            assert_eq!(Email::parse(bad).unwrap_err().code, "format", "{bad}");
+        }
+    }
+
+    #[test]
+    fn passwords_need_twelve_characters_and_allow_at_least_sixty_four() {
+        assert_eq!(Password::parse("court").unwrap_err().code, "too_short");
+        assert!(Password::parse("douze-caract").is_ok());
+        assert!(Password::parse(&"x".repeat(64)).is_ok());
+        assert_eq!(Password::parse(&"x".repeat(129)).unwrap_err().code, "too_long");
+    }
+}
