@@ -1,1 +1,13 @@
-pub fn placeholder() {}
+//! The JeSaisFaire REST API.
+
+pub mod auth;
+pub mod configuration;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod entities;
+pub mod error;
+pub mod routes;
+pub mod spa;
+pub mod startup;
+pub mod telemetry;

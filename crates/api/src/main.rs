@@ -1,1 +1,106 @@
-fn main() {}
+use std::io::{BufRead, IsTerminal};
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use jesaisfaire_api::auth::permissions::AdminCapability;
+use jesaisfaire_api::configuration::Settings;
+use jesaisfaire_api::db::Db;
+use jesaisfaire_api::domain::accounts;
+use jesaisfaire_api::startup::{Application, openapi_spec};
+use jesaisfaire_api::{demo, telemetry};
+use shared::auth::CreateUserRequest;
+
+/// JeSaisFaire API server. Configuration comes from environment variables (see README).
+#[derive(Parser)]
+#[command(version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (default).
+    Serve,
+    /// Create an agent, buyer or admin account. The password is read from
+    /// JESAISFAIRE_PASSWORD or from standard input, never from the command line.
+    CreateUser {
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        display_name: String,
+    },
+    /// Print the OpenAPI document as JSON.
+    Openapi,
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if let Ok(password) = std::env::var("JESAISFAIRE_PASSWORD") {
+        return Ok(password);
+    }
+    if std::io::stdin().is_terminal() {
+        return rpassword::prompt_password("Mot de passe : ").context("cannot read password");
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            telemetry::init();
+            let settings = Settings::from_env()?;
+            let demo_data = settings.demo_data;
+            let host = settings.addr.ip();
+            let app = Application::build(settings).await?;
+            let base_url = format!("http://{host}:{}", app.port());
+            tracing::info!(%base_url, "listening");
+            if demo_data {
+                println!("\n{}\n", demo::banner(&base_url));
+            }
+            app.run_until_stopped().await?;
+        }
+        Command::CreateUser {
+            role,
+            email,
+            display_name,
+        } => {
+            let settings = Settings::from_env()?;
+            let request = CreateUserRequest {
+                email,
+                password: read_password()?,
+                role,
+                display_name,
+            };
+            let new_user = match request.validate() {
+                Ok(valid) => valid,
+                Err(errors) => {
+                    let messages: Vec<String> =
+                        errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+                    bail!("{}", messages.join("\n"));
+                }
+            };
+            let db = Db::connect(&settings.database_url).await?;
+            db.migrate().await?;
+            let user = accounts::create_user(&db, &AdminCapability::for_operator(), new_user)
+                .await
+                .map_err(|e| match e {
+                    jesaisfaire_api::error::ApiError::Validation(errors) => anyhow::anyhow!(
+                        "{}",
+                        errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("\n")
+                    ),
+                    other => anyhow::anyhow!("{other}"),
+                })?;
+            println!("Compte créé : {} ({})", user.email, user.role.as_str());
+        }
+        Command::Openapi => {
+            println!("{}", openapi_spec()?.to_pretty_json()?);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,90 @@
+//! Request extractors that prove who is calling and what they may do.
+//!
+//! Operations reserved to a role take a capability value as an argument. Its
+//! fields are private, so the only way to obtain one is the permission check
+//! below: a handler cannot forget it.
+
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use shared::types::Role;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+/// Any signed-in person, from a valid access token.
+#[derive(Debug, Clone, Copy)]
+pub struct Authenticated {
+    pub user_id: Uuid,
+    pub role: Role,
+}
+
+fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("application state missing")))?;
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or(ApiError::Unauthenticated)?;
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or(ApiError::InvalidToken)?;
+    let claims = state.jwt.verify(token)?;
+    Ok(Authenticated {
+        user_id: claims.sub,
+        role: claims.role,
+    })
+}
+
+impl FromRequest for Authenticated {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req))
+    }
+}
+
+/// Proof that the caller is an administrator.
+#[derive(Debug, Clone, Copy)]
+pub struct AdminCapability {
+    admin_id: Uuid,
+}
+
+impl AdminCapability {
+    pub fn admin_id(&self) -> Uuid {
+        self.admin_id
+    }
+
+    /// The command line acts as the server operator, who is trusted.
+    pub fn for_operator() -> Self {
+        Self {
+            admin_id: Uuid::nil(),
+        }
+    }
+}
+
+/// Extractor: an administrator, or 401/403.
+pub struct RequireAdmin(pub AdminCapability);
+
+impl FromRequest for RequireAdmin {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req).and_then(|who| match who.role {
+            Role::Admin => Ok(Self(AdminCapability {
+                admin_id: who.user_id,
+            })),
+            _ => Err(ApiError::Forbidden),
+        }))
+    }
+}

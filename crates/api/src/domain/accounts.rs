@@ -1,0 +1,244 @@
+//! Accounts: company self-registration, staff accounts created by an
+//! administrator, credential checks and the account views.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use shared::auth::{CompanyDto, Page, UserDto, ValidCompanyRegistration, ValidNewUser};
+use shared::types::{Email, Role};
+use shared::FieldError;
+use uuid::Uuid;
+
+use crate::auth::{AdminCapability, password};
+use crate::db::Db;
+use crate::entities::{company, company_cpv_division, company_departement, user};
+use crate::error::ApiError;
+
+/// Reports every identity already taken, so the person fixes both at once.
+/// The unique constraints still guard against a concurrent registration.
+async fn ensure_identity_is_free(
+    conn: &impl ConnectionTrait,
+    email: &Email,
+    siret: Option<&str>,
+) -> Result<(), ApiError> {
+    let mut errors = Vec::new();
+    let email_taken = user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .count(conn)
+        .await?
+        > 0;
+    if email_taken {
+        errors.push(FieldError::new(
+            "email",
+            "taken",
+            "Un compte existe déjà avec cette adresse e-mail.",
+        ));
+    }
+    if let Some(siret) = siret {
+        let siret_taken = company::Entity::find()
+            .filter(company::Column::Siret.eq(siret))
+            .count(conn)
+            .await?
+            > 0;
+        if siret_taken {
+            errors.push(FieldError::new(
+                "siret",
+                "taken",
+                "Une entreprise est déjà inscrite avec ce numéro SIRET.",
+            ));
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
+}
+
+pub async fn register_company(
+    db: &Db,
+    registration: ValidCompanyRegistration,
+) -> Result<UserDto, ApiError> {
+    let password_hash = password::hash(registration.password.expose().to_owned()).await?;
+    let txn = db.begin_write().await?;
+    ensure_identity_is_free(&*txn, &registration.email, Some(registration.siret.as_str()))
+        .await?;
+    let now = Utc::now();
+    let user_id = Uuid::new_v4();
+    let company_id = Uuid::new_v4();
+    user::ActiveModel {
+        id: Set(user_id),
+        email: Set(registration.email.as_str().to_owned()),
+        password_hash: Set(password_hash),
+        role: Set(Role::Company.as_str().to_owned()),
+        display_name: Set(registration.company_name.as_str().to_owned()),
+        created_at: Set(now),
+    }
+    .insert(&*txn)
+    .await?;
+    company::ActiveModel {
+        id: Set(company_id),
+        user_id: Set(user_id),
+        name: Set(registration.company_name.as_str().to_owned()),
+        siret: Set(registration.siret.as_str().to_owned()),
+        created_at: Set(now),
+    }
+    .insert(&*txn)
+    .await?;
+    company_cpv_division::Entity::insert_many(registration.cpv_divisions.iter().map(|d| {
+        company_cpv_division::ActiveModel {
+            company_id: Set(company_id),
+            division: Set(d.as_str().to_owned()),
+        }
+    }))
+    .exec_without_returning(&*txn)
+    .await?;
+    company_departement::Entity::insert_many(registration.departements.iter().map(|d| {
+        company_departement::ActiveModel {
+            company_id: Set(company_id),
+            departement: Set(d.as_str().to_owned()),
+        }
+    }))
+    .exec_without_returning(&*txn)
+    .await?;
+    txn.commit().await?;
+    tracing::info!(%user_id, "company registered");
+    user_view(db.conn(), user_id).await
+}
+
+pub async fn create_user(
+    db: &Db,
+    admin: &AdminCapability,
+    new_user: ValidNewUser,
+) -> Result<UserDto, ApiError> {
+    let password_hash = password::hash(new_user.password.expose().to_owned()).await?;
+    let txn = db.begin_write().await?;
+    ensure_identity_is_free(&*txn, &new_user.email, None).await?;
+    let user_id = Uuid::new_v4();
+    user::ActiveModel {
+        id: Set(user_id),
+        email: Set(new_user.email.as_str().to_owned()),
+        password_hash: Set(password_hash),
+        role: Set(new_user.role.as_str().to_owned()),
+        display_name: Set(new_user.display_name.as_str().to_owned()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&*txn)
+    .await?;
+    txn.commit().await?;
+    tracing::info!(%user_id, role = new_user.role.as_str(), created_by = %admin.admin_id(), "account created");
+    user_view(db.conn(), user_id).await
+}
+
+pub async fn list_users(
+    db: &Db,
+    _admin: &AdminCapability,
+    page: u64,
+    per_page: u64,
+) -> Result<Page<UserDto>, ApiError> {
+    let total = user::Entity::find().count(db.conn()).await?;
+    let users = user::Entity::find()
+        .order_by_asc(user::Column::Email)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .all(db.conn())
+        .await?;
+    Ok(Page {
+        items: user_views(db.conn(), users).await?,
+        page,
+        per_page,
+        total,
+    })
+}
+
+/// The account behind a pair of credentials. An unknown e-mail and a wrong
+/// password are indistinguishable, in answer and in time.
+pub async fn authenticate(db: &Db, email: &str, password: &str) -> Result<user::Model, ApiError> {
+    let account = match Email::parse(email) {
+        Ok(email) => {
+            user::Entity::find()
+                .filter(user::Column::Email.eq(email.as_str()))
+                .one(db.conn())
+                .await?
+        }
+        Err(_) => None,
+    };
+    let hash = account.as_ref().map(|a| a.password_hash.clone());
+    let password_matches = password::verify(password.to_owned(), hash).await?;
+    match account {
+        Some(account) if password_matches => Ok(account),
+        _ => Err(ApiError::InvalidCredentials),
+    }
+}
+
+pub fn role_of(account: &user::Model) -> Result<Role, ApiError> {
+    Role::parse(&account.role).ok_or_else(|| {
+        ApiError::Unexpected(anyhow::anyhow!("unknown role {:?} in database", account.role))
+    })
+}
+
+pub async fn user_view(conn: &impl ConnectionTrait, user_id: Uuid) -> Result<UserDto, ApiError> {
+    let account = user::Entity::find_by_id(user_id)
+        .one(conn)
+        .await?
+        .ok_or(ApiError::InvalidToken)?;
+    user_views(conn, vec![account])
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("user view vanished")))
+}
+
+/// Account views for a batch of users, with four queries whatever their number.
+pub async fn user_views(
+    conn: &impl ConnectionTrait,
+    users: Vec<user::Model>,
+) -> Result<Vec<UserDto>, ApiError> {
+    let user_ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
+    let companies = company::Entity::find()
+        .filter(company::Column::UserId.is_in(user_ids))
+        .all(conn)
+        .await?;
+    let company_ids: Vec<Uuid> = companies.iter().map(|c| c.id).collect();
+    let mut divisions: HashMap<Uuid, Vec<String>> = HashMap::new();
+    for row in company_cpv_division::Entity::find()
+        .filter(company_cpv_division::Column::CompanyId.is_in(company_ids.clone()))
+        .order_by_asc(company_cpv_division::Column::Division)
+        .all(conn)
+        .await?
+    {
+        divisions.entry(row.company_id).or_default().push(row.division);
+    }
+    let mut departements: HashMap<Uuid, Vec<String>> = HashMap::new();
+    for row in company_departement::Entity::find()
+        .filter(company_departement::Column::CompanyId.is_in(company_ids))
+        .order_by_asc(company_departement::Column::Departement)
+        .all(conn)
+        .await?
+    {
+        departements.entry(row.company_id).or_default().push(row.departement);
+    }
+    let mut by_user: HashMap<Uuid, CompanyDto> = companies
+        .into_iter()
+        .map(|c| {
+            let dto = CompanyDto {
+                cpv_divisions: divisions.remove(&c.id).unwrap_or_default(),
+                departements: departements.remove(&c.id).unwrap_or_default(),
+                name: c.name,
+                siret: c.siret,
+            };
+            (c.user_id, dto)
+        })
+        .collect();
+    users
+        .into_iter()
+        .map(|u| {
+            Ok(UserDto {
+                role: role_of(&u)?,
+                company: by_user.remove(&u.id),
+                id: u.id,
+                email: u.email,
+                display_name: u.display_name,
+            })
+        })
+        .collect()
+}

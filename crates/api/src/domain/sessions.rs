@@ -1,0 +1,143 @@
+//! Sessions: an access JWT plus a rotating refresh token.
+//!
+//! Each login starts a token family. Refreshing consumes the presented token
+//! and issues the next one of the family; presenting a consumed token again
+//! means it leaked, so the whole family is revoked.
+
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use shared::auth::UserDto;
+use uuid::Uuid;
+
+use crate::auth::{JwtKeys, refresh_token};
+use crate::db::Db;
+use crate::domain::accounts;
+use crate::entities::{refresh_token as token_entity, user};
+use crate::error::ApiError;
+
+pub struct Session {
+    pub access_token: String,
+    pub expires_in: i64,
+    pub refresh_token: String,
+    pub user: UserDto,
+}
+
+pub struct SessionConfig<'a> {
+    pub jwt: &'a JwtKeys,
+    pub refresh_ttl: std::time::Duration,
+}
+
+async fn store_token(
+    conn: &impl ConnectionTrait,
+    config: &SessionConfig<'_>,
+    user_id: Uuid,
+    family_id: Uuid,
+) -> Result<String, ApiError> {
+    let new = refresh_token::generate();
+    let now = Utc::now();
+    let ttl = chrono::Duration::from_std(config.refresh_ttl)
+        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("refresh TTL out of range: {e}")))?;
+    token_entity::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        family_id: Set(family_id),
+        user_id: Set(user_id),
+        token_hash: Set(new.hash),
+        created_at: Set(now),
+        expires_at: Set(now + ttl),
+        used_at: Set(None),
+        revoked_at: Set(None),
+    }
+    .insert(conn)
+    .await?;
+    Ok(new.token)
+}
+
+async fn session_for(
+    db: &Db,
+    config: &SessionConfig<'_>,
+    account_id: Uuid,
+    refresh_token: String,
+) -> Result<Session, ApiError> {
+    let user = accounts::user_view(db.conn(), account_id).await?;
+    Ok(Session {
+        access_token: config.jwt.issue(user.id, user.role)?,
+        expires_in: config.jwt.ttl_seconds(),
+        refresh_token,
+        user,
+    })
+}
+
+pub async fn open(
+    db: &Db,
+    config: &SessionConfig<'_>,
+    account: &user::Model,
+) -> Result<Session, ApiError> {
+    let txn = db.begin_write().await?;
+    let token = store_token(&*txn, config, account.id, Uuid::new_v4()).await?;
+    txn.commit().await?;
+    session_for(db, config, account.id, token).await
+}
+
+async fn revoke_family(conn: &impl ConnectionTrait, family_id: Uuid) -> Result<(), ApiError> {
+    token_entity::Entity::update_many()
+        .col_expr(token_entity::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(token_entity::Column::FamilyId.eq(family_id))
+        .filter(token_entity::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn refresh(
+    db: &Db,
+    config: &SessionConfig<'_>,
+    presented: &str,
+) -> Result<Session, ApiError> {
+    let txn = db.begin_write().await?;
+    let Some(current) = token_entity::Entity::find()
+        .filter(token_entity::Column::TokenHash.eq(refresh_token::digest(presented)))
+        .one(&*txn)
+        .await?
+    else {
+        return Err(ApiError::InvalidToken);
+    };
+    let now = Utc::now();
+    if current.revoked_at.is_some() || current.expires_at <= now {
+        return Err(ApiError::InvalidToken);
+    }
+    // Conditional update: of two concurrent uses of one token, only one wins.
+    let consumed = token_entity::Entity::update_many()
+        .col_expr(token_entity::Column::UsedAt, Expr::value(now))
+        .filter(token_entity::Column::Id.eq(current.id))
+        .filter(token_entity::Column::UsedAt.is_null())
+        .filter(token_entity::Column::RevokedAt.is_null())
+        .exec(&*txn)
+        .await?
+        .rows_affected;
+    if consumed == 0 {
+        revoke_family(&*txn, current.family_id).await?;
+        txn.commit().await?;
+        tracing::warn!(user_id = %current.user_id, family_id = %current.family_id,
+            "refresh token reused: session family revoked");
+        return Err(ApiError::InvalidToken);
+    }
+    let next = store_token(&*txn, config, current.user_id, current.family_id).await?;
+    txn.commit().await?;
+    session_for(db, config, current.user_id, next).await
+}
+
+/// Logout: revokes the family of the presented token. Unknown tokens are
+/// ignored so that logging out twice is harmless.
+pub async fn close(db: &Db, presented: &str) -> Result<(), ApiError> {
+    let txn = db.begin_write().await?;
+    if let Some(current) = token_entity::Entity::find()
+        .filter(token_entity::Column::TokenHash.eq(refresh_token::digest(presented)))
+        .one(&*txn)
+        .await?
+    {
+        revoke_family(&*txn, current.family_id).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,165 @@
+use actix_web::cookie::{Cookie, SameSite, time};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, post, web};
+use shared::auth::{
+    LoginRequest, RefreshRequest, RefreshTokenDelivery, RegisterCompanyRequest, TokenResponse,
+    UserDto,
+};
+
+use crate::auth::refresh_token::{COOKIE_NAME, COOKIE_PATH};
+use crate::domain::accounts;
+use crate::domain::sessions::{self, Session, SessionConfig};
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+fn session_config(state: &AppState) -> SessionConfig<'_> {
+    SessionConfig {
+        jwt: &state.jwt,
+        refresh_ttl: state.settings.refresh_token_ttl,
+    }
+}
+
+fn refresh_cookie(state: &AppState, value: String, max_age: time::Duration) -> Cookie<'static> {
+    Cookie::build(COOKIE_NAME, value)
+        .path(COOKIE_PATH)
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(state.settings.cookie_secure)
+        .max_age(max_age)
+        .finish()
+}
+
+fn session_response(
+    state: &AppState,
+    mut response: HttpResponseBuilder,
+    session: Session,
+    delivery: RefreshTokenDelivery,
+) -> HttpResponse {
+    let refresh_token = match delivery {
+        RefreshTokenDelivery::Body => Some(session.refresh_token),
+        RefreshTokenDelivery::Cookie => {
+            let max_age = time::Duration::seconds(
+                i64::try_from(state.settings.refresh_token_ttl.as_secs()).unwrap_or(i64::MAX),
+            );
+            response.cookie(refresh_cookie(state, session.refresh_token, max_age));
+            None
+        }
+    };
+    response.json(TokenResponse {
+        access_token: session.access_token,
+        token_type: "Bearer".into(),
+        expires_in: session.expires_in,
+        refresh_token,
+        user: session.user,
+    })
+}
+
+/// The presented refresh token: from the body, or else from the cookie.
+fn presented_token(
+    req: &HttpRequest,
+    body: RefreshRequest,
+) -> Option<(String, RefreshTokenDelivery)> {
+    match body.refresh_token.filter(|t| !t.is_empty()) {
+        Some(token) => Some((token, RefreshTokenDelivery::Body)),
+        None => req
+            .cookie(COOKIE_NAME)
+            .map(|c| (c.value().to_owned(), RefreshTokenDelivery::Cookie)),
+    }
+}
+
+/// A company registers itself and the account that acts for it.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RegisterCompanyRequest,
+    responses(
+        (status = 201, description = "Company account created; log in next", body = UserDto),
+        (status = 400, description = "Malformed JSON", body = shared::ProblemDetails, content_type = "application/problem+json"),
+        (status = 413, description = "Body larger than 64 KiB", body = shared::ProblemDetails, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = shared::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields (SIRET, CPV division, département…), or e-mail or SIRET already registered", body = shared::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/register-company")]
+pub async fn register_company(
+    state: web::Data<AppState>,
+    body: web::Json<RegisterCompanyRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let registration = body.validate().map_err(ApiError::Validation)?;
+    let user = accounts::register_company(&state.db, registration).await?;
+    Ok(HttpResponse::Created().json(user))
+}
+
+/// Exchanges credentials for an access token and a refresh token.
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in. With `refresh_token_delivery: cookie` the refresh token is set as the HttpOnly cookie `jsf_refresh` instead of being in the body.", body = TokenResponse),
+        (status = 400, description = "Malformed JSON", body = shared::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown e-mail or wrong password (same answer for both)", body = shared::ProblemDetails, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = shared::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    body: web::Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let LoginRequest {
+        email,
+        password,
+        refresh_token_delivery,
+    } = body.into_inner();
+    let account = accounts::authenticate(&state.db, &email, &password).await?;
+    let session = sessions::open(&state.db, &session_config(&state), &account).await?;
+    Ok(session_response(
+        &state,
+        HttpResponse::Ok(),
+        session,
+        refresh_token_delivery,
+    ))
+}
+
+/// Rotates the refresh token and issues a new access token. Presenting an
+/// already used refresh token revokes every token of its session.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "New tokens; the refresh token comes back the way it was sent (body or cookie)", body = TokenResponse),
+        (status = 400, description = "Malformed JSON", body = shared::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "Missing, unknown, expired, revoked or reused refresh token", body = shared::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (token, delivery) = presented_token(&req, body.into_inner()).ok_or(ApiError::InvalidToken)?;
+    let session = sessions::refresh(&state.db, &session_config(&state), &token).await?;
+    Ok(session_response(&state, HttpResponse::Ok(), session, delivery))
+}
+
+/// Ends the session: its refresh tokens are revoked and the cookie cleared.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 204, description = "Signed out (also when the token was already invalid)"),
+        (status = 400, description = "Malformed JSON", body = shared::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    if let Some((token, _)) = presented_token(&req, body.into_inner()) {
+        sessions::close(&state.db, &token).await?;
+    }
+    Ok(HttpResponse::NoContent()
+        .cookie(refresh_cookie(&state, String::new(), time::Duration::ZERO))
+        .finish())
+}

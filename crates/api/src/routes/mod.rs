@@ -1,0 +1,63 @@
+//! HTTP handlers under `/api/v1`: parse, call the domain, answer DTOs.
+
+pub mod auth;
+pub mod health;
+pub mod me;
+pub mod reference;
+pub mod users;
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(health::health)
+        .service(auth::register_company)
+        .service(auth::login)
+        .service(auth::refresh)
+        .service(auth::logout)
+        .service(me::me)
+        .service(users::create_user)
+        .service(users::list_users)
+        .service(reference::cpv_divisions)
+        .service(reference::departements);
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "JeSaisFaire API",
+        description = "Dialogue structuré entre acheteurs publics et PME avant la publication d'un marché.\n\n\
+Every error is an RFC 9457 `application/problem+json` body with a stable `code` and, \
+for validation failures, field-level `errors` in French.",
+        license(name = "EUPL-1.2"),
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Inscription, connexion et sessions"),
+        (name = "users", description = "Comptes (administration)"),
+        (name = "reference", description = "Nomenclatures : divisions CPV, départements"),
+        (name = "system", description = "État du service"),
+    ),
+    components(schemas(shared::ProblemDetails, shared::FieldError, shared::ErrorCode))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .bearer_format("JWT")
+                        .description(Some("Access token from /api/v1/auth/login (15 minutes)."))
+                        .build(),
+                ),
+            );
+        }
+    }
+}

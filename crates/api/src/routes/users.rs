@@ -1,0 +1,56 @@
+use actix_web::{HttpResponse, get, post, web};
+use shared::auth::{CreateUserRequest, Page, UserDto};
+
+use crate::auth::RequireAdmin;
+use crate::domain::accounts;
+use crate::domain::pagination::PageQuery;
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+/// Create an agent, PFRA buyer or administrator account.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    request_body = CreateUserRequest,
+    responses(
+        (status = 201, description = "Account created", body = UserDto),
+        (status = 400, description = "Malformed JSON", body = shared::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = shared::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Caller is not an administrator", body = shared::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or e-mail already used", body = shared::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users")]
+pub async fn create_user(
+    state: web::Data<AppState>,
+    RequireAdmin(admin): RequireAdmin,
+    body: web::Json<CreateUserRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let new_user = body.validate().map_err(ApiError::Validation)?;
+    let created = accounts::create_user(&state.db, &admin, new_user).await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// All accounts, by e-mail, paginated.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(PageQuery),
+    responses(
+        (status = 200, description = "One page of accounts", body = Page<UserDto>),
+        (status = 400, description = "Invalid query parameters", body = shared::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = shared::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Caller is not an administrator", body = shared::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/users")]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    RequireAdmin(admin): RequireAdmin,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Page<UserDto>>, ApiError> {
+    let (page, per_page) = query.into_inner().resolve();
+    Ok(web::Json(
+        accounts::list_users(&state.db, &admin, page, per_page).await?,
+    ))
+}

@@ -1,0 +1,128 @@
+//! Builds the application once, for the server, the tests and the OpenAPI
+//! document alike.
+
+use std::net::TcpListener;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::ErrorHandlers;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use rand::RngCore;
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_actix_web::{AppExt, scope};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::JwtKeys;
+use crate::configuration::Settings;
+use crate::db::Db;
+use crate::error;
+use crate::{demo, routes, spa};
+
+/// Largest JSON body accepted, in bytes.
+pub const JSON_LIMIT: usize = 64 * 1024;
+
+pub struct AppState {
+    pub db: Db,
+    pub jwt: JwtKeys,
+    pub settings: Settings,
+}
+
+/// The actix application and the OpenAPI document of exactly its routes.
+pub fn app(
+    state: web::Data<AppState>,
+) -> (
+    App<
+        impl ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<impl MessageBody>,
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+    >,
+    utoipa::openapi::OpenApi,
+) {
+    let static_dir = state.settings.static_dir.clone();
+    let (app, spec) = App::new()
+        .into_utoipa_app()
+        .openapi(routes::ApiDoc::openapi())
+        .app_data(state)
+        .app_data(
+            web::JsonConfig::default()
+                .limit(JSON_LIMIT)
+                .error_handler(error::json_error),
+        )
+        .app_data(web::QueryConfig::default().error_handler(error::query_error))
+        .app_data(web::PathConfig::default().error_handler(error::path_error))
+        .service(scope::scope("/api/v1").configure(routes::configure))
+        .split_for_parts();
+    let app = app
+        .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", spec.clone()))
+        .configure(|cfg| spa::configure(cfg, &static_dir))
+        .default_service(web::to(spa::not_found))
+        .wrap(ErrorHandlers::new().default_handler(error::ensure_problem_body))
+        .wrap(TracingLogger::default());
+    (app, spec)
+}
+
+/// The OpenAPI document, built from the real routes without a database.
+pub fn openapi_spec() -> anyhow::Result<utoipa::openapi::OpenApi> {
+    let settings = Settings::from_env()?;
+    let state = AppState {
+        db: Db::disconnected(),
+        jwt: JwtKeys::new(&random_secret(), settings.access_token_ttl)?,
+        settings,
+    };
+    Ok(app(web::Data::new(state)).1)
+}
+
+fn random_secret() -> Vec<u8> {
+    let mut secret = vec![0u8; 64];
+    rand::rng().fill_bytes(&mut secret);
+    secret
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Connects and migrates the database, then binds the listener (port 0
+    /// picks a free port, which tests rely on).
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = Db::connect(&settings.database_url).await?;
+        db.migrate().await?;
+        if settings.demo_data {
+            demo::ensure_demo_accounts(&db).await?;
+        }
+        let secret = match &settings.jwt_secret {
+            Some(secret) => secret.as_bytes().to_vec(),
+            None => {
+                tracing::warn!(
+                    "JESAISFAIRE_JWT_SECRET is not set: using a random key, valid until this process stops"
+                );
+                random_secret()
+            }
+        };
+        let jwt = JwtKeys::new(&secret, settings.access_token_ttl)?;
+        let listener = TcpListener::bind(settings.addr)
+            .with_context(|| format!("cannot listen on {}", settings.addr))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState { db, jwt, settings });
+        let server = HttpServer::new(move || app(state.clone()).0)
+            .listen(listener)?
+            .run();
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
