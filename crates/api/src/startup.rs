@@ -59,7 +59,7 @@ pub fn app(
         .service(scope::scope("/api/v1").configure(routes::configure))
         .split_for_parts();
     let app = app
-        .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", spec.clone()))
+        .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec.clone()))
         .configure(|cfg| spa::configure(cfg, &static_dir))
         .default_service(web::to(spa::not_found))
         .wrap(ErrorHandlers::new().default_handler(error::ensure_problem_body))

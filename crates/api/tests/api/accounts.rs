@@ -1,0 +1,136 @@
+use reqwest::StatusCode;
+use serde_json::json;
+use shared::auth::UserDto;
+use shared::types::Role;
+
+use crate::db_test;
+use crate::helpers::{PASSWORD, TestApp, company_body, problem, siret};
+
+async fn a_registered_company_logs_in_and_sees_its_profile_on_me(app: TestApp) {
+    let siret = siret(1);
+    let response = app
+        .register_company("Contact@Menuiserie-Dupont.fr", &siret)
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created: UserDto = response.json().await.unwrap();
+    assert_eq!(created.email, "contact@menuiserie-dupont.fr");
+    assert_eq!(created.role, Role::Company);
+
+    let token = app.access_token("contact@menuiserie-dupont.fr").await;
+    let me: UserDto = app.get_as(&token, "/me").await.json().await.unwrap();
+    assert_eq!(me.id, created.id);
+    let company = me.company.unwrap();
+    assert_eq!(company.siret, siret);
+    assert_eq!(company.cpv_divisions, ["44", "45"]);
+    assert_eq!(company.departements, ["2A", "69"]);
+}
+db_test!(a_registered_company_logs_in_and_sees_its_profile_on_me);
+
+async fn an_email_or_a_siret_already_registered_is_refused_field_by_field(app: TestApp) {
+    let first = siret(2);
+    assert_eq!(
+        app.register_company("a@dupont.fr", &first).await.status(),
+        StatusCode::CREATED
+    );
+    let response = app.register_company("A@dupont.fr", &first).await;
+    let both = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(both.errors.len(), 2);
+    assert!(both.field_message("email").unwrap().contains("existe déjà"));
+    assert!(both.field_message("siret").unwrap().contains("déjà inscrite"));
+
+    let same_siret = app.register_company("b@dupont.fr", &first).await;
+    let siret_only = problem(same_siret, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(siret_only.errors[0].field, "siret");
+    assert_eq!(siret_only.errors[0].code, "taken");
+}
+db_test!(an_email_or_a_siret_already_registered_is_refused_field_by_field);
+
+async fn invalid_siret_cpv_and_departement_are_reported_and_nothing_is_created(app: TestApp) {
+    let mut body = company_body("c@dupont.fr", "12345678901234");
+    body["cpv_divisions"] = json!(["72", "99"]);
+    body["departements"] = json!(["20", "974"]);
+    let response = app.post("/auth/register-company", &body).await;
+    let problem = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let fields: Vec<(&str, &str)> = problem
+        .errors
+        .iter()
+        .map(|e| (e.field.as_str(), e.code.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("siret", "checksum"),
+            ("cpv_divisions[1]", "unknown"),
+            ("departements[0]", "unknown")
+        ]
+    );
+    let login = app
+        .post("/auth/login", &json!({"email": "c@dupont.fr", "password": PASSWORD}))
+        .await;
+    assert_eq!(login.status(), StatusCode::UNAUTHORIZED);
+}
+db_test!(invalid_siret_cpv_and_departement_are_reported_and_nothing_is_created);
+
+async fn only_an_admin_may_create_and_list_accounts(app: TestApp) {
+    app.create_staff("admin", "admin@etat.fr").await;
+    app.create_staff("agent", "agent@etat.fr").await;
+    app.create_staff("buyer", "buyer@etat.fr").await;
+    app.register_company("pme@dupont.fr", &siret(3)).await;
+    let new_agent = json!({
+        "email": "nouvel.agent@etat.fr", "password": PASSWORD,
+        "role": "agent", "display_name": "Nouvel Agent"
+    });
+
+    for email in ["agent@etat.fr", "buyer@etat.fr", "pme@dupont.fr"] {
+        let token = app.access_token(email).await;
+        let create = app.post_as(&token, "/users", &new_agent).await;
+        assert_eq!(problem(create, StatusCode::FORBIDDEN).await.code, shared::ErrorCode::Forbidden);
+        let list = app.get_as(&token, "/users").await;
+        problem(list, StatusCode::FORBIDDEN).await;
+    }
+    let anonymous = app.post("/users", &new_agent).await;
+    problem(anonymous, StatusCode::UNAUTHORIZED).await;
+
+    let admin = app.access_token("admin@etat.fr").await;
+    let created = app.post_as(&admin, "/users", &new_agent).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let agent_token = app.access_token("nouvel.agent@etat.fr").await;
+    let me: UserDto = app.get_as(&agent_token, "/me").await.json().await.unwrap();
+    assert_eq!(me.role, Role::Agent);
+    assert!(me.company.is_none());
+
+    let mut company = new_agent.clone();
+    company["email"] = json!("x@etat.fr");
+    company["role"] = json!("company");
+    let refused = app.post_as(&admin, "/users", &company).await;
+    let refused = problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.errors[0].field, "role");
+}
+db_test!(only_an_admin_may_create_and_list_accounts);
+
+async fn the_account_list_is_paginated(app: TestApp) {
+    app.create_staff("admin", "admin@etat.fr").await;
+    for i in 0..5 {
+        app.create_staff("agent", &format!("agent{i}@etat.fr")).await;
+    }
+    let admin = app.access_token("admin@etat.fr").await;
+    let page: serde_json::Value = app
+        .get_as(&admin, "/users?page=2&per_page=2")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["total"], 6);
+    assert_eq!(page["page"], 2);
+    let emails: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(emails, ["agent1@etat.fr", "agent2@etat.fr"]);
+
+    let bad = app.get_as(&admin, "/users?page=deux").await;
+    problem(bad, StatusCode::BAD_REQUEST).await;
+}
+db_test!(the_account_list_is_paginated);

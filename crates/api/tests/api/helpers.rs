@@ -1,0 +1,211 @@
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use jesaisfaire_api::auth::AdminCapability;
+use jesaisfaire_api::configuration::Settings;
+use jesaisfaire_api::db::Db;
+use jesaisfaire_api::domain::accounts;
+use jesaisfaire_api::startup::Application;
+use reqwest::{Response, StatusCode};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+use shared::ProblemDetails;
+use shared::auth::CreateUserRequest;
+
+pub const TEST_JWT_SECRET: &str = "integration-tests-secret-at-least-32-bytes-long";
+pub const PASSWORD: &str = "un mot de passe solide";
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs one scenario on both databases: `db_test!(name);` next to `async fn name(app: TestApp)`.
+#[macro_export]
+macro_rules! db_test {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn on_sqlite() {
+                super::$name($crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await)
+                    .await;
+            }
+
+            #[tokio::test]
+            async fn on_postgres() {
+                super::$name($crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await)
+                    .await;
+            }
+        }
+    };
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    _dir: tempfile::TempDir,
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// PostgreSQL: a new database on the throwaway cluster `just test` starts
+/// (`JESAISFAIRE_TEST_PG_URL`, e.g. `postgres://postgres@127.0.0.1:54329`).
+async fn fresh_postgres_database() -> String {
+    let server = std::env::var("JESAISFAIRE_TEST_PG_URL").expect(
+        "JESAISFAIRE_TEST_PG_URL is not set: run the tests with `just test` (it starts a throwaway PostgreSQL)",
+    );
+    let name = format!(
+        "t_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
+    let admin = Database::connect(format!("{server}/postgres"))
+        .await
+        .expect("cannot reach the test PostgreSQL server");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+    format!("{server}/{name}")
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    // Server logs only on demand: TEST_LOG=1 cargo test …
+    if std::env::var_os("TEST_LOG").is_some() {
+        jesaisfaire_api::telemetry::init();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = match backend {
+        Backend::Sqlite => format!("sqlite://{}/test.db?mode=rwc", dir.path().display()),
+        Backend::Postgres => fresh_postgres_database().await,
+    };
+    let settings = Settings {
+        database_url: database_url.clone(),
+        addr: "127.0.0.1:0".parse().unwrap(),
+        jwt_secret: Some(TEST_JWT_SECRET.into()),
+        access_token_ttl: std::time::Duration::from_secs(900),
+        refresh_token_ttl: std::time::Duration::from_secs(3600),
+        cookie_secure: false,
+        static_dir: dir.path().join("no-web-app"),
+        demo_data: false,
+    };
+    let app = Application::build(settings).await.unwrap();
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap(),
+        db: Db::connect(&database_url).await.unwrap(),
+        _dir: dir,
+    }
+}
+
+/// A SIRET with a valid Luhn key, different for each `n`.
+pub fn siret(n: u32) -> String {
+    let prefix = format!("{:013}", 4_000_000_000_000u64 + u64::from(n) * 7);
+    (0..10)
+        .map(|d| format!("{prefix}{d}"))
+        .find(|s| shared::types::luhn_valid(s))
+        .unwrap()
+}
+
+pub fn company_body(email: &str, siret: &str) -> Value {
+    json!({
+        "email": email,
+        "password": PASSWORD,
+        "company_name": "Menuiserie Dupont",
+        "siret": siret,
+        "cpv_divisions": ["45", "44"],
+        "departements": ["69", "2A"],
+    })
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}/api/v1{path}", self.address)
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post_as(&self, token: &str, path: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn get_as(&self, token: &str, path: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn register_company(&self, email: &str, siret: &str) -> Response {
+        self.post("/auth/register-company", &company_body(email, siret))
+            .await
+    }
+
+    pub async fn login(&self, email: &str) -> Value {
+        let response = self
+            .post("/auth/login", &json!({"email": email, "password": PASSWORD}))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "login of {email}");
+        response.json().await.unwrap()
+    }
+
+    pub async fn access_token(&self, email: &str) -> String {
+        self.login(email).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Staff accounts are created the way the CLI does, as the operator.
+    pub async fn create_staff(&self, role: &str, email: &str) {
+        let request = CreateUserRequest {
+            email: email.into(),
+            password: PASSWORD.into(),
+            role: role.into(),
+            display_name: format!("Compte {role}"),
+        };
+        accounts::create_user(
+            &self.db,
+            &AdminCapability::for_operator(),
+            request.validate().unwrap(),
+        )
+        .await
+        .unwrap();
+    }
+}
+
+/// Asserts an RFC 9457 answer and returns its body.
+pub async fn problem(response: Response, status: StatusCode) -> ProblemDetails {
+    assert_eq!(response.status(), status);
+    assert_eq!(
+        response.headers()["content-type"].to_str().unwrap(),
+        "application/problem+json"
+    );
+    let problem: ProblemDetails = response.json().await.unwrap();
+    assert_eq!(problem.status, status.as_u16());
+    assert!(problem.type_uri.starts_with("urn:jesaisfaire:problem:"));
+    assert!(!problem.detail.is_empty());
+    problem
+}
