@@ -1,0 +1,145 @@
+//! The one typed client of the JeSaisFaire API. Every call goes through here
+//! and speaks the shared DTOs; errors come back as the API's problem body.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::auth::{
+    LoginRequest, RefreshRequest, RefreshTokenDelivery, RegisterCompanyRequest, TokenResponse,
+    UserDto,
+};
+use shared::reference::{CpvDivisionEntry, DepartementEntry};
+use shared::{ErrorCode, ProblemDetails};
+
+const BASE: &str = "/api/v1";
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// The API answered with a problem.
+    Problem(ProblemDetails),
+    /// The API could not be reached or answered something unreadable.
+    Network(String),
+}
+
+impl ApiError {
+    /// What to tell the person, in French.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Problem(problem) => problem.detail.clone(),
+            Self::Network(_) => {
+                "Le service est injoignable. Vérifiez votre connexion puis réessayez.".into()
+            }
+        }
+    }
+
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            Self::Problem(problem) => problem
+                .errors
+                .iter()
+                .find(|e| e.field == field || e.field.starts_with(&format!("{field}[")))
+                .map(|e| e.message.clone()),
+            Self::Network(_) => None,
+        }
+    }
+
+    pub fn is_unauthenticated(&self) -> bool {
+        matches!(self, Self::Problem(p) if matches!(p.code, ErrorCode::Unauthenticated | ErrorCode::InvalidToken))
+    }
+}
+
+fn network(err: gloo_net::Error) -> ApiError {
+    ApiError::Network(err.to_string())
+}
+
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    if response.ok() {
+        response.json::<T>().await.map_err(network)
+    } else {
+        Err(problem(response).await)
+    }
+}
+
+async fn problem(response: Response) -> ApiError {
+    match response.json::<ProblemDetails>().await {
+        Ok(problem) => ApiError::Problem(problem),
+        Err(_) => ApiError::Network(format!("HTTP {}", response.status())),
+    }
+}
+
+async fn send_json<T: DeserializeOwned>(
+    builder: RequestBuilder,
+    body: &impl Serialize,
+) -> Result<T, ApiError> {
+    let response = builder
+        .json(body)
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)?;
+    read(response).await
+}
+
+fn authorized(builder: RequestBuilder, token: &str) -> RequestBuilder {
+    builder.header("Authorization", &format!("Bearer {token}"))
+}
+
+pub async fn login(email: String, password: String) -> Result<TokenResponse, ApiError> {
+    let body = LoginRequest {
+        email,
+        password,
+        refresh_token_delivery: RefreshTokenDelivery::Cookie,
+    };
+    send_json(Request::post(&format!("{BASE}/auth/login")), &body).await
+}
+
+/// Uses the HttpOnly refresh cookie: restores the session after a reload.
+pub async fn refresh() -> Result<TokenResponse, ApiError> {
+    send_json(
+        Request::post(&format!("{BASE}/auth/refresh")),
+        &RefreshRequest::default(),
+    )
+    .await
+}
+
+pub async fn logout() -> Result<(), ApiError> {
+    let response = Request::post(&format!("{BASE}/auth/logout"))
+        .json(&RefreshRequest::default())
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(problem(response).await)
+    }
+}
+
+pub async fn register_company(request: RegisterCompanyRequest) -> Result<UserDto, ApiError> {
+    send_json(Request::post(&format!("{BASE}/auth/register-company")), &request).await
+}
+
+pub async fn me(token: &str) -> Result<UserDto, ApiError> {
+    let response = authorized(Request::get(&format!("{BASE}/me")), token)
+        .send()
+        .await
+        .map_err(network)?;
+    read(response).await
+}
+
+pub async fn cpv_divisions() -> Result<Vec<CpvDivisionEntry>, ApiError> {
+    let response = Request::get(&format!("{BASE}/reference/cpv-divisions"))
+        .send()
+        .await
+        .map_err(network)?;
+    read(response).await
+}
+
+pub async fn departements() -> Result<Vec<DepartementEntry>, ApiError> {
+    let response = Request::get(&format!("{BASE}/reference/departements"))
+        .send()
+        .await
+        .map_err(network)?;
+    read(response).await
+}

@@ -1,0 +1,37 @@
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::layout::{Footer, Header};
+use crate::pages::{
+    account::AccountPage, home::HomePage, login::LoginPage, logout::LogoutPage,
+    not_found::NotFoundPage, register::RegisterPage,
+};
+use crate::session::Session;
+
+#[component]
+pub fn App() -> impl IntoView {
+    Session::provide();
+    view! {
+        <Router>
+            <div class="fr-skiplinks">
+                <nav class="fr-container" role="navigation" aria-label="Accès rapide">
+                    <ul class="fr-skiplinks__list">
+                        <li><a class="fr-link" href="#contenu">"Contenu"</a></li>
+                    </ul>
+                </nav>
+            </div>
+            <Header/>
+            <main id="contenu" role="main" class="fr-container fr-py-6w" tabindex="-1">
+                <Routes fallback=|| view! { <NotFoundPage/> }>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/connexion") view=LoginPage/>
+                    <Route path=path!("/inscription") view=RegisterPage/>
+                    <Route path=path!("/mon-compte") view=AccountPage/>
+                    <Route path=path!("/deconnexion") view=LogoutPage/>
+                </Routes>
+            </main>
+            <Footer/>
+        </Router>
+    }
+}

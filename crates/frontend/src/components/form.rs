@@ -1,0 +1,124 @@
+//! DSFR form controls that show the API's field errors next to their field.
+
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+
+#[component]
+pub fn TextField(
+    id: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let messages_id = format!("{id}-messages");
+    view! {
+        <div class="fr-input-group" class:fr-input-group--error=move || error.get().is_some()>
+            <label class="fr-label" for=id>
+                {label}
+                {hint.map(|h| view! { <span class="fr-hint-text">{h}</span> })}
+            </label>
+            <input
+                class="fr-input"
+                class:fr-input--error=move || error.get().is_some()
+                id=id
+                name=id
+                type=kind
+                autocomplete=autocomplete
+                aria-describedby=messages_id.clone()
+                aria-invalid=move || error.get().is_some().then_some("true")
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            <div class="fr-messages-group" id=messages_id aria-live="polite">
+                {move || error.get().map(|m| view! { <p class="fr-message fr-message--error">{m}</p> })}
+            </div>
+        </div>
+    }
+}
+
+/// A group of checkboxes over a reference list, keeping the chosen codes.
+#[component]
+pub fn CheckboxList(
+    id: &'static str,
+    legend: &'static str,
+    hint: &'static str,
+    options: Signal<Vec<(String, String)>>,
+    selected: RwSignal<Vec<String>>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let messages_id = format!("{id}-messages");
+    let labelled_by = format!("{id}-legend {messages_id}");
+    view! {
+        <fieldset
+            class="fr-fieldset"
+            class:fr-fieldset--error=move || error.get().is_some()
+            id=id
+            aria-labelledby=labelled_by
+        >
+            <legend class="fr-fieldset__legend" id=format!("{id}-legend")>
+                {legend}
+                <span class="fr-hint-text">{hint}</span>
+            </legend>
+            <div class="jsf-scroll-list">
+                <For
+                    each=move || options.get()
+                    key=|(code, _)| code.clone()
+                    children=move |(code, label)| {
+                        let input_id = format!("{id}-{code}");
+                        let checked_code = code.clone();
+                        let toggled_code = code.clone();
+                        view! {
+                            <div class="fr-fieldset__element">
+                                <div class="fr-checkbox-group fr-checkbox-group--sm">
+                                    <input
+                                        type="checkbox"
+                                        id=input_id.clone()
+                                        name=id
+                                        value=code.clone()
+                                        prop:checked=move || selected.with(|s| s.contains(&checked_code))
+                                        on:change=move |ev| {
+                                            let code = toggled_code.clone();
+                                            let checked = event_target_checked(&ev);
+                                            selected.update(|s| {
+                                                s.retain(|c| c != &code);
+                                                if checked {
+                                                    s.push(code);
+                                                }
+                                            });
+                                        }
+                                    />
+                                    <label class="fr-label" for=input_id>{format!("{code} — {label}")}</label>
+                                </div>
+                            </div>
+                        }
+                    }
+                />
+            </div>
+            <div class="fr-messages-group" id=messages_id aria-live="polite">
+                {move || error.get().map(|m| view! { <p class="fr-message fr-message--error">{m}</p> })}
+            </div>
+        </fieldset>
+    }
+}
+
+/// A DSFR alert for the error of a failed request that is not about one field.
+#[component]
+pub fn ErrorAlert(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView {
+    move || {
+        error.get().map(|err| {
+            view! {
+                <div class="fr-alert fr-alert--error fr-mb-3w" role="alert">
+                    <h2 class="fr-alert__title">{match &err {
+                        ApiError::Problem(p) => p.title.clone(),
+                        ApiError::Network(_) => "Service injoignable".to_owned(),
+                    }}</h2>
+                    <p>{err.message()}</p>
+                </div>
+            }
+        })
+    }
+}

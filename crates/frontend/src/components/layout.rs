@@ -1,0 +1,143 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use shared::types::Role;
+
+use crate::session::Session;
+
+/// DSFR header: Marianne block, service name, role-aware navigation.
+#[component]
+pub fn Header() -> impl IntoView {
+    let session = Session::get();
+    view! {
+        <header role="banner" class="fr-header">
+            <div class="fr-header__body">
+                <div class="fr-container">
+                    <div class="fr-header__body-row">
+                        <div class="fr-header__brand fr-enlarge-link">
+                            <div class="fr-header__brand-top">
+                                <div class="fr-header__logo">
+                                    <p class="fr-logo">"République" <br/> "Française"</p>
+                                </div>
+                                <div class="fr-header__navbar">
+                                    <button class="fr-btn--menu fr-btn" data-fr-opened="false"
+                                        aria-controls="menu-modal" aria-haspopup="menu" id="menu-button" title="Menu">
+                                        "Menu"
+                                    </button>
+                                </div>
+                            </div>
+                            <div class="fr-header__service">
+                                <A href="/" attr:title="Accueil — JeSaisFaire">
+                                    <p class="fr-header__service-title">"JeSaisFaire"</p>
+                                </A>
+                                <p class="fr-header__service-tagline">
+                                    "Préparer ensemble le cahier des charges, avant le marché"
+                                </p>
+                            </div>
+                        </div>
+                        <div class="fr-header__tools">
+                            <div class="fr-header__tools-links">
+                                <ToolLinks/>
+                            </div>
+                        </div>
+                    </div>
+                </div>
+            </div>
+            <div class="fr-header__menu fr-modal" id="menu-modal" aria-labelledby="menu-button">
+                <div class="fr-container">
+                    <button class="fr-btn--close fr-btn" aria-controls="menu-modal" title="Fermer">"Fermer"</button>
+                    <div class="fr-header__menu-links">
+                        <ToolLinks/>
+                    </div>
+                    <nav class="fr-nav" role="navigation" aria-label="Menu principal">
+                        <ul class="fr-nav__list">
+                            <li class="fr-nav__item">
+                                <A href="/" attr:class="fr-nav__link" exact=true>"Accueil"</A>
+                            </li>
+                            {move || session.user().map(|user| role_links(user.role))}
+                        </ul>
+                    </nav>
+                </div>
+            </div>
+        </header>
+    }
+}
+
+/// Sign-in or account links; DSFR shows them in the header on large screens
+/// and in the menu modal on small ones, so the header renders them twice.
+#[component]
+fn ToolLinks() -> impl IntoView {
+    let session = Session::get();
+    view! {
+        <ul class="fr-btns-group">
+            {move || match session.user() {
+                None => view! {
+                    <li>
+                        <A href="/connexion" attr:class="fr-btn fr-icon-lock-line">"Se connecter"</A>
+                    </li>
+                    <li>
+                        <A href="/inscription" attr:class="fr-btn fr-icon-add-circle-line">"Inscrire mon entreprise"</A>
+                    </li>
+                }.into_any(),
+                Some(user) => view! {
+                    <li>
+                        <A href="/mon-compte" attr:class="fr-btn fr-icon-account-circle-line">
+                            {format!("Mon compte ({})", user.role.label_fr())}
+                        </A>
+                    </li>
+                    <li>
+                        <A href="/deconnexion" attr:class="fr-btn fr-icon-logout-box-r-line">"Se déconnecter"</A>
+                    </li>
+                }.into_any(),
+            }}
+        </ul>
+    }
+}
+
+/// Entries of the main menu for a role; each feature adds its own here.
+fn role_links(role: Role) -> impl IntoView {
+    let admin_docs = (role == Role::Admin).then(|| {
+        view! {
+            <li class="fr-nav__item">
+                <a class="fr-nav__link" href="/api/docs/">"Documentation de l'API"</a>
+            </li>
+        }
+    });
+    view! {
+        <li class="fr-nav__item">
+            <A href="/mon-compte" attr:class="fr-nav__link">"Mon compte"</A>
+        </li>
+        {admin_docs}
+    }
+}
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    view! {
+        <footer class="fr-footer" role="contentinfo">
+            <div class="fr-container">
+                <div class="fr-footer__body">
+                    <div class="fr-footer__brand fr-enlarge-link">
+                        <A href="/" attr:title="Retour à l'accueil — JeSaisFaire">
+                            <p class="fr-logo">"République" <br/> "Française"</p>
+                        </A>
+                    </div>
+                    <div class="fr-footer__content">
+                        <p class="fr-footer__content-desc">
+                            "JeSaisFaire ouvre un dialogue encadré entre les services de l'État et les PME avant la publication d'un marché (sourcing, article R2111-1 du code de la commande publique)."
+                        </p>
+                    </div>
+                </div>
+                <div class="fr-footer__bottom">
+                    <ul class="fr-footer__bottom-list">
+                        <li class="fr-footer__bottom-item">
+                            <a class="fr-footer__bottom-link" href="/api/docs/">"Documentation de l'API"</a>
+                        </li>
+                        <li class="fr-footer__bottom-item">
+                            <span class="fr-footer__bottom-link">"Accessibilité : en cours d'évaluation"</span>
+                        </li>
+                    </ul>
+                </div>
+            </div>
+        </footer>
+    }
+}

@@ -1,0 +1,9 @@
+pub mod form;
+pub mod layout;
+
+/// Sets the browser tab title, which screen readers announce on navigation.
+pub fn set_title(page: &str) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(&format!("{page} — JeSaisFaire"));
+    }
+}

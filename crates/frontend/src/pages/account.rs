@@ -1,0 +1,91 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use shared::auth::UserDto;
+use shared::reference::{cpv_division_label, departement_name};
+
+use crate::api;
+use crate::components::form::ErrorAlert;
+use crate::components::set_title;
+use crate::session::Session;
+
+/// Sends a visitor who is not signed in to the login page, and back here after.
+pub fn require_sign_in(path: &'static str) {
+    let session = Session::get();
+    let navigate = use_navigate();
+    Effect::new(move || {
+        if session.ready() && session.current().is_none() {
+            navigate(&format!("/connexion?next={path}"), Default::default());
+        }
+    });
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    set_title("Mon compte");
+    require_sign_in("/mon-compte");
+    let session = Session::get();
+    let account = LocalResource::new(move || {
+        let token = session.current().map(|s| s.access_token);
+        async move {
+            match token {
+                Some(token) => Some(api::me(&token).await),
+                None => None,
+            }
+        }
+    });
+    // An expired session sends the person to the login page, then back here.
+    Effect::new(move || {
+        if let Some(Some(Err(err))) = account.get() {
+            if err.is_unauthenticated() {
+                session.sign_out();
+            }
+        }
+    });
+    let loading = || view! { <p aria-busy="true">"Chargement de votre compte…"</p> };
+    view! {
+        <h1>"Mon compte"</h1>
+        <Transition fallback=loading>
+            {move || match account.get() {
+                Some(Some(Ok(user))) => view! { <AccountDetails user/> }.into_any(),
+                Some(Some(Err(err))) => view! { <ErrorAlert error=Signal::derive(move || Some(err.clone()))/> }.into_any(),
+                _ => loading().into_any(),
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn AccountDetails(user: UserDto) -> impl IntoView {
+    let company = user.company.clone().map(|company| {
+        let divisions: Vec<String> = company
+            .cpv_divisions
+            .iter()
+            .map(|c| format!("{c} — {}", cpv_division_label(c).unwrap_or_default()))
+            .collect();
+        let departements: Vec<String> = company
+            .departements
+            .iter()
+            .map(|c| format!("{c} — {}", departement_name(c).unwrap_or_default()))
+            .collect();
+        view! {
+            <h2 class="fr-mt-4w">"Mon entreprise"</h2>
+            <dl class="jsf-details">
+                <dt>"Raison sociale"</dt><dd>{company.name}</dd>
+                <dt>"SIRET"</dt><dd>{company.siret}</dd>
+                <dt>"Domaines d'activité"</dt>
+                <dd><ul>{divisions.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul></dd>
+                <dt>"Départements d'intervention"</dt>
+                <dd><ul>{departements.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul></dd>
+            </dl>
+            <p class="fr-hint-text">"Ces informations ne sont jamais montrées aux autres participants."</p>
+        }
+    });
+    view! {
+        <dl class="jsf-details">
+            <dt>"Nom"</dt><dd>{user.display_name}</dd>
+            <dt>"Adresse e-mail"</dt><dd>{user.email}</dd>
+            <dt>"Rôle"</dt><dd><p class="fr-badge fr-badge--info">{user.role.label_fr()}</p></dd>
+        </dl>
+        {company}
+    }
+}

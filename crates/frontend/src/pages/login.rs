@@ -1,0 +1,77 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::api;
+use crate::components::form::{ErrorAlert, TextField};
+use crate::components::set_title;
+use crate::session::Session;
+
+/// Only same-site paths are followed after login, never another origin.
+fn safe_next(next: Option<String>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//"))
+        .unwrap_or_else(|| "/mon-compte".into())
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    set_title("Connexion");
+    let session = Session::get();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+
+    let submit = Action::new_local(move |(email, password): &(String, String)| {
+        api::login(email.clone(), password.clone())
+    });
+    Effect::new(move || {
+        if let Some(Ok(tokens)) = submit.value().get() {
+            session.sign_in(tokens);
+            let next = safe_next(query.with_untracked(|q| q.get("next")));
+            navigate(&next, Default::default());
+        }
+    });
+    let error = Signal::derive(move || match submit.value().get() {
+        Some(Err(err)) => Some(err),
+        _ => None,
+    });
+    let registered = move || query.with(|q| q.get("inscrit").is_some());
+
+    view! {
+        <div class="fr-grid-row fr-grid-row--center">
+            <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
+                <h1>"Connexion à JeSaisFaire"</h1>
+                <Show when=registered>
+                    <div class="fr-alert fr-alert--success fr-mb-3w" role="status">
+                        <h2 class="fr-alert__title">"Inscription réussie"</h2>
+                        <p>"Votre entreprise est inscrite. Connectez-vous avec l'adresse e-mail et le mot de passe choisis."</p>
+                    </div>
+                </Show>
+                <ErrorAlert error=error/>
+                <form on:submit=move |ev| {
+                    ev.prevent_default();
+                    submit.dispatch((email.get_untracked(), password.get_untracked()));
+                }>
+                    <fieldset class="fr-fieldset">
+                        <legend class="fr-fieldset__legend">"Se connecter avec son compte"</legend>
+                        <div class="fr-fieldset__element">
+                            <TextField id="email" label="Adresse e-mail" hint="Format attendu : nom@domaine.fr"
+                                kind="email" autocomplete="email" value=email error=Signal::derive(|| None::<String>)/>
+                        </div>
+                        <div class="fr-fieldset__element">
+                            <TextField id="password" label="Mot de passe" kind="password"
+                                autocomplete="current-password" value=password error=Signal::derive(|| None::<String>)/>
+                        </div>
+                    </fieldset>
+                    <button class="fr-btn" type="submit" disabled=move || submit.pending().get()>
+                        {move || if submit.pending().get() { "Connexion…" } else { "Se connecter" }}
+                    </button>
+                </form>
+                <hr class="fr-mt-4w"/>
+                <h2 class="fr-h5">"Votre entreprise n'a pas de compte ?"</h2>
+                <A href="/inscription" attr:class="fr-btn fr-btn--secondary">"Inscrire mon entreprise"</A>
+            </div>
+        </div>
+    }
+}

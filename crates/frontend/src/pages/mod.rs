@@ -1,0 +1,8 @@
+//! One page per file.
+
+pub mod account;
+pub mod home;
+pub mod login;
+pub mod logout;
+pub mod not_found;
+pub mod register;

@@ -1,0 +1,87 @@
+import { expect, test } from '@playwright/test';
+import { expectAccessible, Header, watchPageErrors } from '../pages/app';
+import { LoginPage } from '../pages/login';
+import { RegistrationPage } from '../pages/registration';
+
+/** A SIRET with a valid Luhn key, unique per run. */
+function validSiret(): string {
+  const prefix = String(Date.now()).slice(-13).padStart(13, '1');
+  for (let d = 0; d < 10; d++) {
+    const candidate = prefix + d;
+    const sum = [...candidate]
+      .reverse()
+      .map(Number)
+      .map((n, i) => (i % 2 === 1 ? (n * 2 > 9 ? n * 2 - 9 : n * 2) : n))
+      .reduce((a, b) => a + b, 0);
+    if (sum % 10 === 0) return candidate;
+  }
+  throw new Error('unreachable');
+}
+
+test('a company registers, is told about a bad SIRET, logs in, sees its account and logs out', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  const header = new Header(page);
+  const registration = new RegistrationPage(page);
+  const company = {
+    name: 'Menuiserie Dupont',
+    siret: '12345678901234',
+    email: `contact-${Date.now()}@menuiserie-dupont.fr`,
+    password: 'un mot de passe solide',
+    divisions: ['45'],
+    departements: ['69', '2A'],
+  };
+
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Préparer ensemble');
+  await expectAccessible(page);
+
+  await header.openRegistration();
+  await registration.expectLoaded();
+  await expectAccessible(page);
+  await registration.fill(company);
+  await registration.submit();
+
+  await expect(registration.fieldError('siret')).toContainText('clé de contrôle');
+  await expect(page.getByLabel(/Numéro SIRET/)).toHaveAttribute('aria-invalid', 'true');
+  // Nothing typed is lost.
+  await expect(page.getByLabel('Raison sociale')).toHaveValue(company.name);
+  await expectAccessible(page);
+
+  await page.getByLabel(/Numéro SIRET/).fill(validSiret());
+  await registration.submit();
+
+  await expect(page).toHaveURL(/\/connexion\?inscrit=1/);
+  await expect(page.getByText('Inscription réussie')).toBeVisible();
+  await expectAccessible(page);
+  await new LoginPage(page).logIn(company.email, company.password);
+
+  await expect(page).toHaveURL(/\/mon-compte$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Mon compte' })).toBeVisible();
+  await expect(page.getByText(company.email)).toBeVisible();
+  await expect(page.getByText('45 — Travaux de construction')).toBeVisible();
+  await expect(header.accountLink()).toContainText('Entreprise');
+  await expectAccessible(page);
+
+  // The session survives a reload through the refresh cookie.
+  await page.reload();
+  await expect(page.getByText(company.email)).toBeVisible();
+
+  await header.logOut();
+  await expect(page.getByText('Vous êtes déconnecté')).toBeVisible();
+  await expectAccessible(page);
+  await page.goto('/mon-compte');
+  await expect(page).toHaveURL(/\/connexion\?next=\/mon-compte/);
+
+  expect(errors).toEqual([]);
+});
+
+test('a wrong password is refused with a clear message', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  await page.goto('/connexion');
+  await new LoginPage(page).logIn('agent@demo.jesaisfaire.fr', 'pas le bon mot de passe');
+  await expect(page.getByRole('alert')).toContainText('Adresse e-mail ou mot de passe incorrect');
+  await expectAccessible(page);
+  await new LoginPage(page).logIn('agent@demo.jesaisfaire.fr', 'demo-jesaisfaire-2026');
+  await expect(page.getByRole('banner').getByRole('link', { name: /^Mon compte \(/ })).toContainText("Agent de l'État");
+  expect(errors).toEqual([]);
+});
