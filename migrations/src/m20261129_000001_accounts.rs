@@ -55,7 +55,10 @@ enum RefreshTokens {
 }
 
 fn timestamp(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).timestamp_with_time_zone().not_null().take()
+    ColumnDef::new(col)
+        .timestamp_with_time_zone()
+        .not_null()
+        .take()
 }
 
 #[async_trait::async_trait]
@@ -69,7 +72,11 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Users::Email).string_len(254).not_null())
                     .col(ColumnDef::new(Users::PasswordHash).string().not_null())
                     .col(ColumnDef::new(Users::Role).string_len(16).not_null())
-                    .col(ColumnDef::new(Users::DisplayName).string_len(200).not_null())
+                    .col(
+                        ColumnDef::new(Users::DisplayName)
+                            .string_len(200)
+                            .not_null(),
+                    )
                     .col(timestamp(Users::CreatedAt))
                     .to_owned(),
             )
@@ -90,7 +97,12 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Companies::Table)
-                    .col(ColumnDef::new(Companies::Id).uuid().not_null().primary_key())
+                    .col(
+                        ColumnDef::new(Companies::Id)
+                            .uuid()
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(Companies::UserId).uuid().not_null())
                     .col(ColumnDef::new(Companies::Name).string_len(200).not_null())
                     .col(ColumnDef::new(Companies::Siret).string_len(14).not_null())
@@ -124,8 +136,16 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(CompanyCpvDivisions::Table)
-                    .col(ColumnDef::new(CompanyCpvDivisions::CompanyId).uuid().not_null())
-                    .col(ColumnDef::new(CompanyCpvDivisions::Division).string_len(2).not_null())
+                    .col(
+                        ColumnDef::new(CompanyCpvDivisions::CompanyId)
+                            .uuid()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(CompanyCpvDivisions::Division)
+                            .string_len(2)
+                            .not_null(),
+                    )
                     .primary_key(
                         Index::create()
                             .col(CompanyCpvDivisions::CompanyId)
@@ -155,8 +175,16 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(CompanyDepartements::Table)
-                    .col(ColumnDef::new(CompanyDepartements::CompanyId).uuid().not_null())
-                    .col(ColumnDef::new(CompanyDepartements::Departement).string_len(3).not_null())
+                    .col(
+                        ColumnDef::new(CompanyDepartements::CompanyId)
+                            .uuid()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(CompanyDepartements::Departement)
+                            .string_len(3)
+                            .not_null(),
+                    )
                     .primary_key(
                         Index::create()
                             .col(CompanyDepartements::CompanyId)
@@ -185,14 +213,31 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(RefreshTokens::Table)
-                    .col(ColumnDef::new(RefreshTokens::Id).uuid().not_null().primary_key())
+                    .col(
+                        ColumnDef::new(RefreshTokens::Id)
+                            .uuid()
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(RefreshTokens::FamilyId).uuid().not_null())
                     .col(ColumnDef::new(RefreshTokens::UserId).uuid().not_null())
-                    .col(ColumnDef::new(RefreshTokens::TokenHash).string_len(64).not_null())
+                    .col(
+                        ColumnDef::new(RefreshTokens::TokenHash)
+                            .string_len(64)
+                            .not_null(),
+                    )
                     .col(timestamp(RefreshTokens::CreatedAt))
                     .col(timestamp(RefreshTokens::ExpiresAt))
-                    .col(ColumnDef::new(RefreshTokens::UsedAt).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(RefreshTokens::RevokedAt).timestamp_with_time_zone().null())
+                    .col(
+                        ColumnDef::new(RefreshTokens::UsedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(RefreshTokens::RevokedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .from(RefreshTokens::Table, RefreshTokens::UserId)

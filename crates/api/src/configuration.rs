@@ -49,7 +49,10 @@ fn parse_bool(name: &str, default: bool) -> anyhow::Result<bool> {
 
 fn parse_u64(name: &str, default: u64) -> anyhow::Result<u64> {
     var(name)
-        .map(|v| v.parse().with_context(|| format!("{name} must be a whole number")))
+        .map(|v| {
+            v.parse()
+                .with_context(|| format!("{name} must be a whole number"))
+        })
         .unwrap_or(Ok(default))
 }
 

@@ -55,11 +55,12 @@ fn sqlite_path(url: &str) -> Option<&str> {
 impl Db {
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
         let is_sqlite = url.starts_with("sqlite:");
-        if let Some(parent) = sqlite_path(url).and_then(|p| Path::new(p).parent()) {
-            if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("cannot create {}", parent.display()))?;
-            }
+        if let Some(parent) = sqlite_path(url)
+            .and_then(|p| Path::new(p).parent())
+            .filter(|parent| !parent.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
         }
         let mut options = ConnectOptions::new(url);
         options

@@ -13,8 +13,16 @@ pub const DEMO_PASSWORD: &str = "demo-jesaisfaire-2026";
 /// (role, e-mail, display name) of the staff demo accounts.
 pub const STAFF: [(&str, &str, &str); 3] = [
     ("admin", "admin@demo.jesaisfaire.fr", "Alex Administrateur"),
-    ("agent", "agent@demo.jesaisfaire.fr", "Camille Agent (Préfecture du Rhône)"),
-    ("buyer", "acheteur@demo.jesaisfaire.fr", "Dominique Acheteur (PFRA Auvergne-Rhône-Alpes)"),
+    (
+        "agent",
+        "agent@demo.jesaisfaire.fr",
+        "Camille Agent (Préfecture du Rhône)",
+    ),
+    (
+        "buyer",
+        "acheteur@demo.jesaisfaire.fr",
+        "Dominique Acheteur (PFRA Auvergne-Rhône-Alpes)",
+    ),
 ];
 pub const COMPANY_EMAIL: &str = "entreprise@demo.jesaisfaire.fr";
 

@@ -59,13 +59,12 @@ const UNIQUE_FIELDS: &[(&str, &str, &str, &str)] = &[
 
 impl From<DbErr> for ApiError {
     fn from(err: DbErr) -> Self {
-        if let Some(SqlErr::UniqueConstraintViolation(message)) = err.sql_err() {
-            if let Some((_, _, field, text)) = UNIQUE_FIELDS
+        if let Some(SqlErr::UniqueConstraintViolation(message)) = err.sql_err()
+            && let Some((_, _, field, text)) = UNIQUE_FIELDS
                 .iter()
                 .find(|(pg, sqlite, _, _)| message.contains(pg) || message.contains(sqlite))
-            {
-                return Self::Validation(vec![FieldError::new(*field, "taken", *text)]);
-            }
+        {
+            return Self::Validation(vec![FieldError::new(*field, "taken", *text)]);
         }
         Self::Unexpected(anyhow::Error::new(err).context("database error"))
     }
@@ -99,9 +98,7 @@ impl ApiError {
             }
             Self::MalformedBody(detail) | Self::BadRequest(detail) => detail.clone(),
             Self::InvalidCredentials => "Adresse e-mail ou mot de passe incorrect.".into(),
-            Self::InvalidToken => {
-                "Votre session n'est plus valide : reconnectez-vous.".into()
-            }
+            Self::InvalidToken => "Votre session n'est plus valide : reconnectez-vous.".into(),
             other => default_detail(other.code()).into(),
         }
     }
@@ -246,7 +243,9 @@ pub fn ensure_problem_body<B: MessageBody + 'static>(
     // Keep headers such as `Allow` on 405.
     for (name, value) in original.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-            replacement.headers_mut().insert(name.clone(), value.clone());
+            replacement
+                .headers_mut()
+                .insert(name.clone(), value.clone());
         }
     }
     Ok(ErrorHandlerResponse::Response(
@@ -294,7 +293,10 @@ fn describe_serde_error(err: &serde_json::Error) -> ApiError {
     }
 }
 
-pub fn query_error(err: actix_web::error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+pub fn query_error(
+    err: actix_web::error::QueryPayloadError,
+    _req: &HttpRequest,
+) -> actix_web::Error {
     ApiError::BadRequest(format!("Paramètres de requête invalides : {err}.")).into()
 }
 

@@ -80,8 +80,10 @@ async fn main() -> anyhow::Result<()> {
             let new_user = match request.validate() {
                 Ok(valid) => valid,
                 Err(errors) => {
-                    let messages: Vec<String> =
-                        errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+                    let messages: Vec<String> = errors
+                        .iter()
+                        .map(|e| format!("{}: {}", e.field, e.message))
+                        .collect();
                     bail!("{}", messages.join("\n"));
                 }
             };
@@ -92,7 +94,11 @@ async fn main() -> anyhow::Result<()> {
                 .map_err(|e| match e {
                     jesaisfaire_api::error::ApiError::Validation(errors) => anyhow::anyhow!(
                         "{}",
-                        errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("\n")
+                        errors
+                            .iter()
+                            .map(|e| e.message.clone())
+                            .collect::<Vec<_>>()
+                            .join("\n")
                     ),
                     other => anyhow::anyhow!("{other}"),
                 })?;

@@ -117,7 +117,11 @@ pub async fn logout() -> Result<(), ApiError> {
 }
 
 pub async fn register_company(request: RegisterCompanyRequest) -> Result<UserDto, ApiError> {
-    send_json(Request::post(&format!("{BASE}/auth/register-company")), &request).await
+    send_json(
+        Request::post(&format!("{BASE}/auth/register-company")),
+        &request,
+    )
+    .await
 }
 
 pub async fn me(token: &str) -> Result<UserDto, ApiError> {

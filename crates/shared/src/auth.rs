@@ -300,7 +300,14 @@ mod tests {
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["email", "password", "company_name", "siret", "cpv_divisions[1]", "departements"]
+            [
+                "email",
+                "password",
+                "company_name",
+                "siret",
+                "cpv_divisions[1]",
+                "departements"
+            ]
         );
     }
 

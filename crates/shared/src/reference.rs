@@ -16,7 +16,9 @@ pub struct CpvDivisionEntry {
     pub code: String,
     #[cfg_attr(
         feature = "openapi",
-        schema(example = "Services de technologies de l'information, conseil, développement de logiciels, internet et appui")
+        schema(
+            example = "Services de technologies de l'information, conseil, développement de logiciels, internet et appui"
+        )
     )]
     pub label: String,
 }
@@ -83,6 +85,10 @@ mod tests {
         assert_eq!(DEPARTEMENTS.len(), 101);
         assert!(DEPARTEMENTS.iter().any(|d| d.code == "2B"));
         assert!(DEPARTEMENTS.iter().any(|d| d.code == "976"));
-        assert!(CPV_DIVISIONS.iter().all(|d| d.code.len() == 2 && !d.label.starts_with('"')));
+        assert!(
+            CPV_DIVISIONS
+                .iter()
+                .all(|d| d.code.len() == 2 && !d.label.starts_with('"'))
+        );
     }
 }

@@ -52,7 +52,7 @@ impl Siret {
             ));
         }
         let valid = if digits.starts_with(LA_POSTE_SIREN) {
-            digit_values(&digits).sum::<u32>() % 5 == 0
+            digit_values(&digits).sum::<u32>().is_multiple_of(5)
         } else {
             luhn_valid(&digits)
         };
@@ -93,7 +93,7 @@ pub fn luhn_valid(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 impl fmt::Display for Siret {
@@ -335,7 +335,13 @@ mod tests {
     fn a_siret_with_a_valid_luhn_key_is_accepted_with_or_without_spaces() {
         let siret = with_check_digit("7328293200007");
         assert_eq!(Siret::parse(&siret).unwrap().as_str(), siret);
-        let spaced = format!("{} {} {} {}", &siret[..3], &siret[3..6], &siret[6..9], &siret[9..]);
+        let spaced = format!(
+            "{} {} {} {}",
+            &siret[..3],
+            &siret[3..6],
+            &siret[6..9],
+            &siret[9..]
+        );
         assert_eq!(Siret::parse(&spaced).unwrap().as_str(), siret);
     }
 
@@ -361,16 +367,18 @@ mod tests {
         // 356000000 + 12346 → 30 → yes, even though its Luhn key is wrong.
         assert!(!luhn_valid("35600000012346"));
         assert!(Siret::parse("35600000012346").is_ok());
-        assert_eq!(
-            Siret::parse("35600000012345").unwrap_err().code,
-            "checksum"
-        );
+        assert_eq!(Siret::parse("35600000012345").unwrap_err().code, "checksum");
     }
 
     #[test]
     fn cpv_divisions_and_departements_come_from_the_reference_lists() {
         assert_eq!(CpvDivision::parse("72").unwrap().as_str(), "72");
-        assert!(CpvDivision::parse("72").unwrap().label().contains("logiciels"));
+        assert!(
+            CpvDivision::parse("72")
+                .unwrap()
+                .label()
+                .contains("logiciels")
+        );
         assert_eq!(CpvDivision::parse("99").unwrap_err().code, "unknown");
         assert_eq!(Departement::parse("2a").unwrap().as_str(), "2A");
         assert_eq!(Departement::parse("974").unwrap().name(), "La Réunion");
@@ -380,10 +388,19 @@ mod tests {
     #[test]
     fn emails_are_normalised_and_checked() {
         assert_eq!(
-            Email::parse("  Jeanne.Martin@Exemple.FR ").unwrap().as_str(),
+            Email::parse("  Jeanne.Martin@Exemple.FR ")
+                .unwrap()
+                .as_str(),
             "jeanne.martin@exemple.fr"
         );
-        for bad in ["jeanne", "jeanne@", "@exemple.fr", "a@b", "a b@c.fr", "a@b@c.fr"] {
+        for bad in [
+            "jeanne",
+            "jeanne@",
+            "@exemple.fr",
+            "a@b",
+            "a b@c.fr",
+            "a@b@c.fr",
+        ] {
             assert_eq!(Email::parse(bad).unwrap_err().code, "format", "{bad}");
         }
     }
@@ -393,6 +410,9 @@ mod tests {
         assert_eq!(Password::parse("court").unwrap_err().code, "too_short");
         assert!(Password::parse("douze-caract").is_ok());
         assert!(Password::parse(&"x".repeat(64)).is_ok());
-        assert_eq!(Password::parse(&"x".repeat(129)).unwrap_err().code, "too_long");
+        assert_eq!(
+            Password::parse(&"x".repeat(129)).unwrap_err().code,
+            "too_long"
+        );
     }
 }

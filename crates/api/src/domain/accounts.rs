@@ -8,9 +8,9 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
 };
+use shared::FieldError;
 use shared::auth::{CompanyDto, Page, UserDto, ValidCompanyRegistration, ValidNewUser};
 use shared::types::{Email, Role};
-use shared::FieldError;
 use uuid::Uuid;
 
 use crate::auth::{AdminCapability, password};
@@ -52,7 +52,11 @@ async fn ensure_identity_is_free(
             ));
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
 }
 
 pub async fn register_company(
@@ -61,8 +65,12 @@ pub async fn register_company(
 ) -> Result<UserDto, ApiError> {
     let password_hash = password::hash(registration.password.expose().to_owned()).await?;
     let txn = db.begin_write().await?;
-    ensure_identity_is_free(&*txn, &registration.email, Some(registration.siret.as_str()))
-        .await?;
+    ensure_identity_is_free(
+        &*txn,
+        &registration.email,
+        Some(registration.siret.as_str()),
+    )
+    .await?;
     let now = Utc::now();
     let user_id = Uuid::new_v4();
     let company_id = Uuid::new_v4();
@@ -173,7 +181,10 @@ pub async fn authenticate(db: &Db, email: &str, password: &str) -> Result<user::
 
 pub fn role_of(account: &user::Model) -> Result<Role, ApiError> {
     Role::parse(&account.role).ok_or_else(|| {
-        ApiError::Unexpected(anyhow::anyhow!("unknown role {:?} in database", account.role))
+        ApiError::Unexpected(anyhow::anyhow!(
+            "unknown role {:?} in database",
+            account.role
+        ))
     })
 }
 
@@ -206,7 +217,10 @@ pub async fn user_views(
         .all(conn)
         .await?
     {
-        divisions.entry(row.company_id).or_default().push(row.division);
+        divisions
+            .entry(row.company_id)
+            .or_default()
+            .push(row.division);
     }
     let mut departements: HashMap<Uuid, Vec<String>> = HashMap::new();
     for row in company_departement::Entity::find()
@@ -215,7 +229,10 @@ pub async fn user_views(
         .all(conn)
         .await?
     {
-        departements.entry(row.company_id).or_default().push(row.departement);
+        departements
+            .entry(row.company_id)
+            .or_default()
+            .push(row.departement);
     }
     let mut by_user: HashMap<Uuid, CompanyDto> = companies
         .into_iter()

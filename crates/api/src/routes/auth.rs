@@ -136,9 +136,15 @@ pub async fn refresh(
     req: HttpRequest,
     body: web::Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let (token, delivery) = presented_token(&req, body.into_inner()).ok_or(ApiError::InvalidToken)?;
+    let (token, delivery) =
+        presented_token(&req, body.into_inner()).ok_or(ApiError::InvalidToken)?;
     let session = sessions::refresh(&state.db, &session_config(&state), &token).await?;
-    Ok(session_response(&state, HttpResponse::Ok(), session, delivery))
+    Ok(session_response(
+        &state,
+        HttpResponse::Ok(),
+        session,
+        delivery,
+    ))
 }
 
 /// Ends the session: its refresh tokens are revoked and the cookie cleared.

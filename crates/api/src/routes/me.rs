@@ -20,5 +20,7 @@ pub async fn me(
     state: web::Data<AppState>,
     who: Authenticated,
 ) -> Result<web::Json<UserDto>, ApiError> {
-    Ok(web::Json(accounts::user_view(state.db.conn(), who.user_id).await?))
+    Ok(web::Json(
+        accounts::user_view(state.db.conn(), who.user_id).await?,
+    ))
 }

@@ -36,7 +36,11 @@ async fn an_email_or_a_siret_already_registered_is_refused_field_by_field(app: T
     let both = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(both.errors.len(), 2);
     assert!(both.field_message("email").unwrap().contains("existe déjà"));
-    assert!(both.field_message("siret").unwrap().contains("déjà inscrite"));
+    assert!(
+        both.field_message("siret")
+            .unwrap()
+            .contains("déjà inscrite")
+    );
 
     let same_siret = app.register_company("b@dupont.fr", &first).await;
     let siret_only = problem(same_siret, StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -65,7 +69,10 @@ async fn invalid_siret_cpv_and_departement_are_reported_and_nothing_is_created(a
         ]
     );
     let login = app
-        .post("/auth/login", &json!({"email": "c@dupont.fr", "password": PASSWORD}))
+        .post(
+            "/auth/login",
+            &json!({"email": "c@dupont.fr", "password": PASSWORD}),
+        )
         .await;
     assert_eq!(login.status(), StatusCode::UNAUTHORIZED);
 }
@@ -84,7 +91,10 @@ async fn only_an_admin_may_create_and_list_accounts(app: TestApp) {
     for email in ["agent@etat.fr", "buyer@etat.fr", "pme@dupont.fr"] {
         let token = app.access_token(email).await;
         let create = app.post_as(&token, "/users", &new_agent).await;
-        assert_eq!(problem(create, StatusCode::FORBIDDEN).await.code, shared::ErrorCode::Forbidden);
+        assert_eq!(
+            problem(create, StatusCode::FORBIDDEN).await.code,
+            shared::ErrorCode::Forbidden
+        );
         let list = app.get_as(&token, "/users").await;
         problem(list, StatusCode::FORBIDDEN).await;
     }
@@ -111,7 +121,8 @@ db_test!(only_an_admin_may_create_and_list_accounts);
 async fn the_account_list_is_paginated(app: TestApp) {
     app.create_staff("admin", "admin@etat.fr").await;
     for i in 0..5 {
-        app.create_staff("agent", &format!("agent{i}@etat.fr")).await;
+        app.create_staff("agent", &format!("agent{i}@etat.fr"))
+            .await;
     }
     let admin = app.access_token("admin@etat.fr").await;
     let page: serde_json::Value = app

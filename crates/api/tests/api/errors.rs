@@ -7,15 +7,26 @@ use crate::helpers::{TestApp, problem};
 
 async fn every_bad_request_is_a_problem_json_never_a_500(app: TestApp) {
     let unknown = app.client.get(app.url("/nope")).send().await.unwrap();
-    assert_eq!(problem(unknown, StatusCode::NOT_FOUND).await.code, ErrorCode::NotFound);
+    assert_eq!(
+        problem(unknown, StatusCode::NOT_FOUND).await.code,
+        ErrorCode::NotFound
+    );
 
-    let outside_v1 = app.client.get(format!("{}/api/nope", app.address)).send().await.unwrap();
+    let outside_v1 = app
+        .client
+        .get(format!("{}/api/nope", app.address))
+        .send()
+        .await
+        .unwrap();
     problem(outside_v1, StatusCode::NOT_FOUND).await;
 
     let wrong_method = app.client.delete(app.url("/me")).send().await.unwrap();
     // actix routes by method, so an unknown method on a known path is "no such route".
     let status = wrong_method.status();
-    assert!(matches!(status, StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED));
+    assert!(matches!(
+        status,
+        StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED
+    ));
     problem(wrong_method, status).await;
 
     let malformed = app
@@ -47,9 +58,19 @@ async fn every_bad_request_is_a_problem_json_never_a_500(app: TestApp) {
     let oversized = app.post("/auth/login", &huge).await;
     problem(oversized, StatusCode::PAYLOAD_TOO_LARGE).await;
 
-    let docs = app.client.get(format!("{}/api/docs/", app.address)).send().await.unwrap();
+    let docs = app
+        .client
+        .get(format!("{}/api/docs/", app.address))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(docs.status(), StatusCode::OK);
-    let spec = app.client.get(format!("{}/api/openapi.json", app.address)).send().await.unwrap();
+    let spec = app
+        .client
+        .get(format!("{}/api/openapi.json", app.address))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(spec.status(), StatusCode::OK);
 }
 db_test!(every_bad_request_is_a_problem_json_never_a_500);

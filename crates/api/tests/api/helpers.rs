@@ -165,7 +165,10 @@ impl TestApp {
 
     pub async fn login(&self, email: &str) -> Value {
         let response = self
-            .post("/auth/login", &json!({"email": email, "password": PASSWORD}))
+            .post(
+                "/auth/login",
+                &json!({"email": email, "password": PASSWORD}),
+            )
             .await;
         assert_eq!(response.status(), StatusCode::OK, "login of {email}");
         response.json().await.unwrap()

@@ -13,10 +13,16 @@ use crate::helpers::{PASSWORD, TEST_JWT_SECRET, TestApp, problem, siret};
 async fn a_wrong_password_and_an_unknown_email_get_the_same_answer(app: TestApp) {
     app.register_company("pme@dupont.fr", &siret(10)).await;
     let wrong_password = app
-        .post("/auth/login", &json!({"email": "pme@dupont.fr", "password": "pas le bon mot de passe"}))
+        .post(
+            "/auth/login",
+            &json!({"email": "pme@dupont.fr", "password": "pas le bon mot de passe"}),
+        )
         .await;
     let unknown_email = app
-        .post("/auth/login", &json!({"email": "inconnu@dupont.fr", "password": PASSWORD}))
+        .post(
+            "/auth/login",
+            &json!({"email": "inconnu@dupont.fr", "password": PASSWORD}),
+        )
         .await;
     let a = problem(wrong_password, StatusCode::UNAUTHORIZED).await;
     let b = problem(unknown_email, StatusCode::UNAUTHORIZED).await;
@@ -59,16 +65,35 @@ async fn expired_forged_unsigned_and_misdirected_tokens_are_rejected(app: TestAp
     let user_id: Uuid = login["user"]["id"].as_str().unwrap().parse().unwrap();
     let good = claims(user_id);
     assert_eq!(
-        app.get_as(&sign(&good, TEST_JWT_SECRET), "/me").await.status(),
+        app.get_as(&sign(&good, TEST_JWT_SECRET), "/me")
+            .await
+            .status(),
         StatusCode::OK,
         "the reference token must work, or the cases below prove nothing"
     );
 
-    let expired = Claims { exp: Utc::now().timestamp() - 120, iat: 0, nbf: 0, ..good.clone() };
-    let not_yet = Claims { nbf: Utc::now().timestamp() + 600, ..good.clone() };
-    let wrong_audience = Claims { aud: "another-api".into(), ..good.clone() };
-    let wrong_issuer = Claims { iss: "someone-else".into(), ..good.clone() };
-    let wrong_type = Claims { typ: "refresh".into(), ..good.clone() };
+    let expired = Claims {
+        exp: Utc::now().timestamp() - 120,
+        iat: 0,
+        nbf: 0,
+        ..good.clone()
+    };
+    let not_yet = Claims {
+        nbf: Utc::now().timestamp() + 600,
+        ..good.clone()
+    };
+    let wrong_audience = Claims {
+        aud: "another-api".into(),
+        ..good.clone()
+    };
+    let wrong_issuer = Claims {
+        iss: "someone-else".into(),
+        ..good.clone()
+    };
+    let wrong_type = Claims {
+        typ: "refresh".into(),
+        ..good.clone()
+    };
     let unsigned = format!(
         "{}.{}.",
         b64(&json!({"alg": "none", "typ": "JWT"})),
@@ -77,7 +102,10 @@ async fn expired_forged_unsigned_and_misdirected_tokens_are_rejected(app: TestAp
     let cases = [
         ("expired", sign(&expired, TEST_JWT_SECRET)),
         ("not yet valid", sign(&not_yet, TEST_JWT_SECRET)),
-        ("forged with another key", sign(&good, "another-secret-of-at-least-32-bytes!!")),
+        (
+            "forged with another key",
+            sign(&good, "another-secret-of-at-least-32-bytes!!"),
+        ),
         ("alg none", unsigned),
         ("wrong audience", sign(&wrong_audience, TEST_JWT_SECRET)),
         ("wrong issuer", sign(&wrong_issuer, TEST_JWT_SECRET)),
@@ -87,16 +115,27 @@ async fn expired_forged_unsigned_and_misdirected_tokens_are_rejected(app: TestAp
     for (case, token) in cases {
         let response = app.get_as(&token, "/me").await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{case}");
-        assert!(response.headers().contains_key("www-authenticate"), "{case}");
-        assert_eq!(problem(response, StatusCode::UNAUTHORIZED).await.code, ErrorCode::InvalidToken, "{case}");
+        assert!(
+            response.headers().contains_key("www-authenticate"),
+            "{case}"
+        );
+        assert_eq!(
+            problem(response, StatusCode::UNAUTHORIZED).await.code,
+            ErrorCode::InvalidToken,
+            "{case}"
+        );
     }
     let missing = app.client.get(app.url("/me")).send().await.unwrap();
-    assert_eq!(problem(missing, StatusCode::UNAUTHORIZED).await.code, ErrorCode::Unauthenticated);
+    assert_eq!(
+        problem(missing, StatusCode::UNAUTHORIZED).await.code,
+        ErrorCode::Unauthenticated
+    );
 }
 db_test!(expired_forged_unsigned_and_misdirected_tokens_are_rejected);
 
 async fn refresh(app: &TestApp, token: &str) -> reqwest::Response {
-    app.post("/auth/refresh", &json!({"refresh_token": token})).await
+    app.post("/auth/refresh", &json!({"refresh_token": token}))
+        .await
 }
 
 async fn a_refresh_token_rotates_and_its_reuse_revokes_the_whole_session(app: TestApp) {
@@ -131,10 +170,14 @@ async fn logout_revokes_the_refresh_token(app: TestApp) {
     app.register_company("pme@dupont.fr", &siret(13)).await;
     let login = app.login("pme@dupont.fr").await;
     let token = login["refresh_token"].as_str().unwrap();
-    let logout = app.post("/auth/logout", &json!({"refresh_token": token})).await;
+    let logout = app
+        .post("/auth/logout", &json!({"refresh_token": token}))
+        .await;
     assert_eq!(logout.status(), StatusCode::NO_CONTENT);
     problem(refresh(&app, token).await, StatusCode::UNAUTHORIZED).await;
-    let again = app.post("/auth/logout", &json!({"refresh_token": token})).await;
+    let again = app
+        .post("/auth/logout", &json!({"refresh_token": token}))
+        .await;
     assert_eq!(again.status(), StatusCode::NO_CONTENT);
 }
 db_test!(logout_revokes_the_refresh_token);
@@ -148,18 +191,36 @@ async fn the_web_app_gets_its_refresh_token_as_a_strict_http_only_cookie(app: Te
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
-    for attribute in ["jsf_refresh=", "HttpOnly", "SameSite=Strict", "Path=/api/v1/auth"] {
-        assert!(cookie.contains(attribute), "{attribute} missing in {cookie}");
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for attribute in [
+        "jsf_refresh=",
+        "HttpOnly",
+        "SameSite=Strict",
+        "Path=/api/v1/auth",
+    ] {
+        assert!(
+            cookie.contains(attribute),
+            "{attribute} missing in {cookie}"
+        );
     }
     let body: Value = response.json().await.unwrap();
-    assert!(body.get("refresh_token").is_none(), "not readable by scripts");
+    assert!(
+        body.get("refresh_token").is_none(),
+        "not readable by scripts"
+    );
 
     // The client's cookie store sends it back: refresh and logout work without a body token.
     let refreshed = app.post("/auth/refresh", &json!({})).await;
     assert_eq!(refreshed.status(), StatusCode::OK);
     let logout = app.post("/auth/logout", &json!({})).await;
     assert_eq!(logout.status(), StatusCode::NO_CONTENT);
-    problem(app.post("/auth/refresh", &json!({})).await, StatusCode::UNAUTHORIZED).await;
+    problem(
+        app.post("/auth/refresh", &json!({})).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
 }
 db_test!(the_web_app_gets_its_refresh_token_as_a_strict_http_only_cookie);

@@ -35,10 +35,10 @@ pub fn AccountPage() -> impl IntoView {
     });
     // An expired session sends the person to the login page, then back here.
     Effect::new(move || {
-        if let Some(Some(Err(err))) = account.get() {
-            if err.is_unauthenticated() {
-                session.sign_out();
-            }
+        if let Some(Some(Err(err))) = account.get()
+            && err.is_unauthenticated()
+        {
+            session.sign_out();
         }
     });
     let loading = || view! { <p aria-busy="true">"Chargement de votre compte…"</p> };

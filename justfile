@@ -1,0 +1,67 @@
+# JeSaisFaire — every task of the project. `just --list` shows them.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+target_dir := env_var_or_default("CARGO_TARGET_DIR", justfile_directory() / "target")
+trunk_version := "0.21.14"
+
+# Show the recipes.
+default:
+    @just --list
+
+# Run the app on http://127.0.0.1:8080 with SQLite and demo accounts (release build).
+run: tools web-release
+    JESAISFAIRE_DEMO_DATA=true cargo run --release -p jesaisfaire-api -- serve
+
+# Like `run`, with debug builds: quicker to rebuild while developing.
+dev: tools web
+    JESAISFAIRE_DEMO_DATA=true cargo run -p jesaisfaire-api -- serve
+
+# Everything CI checks: formatting, lints, unit and integration tests on SQLite
+# and PostgreSQL, OpenAPI drift, the shared crate on wasm, browser tests.
+test: tools lint test-rust check-shared e2e
+
+# Format check and clippy (warnings are errors), host and wasm.
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+    cargo clippy -p jesaisfaire-frontend --target wasm32-unknown-unknown -- -D warnings
+
+# Unit and integration tests, each DB test on SQLite and on a throwaway PostgreSQL.
+test-rust:
+    ./scripts/with-postgres.sh cargo test --workspace
+
+# The shared DTO crate builds for wasm and depends on no server crate.
+check-shared:
+    cargo build -p jesaisfaire-shared --target wasm32-unknown-unknown
+    ! cargo tree -p jesaisfaire-shared --target wasm32-unknown-unknown -e normal --prefix none \
+        | grep -E '^(sea-orm|sqlx|actix|tokio|jsonwebtoken|argon2) '
+
+# Browser tests: the real server on a free port, headless Chromium.
+e2e: tools web
+    cargo build -p jesaisfaire-api
+    E2E_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') \
+    E2E_SERVER_BIN="{{target_dir}}/debug/jesaisfaire-api" \
+        npx playwright test --config e2e/playwright.config.ts
+
+# Rewrite openapi/openapi.json from the code.
+openapi:
+    cargo run -q -p jesaisfaire-api -- openapi > openapi/openapi.json
+
+# Build the web app (debug) into crates/frontend/dist.
+web: assets
+    cd crates/frontend && trunk build --offline
+
+# Build the web app (release) into crates/frontend/dist.
+web-release: assets
+    cd crates/frontend && trunk build --offline --release
+
+# Node packages and the DSFR files the web app serves.
+assets:
+    [ -d node_modules/@gouvfr/dsfr ] && [ -d node_modules/@playwright/test ] \
+        || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 DSFR_ACCEPT_LICENSE=1 npm ci --no-audit --no-fund
+    [ -f crates/frontend/vendor/dsfr/dsfr.min.css ] || ./scripts/vendor-dsfr.sh
+
+# Install what is missing, from the package registries only.
+tools:
+    ./scripts/install-tools.sh {{trunk_version}}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the tools the recipes need when they are missing, from crates.io,
+# npm and Debian only (nothing downloads its own binaries).
+set -euo pipefail
+trunk_version=$1
+
+have() { command -v "$1" >/dev/null 2>&1; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! have trunk || [ "$(trunk --version | awk '{print $2}')" != "$trunk_version" ]; then
+  cargo install trunk --version "$trunk_version" --locked
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen of Cargo.lock exactly.
+bindgen_version=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
+if ! have wasm-bindgen || [ "$(wasm-bindgen --version | awk '{print $2}')" != "$bindgen_version" ]; then
+  # Without --locked: its lockfile pins a crate version the registry lacks.
+  cargo install wasm-bindgen-cli --version "$bindgen_version"
+fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  as_root apt-get update
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y chromium
+fi
+
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  as_root apt-get update
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y postgresql
+fi
+
+if ! have npm; then
+  as_root apt-get update
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y nodejs npm
+fi
