@@ -36,6 +36,13 @@ pub enum ApiError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    /// The action does not fit the current state (round closed, already published…).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("stale version")]
+    PreconditionFailed,
+    #[error("If-Match header missing")]
+    PreconditionRequired,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -87,6 +94,9 @@ impl ApiError {
             Self::InvalidToken => ErrorCode::InvalidToken,
             Self::Forbidden => ErrorCode::Forbidden,
             Self::NotFound => ErrorCode::NotFound,
+            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::PreconditionFailed => ErrorCode::PreconditionFailed,
+            Self::PreconditionRequired => ErrorCode::PreconditionRequired,
             Self::Unexpected(_) => ErrorCode::Internal,
         }
     }
@@ -96,7 +106,9 @@ impl ApiError {
             Self::Validation(_) => {
                 "Certains champs sont invalides : corrigez-les puis réessayez.".into()
             }
-            Self::MalformedBody(detail) | Self::BadRequest(detail) => detail.clone(),
+            Self::MalformedBody(detail) | Self::BadRequest(detail) | Self::Conflict(detail) => {
+                detail.clone()
+            }
             Self::InvalidCredentials => "Adresse e-mail ou mot de passe incorrect.".into(),
             Self::InvalidToken => "Votre session n'est plus valide : reconnectez-vous.".into(),
             other => default_detail(other.code()).into(),
@@ -132,6 +144,8 @@ fn status_for(code: ErrorCode) -> StatusCode {
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
         ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         ErrorCode::Conflict => StatusCode::CONFLICT,
+        ErrorCode::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+        ErrorCode::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -149,7 +163,9 @@ fn title(code: ErrorCode) -> &'static str {
         ErrorCode::Forbidden => "Accès refusé",
         ErrorCode::NotFound => "Introuvable",
         ErrorCode::MethodNotAllowed => "Méthode non autorisée",
-        ErrorCode::Conflict => "Conflit",
+        ErrorCode::Conflict => "Action impossible dans l'état actuel",
+        ErrorCode::PreconditionFailed => "Modifié entre-temps",
+        ErrorCode::PreconditionRequired => "Version requise",
         ErrorCode::Internal => "Erreur interne",
     }
 }
@@ -167,6 +183,12 @@ fn default_detail(code: ErrorCode) -> &'static str {
         ErrorCode::NotFound => "La ressource demandée n'existe pas ou ne vous est pas accessible.",
         ErrorCode::MethodNotAllowed => "Cette méthode HTTP n'est pas acceptée à cette adresse.",
         ErrorCode::Conflict => "La ressource a été modifiée entre-temps.",
+        ErrorCode::PreconditionFailed => {
+            "Quelqu'un a enregistré une autre version entre-temps : rechargez le brouillon avant de le modifier."
+        }
+        ErrorCode::PreconditionRequired => {
+            "Indiquez la version modifiée dans l'en-tête If-Match (valeur de l'ETag reçu à la lecture)."
+        }
         ErrorCode::Internal => {
             "Une erreur inattendue s'est produite. Réessayez ; si elle persiste, contactez le support."
         }
@@ -212,6 +234,7 @@ pub fn problem_for_status(status: StatusCode) -> ProblemDetails {
         StatusCode::UNAUTHORIZED => ErrorCode::Unauthenticated,
         StatusCode::FORBIDDEN => ErrorCode::Forbidden,
         StatusCode::CONFLICT => ErrorCode::Conflict,
+        StatusCode::PRECONDITION_FAILED => ErrorCode::PreconditionFailed,
         s if s.is_client_error() => ErrorCode::BadRequest,
         _ => ErrorCode::Internal,
     };

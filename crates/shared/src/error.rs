@@ -20,6 +20,8 @@ pub enum ErrorCode {
     NotFound,
     MethodNotAllowed,
     Conflict,
+    PreconditionFailed,
+    PreconditionRequired,
     Internal,
 }
 
@@ -38,6 +40,8 @@ impl ErrorCode {
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Conflict => "conflict",
+            Self::PreconditionFailed => "precondition_failed",
+            Self::PreconditionRequired => "precondition_required",
             Self::Internal => "internal",
         }
     }

@@ -5,6 +5,7 @@
 //! way and speak the same wire format.
 
 pub mod auth;
+pub mod consultation;
 pub mod error;
 pub mod reference;
 pub mod types;

@@ -3,5 +3,12 @@
 pub mod company;
 pub mod company_cpv_division;
 pub mod company_departement;
+pub mod consultation;
+pub mod contribution;
+pub mod event;
+pub mod notification;
+pub mod participant;
 pub mod refresh_token;
+pub mod reply;
+pub mod round;
 pub mod user;

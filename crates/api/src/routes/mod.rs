@@ -1,6 +1,8 @@
 //! HTTP handlers under `/api/v1`: parse, call the domain, answer DTOs.
 
 pub mod auth;
+pub mod consultations;
+pub mod contributions;
 pub mod health;
 pub mod me;
 pub mod reference;
@@ -20,7 +22,31 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(users::create_user)
         .service(users::list_users)
         .service(reference::cpv_divisions)
-        .service(reference::departements);
+        .service(reference::departements)
+        .service(consultations::create)
+        .service(consultations::list)
+        .service(consultations::get_one)
+        .service(consultations::update)
+        .service(consultations::get_draft)
+        .service(consultations::put_draft)
+        .service(consultations::open_round)
+        .service(consultations::list_rounds)
+        .service(consultations::get_round)
+        .service(consultations::close_round)
+        .service(consultations::diff)
+        .service(consultations::request_publication)
+        .service(consultations::decide_publication)
+        .service(consultations::synthesis)
+        .service(consultations::events)
+        .service(contributions::create)
+        .service(contributions::list)
+        .service(contributions::get_one)
+        .service(contributions::edit)
+        .service(contributions::withdraw)
+        .service(contributions::reply)
+        .service(contributions::decide)
+        .service(contributions::notifications)
+        .service(contributions::mark_read);
 }
 
 #[derive(OpenApi)]
@@ -36,6 +62,12 @@ for validation failures, field-level `errors` in French.",
     tags(
         (name = "auth", description = "Inscription, connexion et sessions"),
         (name = "users", description = "Comptes (administration)"),
+        (name = "consultations", description = "Consultations : création, liste, synthèse, journal"),
+        (name = "drafts", description = "Brouillon du CCTP (ETag / If-Match)"),
+        (name = "rounds", description = "Tours de dialogue, révisions figées et différences"),
+        (name = "contributions", description = "Contributions, réponses et décisions"),
+        (name = "publication", description = "Demande et validation de publication"),
+        (name = "notifications", description = "Notifications dans l'application"),
         (name = "reference", description = "Nomenclatures : divisions CPV, départements"),
         (name = "system", description = "État du service"),
     ),

@@ -6,6 +6,7 @@
 mod helpers;
 
 mod accounts;
+mod dialogue;
 mod errors;
 mod openapi;
 mod sessions;

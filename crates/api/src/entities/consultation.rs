@@ -1,0 +1,29 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "consultations")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub title: String,
+    pub summary: String,
+    pub cpv_code: String,
+    pub cpv_division: String,
+    pub departement: String,
+    pub visibility: String,
+    /// draft, dialogue, awaiting_approval, published or abandoned; whether a
+    /// round is open is computed from the rounds and the clock.
+    pub phase: String,
+    pub owner_id: Uuid,
+    pub buyer_id: Uuid,
+    /// The working draft, as JSON.
+    pub draft: String,
+    pub draft_version: i64,
+    pub created_at: ChronoDateTimeUtc,
+    pub updated_at: ChronoDateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
