@@ -1,12 +1,20 @@
 //! Demo accounts for `just run`: one per role, created when missing.
 
+use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use shared::auth::{CreateUserRequest, RegisterCompanyRequest};
+use shared::consultation::{
+    CctpContent, Clause, ContributionKind, ContributionRequest, CostDirection,
+    CreateConsultationRequest, Criterion, DecisionKind, DecisionRequest, OpenRoundRequest,
+    ReplyRequest, Section, TargetKind, Visibility,
+};
 
-use crate::auth::AdminCapability;
+use crate::auth::{AdminCapability, Authenticated};
 use crate::db::Db;
-use crate::domain::accounts;
-use crate::entities::user;
+use crate::domain::access::{AgentCapability, ConsultationAccess};
+use crate::domain::{accounts, consultations, contributions};
+use crate::entities::{consultation, user};
+use crate::error::ApiError;
 
 pub const DEMO_PASSWORD: &str = "demo-jesaisfaire-2026";
 
@@ -25,6 +33,7 @@ pub const STAFF: [(&str, &str, &str); 3] = [
     ),
 ];
 pub const COMPANY_EMAIL: &str = "entreprise@demo.jesaisfaire.fr";
+pub const SECOND_COMPANY_EMAIL: &str = "entreprise2@demo.jesaisfaire.fr";
 
 async fn exists(db: &Db, email: &str) -> anyhow::Result<bool> {
     Ok(user::Entity::find()
@@ -54,12 +63,26 @@ pub async fn ensure_demo_accounts(db: &Db) -> anyhow::Result<()> {
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
-    if !exists(db, COMPANY_EMAIL).await? {
+    for (email, name, siret) in [
+        (
+            COMPANY_EMAIL,
+            "Atelier Numérique du Rhône",
+            "98765432100015",
+        ),
+        (
+            SECOND_COMPANY_EMAIL,
+            "Lyon Maintenance Services",
+            "13579246800013",
+        ),
+    ] {
+        if exists(db, email).await? {
+            continue;
+        }
         let request = RegisterCompanyRequest {
-            email: COMPANY_EMAIL.into(),
+            email: email.into(),
             password: DEMO_PASSWORD.into(),
-            company_name: "Atelier Numérique du Rhône".into(),
-            siret: "98765432100015".into(),
+            company_name: name.into(),
+            siret: siret.into(),
             cpv_divisions: vec!["72".into(), "48".into()],
             departements: vec!["69".into(), "01".into(), "42".into()],
         };
@@ -67,6 +90,224 @@ pub async fn ensure_demo_accounts(db: &Db) -> anyhow::Result<()> {
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
+    if consultation::Entity::find().count(db.conn()).await? == 0 {
+        dialogue_in_second_round(db)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo dialogue: {e}"))?;
+    }
+    Ok(())
+}
+
+async fn account(db: &Db, email: &str) -> Result<Authenticated, ApiError> {
+    let found = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(db.conn())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Authenticated {
+        user_id: found.id,
+        role: accounts::role_of(&found)?,
+    })
+}
+
+fn clause(number: &str, title: &str, text: &str) -> Clause {
+    Clause {
+        id: None,
+        number: number.into(),
+        title: title.into(),
+        text: text.into(),
+    }
+}
+
+/// One consultation in its second round, with contributions of every kind,
+/// replies and decisions, so that a newcomer sees the product alive.
+async fn dialogue_in_second_round(db: &Db) -> Result<(), ApiError> {
+    let agent = account(db, "agent@demo.jesaisfaire.fr").await?;
+    let buyer = account(db, "acheteur@demo.jesaisfaire.fr").await?;
+    let first = account(db, COMPANY_EMAIL).await?;
+    let second = account(db, SECOND_COMPANY_EMAIL).await?;
+    let created = consultations::create(db, &AgentCapability::require(&agent)?, CreateConsultationRequest {
+        title: "Maintenance du parc informatique de la préfecture du Rhône".into(),
+        summary: "Maintenance préventive et curative de 400 postes de travail et de 30 imprimantes, sur deux sites à Lyon.".into(),
+        cpv_code: "72000000-5".into(),
+        departement: "69".into(),
+        buyer_id: Some(buyer.user_id),
+        visibility: Visibility::Targeted,
+    })
+    .await?;
+    let owner = ConsultationAccess::load(db.conn(), &agent, created.id)
+        .await?
+        .as_owner()?;
+    let mut content = CctpContent {
+        sections: vec![
+            Section {
+                id: None,
+                title: "Objet et périmètre".into(),
+                clauses: vec![
+                    clause(
+                        "1.1",
+                        "Périmètre",
+                        "Le marché porte sur la maintenance de 400 postes de travail et de 30 imprimantes.",
+                    ),
+                    clause(
+                        "1.2",
+                        "Sites",
+                        "Les interventions ont lieu sur les deux sites de la préfecture à Lyon.",
+                    ),
+                ],
+            },
+            Section {
+                id: None,
+                title: "Exécution".into(),
+                clauses: vec![
+                    clause(
+                        "2.1",
+                        "Délai d'intervention",
+                        "Le titulaire intervient sous 4 heures ouvrées après le signalement.",
+                    ),
+                    clause(
+                        "2.2",
+                        "Astreinte",
+                        "Une astreinte téléphonique est assurée le samedi de 8 h à 12 h.",
+                    ),
+                ],
+            },
+        ],
+        criteria: vec![
+            Criterion {
+                id: None,
+                name: "Prix".into(),
+                description: "Prix global et forfaitaire".into(),
+                weight: 40,
+            },
+            Criterion {
+                id: None,
+                name: "Valeur technique".into(),
+                description: "Méthodologie et moyens".into(),
+                weight: 60,
+            },
+        ],
+    };
+    content = consultations::save_draft(db, &owner, 1, content)
+        .await?
+        .content;
+    let days = |n| Some(Utc::now() + chrono::Duration::days(n));
+    consultations::open_round(
+        db,
+        &owner,
+        OpenRoundRequest {
+            closes_at: days(14),
+            changelog: "Première version du CCTP".into(),
+        },
+    )
+    .await?;
+    let delay = content.sections[1].clauses[0].id;
+    let price = content.criteria[0].id;
+    let on_delay =
+        |kind, body: &str, justification: &str, cost, proposed: Option<&str>| ContributionRequest {
+            target_kind: Some(TargetKind::Clause),
+            target_id: delay,
+            kind: Some(kind),
+            body: body.into(),
+            justification: justification.into(),
+            cost_direction: cost,
+            proposed_text: proposed.map(Into::into),
+            proposed_weight: None,
+            confidential: false,
+        };
+    let first_access = ConsultationAccess::load(db.conn(), &first, created.id).await?;
+    let mut solution = on_delay(
+        ContributionKind::Solution,
+        "Télémaintenance avec prise de main à distance pour les incidents logiciels.",
+        "La moitié des incidents se règle sans déplacement.",
+        Some(CostDirection::Decrease),
+        None,
+    );
+    solution.confidential = true;
+    contributions::create(db, &first_access, solution).await?;
+    let question = contributions::create(
+        db,
+        &first_access,
+        ContributionRequest {
+            target_kind: Some(TargetKind::Document),
+            kind: Some(ContributionKind::Clarification),
+            body: "Les deux sites disposent-ils d'un local pour stocker des pièces de rechange ?"
+                .into(),
+            justification: "Un stock sur place réduit les délais et le coût des déplacements."
+                .into(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let second_access = ConsultationAccess::load(db.conn(), &second, created.id).await?;
+    let alternative = contributions::create(db, &second_access, on_delay(ContributionKind::AlternativeClause,
+        "Un délai de 8 heures ouvrées suffit pour les postes non critiques.",
+        "Un délai de 4 heures impose une astreinte coûteuse sans gain pour la plupart des usagers.",
+        Some(CostDirection::Decrease), Some("Le titulaire intervient sous 4 heures ouvrées pour les postes critiques et sous 8 heures ouvrées pour les autres."))).await?;
+    contributions::create(
+        db,
+        &second_access,
+        ContributionRequest {
+            target_kind: Some(TargetKind::Criterion),
+            target_id: price,
+            kind: Some(ContributionKind::AlternativeCriterion),
+            body: "Ramener le poids du prix à 30 %.".into(),
+            justification: "La qualité du service compte davantage sur quatre ans.".into(),
+            cost_direction: Some(CostDirection::Increase),
+            proposed_text: Some("Prix".into()),
+            proposed_weight: Some(30),
+            ..Default::default()
+        },
+    )
+    .await?;
+    contributions::reply(
+        db,
+        &agent,
+        question.id,
+        ReplyRequest {
+            body: "Oui : un local de 10 m² est disponible sur chaque site.".into(),
+        },
+    )
+    .await?;
+    contributions::decide(
+        db,
+        &agent,
+        question.id,
+        DecisionRequest {
+            decision: Some(DecisionKind::Answered),
+            rationale: "Réponse publiée pour toutes les entreprises.".into(),
+            integrated_in_round: None,
+        },
+    )
+    .await?;
+    contributions::decide(
+        db,
+        &agent,
+        alternative.id,
+        DecisionRequest {
+            decision: Some(DecisionKind::PartiallyAccepted),
+            rationale: "Délai différencié retenu au tour 2.".into(),
+            integrated_in_round: Some(1),
+        },
+    )
+    .await?;
+
+    content.sections[1].clauses[0].text = "Le titulaire intervient sous 4 heures ouvrées pour les postes critiques et sous 8 heures ouvrées pour les autres.".into();
+    content.sections[0].clauses[1].text = "Les interventions ont lieu sur les deux sites de la préfecture à Lyon ; un local de stockage est mis à disposition sur chacun.".into();
+    consultations::save_draft(db, &owner, 2, content).await?;
+    consultations::close_round(db, &owner, 1).await?;
+    consultations::open_round(
+        db,
+        &owner,
+        OpenRoundRequest {
+            closes_at: days(10),
+            changelog: "Délai d'intervention différencié ; local de stockage précisé.".into(),
+        },
+    )
+    .await?;
+    contributions::create(db, &ConsultationAccess::load(db.conn(), &second, created.id).await?, on_delay(ContributionKind::Solution,
+        "Nous pouvons garantir 4 heures sur les postes critiques avec un technicien basé à Lyon.",
+        "Technicien déjà présent sur un autre marché local.", Some(CostDirection::Neutral), None)).await?;
     Ok(())
 }
 
@@ -81,5 +322,7 @@ pub fn banner(base_url: &str) -> String {
         lines.push(format!("  {role:<8} {email}"));
     }
     lines.push(format!("  {:<8} {COMPANY_EMAIL}", "company"));
+    lines.push(format!("  {:<8} {SECOND_COMPANY_EMAIL}", "company"));
+    lines.push("A consultation in its second round is ready to explore.".into());
     lines.join("\n")
 }

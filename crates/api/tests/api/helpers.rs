@@ -72,6 +72,15 @@ async fn fresh_postgres_database() -> String {
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn(backend, false).await
+}
+
+/// An app started the way `just run` starts it, with the demo data.
+pub async fn spawn_demo_app(backend: Backend) -> TestApp {
+    spawn(backend, true).await
+}
+
+async fn spawn(backend: Backend, demo_data: bool) -> TestApp {
     // Server logs only on demand: TEST_LOG=1 cargo test …
     if std::env::var_os("TEST_LOG").is_some() {
         jesaisfaire_api::telemetry::init();
@@ -89,7 +98,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         refresh_token_ttl: std::time::Duration::from_secs(3600),
         cookie_secure: false,
         static_dir: dir.path().join("no-web-app"),
-        demo_data: false,
+        demo_data,
     };
     let app = Application::build(settings).await.unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());

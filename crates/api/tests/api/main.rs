@@ -6,6 +6,7 @@
 mod helpers;
 
 mod accounts;
+mod demo;
 mod dialogue;
 mod errors;
 mod openapi;

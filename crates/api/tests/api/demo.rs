@@ -1,0 +1,84 @@
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::{Backend, TestApp, spawn_demo_app};
+
+async fn get(app: &TestApp, token: &str, path: &str) -> Value {
+    let response = app.get_as(token, path).await;
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    response.json().await.unwrap()
+}
+
+async fn token(app: &TestApp, email: &str) -> String {
+    let response = app
+        .post(
+            "/auth/login",
+            &serde_json::json!({"email": email, "password": jesaisfaire_api::demo::DEMO_PASSWORD}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK, "{email}");
+    let body: Value = response.json().await.unwrap();
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+async fn the_demo_shows_a_consultation_in_its_second_round_with_every_kind_of_contribution(
+    backend: Backend,
+) {
+    let app = spawn_demo_app(backend).await;
+    let agent = token(&app, "agent@demo.jesaisfaire.fr").await;
+    let list = get(&app, &agent, "/consultations").await;
+    assert_eq!(list["total"], 1);
+    let consultation = &list["items"][0];
+    assert_eq!(consultation["status"], "in_dialogue");
+    assert_eq!(consultation["current_round"]["number"], 2);
+    let id = consultation["id"].as_str().unwrap();
+    let contributions = get(&app, &agent, &format!("/consultations/{id}/contributions")).await;
+    let mut kinds: Vec<&str> = contributions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    assert_eq!(
+        kinds,
+        [
+            "alternative_clause",
+            "alternative_criterion",
+            "clarification",
+            "solution"
+        ]
+    );
+    let diff = get(&app, &agent, &format!("/consultations/{id}/rounds/2/diff")).await;
+    assert_eq!(diff["clauses"].as_array().unwrap().len(), 2);
+    // Every demo account logs in; the demo company sees the dialogue.
+    for email in [
+        "admin@demo.jesaisfaire.fr",
+        "acheteur@demo.jesaisfaire.fr",
+        "entreprise2@demo.jesaisfaire.fr",
+    ] {
+        token(&app, email).await;
+    }
+    let company = token(&app, "entreprise@demo.jesaisfaire.fr").await;
+    assert_eq!(
+        get(&app, &company, "/consultations?status=in_dialogue").await["total"],
+        1
+    );
+}
+
+#[tokio::test]
+async fn demo_data_on_sqlite() {
+    the_demo_shows_a_consultation_in_its_second_round_with_every_kind_of_contribution(
+        Backend::Sqlite,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn demo_data_on_postgres() {
+    the_demo_shows_a_consultation_in_its_second_round_with_every_kind_of_contribution(
+        Backend::Postgres,
+    )
+    .await;
+}
