@@ -4,12 +4,15 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use shared::auth::Page;
 use shared::auth::{
     LoginRequest, RefreshRequest, RefreshTokenDelivery, RegisterCompanyRequest, TokenResponse,
     UserDto,
 };
+use shared::consultation::{ConsultationDto, ContributionDto, ContributionRequest, RevisionDto};
 use shared::reference::{CpvDivisionEntry, DepartementEntry};
 use shared::{ErrorCode, ProblemDetails};
+use uuid::Uuid;
 
 const BASE: &str = "/api/v1";
 
@@ -125,11 +128,7 @@ pub async fn register_company(request: RegisterCompanyRequest) -> Result<UserDto
 }
 
 pub async fn me(token: &str) -> Result<UserDto, ApiError> {
-    let response = authorized(Request::get(&format!("{BASE}/me")), token)
-        .send()
-        .await
-        .map_err(network)?;
-    read(response).await
+    get_json(token, "/me").await
 }
 
 pub async fn cpv_divisions() -> Result<Vec<CpvDivisionEntry>, ApiError> {
@@ -146,4 +145,43 @@ pub async fn departements() -> Result<Vec<DepartementEntry>, ApiError> {
         .await
         .map_err(network)?;
     read(response).await
+}
+
+async fn get_json<T: DeserializeOwned>(token: &str, path: &str) -> Result<T, ApiError> {
+    let response = authorized(Request::get(&format!("{BASE}{path}")), token)
+        .send()
+        .await
+        .map_err(network)?;
+    read(response).await
+}
+
+pub async fn consultations(token: &str) -> Result<Page<ConsultationDto>, ApiError> {
+    get_json(token, "/consultations?per_page=100").await
+}
+
+pub async fn consultation(token: &str, id: Uuid) -> Result<ConsultationDto, ApiError> {
+    get_json(token, &format!("/consultations/{id}")).await
+}
+
+pub async fn revision(token: &str, id: Uuid, round: i32) -> Result<RevisionDto, ApiError> {
+    get_json(token, &format!("/consultations/{id}/rounds/{round}")).await
+}
+
+pub async fn contributions(token: &str, id: Uuid) -> Result<Vec<ContributionDto>, ApiError> {
+    get_json(token, &format!("/consultations/{id}/contributions")).await
+}
+
+pub async fn contribute(
+    token: &str,
+    id: Uuid,
+    request: ContributionRequest,
+) -> Result<ContributionDto, ApiError> {
+    send_json(
+        authorized(
+            Request::post(&format!("{BASE}/consultations/{id}/contributions")),
+            token,
+        ),
+        &request,
+    )
+    .await
 }

@@ -4,8 +4,9 @@ use leptos_router::path;
 
 use crate::components::layout::{Footer, Header};
 use crate::pages::{
-    account::AccountPage, home::HomePage, login::LoginPage, logout::LogoutPage,
-    not_found::NotFoundPage, register::RegisterPage,
+    account::AccountPage, consultation::ConsultationPage, consultations::ConsultationsPage,
+    home::HomePage, login::LoginPage, logout::LogoutPage, not_found::NotFoundPage,
+    register::RegisterPage,
 };
 use crate::session::Session;
 
@@ -29,6 +30,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/inscription") view=RegisterPage/>
                     <Route path=path!("/mon-compte") view=AccountPage/>
                     <Route path=path!("/deconnexion") view=LogoutPage/>
+                    <Route path=path!("/consultations") view=ConsultationsPage/>
+                    <Route path=path!("/consultations/:id") view=ConsultationPage/>
                 </Routes>
             </main>
             <Footer/>

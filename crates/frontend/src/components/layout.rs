@@ -104,6 +104,9 @@ fn role_links(role: Role) -> impl IntoView {
     });
     view! {
         <li class="fr-nav__item">
+            <A href="/consultations" attr:class="fr-nav__link">"Consultations"</A>
+        </li>
+        <li class="fr-nav__item">
             <A href="/mon-compte" attr:class="fr-nav__link">"Mon compte"</A>
         </li>
         {admin_docs}

@@ -1,5 +1,6 @@
 pub mod form;
 pub mod layout;
+pub mod time;
 
 /// Sets the browser tab title, which screen readers announce on navigation.
 pub fn set_title(page: &str) {

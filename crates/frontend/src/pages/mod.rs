@@ -1,6 +1,8 @@
 //! One page per file.
 
 pub mod account;
+pub mod consultation;
+pub mod consultations;
 pub mod home;
 pub mod login;
 pub mod logout;

@@ -1,0 +1,104 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use shared::consultation::{ConsultationDto, ConsultationStatus};
+use shared::types::Role;
+
+use crate::api;
+use crate::components::form::ErrorAlert;
+use crate::components::set_title;
+use crate::components::time::{french_date_time, relative};
+use crate::pages::account::require_sign_in;
+use crate::session::Session;
+
+pub fn status_badge(status: ConsultationStatus) -> impl IntoView {
+    let class = match status {
+        ConsultationStatus::InDialogue => "fr-badge fr-badge--success fr-badge--no-icon",
+        ConsultationStatus::AwaitingApproval => "fr-badge fr-badge--warning fr-badge--no-icon",
+        ConsultationStatus::Published => "fr-badge fr-badge--info fr-badge--no-icon",
+        _ => "fr-badge fr-badge--no-icon",
+    };
+    view! { <p class=class>{status.label_fr()}</p> }
+}
+
+fn deadline(c: &ConsultationDto) -> String {
+    match &c.current_round {
+        Some(round) if round.is_open => format!(
+            "Tour {} ouvert jusqu'au {} ({})",
+            round.number,
+            french_date_time(round.closes_at),
+            relative(round.closes_at)
+        ),
+        Some(round) => format!("Tour {} clos", round.number),
+        None => "Aucun tour publié".into(),
+    }
+}
+
+/// Open rounds first, the nearest deadline first among them.
+fn ordered(mut items: Vec<ConsultationDto>) -> Vec<ConsultationDto> {
+    items.sort_by_key(|c| match &c.current_round {
+        Some(r) if r.is_open => (0, r.closes_at.timestamp()),
+        _ => (1, -c.updated_at.timestamp()),
+    });
+    items
+}
+
+#[component]
+pub fn ConsultationsPage() -> impl IntoView {
+    set_title("Consultations");
+    require_sign_in("/consultations");
+    let session = Session::get();
+    let list = LocalResource::new(move || {
+        let token = session.current().map(|s| s.access_token);
+        async move {
+            match token {
+                Some(token) => Some(api::consultations(&token).await),
+                None => None,
+            }
+        }
+    });
+    let intro = move || match session.user().map(|u| u.role) {
+        Some(Role::Company) => {
+            "Les consultations de votre domaine et de votre territoire, les tours ouverts d'abord."
+        }
+        Some(Role::Agent) => "Les consultations dont vous conduisez le dialogue.",
+        Some(Role::Buyer) => "Les consultations dont vous validerez la publication.",
+        _ => "Toutes les consultations.",
+    };
+    let loading = || view! { <p aria-busy="true">"Chargement des consultations…"</p> };
+    view! {
+        <h1>"Consultations"</h1>
+        <p>{intro}</p>
+        <Transition fallback=loading>
+            {move || match list.get() {
+                Some(Some(Ok(page))) if page.items.is_empty() => view! {
+                    <div class="fr-callout"><p class="fr-callout__text">"Aucune consultation pour le moment."</p></div>
+                }.into_any(),
+                Some(Some(Ok(page))) => view! {
+                    <ul class="fr-grid-row fr-grid-row--gutters jsf-plain-list">
+                        {ordered(page.items).into_iter().map(|c| {
+                            let href = format!("/consultations/{}", c.id);
+                            let when = deadline(&c);
+                            view! {
+                                <li class="fr-col-12 fr-col-md-6">
+                                    <div class="fr-card fr-enlarge-link">
+                                        <div class="fr-card__body">
+                                            <div class="fr-card__content">
+                                                <h2 class="fr-card__title"><A href=href>{c.title.clone()}</A></h2>
+                                                <p class="fr-card__desc">{c.summary.clone()}</p>
+                                                <div class="fr-card__start">{status_badge(c.status)}</div>
+                                                <p class="fr-card__detail">{format!("{} — {} ({})", c.cpv_code, c.departement_name, c.departement)}</p>
+                                                <div class="fr-card__end"><p class="fr-card__detail">{when}</p></div>
+                                            </div>
+                                        </div>
+                                    </div>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Some(Some(Err(err))) => view! { <ErrorAlert error=Signal::derive(move || Some(err.clone()))/> }.into_any(),
+                _ => loading().into_any(),
+            }}
+        </Transition>
+    }
+}

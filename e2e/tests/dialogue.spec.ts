@@ -1,0 +1,52 @@
+import { expect, test } from '@playwright/test';
+import { expectAccessible, watchPageErrors } from '../pages/app';
+import { LoginPage } from '../pages/login';
+
+const DEMO_PASSWORD = 'demo-jesaisfaire-2026';
+const TITLE = 'Maintenance du parc informatique de la préfecture du Rhône';
+
+test('a company reads the current revision and contributes on a clause', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  await page.goto('/connexion?next=/consultations');
+  await new LoginPage(page).logIn('entreprise@demo.jesaisfaire.fr', DEMO_PASSWORD);
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Consultations' })).toBeVisible();
+  await expect(page.getByText(/Tour 2 ouvert jusqu'au .* \(dans \d+ jours\)/)).toBeVisible();
+  await expectAccessible(page);
+
+  await page.getByRole('link', { name: TITLE }).click();
+  await expect(page.getByRole('heading', { level: 1, name: TITLE })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Projet de CCTP — révision 2' })).toBeVisible();
+  // The public answer to a clarification is visible to every company.
+  await expect(page.getByText('Oui : un local de 10 m² est disponible sur chaque site.')).toBeVisible();
+  // Other companies appear only under a pseudonym.
+  await expect(page.getByText('Lyon Maintenance Services')).toHaveCount(0);
+  await expect(page.getByText(/Entreprise B — Solution \(tour 2\)/)).toBeVisible();
+  await expectAccessible(page);
+
+  const clause = page.locator('section.jsf-clause').filter({ hasText: '2.2 — Astreinte' });
+  await clause.getByRole('button', { name: 'Contribuer sur cette clause' }).click();
+  await clause.getByLabel('Votre contribution').fill('Astreinte mutualisée avec un autre marché local.');
+  await clause.getByRole('button', { name: 'Envoyer ma contribution' }).click();
+  await expect(clause.getByText('Ce champ est obligatoire.')).toBeVisible();
+  await expect(clause.getByLabel('Votre contribution')).toHaveValue('Astreinte mutualisée avec un autre marché local.');
+  await expectAccessible(page);
+
+  await clause.getByLabel(/Justification/).fill('Réduit le coût de l\'astreinte du samedi.');
+  await clause.locator('label', { hasText: '↓ Baisse' }).click();
+  await clause.getByRole('button', { name: 'Envoyer ma contribution' }).click();
+  await expect(clause.getByText(/Vous — Solution \(tour 2\)/)).toBeVisible();
+  await expect(clause.getByText('1 contribution', { exact: true })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('an agent sees its consultations with their deadlines', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  await page.goto('/connexion?next=/consultations');
+  await new LoginPage(page).logIn('agent@demo.jesaisfaire.fr', DEMO_PASSWORD);
+  await expect(page.getByRole('link', { name: TITLE })).toBeVisible();
+  await expect(page.getByText('Dialogue en cours')).toBeVisible();
+  await page.setViewportSize({ width: 375, height: 800 });
+  await expectAccessible(page);
+  expect(errors).toEqual([]);
+});
