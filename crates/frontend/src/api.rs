@@ -167,8 +167,12 @@ pub async fn revision(token: &str, id: Uuid, round: i32) -> Result<RevisionDto, 
     get_json(token, &format!("/consultations/{id}/rounds/{round}")).await
 }
 
-pub async fn contributions(token: &str, id: Uuid) -> Result<Vec<ContributionDto>, ApiError> {
-    get_json(token, &format!("/consultations/{id}/contributions")).await
+pub async fn contributions(token: &str, id: Uuid) -> Result<Page<ContributionDto>, ApiError> {
+    get_json(
+        token,
+        &format!("/consultations/{id}/contributions?per_page=100"),
+    )
+    .await
 }
 
 pub async fn contribute(

@@ -5,12 +5,12 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Serialize, de::DeserializeOwned};
 use shared::FieldError;
-use shared::auth::Validator;
+use shared::auth::{Page, Validator};
 use shared::consultation::{
     AuthorDto, ContributionDto, ContributionKind, ContributionRequest, ContributionStatus,
     CostDirection, DecisionDto, DecisionKind, DecisionRequest, ReplyDto, ReplyRequest,
@@ -286,13 +286,22 @@ pub async fn create(
     one_view(db, access, saved).await
 }
 
-/// Whether the reader may see this contribution at all.
-fn visible_to(access: &ConsultationAccess, c: &contribution::Model) -> bool {
+/// The contributions a reader may see: all of them for staff; for a company
+/// its own and the others' active, non-confidential ones.
+fn visible_to(access: &ConsultationAccess) -> Condition {
+    let in_consultation =
+        Condition::all().add(contribution::Column::ConsultationId.eq(access.id()));
     match access.viewer {
-        Viewer::Owner | Viewer::AssignedBuyer | Viewer::Admin => true,
-        Viewer::Company => {
-            c.author_id == access.user_id || (!c.confidential && c.status == STATUS_ACTIVE)
-        }
+        Viewer::Owner | Viewer::AssignedBuyer | Viewer::Admin => in_consultation,
+        Viewer::Company => in_consultation.add(
+            Condition::any()
+                .add(contribution::Column::AuthorId.eq(access.user_id))
+                .add(
+                    Condition::all()
+                        .add(contribution::Column::Confidential.eq(false))
+                        .add(contribution::Column::Status.eq(STATUS_ACTIVE)),
+                ),
+        ),
     }
 }
 
@@ -408,9 +417,10 @@ pub async fn list(
     db: &Db,
     access: &ConsultationAccess,
     filter: ContributionFilter,
-) -> Result<Vec<ContributionDto>, ApiError> {
-    let mut query =
-        contribution::Entity::find().filter(contribution::Column::ConsultationId.eq(access.id()));
+    page: u64,
+    per_page: u64,
+) -> Result<Page<ContributionDto>, ApiError> {
+    let mut query = contribution::Entity::find().filter(visible_to(access));
     if let Some(round) = filter.round {
         query = query.filter(contribution::Column::Round.eq(round));
     }
@@ -433,15 +443,20 @@ pub async fn list(
     if filter.mine {
         query = query.filter(contribution::Column::AuthorId.eq(access.user_id));
     }
-    let rows: Vec<contribution::Model> = query
+    let total = query.clone().count(db.conn()).await?;
+    let rows = query
         .order_by_asc(contribution::Column::CreatedAt)
         .order_by_asc(contribution::Column::Id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
         .all(db.conn())
-        .await?
-        .into_iter()
-        .filter(|c| visible_to(access, c))
-        .collect();
-    views(db, access, rows).await
+        .await?;
+    Ok(Page {
+        items: views(db, access, rows).await?,
+        page,
+        per_page,
+        total,
+    })
 }
 
 /// A contribution and the access to its consultation, or 404 when either is not visible.
@@ -455,9 +470,11 @@ pub async fn load(
         .await?
         .ok_or(ApiError::NotFound)?;
     let access = ConsultationAccess::load(db.conn(), who, c.consultation_id).await?;
-    if !visible_to(&access, &c) {
-        return Err(ApiError::NotFound);
-    }
+    let c = contribution::Entity::find_by_id(c.id)
+        .filter(visible_to(&access))
+        .one(db.conn())
+        .await?
+        .ok_or(ApiError::NotFound)?;
     Ok((access, c))
 }
 

@@ -1,6 +1,7 @@
 use actix_web::{HttpResponse, get, patch, post, put, web};
 use serde::Deserialize;
 use shared::ProblemDetails;
+use shared::auth::Page;
 use shared::consultation::{
     ContributionDto, ContributionKind, ContributionRequest, DecisionKind, DecisionRequest,
     NotificationsDto, ReplyRequest,
@@ -12,6 +13,7 @@ use crate::auth::Authenticated;
 use crate::domain::access::ConsultationAccess;
 use crate::domain::contributions::{self, ContributionFilter};
 use crate::domain::journal;
+use crate::domain::pagination::PageQuery;
 use crate::error::ApiError;
 use crate::startup::AppState;
 
@@ -53,6 +55,10 @@ pub struct ContributionQuery {
     /// Only the caller's own contributions.
     #[serde(default)]
     mine: bool,
+    /// Page number, from 1 (default 1).
+    page: Option<u64>,
+    /// Items per page, 1 to 100 (default 20).
+    per_page: Option<u64>,
 }
 
 /// Contributions the caller may see: all for staff; for a company its own
@@ -61,7 +67,7 @@ pub struct ContributionQuery {
     tag = "contributions", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Consultation id"), ContributionQuery),
     responses(
-        (status = 200, description = "Contributions, oldest first", body = Vec<ContributionDto>),
+        (status = 200, description = "One page of contributions, oldest first", body = Page<ContributionDto>),
         (status = 400, description = "Invalid query parameters", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "Unknown or not visible", body = ProblemDetails, content_type = "application/problem+json"),
@@ -73,9 +79,14 @@ pub async fn list(
     who: Authenticated,
     id: web::Path<Uuid>,
     query: web::Query<ContributionQuery>,
-) -> Result<web::Json<Vec<ContributionDto>>, ApiError> {
+) -> Result<web::Json<Page<ContributionDto>>, ApiError> {
     let access = ConsultationAccess::load(state.db.conn(), &who, *id).await?;
     let q = query.into_inner();
+    let (page, per_page) = PageQuery {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .resolve();
     let filter = ContributionFilter {
         round: q.round,
         clause: q.clause,
@@ -85,7 +96,7 @@ pub async fn list(
         mine: q.mine,
     };
     Ok(web::Json(
-        contributions::list(&state.db, &access, filter).await?,
+        contributions::list(&state.db, &access, filter, page, per_page).await?,
     ))
 }
 

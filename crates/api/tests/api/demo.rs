@@ -33,7 +33,7 @@ async fn the_demo_shows_a_consultation_in_its_second_round_with_every_kind_of_co
     assert_eq!(consultation["current_round"]["number"], 2);
     let id = consultation["id"].as_str().unwrap();
     let contributions = get(&app, &agent, &format!("/consultations/{id}/contributions")).await;
-    let mut kinds: Vec<&str> = contributions
+    let mut kinds: Vec<&str> = contributions["items"]
         .as_array()
         .unwrap()
         .iter()

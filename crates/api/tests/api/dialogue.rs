@@ -379,7 +379,8 @@ async fn the_full_dialogue_runs_two_rounds_to_publication_without_leaking_identi
         StatusCode::OK,
     )
     .await;
-    let labels: Vec<&str> = seen_by_beta
+    assert_eq!(seen_by_beta["total"], 3);
+    let labels: Vec<&str> = seen_by_beta["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -406,9 +407,24 @@ async fn the_full_dialogue_runs_two_rounds_to_publication_without_leaking_identi
         call(&app, &s.agent.token, Method::GET, &contributions, None).await,
         StatusCode::OK,
     )
-    .await;
+    .await["items"]
+        .clone();
     assert_eq!(seen_by_agent.as_array().unwrap().len(), 4);
     assert_eq!(seen_by_agent[0]["author"]["label"], "Entreprise A");
+    let second_page = json_of(
+        call(
+            &app,
+            &s.agent.token,
+            Method::GET,
+            &format!("{contributions}?per_page=3&page=2"),
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(second_page["total"], 4);
+    assert_eq!(second_page["items"].as_array().unwrap().len(), 1);
     let seen_by_buyer = json_of(
         call(
             &app,
@@ -421,7 +437,7 @@ async fn the_full_dialogue_runs_two_rounds_to_publication_without_leaking_identi
         StatusCode::OK,
     )
     .await;
-    assert_eq!(seen_by_buyer[0]["confidential"], true);
+    assert_eq!(seen_by_buyer["items"][0]["confidential"], true);
 
     // Nobody edits someone else's contribution.
     let question_id = question["id"].as_str().unwrap();

@@ -28,7 +28,7 @@ async fn load(token: String, id: Uuid) -> Result<Loaded, ApiError> {
         Some(round) => Some(api::revision(&token, id, round.number).await?),
         None => None,
     };
-    let contributions = api::contributions(&token, id).await?;
+    let contributions = api::contributions(&token, id).await?.items;
     Ok(Loaded {
         consultation,
         revision,
