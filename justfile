@@ -44,6 +44,10 @@ e2e: tools web
     E2E_SERVER_BIN="{{target_dir}}/debug/jesaisfaire-api" \
         npx playwright test --config e2e/playwright.config.ts
 
+# Latency of the hot read paths on a seeded database, through the real server (release build).
+bench:
+    cargo run --release -p jesaisfaire-api --example bench
+
 # Rewrite openapi/openapi.json from the code.
 openapi:
     cargo run -q -p jesaisfaire-api -- openapi > openapi/openapi.json

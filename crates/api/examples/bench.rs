@@ -1,0 +1,287 @@
+//! `just bench`: latency of the hot read paths on a seeded SQLite database,
+//! through the real HTTP server. Prints p50 / p95 / max per endpoint.
+//!
+//! Seed: 300 consultations in dialogue, 200 companies, 1 000 contributions on
+//! one consultation. Each endpoint is called 200 times, 8 requests in flight.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use jesaisfaire_api::auth::{AdminCapability, Authenticated};
+use jesaisfaire_api::configuration::Settings;
+use jesaisfaire_api::db::Db;
+use jesaisfaire_api::domain::access::{AgentCapability, ConsultationAccess};
+use jesaisfaire_api::domain::{accounts, consultations, contributions};
+use jesaisfaire_api::startup::Application;
+use shared::auth::{CreateUserRequest, RegisterCompanyRequest};
+use shared::consultation::{
+    CctpContent, Clause, ContributionKind, ContributionRequest, CostDirection,
+    CreateConsultationRequest, Criterion, OpenRoundRequest, Section, TargetKind, Visibility,
+};
+use shared::types::{Role, luhn_valid};
+
+const PASSWORD: &str = "mot de passe de banc d'essai";
+const CONSULTATIONS: usize = 300;
+const COMPANIES: u32 = 200;
+const CONTRIBUTIONS: usize = 1_000;
+const REQUESTS: usize = 200;
+const IN_FLIGHT: usize = 8;
+
+fn siret(n: u32) -> String {
+    let prefix = format!("{:013}", 5_000_000_000_000u64 + u64::from(n) * 13);
+    (0..10)
+        .map(|d| format!("{prefix}{d}"))
+        .find(|s| luhn_valid(s))
+        .unwrap_or_default()
+}
+
+fn fail(e: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
+}
+
+async fn seed(db: &Db) -> anyhow::Result<(uuid::Uuid, Vec<String>)> {
+    let operator = AdminCapability::for_operator();
+    let mut staff = Vec::new();
+    for (role, email) in [("agent", "agent@bench.fr"), ("buyer", "buyer@bench.fr")] {
+        let request = CreateUserRequest {
+            email: email.into(),
+            password: PASSWORD.into(),
+            role: role.into(),
+            display_name: format!("Banc {role}"),
+        };
+        staff.push(
+            accounts::create_user(
+                db,
+                &operator,
+                request.validate().map_err(|e| fail(format!("{e:?}")))?,
+            )
+            .await
+            .map_err(fail)?,
+        );
+    }
+    let agent = Authenticated {
+        user_id: staff[0].id,
+        role: Role::Agent,
+    };
+    let mut company_ids = Vec::new();
+    let mut emails = Vec::new();
+    for n in 0..COMPANIES {
+        let email = format!("pme{n}@bench.fr");
+        let request = RegisterCompanyRequest {
+            email: email.clone(),
+            password: PASSWORD.into(),
+            company_name: format!("PME {n}"),
+            siret: siret(n),
+            cpv_divisions: vec!["72".into(), format!("{}", 30 + n % 10)],
+            departements: vec!["69".into(), "01".into()],
+        };
+        company_ids.push(
+            accounts::register_company(db, request.validate().map_err(|e| fail(format!("{e:?}")))?)
+                .await
+                .map_err(fail)?
+                .id,
+        );
+        emails.push(email);
+    }
+    let mut first = None;
+    for i in 0..CONSULTATIONS {
+        let created = consultations::create(
+            db,
+            &AgentCapability::require(&agent).map_err(fail)?,
+            CreateConsultationRequest {
+                title: format!("Consultation {i}"),
+                summary: "Banc d'essai".into(),
+                cpv_code: "72000000-5".into(),
+                departement: if i % 3 == 0 { "69".into() } else { "13".into() },
+                buyer_id: Some(staff[1].id),
+                visibility: Visibility::Targeted,
+            },
+        )
+        .await
+        .map_err(fail)?;
+        let owner = ConsultationAccess::load(db.conn(), &agent, created.id)
+            .await
+            .map_err(fail)?
+            .as_owner()
+            .map_err(fail)?;
+        let content = CctpContent {
+            sections: vec![Section {
+                id: None,
+                title: "Objet".into(),
+                clauses: (1..=10)
+                    .map(|c| Clause {
+                        id: None,
+                        number: format!("1.{c}"),
+                        title: format!("Clause {c}"),
+                        text: "Texte de la clause.".into(),
+                    })
+                    .collect(),
+            }],
+            criteria: vec![Criterion {
+                id: None,
+                name: "Prix".into(),
+                description: String::new(),
+                weight: 100,
+            }],
+        };
+        consultations::save_draft(db, &owner, 1, content)
+            .await
+            .map_err(fail)?;
+        consultations::open_round(
+            db,
+            &owner,
+            OpenRoundRequest {
+                closes_at: Some(Utc::now() + chrono::Duration::days(30)),
+                changelog: String::new(),
+            },
+        )
+        .await
+        .map_err(fail)?;
+        first.get_or_insert(created.id);
+    }
+    let consultation = first.ok_or_else(|| fail("no consultation"))?;
+    for i in 0..CONTRIBUTIONS {
+        let who = Authenticated {
+            user_id: company_ids[i % company_ids.len()],
+            role: Role::Company,
+        };
+        let access = ConsultationAccess::load(db.conn(), &who, consultation)
+            .await
+            .map_err(fail)?;
+        contributions::create(
+            db,
+            &access,
+            ContributionRequest {
+                target_kind: Some(TargetKind::Document),
+                kind: Some(ContributionKind::Solution),
+                body: format!("Proposition {i}"),
+                justification: "Banc d'essai".into(),
+                cost_direction: Some(CostDirection::Neutral),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(fail)?;
+    }
+    Ok((consultation, emails))
+}
+
+async fn measure(
+    client: &reqwest::Client,
+    name: &str,
+    url: String,
+    token: &str,
+) -> anyhow::Result<()> {
+    let mut latencies = Vec::with_capacity(REQUESTS);
+    let started = Instant::now();
+    for _ in 0..REQUESTS / IN_FLIGHT {
+        let mut batch = tokio::task::JoinSet::new();
+        for _ in 0..IN_FLIGHT {
+            let request = client.get(&url).bearer_auth(token);
+            batch.spawn(async move {
+                let t = Instant::now();
+                let response = request.send().await?;
+                anyhow::ensure!(response.status().is_success(), "{}", response.status());
+                response.bytes().await?;
+                Ok::<Duration, anyhow::Error>(t.elapsed())
+            });
+        }
+        while let Some(latency) = batch.join_next().await {
+            latencies.push(latency??);
+        }
+    }
+    let total = started.elapsed();
+    latencies.sort_unstable();
+    let at = |q: f64| latencies[((latencies.len() as f64 - 1.0) * q) as usize];
+    println!(
+        "{name:<48} p50 {:>7.2} ms  p95 {:>7.2} ms  max {:>7.2} ms  {:>6.0} req/s",
+        at(0.5).as_secs_f64() * 1e3,
+        at(0.95).as_secs_f64() * 1e3,
+        at(1.0).as_secs_f64() * 1e3,
+        latencies.len() as f64 / total.as_secs_f64()
+    );
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let mut settings = Settings::from_env()?;
+    settings.database_url = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
+    settings.addr = "127.0.0.1:0".parse()?;
+    settings.demo_data = false;
+    let db = Db::connect(&settings.database_url).await?;
+    db.migrate().await?;
+    let seeding = Instant::now();
+    let (consultation, companies) = seed(&db).await?;
+    println!(
+        "seeded {CONSULTATIONS} consultations, {COMPANIES} companies, {CONTRIBUTIONS} contributions in {:.1} s",
+        seeding.elapsed().as_secs_f64()
+    );
+    let app = Application::build(settings).await?;
+    let base = format!("http://127.0.0.1:{}/api/v1", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::new();
+    let login = |email: String| {
+        let client = client.clone();
+        let url = format!("{base}/auth/login");
+        async move {
+            let body: serde_json::Value = client
+                .post(url)
+                .json(&serde_json::json!({"email": email, "password": PASSWORD}))
+                .send()
+                .await?
+                .json()
+                .await?;
+            body["access_token"]
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| anyhow::anyhow!("login failed: {body}"))
+        }
+    };
+    let agent = login("agent@bench.fr".into()).await?;
+    let company = login(companies[0].clone()).await?;
+    measure(
+        &client,
+        "GET /consultations (agent, 300 own)",
+        format!("{base}/consultations?per_page=20"),
+        &agent,
+    )
+    .await?;
+    measure(
+        &client,
+        "GET /consultations (company, targeting)",
+        format!("{base}/consultations?per_page=20"),
+        &company,
+    )
+    .await?;
+    measure(
+        &client,
+        "GET /consultations?status=in_dialogue (company)",
+        format!("{base}/consultations?status=in_dialogue&per_page=20"),
+        &company,
+    )
+    .await?;
+    measure(
+        &client,
+        "GET /consultations/{id}/contributions (100/page)",
+        format!("{base}/consultations/{consultation}/contributions?per_page=100"),
+        &agent,
+    )
+    .await?;
+    measure(
+        &client,
+        "GET /consultations/{id}/contributions (company)",
+        format!("{base}/consultations/{consultation}/contributions?per_page=100"),
+        &company,
+    )
+    .await?;
+    measure(
+        &client,
+        "GET /consultations/{id}/synthesis",
+        format!("{base}/consultations/{consultation}/synthesis"),
+        &agent,
+    )
+    .await?;
+    Ok(())
+}
