@@ -50,3 +50,27 @@ test('an agent sees its consultations with their deadlines', async ({ page }) =>
   await expectAccessible(page);
   expect(errors).toEqual([]);
 });
+
+test('the agent answers a contribution and records a decision with its rationale', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  await page.goto('/connexion?next=/consultations');
+  await new LoginPage(page).logIn('agent@demo.jesaisfaire.fr', DEMO_PASSWORD);
+  await page.getByRole('link', { name: TITLE }).click();
+  const card = page.locator('article.jsf-contribution').filter({ hasText: 'Nous pouvons garantir 4 heures' });
+  await expect(card.getByText(/Entreprise B — Solution \(tour 2\)/)).toBeVisible();
+  await expectAccessible(page);
+
+  await card.getByLabel('Répondre').fill('Merci : pouvez-vous préciser la zone couverte ?');
+  await card.getByRole('button', { name: 'Publier la réponse' }).click();
+  await expect(card.getByText('Vous : Merci : pouvez-vous préciser la zone couverte ?')).toBeVisible();
+
+  await card.getByRole('button', { name: 'Enregistrer la décision' }).click();
+  await expect(card.getByText('Ce champ est obligatoire.')).toBeVisible();
+  await card.getByLabel('Décision', { exact: true }).selectOption('partially_accepted');
+  await card.getByLabel('Motif de la décision').fill('Retenue pour les postes critiques seulement.');
+  await card.getByRole('button', { name: 'Enregistrer la décision' }).click();
+  await expect(card.locator('.fr-badge', { hasText: 'Retenue en partie' })).toBeVisible();
+  await expect(card.getByText('Retenue pour les postes critiques seulement.')).toBeVisible();
+  await expectAccessible(page);
+  expect(errors).toEqual([]);
+});

@@ -9,7 +9,10 @@ use shared::auth::{
     LoginRequest, RefreshRequest, RefreshTokenDelivery, RegisterCompanyRequest, TokenResponse,
     UserDto,
 };
-use shared::consultation::{ConsultationDto, ContributionDto, ContributionRequest, RevisionDto};
+use shared::consultation::{
+    ConsultationDto, ContributionDto, ContributionRequest, DecisionRequest, ReplyRequest,
+    RevisionDto,
+};
 use shared::reference::{CpvDivisionEntry, DepartementEntry};
 use shared::{ErrorCode, ProblemDetails};
 use uuid::Uuid;
@@ -183,6 +186,36 @@ pub async fn contribute(
     send_json(
         authorized(
             Request::post(&format!("{BASE}/consultations/{id}/contributions")),
+            token,
+        ),
+        &request,
+    )
+    .await
+}
+
+pub async fn reply(
+    token: &str,
+    contribution: Uuid,
+    body: String,
+) -> Result<ContributionDto, ApiError> {
+    send_json(
+        authorized(
+            Request::post(&format!("{BASE}/contributions/{contribution}/replies")),
+            token,
+        ),
+        &ReplyRequest { body },
+    )
+    .await
+}
+
+pub async fn decide(
+    token: &str,
+    contribution: Uuid,
+    request: DecisionRequest,
+) -> Result<ContributionDto, ApiError> {
+    send_json(
+        authorized(
+            Request::put(&format!("{BASE}/contributions/{contribution}/decision")),
             token,
         ),
         &request,

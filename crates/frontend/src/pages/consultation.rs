@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use shared::consultation::{
     Clause, ConsultationDto, ContributionDto, ContributionKind, ContributionRequest, CostDirection,
-    DecisionKind, RevisionDto, TargetKind,
+    DecisionKind, DecisionRequest, RevisionDto, TargetKind,
 };
 use shared::types::Role;
 use uuid::Uuid;
@@ -63,8 +63,113 @@ fn decision_label(decision: DecisionKind) -> &'static str {
     }
 }
 
+/// The owner agent answers and decides where the contribution is read.
 #[component]
-fn ContributionCard(contribution: ContributionDto) -> impl IntoView {
+fn AgentActions(contribution: ContributionDto, reload: Callback<()>) -> impl IntoView {
+    let session = Session::get();
+    let id = contribution.id;
+    let is_clarification = contribution.kind == ContributionKind::Clarification;
+    let answer = RwSignal::new(String::new());
+    let decision = RwSignal::new(
+        if is_clarification {
+            "answered"
+        } else {
+            "accepted"
+        }
+        .to_owned(),
+    );
+    let rationale = RwSignal::new(String::new());
+    let token = move || {
+        session
+            .current()
+            .map(|s| s.access_token)
+            .unwrap_or_default()
+    };
+    let send_reply = Action::new_local(move |body: &String| {
+        let (token, body) = (token(), body.clone());
+        async move { api::reply(&token, id, body).await }
+    });
+    let send_decision = Action::new_local(move |request: &DecisionRequest| {
+        let (token, request) = (token(), request.clone());
+        async move { api::decide(&token, id, request).await }
+    });
+    Effect::new(move || {
+        if matches!(send_reply.value().get(), Some(Ok(_)))
+            || matches!(send_decision.value().get(), Some(Ok(_)))
+        {
+            reload.run(());
+        }
+    });
+    let reply_error = Signal::derive(move || match send_reply.value().get() {
+        Some(Err(err)) => err.field_message("body"),
+        _ => None,
+    });
+    let decision_error = Signal::derive(move || match send_decision.value().get() {
+        Some(Err(err)) => err
+            .field_message("rationale")
+            .or_else(|| err.field_message("decision")),
+        _ => None,
+    });
+    let prefix = format!("agent-{id}");
+    let reply_id = format!("{prefix}-reply");
+    let decision_id = format!("{prefix}-decision");
+    let rationale_id = format!("{prefix}-rationale");
+    let options: Vec<(&str, &str)> = if is_clarification {
+        vec![("answered", "Répondu")]
+    } else {
+        vec![
+            ("accepted", "Retenue"),
+            ("partially_accepted", "Retenue en partie"),
+            ("rejected", "Non retenue"),
+        ]
+    };
+    view! {
+        <div class="fr-grid-row fr-grid-row--gutters fr-mt-1w">
+            <form class="fr-col-12 fr-col-md-6" on:submit=move |ev| {
+                ev.prevent_default();
+                send_reply.dispatch(answer.get_untracked());
+            }>
+                <div class="fr-input-group" class:fr-input-group--error=move || reply_error.get().is_some()>
+                    <label class="fr-label" for=reply_id.clone()>"Répondre"</label>
+                    <textarea class="fr-input" id=reply_id.clone() rows="2"
+                        prop:value=move || answer.get() on:input=move |ev| answer.set(event_target_value(&ev))></textarea>
+                    {move || reply_error.get().map(|m| view! { <p class="fr-error-text">{m}</p> })}
+                </div>
+                <button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">"Publier la réponse"</button>
+            </form>
+            <form class="fr-col-12 fr-col-md-6" on:submit=move |ev| {
+                ev.prevent_default();
+                send_decision.dispatch(DecisionRequest {
+                    decision: serde_json::from_value(serde_json::Value::String(decision.get_untracked())).ok(),
+                    rationale: rationale.get_untracked(),
+                    integrated_in_round: None,
+                });
+            }>
+                <div class="fr-select-group">
+                    <label class="fr-label" for=decision_id.clone()>"Décision"</label>
+                    <select class="fr-select" id=decision_id on:change=move |ev| decision.set(event_target_value(&ev))>
+                        {options.into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="fr-input-group" class:fr-input-group--error=move || decision_error.get().is_some()>
+                    <label class="fr-label" for=rationale_id.clone()>"Motif de la décision"</label>
+                    <input class="fr-input" id=rationale_id.clone()
+                        prop:value=move || rationale.get() on:input=move |ev| rationale.set(event_target_value(&ev))/>
+                    {move || decision_error.get().map(|m| view! { <p class="fr-error-text">{m}</p> })}
+                </div>
+                <button class="fr-btn fr-btn--sm" type="submit">"Enregistrer la décision"</button>
+            </form>
+        </div>
+    }
+}
+
+#[component]
+fn ContributionCard(
+    contribution: ContributionDto,
+    agent_reload: Option<Callback<()>>,
+) -> impl IntoView {
+    let actions = agent_reload
+        .map(|reload| view! { <AgentActions contribution=contribution.clone() reload/> });
     let c = contribution;
     view! {
         <article class="fr-tile fr-mb-2w jsf-contribution">
@@ -85,6 +190,7 @@ fn ContributionCard(contribution: ContributionDto) -> impl IntoView {
                     {c.replies.into_iter().map(|r| view! {
                         <p class="fr-text--sm jsf-reply"><strong>{format!("{} : ", r.author.label)}</strong>{r.body}</p>
                     }).collect_view()}
+                    {actions}
                 </div>
             </div>
         </article>
@@ -201,6 +307,7 @@ fn ClauseBlock(
     consultation_id: Uuid,
     contributions: Vec<ContributionDto>,
     can_contribute: bool,
+    is_agent: bool,
     reload: Callback<()>,
 ) -> impl IntoView {
     let clause_id = clause.id.unwrap_or_default();
@@ -221,7 +328,7 @@ fn ClauseBlock(
                 <span class="fr-badge fr-badge--sm fr-badge--no-icon">{format!("{count} contribution{}", if count > 1 { "s" } else { "" })}</span>
             </h3>
             <p>{clause.text}</p>
-            {mine.into_iter().map(|c| view! { <ContributionCard contribution=c/> }).collect_view()}
+            {mine.into_iter().map(|c| view! { <ContributionCard contribution=c agent_reload=is_agent.then_some(reload)/> }).collect_view()}
             <Show when=move || can_contribute>
                 <button class="fr-btn fr-btn--secondary fr-btn--sm" type="button" aria-expanded=move || open.get().to_string()
                     on:click=move |_| open.update(|o| *o = !*o)>
@@ -263,6 +370,7 @@ pub fn ConsultationPage() -> impl IntoView {
                     set_title(&c.title);
                     let open = c.current_round.as_ref().is_some_and(|r| r.is_open);
                     let can_contribute = open && is_company();
+                    let is_agent = session.user().is_some_and(|u| u.role == Role::Agent);
                     let round_info = c.current_round.clone().map(|r| if r.is_open {
                         format!("Tour {} ouvert jusqu'au {} ({}).", r.number, french_date_time(r.closes_at), relative(r.closes_at))
                     } else {
@@ -290,7 +398,7 @@ pub fn ConsultationPage() -> impl IntoView {
                                     view! {
                                         <h3 class="fr-h5 fr-mt-4w">{section.title}</h3>
                                         {section.clauses.into_iter().map(|clause| view! {
-                                            <ClauseBlock clause consultation_id=c.id contributions=contributions.clone() can_contribute reload/>
+                                            <ClauseBlock clause consultation_id=c.id contributions=contributions.clone() can_contribute is_agent reload/>
                                         }).collect_view()}
                                     }
                                 }).collect_view()}
@@ -310,7 +418,7 @@ pub fn ConsultationPage() -> impl IntoView {
                                     if general.is_empty() {
                                         view! { <p>"Aucune pour le moment."</p> }.into_any()
                                     } else {
-                                        general.into_iter().map(|c| view! { <ContributionCard contribution=c/> }).collect_view().into_any()
+                                        general.into_iter().map(|c| view! { <ContributionCard contribution=c agent_reload=is_agent.then_some(reload)/> }).collect_view().into_any()
                                     }
                                 }
                             }.into_any(),
