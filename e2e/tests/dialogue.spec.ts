@@ -1,3 +1,6 @@
+// These scenarios share one server and its demo data, and run in file order:
+// the last one closes the demo's round and publishes the consultation.
+
 import { expect, test } from '@playwright/test';
 import { expectAccessible, watchPageErrors } from '../pages/app';
 import { LoginPage } from '../pages/login';
@@ -71,6 +74,32 @@ test('the agent answers a contribution and records a decision with its rationale
   await card.getByRole('button', { name: 'Enregistrer la décision' }).click();
   await expect(card.locator('.fr-badge', { hasText: 'Retenue en partie' })).toBeVisible();
   await expect(card.getByText('Retenue pour les postes critiques seulement.')).toBeVisible();
+  await expectAccessible(page);
+  expect(errors).toEqual([]);
+});
+
+test('the agent closes the round and asks for publication; the PFRA buyer approves it', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  await page.goto('/connexion?next=/consultations');
+  await new LoginPage(page).logIn('agent@demo.jesaisfaire.fr', DEMO_PASSWORD);
+  await page.getByRole('link', { name: TITLE }).click();
+  await page.getByRole('button', { name: 'Clore le tour 2 maintenant' }).click();
+  await expect(page.getByText('Tour 2 clos.')).toBeVisible();
+  await expect(page.getByText('Entre deux tours')).toBeVisible();
+  await page.getByRole('button', { name: 'Demander la publication' }).click();
+  await expect(page.getByText('En attente de validation')).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('banner').getByRole('link', { name: 'Se déconnecter' }).click();
+  await expect(page.getByText('Vous êtes déconnecté')).toBeVisible();
+
+  await page.goto('/connexion?next=/consultations');
+  await new LoginPage(page).logIn('acheteur@demo.jesaisfaire.fr', DEMO_PASSWORD);
+  await page.getByRole('link', { name: TITLE }).click();
+  await page.getByRole('button', { name: 'Demander des modifications' }).click();
+  await expect(page.locator('#publication-comment-messages')).toContainText('obligatoire');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Valider la publication' }).click();
+  await expect(page.getByText('Publiée', { exact: true })).toBeVisible();
   await expectAccessible(page);
   expect(errors).toEqual([]);
 });

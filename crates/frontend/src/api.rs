@@ -10,8 +10,8 @@ use shared::auth::{
     UserDto,
 };
 use shared::consultation::{
-    ConsultationDto, ContributionDto, ContributionRequest, DecisionRequest, ReplyRequest,
-    RevisionDto,
+    ConsultationDto, ContributionDto, ContributionRequest, DecisionRequest,
+    PublicationDecisionRequest, ReplyRequest, RevisionDto,
 };
 use shared::reference::{CpvDivisionEntry, DepartementEntry};
 use shared::{ErrorCode, ProblemDetails};
@@ -218,6 +218,55 @@ pub async fn decide(
             Request::put(&format!("{BASE}/contributions/{contribution}/decision")),
             token,
         ),
+        &request,
+    )
+    .await
+}
+
+async fn post_for_consultation(
+    token: &str,
+    path: &str,
+    body: &impl Serialize,
+) -> Result<ConsultationDto, ApiError> {
+    send_json(
+        authorized(Request::post(&format!("{BASE}{path}")), token),
+        body,
+    )
+    .await
+}
+
+pub async fn close_round(token: &str, id: Uuid, round: i32) -> Result<(), ApiError> {
+    let response = authorized(
+        Request::post(&format!("{BASE}/consultations/{id}/rounds/{round}/close")),
+        token,
+    )
+    .send()
+    .await
+    .map_err(network)?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(problem(response).await)
+    }
+}
+
+pub async fn request_publication(token: &str, id: Uuid) -> Result<ConsultationDto, ApiError> {
+    post_for_consultation(
+        token,
+        &format!("/consultations/{id}/publication-request"),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+pub async fn decide_publication(
+    token: &str,
+    id: Uuid,
+    request: PublicationDecisionRequest,
+) -> Result<ConsultationDto, ApiError> {
+    post_for_consultation(
+        token,
+        &format!("/consultations/{id}/publication-decision"),
         &request,
     )
     .await

@@ -13,6 +13,7 @@ use crate::components::set_title;
 use crate::components::time::{french_date_time, relative};
 use crate::pages::account::require_sign_in;
 use crate::pages::consultations::status_badge;
+use crate::pages::publication::PublicationPanel;
 use crate::session::Session;
 
 #[derive(Clone)]
@@ -388,6 +389,7 @@ pub fn ConsultationPage() -> impl IntoView {
                         {status_badge(c.status)}
                         <p class="fr-mt-2w">{c.summary.clone()}</p>
                         <p class="fr-text--sm">{format!("{} — {} — {} ({})", c.cpv_code, c.cpv_label, c.departement_name, c.departement)}</p>
+                        <PublicationPanel consultation=c.clone() reload/>
                         {round_info.map(|info| view! { <div class="fr-notice fr-notice--info"><div class="fr-container"><div class="fr-notice__body"><p class="fr-notice__title">{info}</p></div></div></div> })}
                         {match loaded.revision.clone() {
                             None => view! { <p class="fr-mt-4w">"Le projet de CCTP n'est pas encore publié."</p> }.into_any(),

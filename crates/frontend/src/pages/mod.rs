@@ -7,4 +7,5 @@ pub mod home;
 pub mod login;
 pub mod logout;
 pub mod not_found;
+pub mod publication;
 pub mod register;
