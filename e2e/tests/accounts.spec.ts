@@ -85,3 +85,18 @@ test('a wrong password is refused with a clear message', async ({ page }) => {
   await expect(page.getByRole('banner').getByRole('link', { name: /^Mon compte \(/ })).toContainText("Agent de l'État");
   expect(errors).toEqual([]);
 });
+
+test('notifications show their unread count and can be marked as read', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  await page.goto('/connexion?next=/notifications');
+  await new LoginPage(page).logIn('entreprise@demo.jesaisfaire.fr', 'demo-jesaisfaire-2026');
+  await expect(page.getByRole('heading', { level: 1, name: 'Notifications' })).toBeVisible();
+  // The demo company was told of both rounds opening.
+  await expect(page.getByRole('link', { name: /Notifications \(\d+ non lues\)/ })).toBeVisible();
+  await expect(page.getByText(/Non lue — Le tour 2 de la consultation/)).toBeVisible();
+  await expectAccessible(page);
+  const before = await page.getByRole('button', { name: 'Marquer comme lue' }).count();
+  await page.getByRole('button', { name: 'Marquer comme lue' }).first().click();
+  await expect(page.getByRole('button', { name: 'Marquer comme lue' })).toHaveCount(before - 1);
+  expect(errors).toEqual([]);
+});

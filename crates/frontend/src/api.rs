@@ -10,7 +10,7 @@ use shared::auth::{
     UserDto,
 };
 use shared::consultation::{
-    ConsultationDto, ContributionDto, ContributionRequest, DecisionRequest,
+    ConsultationDto, ContributionDto, ContributionRequest, DecisionRequest, NotificationsDto,
     PublicationDecisionRequest, ReplyRequest, RevisionDto,
 };
 use shared::reference::{CpvDivisionEntry, DepartementEntry};
@@ -270,4 +270,23 @@ pub async fn decide_publication(
         &request,
     )
     .await
+}
+
+pub async fn notifications(token: &str) -> Result<NotificationsDto, ApiError> {
+    get_json(token, "/notifications").await
+}
+
+pub async fn mark_read(token: &str, id: Uuid) -> Result<(), ApiError> {
+    let response = authorized(
+        Request::post(&format!("{BASE}/notifications/{id}/read")),
+        token,
+    )
+    .send()
+    .await
+    .map_err(network)?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(problem(response).await)
+    }
 }

@@ -3,6 +3,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::layout::{Footer, Header};
+use crate::pages::notifications::NotificationsPage;
 use crate::pages::{
     account::AccountPage, consultation::ConsultationPage, consultations::ConsultationsPage,
     home::HomePage, login::LoginPage, logout::LogoutPage, not_found::NotFoundPage,
@@ -31,6 +32,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mon-compte") view=AccountPage/>
                     <Route path=path!("/deconnexion") view=LogoutPage/>
                     <Route path=path!("/consultations") view=ConsultationsPage/>
+                    <Route path=path!("/notifications") view=NotificationsPage/>
                     <Route path=path!("/consultations/:id") view=ConsultationPage/>
                 </Routes>
             </main>

@@ -93,6 +93,30 @@ fn ToolLinks() -> impl IntoView {
     }
 }
 
+/// "Notifications", with the unread count once it is known.
+#[component]
+fn NotificationsLink() -> impl IntoView {
+    let session = Session::get();
+    let unread = LocalResource::new(move || {
+        let token = session.current().map(|s| s.access_token);
+        async move {
+            match token {
+                Some(token) => crate::api::notifications(&token)
+                    .await
+                    .ok()
+                    .map(|n| n.unread),
+                None => None,
+            }
+        }
+    });
+    let label = move || match unread.get().flatten() {
+        Some(0) | None => "Notifications".to_owned(),
+        Some(1) => "Notifications (1 non lue)".to_owned(),
+        Some(n) => format!("Notifications ({n} non lues)"),
+    };
+    view! { <A href="/notifications" attr:class="fr-nav__link">{label}</A> }
+}
+
 /// Entries of the main menu for a role; each feature adds its own here.
 fn role_links(role: Role) -> impl IntoView {
     let admin_docs = (role == Role::Admin).then(|| {
@@ -105,6 +129,9 @@ fn role_links(role: Role) -> impl IntoView {
     view! {
         <li class="fr-nav__item">
             <A href="/consultations" attr:class="fr-nav__link">"Consultations"</A>
+        </li>
+        <li class="fr-nav__item">
+            <NotificationsLink/>
         </li>
         <li class="fr-nav__item">
             <A href="/mon-compte" attr:class="fr-nav__link">"Mon compte"</A>

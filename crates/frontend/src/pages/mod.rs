@@ -7,5 +7,6 @@ pub mod home;
 pub mod login;
 pub mod logout;
 pub mod not_found;
+pub mod notifications;
 pub mod publication;
 pub mod register;

@@ -1,0 +1,69 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api;
+use crate::components::form::ErrorAlert;
+use crate::components::set_title;
+use crate::components::time::{french_date_time, relative};
+use crate::pages::account::require_sign_in;
+use crate::session::Session;
+
+#[component]
+pub fn NotificationsPage() -> impl IntoView {
+    set_title("Notifications");
+    require_sign_in("/notifications");
+    let session = Session::get();
+    let token = move || session.current().map(|s| s.access_token);
+    let list = LocalResource::new(move || {
+        let token = token();
+        async move {
+            match token {
+                Some(token) => Some(api::notifications(&token).await),
+                None => None,
+            }
+        }
+    });
+    let mark = Action::new_local(move |id: &uuid::Uuid| {
+        let (token, id) = (token().unwrap_or_default(), *id);
+        async move { api::mark_read(&token, id).await }
+    });
+    Effect::new(move || {
+        if let Some(Ok(())) = mark.value().get() {
+            list.refetch();
+        }
+    });
+    let loading = || view! { <p aria-busy="true">"Chargement des notifications…"</p> };
+    view! {
+        <h1>"Notifications"</h1>
+        <Transition fallback=loading>
+            {move || match list.get() {
+                Some(Some(Ok(notes))) if notes.items.is_empty() => view! { <p>"Aucune notification."</p> }.into_any(),
+                Some(Some(Ok(notes))) => view! {
+                    <p>{format!("{} non lue{}", notes.unread, if notes.unread > 1 { "s" } else { "" })}</p>
+                    <ul class="jsf-plain-list">
+                        {notes.items.into_iter().map(|n| {
+                            let id = n.id;
+                            view! {
+                                <li class="fr-mb-2w">
+                                    <p class=if n.read { "fr-mb-0" } else { "fr-mb-0 fr-text--bold" }>
+                                        {if n.read { "" } else { "Non lue — " }}{n.message}
+                                    </p>
+                                    <p class="fr-text--sm fr-mb-1w">
+                                        {format!("{} ({}) — ", french_date_time(n.created_at), relative(n.created_at))}
+                                        <A href=format!("/consultations/{}", n.consultation_id)>"Voir la consultation"</A>
+                                    </p>
+                                    {(!n.read).then(|| view! {
+                                        <button class="fr-btn fr-btn--sm fr-btn--tertiary" type="button"
+                                            on:click=move |_| { mark.dispatch(id); }>"Marquer comme lue"</button>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Some(Some(Err(err))) => view! { <ErrorAlert error=Signal::derive(move || Some(err.clone()))/> }.into_any(),
+                _ => loading().into_any(),
+            }}
+        </Transition>
+    }
+}
