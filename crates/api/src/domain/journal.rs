@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -15,7 +15,10 @@ use uuid::Uuid;
 use crate::auth::Authenticated;
 use crate::db::Db;
 use crate::domain::access::ConsultationAccess;
-use crate::entities::{company, consultation, event, notification, participant, user};
+use crate::entities::{
+    company, company_cpv_division, company_departement, consultation, event, notification,
+    participant, user,
+};
 use crate::error::ApiError;
 
 /// Appends one event; events are never updated nor deleted.
@@ -72,31 +75,25 @@ pub async fn audience(
 ) -> Result<Vec<Uuid>, ApiError> {
     let mut companies = company::Entity::find();
     if consultation.visibility != "open" {
-        companies = companies
-            .filter(
-                company::Column::Id.in_subquery(
-                    sea_orm::sea_query::Query::select()
-                        .column(crate::entities::company_cpv_division::Column::CompanyId)
-                        .from(crate::entities::company_cpv_division::Entity)
-                        .and_where(
-                            Expr::col(crate::entities::company_cpv_division::Column::Division)
-                                .eq(consultation.cpv_division.clone()),
-                        )
-                        .to_owned(),
-                ),
+        let in_division = Query::select()
+            .column(company_cpv_division::Column::CompanyId)
+            .from(company_cpv_division::Entity)
+            .and_where(
+                Expr::col(company_cpv_division::Column::Division)
+                    .eq(consultation.cpv_division.clone()),
             )
-            .filter(
-                company::Column::Id.in_subquery(
-                    sea_orm::sea_query::Query::select()
-                        .column(crate::entities::company_departement::Column::CompanyId)
-                        .from(crate::entities::company_departement::Entity)
-                        .and_where(
-                            Expr::col(crate::entities::company_departement::Column::Departement)
-                                .eq(consultation.departement.clone()),
-                        )
-                        .to_owned(),
-                ),
-            );
+            .to_owned();
+        let in_departement = Query::select()
+            .column(company_departement::Column::CompanyId)
+            .from(company_departement::Entity)
+            .and_where(
+                Expr::col(company_departement::Column::Departement)
+                    .eq(consultation.departement.clone()),
+            )
+            .to_owned();
+        companies = companies
+            .filter(company::Column::Id.in_subquery(in_division))
+            .filter(company::Column::Id.in_subquery(in_departement));
     }
     Ok(companies
         .all(conn)
