@@ -8,6 +8,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
 };
+use shared::auth::Page;
 use shared::consultation::{EventDto, NotificationDto, NotificationsDto, pseudonym};
 use shared::types::Role;
 use uuid::Uuid;
@@ -123,13 +124,21 @@ pub async fn pseudonyms(
 }
 
 /// The audit trail, readable by the owner agent, the assigned buyer and admins.
-pub async fn events(db: &Db, access: &ConsultationAccess) -> Result<Vec<EventDto>, ApiError> {
+pub async fn events(
+    db: &Db,
+    access: &ConsultationAccess,
+    page: u64,
+    per_page: u64,
+) -> Result<Page<EventDto>, ApiError> {
     access.require_staff()?;
     let conn = db.conn();
-    let rows = event::Entity::find()
-        .filter(event::Column::ConsultationId.eq(access.id()))
+    let query = event::Entity::find().filter(event::Column::ConsultationId.eq(access.id()));
+    let total = query.clone().count(conn).await?;
+    let rows = query
         .order_by_asc(event::Column::CreatedAt)
         .order_by_asc(event::Column::Id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
         .all(conn)
         .await?;
     let names = pseudonyms(conn, access.id()).await?;
@@ -141,7 +150,7 @@ pub async fn events(db: &Db, access: &ConsultationAccess) -> Result<Vec<EventDto
         .into_iter()
         .map(|u| (u.id, u.role))
         .collect();
-    Ok(rows
+    let items = rows
         .into_iter()
         .map(|e| EventDto {
             at: e.created_at,
@@ -157,7 +166,13 @@ pub async fn events(db: &Db, access: &ConsultationAccess) -> Result<Vec<EventDto
             action: e.action,
             detail: e.detail,
         })
-        .collect())
+        .collect();
+    Ok(Page {
+        items,
+        page,
+        per_page,
+        total,
+    })
 }
 
 pub async fn notifications(db: &Db, who: &Authenticated) -> Result<NotificationsDto, ApiError> {

@@ -420,9 +420,10 @@ pub async fn synthesis(
 /// The audit trail (owner agent, assigned buyer, admins); companies appear by pseudonym.
 #[utoipa::path(
     tag = "consultations", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Consultation id")),
+    params(("id" = Uuid, Path, description = "Consultation id"), PageQuery),
     responses(
-        (status = 200, description = "Events, oldest first", body = Vec<EventDto>),
+        (status = 200, description = "One page of events, oldest first", body = Page<EventDto>),
+        (status = 400, description = "Invalid query parameters", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 403, description = "Companies do not read the audit trail", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "Unknown or not visible", body = ProblemDetails, content_type = "application/problem+json"),
@@ -433,7 +434,11 @@ pub async fn events(
     state: web::Data<AppState>,
     who: Authenticated,
     id: web::Path<Uuid>,
-) -> Result<web::Json<Vec<EventDto>>, ApiError> {
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Page<EventDto>>, ApiError> {
     let access = access(&state, &who, *id).await?;
-    Ok(web::Json(journal::events(&state.db, &access).await?))
+    let (page, per_page) = query.into_inner().resolve();
+    Ok(web::Json(
+        journal::events(&state.db, &access, page, per_page).await?,
+    ))
 }

@@ -865,7 +865,7 @@ async fn the_full_dialogue_runs_two_rounds_to_publication_without_leaking_identi
         StatusCode::OK,
     )
     .await;
-    let actors: Vec<&str> = events
+    let actors: Vec<&str> = events["items"]
         .as_array()
         .unwrap()
         .iter()
