@@ -103,3 +103,20 @@ test('the agent closes the round and asks for publication; the PFRA buyer approv
   await expectAccessible(page);
   expect(errors).toEqual([]);
 });
+
+test('everyone can see what changed between two revisions, marked in the text', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  await page.goto('/connexion?next=/consultations');
+  await new LoginPage(page).logIn('entreprise2@demo.jesaisfaire.fr', DEMO_PASSWORD);
+  await page.getByRole('link', { name: TITLE }).click();
+  await page.getByRole('link', { name: 'Voir ce qui a changé entre les révisions' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Historique des révisions' })).toBeVisible();
+  const delay = page.locator('li').filter({ hasText: "Délai d'intervention" }).or(page.locator('li').filter({ hasText: '2.1' })).first();
+  await expect(delay.getByText('Modification')).toBeVisible();
+  await expect(delay.locator('ins')).toContainText(['postes critiques']);
+  await expect(delay.locator('del')).toHaveCount(1);
+  await expectAccessible(page);
+  await page.getByLabel('Comparer la révision').selectOption('2');
+  await expect(page.getByText('Aucune différence entre ces deux révisions.')).toBeVisible();
+  expect(errors).toEqual([]);
+});

@@ -10,8 +10,8 @@ use shared::auth::{
     UserDto,
 };
 use shared::consultation::{
-    ConsultationDto, ContributionDto, ContributionRequest, DecisionRequest, NotificationsDto,
-    PublicationDecisionRequest, ReplyRequest, RevisionDto,
+    ConsultationDto, ContributionDto, ContributionRequest, DecisionRequest, DiffDto,
+    NotificationsDto, PublicationDecisionRequest, ReplyRequest, RevisionDto, RoundDto,
 };
 use shared::reference::{CpvDivisionEntry, DepartementEntry};
 use shared::{ErrorCode, ProblemDetails};
@@ -289,4 +289,16 @@ pub async fn mark_read(token: &str, id: Uuid) -> Result<(), ApiError> {
     } else {
         Err(problem(response).await)
     }
+}
+
+pub async fn rounds(token: &str, id: Uuid) -> Result<Vec<RoundDto>, ApiError> {
+    get_json(token, &format!("/consultations/{id}/rounds")).await
+}
+
+pub async fn diff(token: &str, id: Uuid, to: i32, from: i32) -> Result<DiffDto, ApiError> {
+    get_json(
+        token,
+        &format!("/consultations/{id}/rounds/{to}/diff?from={from}"),
+    )
+    .await
 }

@@ -3,6 +3,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::layout::{Footer, Header};
+use crate::pages::history::HistoryPage;
 use crate::pages::notifications::NotificationsPage;
 use crate::pages::{
     account::AccountPage, consultation::ConsultationPage, consultations::ConsultationsPage,
@@ -34,6 +35,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/consultations") view=ConsultationsPage/>
                     <Route path=path!("/notifications") view=NotificationsPage/>
                     <Route path=path!("/consultations/:id") view=ConsultationPage/>
+                    <Route path=path!("/consultations/:id/historique") view=HistoryPage/>
                 </Routes>
             </main>
             <Footer/>

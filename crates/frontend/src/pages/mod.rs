@@ -3,6 +3,7 @@
 pub mod account;
 pub mod consultation;
 pub mod consultations;
+pub mod history;
 pub mod home;
 pub mod login;
 pub mod logout;

@@ -1,0 +1,147 @@
+//! History of the revisions: what changed between any two rounds, with
+//! insertions and deletions marked in the text (not by colour alone).
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use shared::consultation::{ChangeKind, ItemChange, WordOp};
+use uuid::Uuid;
+
+use crate::api;
+use crate::components::form::ErrorAlert;
+use crate::components::set_title;
+use crate::components::time::french_date_time;
+use crate::pages::account::require_sign_in;
+use crate::session::Session;
+
+fn change_label(kind: ChangeKind) -> &'static str {
+    match kind {
+        ChangeKind::Added => "Ajout",
+        ChangeKind::Removed => "Suppression",
+        ChangeKind::Moved => "Déplacement",
+        ChangeKind::Modified => "Modification",
+        ChangeKind::MovedAndModified => "Déplacement et modification",
+    }
+}
+
+#[component]
+fn Change(change: ItemChange) -> impl IntoView {
+    let label = match (&change.label_before, &change.label_after) {
+        (Some(before), Some(after)) if before != after => format!("{before} → {after}"),
+        (_, Some(after)) => after.clone(),
+        (Some(before), None) => before.clone(),
+        (None, None) => String::new(),
+    };
+    let weight = match (change.weight_before, change.weight_after) {
+        (Some(b), Some(a)) if a != b => Some(format!("Poids : {b} % → {a} %")),
+        _ => None,
+    };
+    view! {
+        <li class="fr-mb-3w">
+            <p class="fr-mb-1w"><strong>{label}</strong>" "
+                <span class="fr-badge fr-badge--sm fr-badge--no-icon">{change_label(change.change)}</span>
+            </p>
+            {weight.map(|w| view! { <p class="fr-text--sm">{w}</p> })}
+            <p class="jsf-diff">
+                {change.text.into_iter().map(|word| match word.op {
+                    WordOp::Equal => view! { <span>{word.text}" "</span> }.into_any(),
+                    WordOp::Insert => view! { <ins><span class="fr-sr-only">"[ajouté] "</span>{word.text}</ins>" " }.into_any(),
+                    WordOp::Delete => view! { <del><span class="fr-sr-only">"[supprimé] "</span>{word.text}</del>" " }.into_any(),
+                }).collect_view()}
+            </p>
+        </li>
+    }
+}
+
+#[component]
+pub fn HistoryPage() -> impl IntoView {
+    set_title("Historique des révisions");
+    require_sign_in("/consultations");
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<Uuid>().ok()));
+    let session = Session::get();
+    let token = move || session.current().map(|s| s.access_token);
+    let from = RwSignal::new(None::<i32>);
+    let to = RwSignal::new(None::<i32>);
+    let rounds = LocalResource::new(move || {
+        let (token, id) = (token(), id());
+        async move {
+            match (token, id) {
+                (Some(token), Some(id)) => Some(api::rounds(&token, id).await),
+                _ => None,
+            }
+        }
+    });
+    // Default comparison: the previous round against the latest.
+    Effect::new(move || {
+        if let Some(Some(Ok(list))) = rounds.get()
+            && to.get_untracked().is_none()
+            && let Some(last) = list.last()
+        {
+            to.set(Some(last.number));
+            from.set(Some((last.number - 1).max(1)));
+        }
+    });
+    let diff = LocalResource::new(move || {
+        let (token, id, from, to) = (token(), id(), from.get(), to.get());
+        async move {
+            match (token, id, from, to) {
+                (Some(token), Some(id), Some(from), Some(to)) => {
+                    Some(api::diff(&token, id, to, from).await)
+                }
+                _ => None,
+            }
+        }
+    });
+    let select = move |label: &'static str,
+                       id_attr: &'static str,
+                       target: RwSignal<Option<i32>>| {
+        view! {
+            <div class="fr-select-group fr-col-12 fr-col-md-6">
+                <label class="fr-label" for=id_attr>{label}</label>
+                <select class="fr-select" id=id_attr on:change=move |ev| target.set(event_target_value(&ev).parse().ok())>
+                    {move || match rounds.get() {
+                        Some(Some(Ok(list))) => list.into_iter().map(|r| {
+                            let n = r.number;
+                            view! {
+                                <option value=n.to_string() selected=move || target.get() == Some(n)>
+                                    {format!("Révision {n} — {}", french_date_time(r.opened_at))}
+                                </option>
+                            }
+                        }).collect_view().into_any(),
+                        _ => ().into_any(),
+                    }}
+                </select>
+            </div>
+        }
+    };
+    view! {
+        <nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
+            <ol class="fr-breadcrumb__list">
+                <li><a class="fr-breadcrumb__link" href="/consultations">"Consultations"</a></li>
+                <li>{move || id().map(|id| view! { <A href=format!("/consultations/{id}") attr:class="fr-breadcrumb__link">"Consultation"</A> })}</li>
+                <li><a class="fr-breadcrumb__link" aria-current="page">"Historique"</a></li>
+            </ol>
+        </nav>
+        <h1>"Historique des révisions"</h1>
+        <div class="fr-grid-row fr-grid-row--gutters">
+            {select("Comparer la révision", "diff-from", from)}
+            {select("avec la révision", "diff-to", to)}
+        </div>
+        <Transition fallback=|| view! { <p aria-busy="true">"Chargement…"</p> }>
+            {move || match diff.get() {
+                Some(Some(Ok(d))) if d.clauses.is_empty() && d.criteria.is_empty() => view! {
+                    <p class="fr-mt-2w">"Aucune différence entre ces deux révisions."</p>
+                }.into_any(),
+                Some(Some(Ok(d))) => view! {
+                    <h2 class="fr-mt-4w">"Clauses"</h2>
+                    <ul class="jsf-plain-list">{d.clauses.into_iter().map(|c| view! { <Change change=c/> }).collect_view()}</ul>
+                    <h2 class="fr-mt-4w">"Critères"</h2>
+                    <ul class="jsf-plain-list">{d.criteria.into_iter().map(|c| view! { <Change change=c/> }).collect_view()}</ul>
+                }.into_any(),
+                Some(Some(Err(err))) => view! { <ErrorAlert error=Signal::derive(move || Some(err.clone()))/> }.into_any(),
+                _ => ().into_any(),
+            }}
+        </Transition>
+    }
+}
