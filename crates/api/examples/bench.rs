@@ -72,7 +72,12 @@ async fn seed(db: &Db) -> anyhow::Result<(uuid::Uuid, Vec<String>)> {
             password: PASSWORD.into(),
             company_name: format!("PME {n}"),
             siret: siret(n),
-            cpv_divisions: vec!["72".into(), format!("{}", 30 + n % 10)],
+            cpv_divisions: vec![
+                "72".into(),
+                shared::reference::CPV_DIVISIONS[n as usize % 45]
+                    .code
+                    .clone(),
+            ],
             departements: vec!["69".into(), "01".into()],
         };
         company_ids.push(
