@@ -392,7 +392,7 @@ pub fn ConsultationPage() -> impl IntoView {
                         <p class="fr-text--sm">{format!("{} — {} — {} ({})", c.cpv_code, c.cpv_label, c.departement_name, c.departement)}</p>
                         <PublicationPanel consultation=c.clone() reload/>
                         {c.current_round.as_ref().filter(|r| r.number > 1).map(|_| view! {
-                            <p><A href=format!("/consultations/{}/historique", c.id) attr:class="fr-link fr-icon-history-line fr-link--icon-left">"Voir ce qui a changé entre les révisions"</A></p>
+                            <p><A href=format!("/consultations/{}/historique", c.id) attr:class="fr-link">"Voir ce qui a changé entre les révisions"</A></p>
                         })}
                         {round_info.map(|info| view! { <div class="fr-notice fr-notice--info"><div class="fr-container"><div class="fr-notice__body"><p class="fr-notice__title">{info}</p></div></div></div> })}
                         {match loaded.revision.clone() {
