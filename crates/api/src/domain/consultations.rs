@@ -366,6 +366,23 @@ pub fn draft(access: &ConsultationAccess) -> Result<DraftDto, ApiError> {
     })
 }
 
+/// Replaces a text by its trimmed form when valid, records the error otherwise.
+fn text_in_place(v: &mut Validator, field: &str, value: &mut String, max: usize, required: bool) {
+    if let Some(valid) = v.field(field, text(value, max, required)) {
+        *value = valid;
+    }
+}
+
+fn at_most(v: &mut Validator, field: &str, count: usize, max: usize, what: &str) {
+    if count > max {
+        v.push(FieldError::new(
+            field,
+            "too_many",
+            format!("Au plus {max} {what}."),
+        ));
+    }
+}
+
 /// Validates a CCTP and gives every new section, clause and criterion an id.
 pub fn validate_content(mut content: CctpContent) -> Result<CctpContent, ApiError> {
     let mut v = Validator::default();
@@ -380,72 +397,78 @@ pub fn validate_content(mut content: CctpContent) -> Result<CctpContent, ApiErro
             ));
         }
     };
-    if content.sections.len() > limits::SECTIONS {
-        v.push(FieldError::new(
-            "sections",
-            "too_many",
-            format!("Au plus {} sections.", limits::SECTIONS),
-        ));
-    }
+    at_most(
+        &mut v,
+        "sections",
+        content.sections.len(),
+        limits::SECTIONS,
+        "sections",
+    );
     for (i, section) in content.sections.iter_mut().enumerate() {
         fresh_id(&mut section.id, format!("sections[{i}].id"), &mut v);
-        if let Some(t) = v.field(
+        text_in_place(
+            &mut v,
             &format!("sections[{i}].title"),
-            text(&section.title, limits::TITLE, true),
-        ) {
-            section.title = t;
-        }
-        if section.clauses.len() > limits::CLAUSES_PER_SECTION {
-            v.push(FieldError::new(
-                format!("sections[{i}].clauses"),
-                "too_many",
-                format!(
-                    "Au plus {} clauses par section.",
-                    limits::CLAUSES_PER_SECTION
-                ),
-            ));
-        }
+            &mut section.title,
+            limits::TITLE,
+            true,
+        );
+        at_most(
+            &mut v,
+            &format!("sections[{i}].clauses"),
+            section.clauses.len(),
+            limits::CLAUSES_PER_SECTION,
+            "clauses par section",
+        );
         for (j, clause) in section.clauses.iter_mut().enumerate() {
             let at = format!("sections[{i}].clauses[{j}]");
             fresh_id(&mut clause.id, format!("{at}.id"), &mut v);
-            if let Some(n) = v.field(&format!("{at}.number"), text(&clause.number, 20, true)) {
-                clause.number = n;
-            }
-            if let Some(t) = v.field(
+            text_in_place(
+                &mut v,
+                &format!("{at}.number"),
+                &mut clause.number,
+                20,
+                true,
+            );
+            text_in_place(
+                &mut v,
                 &format!("{at}.title"),
-                text(&clause.title, limits::TITLE, true),
-            ) {
-                clause.title = t;
-            }
-            if let Some(t) = v.field(
+                &mut clause.title,
+                limits::TITLE,
+                true,
+            );
+            text_in_place(
+                &mut v,
                 &format!("{at}.text"),
-                text(&clause.text, limits::CLAUSE_TEXT, true),
-            ) {
-                clause.text = t;
-            }
+                &mut clause.text,
+                limits::CLAUSE_TEXT,
+                true,
+            );
         }
     }
-    if content.criteria.len() > limits::CRITERIA {
-        v.push(FieldError::new(
-            "criteria",
-            "too_many",
-            format!("Au plus {} critères.", limits::CRITERIA),
-        ));
-    }
+    at_most(
+        &mut v,
+        "criteria",
+        content.criteria.len(),
+        limits::CRITERIA,
+        "critères",
+    );
     for (i, criterion) in content.criteria.iter_mut().enumerate() {
         fresh_id(&mut criterion.id, format!("criteria[{i}].id"), &mut v);
-        if let Some(n) = v.field(
+        text_in_place(
+            &mut v,
             &format!("criteria[{i}].name"),
-            text(&criterion.name, limits::TITLE, true),
-        ) {
-            criterion.name = n;
-        }
-        if let Some(d) = v.field(
+            &mut criterion.name,
+            limits::TITLE,
+            true,
+        );
+        text_in_place(
+            &mut v,
             &format!("criteria[{i}].description"),
-            text(&criterion.description, limits::BODY, false),
-        ) {
-            criterion.description = d;
-        }
+            &mut criterion.description,
+            limits::BODY,
+            false,
+        );
         if criterion.weight == 0 || criterion.weight > 100 {
             v.push(FieldError::new(
                 format!("criteria[{i}].weight"),
@@ -791,4 +814,96 @@ pub async fn decide_publication(
     journal::notify(&*txn, [owner_id], saved.id, &message).await?;
     txn.commit().await?;
     view(db.conn(), saved).await
+}
+
+#[cfg(test)]
+mod tests {
+    use shared::consultation::{Clause, Criterion, Section};
+
+    use super::*;
+
+    fn errors(content: CctpContent) -> Vec<FieldError> {
+        match validate_content(content) {
+            Err(ApiError::Validation(errors)) => errors,
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_valid_draft_gets_ids_and_trimmed_texts() {
+        let content = CctpContent {
+            sections: vec![Section {
+                id: None,
+                title: " Objet ".into(),
+                clauses: vec![Clause {
+                    id: None,
+                    number: "1.1".into(),
+                    title: "Périmètre".into(),
+                    text: "Texte".into(),
+                }],
+            }],
+            criteria: vec![Criterion {
+                id: None,
+                name: "Prix".into(),
+                description: String::new(),
+                weight: 100,
+            }],
+        };
+        let valid = validate_content(content).unwrap();
+        assert_eq!(valid.sections[0].title, "Objet");
+        assert!(valid.sections[0].id.is_some() && valid.sections[0].clauses[0].id.is_some());
+        assert!(valid.criteria[0].id.is_some());
+    }
+
+    #[test]
+    fn limits_duplicate_ids_and_empty_texts_are_field_errors() {
+        let criterion = Criterion {
+            id: None,
+            name: "C".into(),
+            description: String::new(),
+            weight: 3,
+        };
+        let too_many = CctpContent {
+            sections: vec![],
+            criteria: vec![criterion; limits::CRITERIA + 1],
+        };
+        let found = errors(too_many);
+        assert!(
+            found
+                .iter()
+                .any(|e| e.field == "criteria" && e.code == "too_many")
+        );
+        assert!(
+            found
+                .iter()
+                .any(|e| e.field == "criteria" && e.code == "weights_sum")
+        );
+
+        let id = Some(uuid::Uuid::new_v4());
+        let clause = Clause {
+            id,
+            number: "1".into(),
+            title: "T".into(),
+            text: " ".into(),
+        };
+        let duplicated = CctpContent {
+            sections: vec![Section {
+                id: None,
+                title: "S".into(),
+                clauses: vec![clause.clone(), clause],
+            }],
+            criteria: vec![],
+        };
+        let found = errors(duplicated);
+        assert!(
+            found
+                .iter()
+                .any(|e| e.field == "sections[0].clauses[1].id" && e.code == "duplicate")
+        );
+        assert!(
+            found
+                .iter()
+                .any(|e| e.field == "sections[0].clauses[0].text" && e.code == "required")
+        );
+    }
 }
