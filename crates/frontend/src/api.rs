@@ -66,6 +66,15 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     }
 }
 
+/// For answers without a body (204 and the like).
+async fn success(response: Response) -> Result<(), ApiError> {
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(problem(response).await)
+    }
+}
+
 async fn problem(response: Response) -> ApiError {
     match response.json::<ProblemDetails>().await {
         Ok(problem) => ApiError::Problem(problem),
@@ -115,11 +124,7 @@ pub async fn logout() -> Result<(), ApiError> {
         .send()
         .await
         .map_err(network)?;
-    if response.ok() {
-        Ok(())
-    } else {
-        Err(problem(response).await)
-    }
+    success(response).await
 }
 
 pub async fn register_company(request: RegisterCompanyRequest) -> Result<UserDto, ApiError> {
@@ -243,11 +248,7 @@ pub async fn close_round(token: &str, id: Uuid, round: i32) -> Result<(), ApiErr
     .send()
     .await
     .map_err(network)?;
-    if response.ok() {
-        Ok(())
-    } else {
-        Err(problem(response).await)
-    }
+    success(response).await
 }
 
 pub async fn request_publication(token: &str, id: Uuid) -> Result<ConsultationDto, ApiError> {
@@ -284,11 +285,7 @@ pub async fn mark_read(token: &str, id: Uuid) -> Result<(), ApiError> {
     .send()
     .await
     .map_err(network)?;
-    if response.ok() {
-        Ok(())
-    } else {
-        Err(problem(response).await)
-    }
+    success(response).await
 }
 
 pub async fn rounds(token: &str, id: Uuid) -> Result<Vec<RoundDto>, ApiError> {

@@ -54,11 +54,28 @@ impl Session {
         self.current.get()
     }
 
+    /// The access token, while someone is signed in.
+    pub fn token(&self) -> Option<String> {
+        self.current
+            .with(|s| s.as_ref().map(|s| s.access_token.clone()))
+    }
+
     pub fn user(&self) -> Option<UserDto> {
         self.current.with(|s| s.as_ref().map(|s| s.user.clone()))
     }
 
     pub fn ready(&self) -> bool {
         self.ready.get()
+    }
+}
+
+/// Runs an API call with the access token; `None` while nobody is signed in.
+pub async fn signed_in<T, F: std::future::Future<Output = T>>(
+    token: Option<String>,
+    call: impl FnOnce(String) -> F,
+) -> Option<T> {
+    match token {
+        Some(token) => Some(call(token).await),
+        None => None,
     }
 }

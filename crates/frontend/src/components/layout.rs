@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::types::Role;
 
-use crate::session::Session;
+use crate::session::{Session, signed_in};
 
 /// DSFR header: Marianne block, service name, role-aware navigation.
 #[component]
@@ -98,18 +98,14 @@ fn ToolLinks() -> impl IntoView {
 fn NotificationsLink() -> impl IntoView {
     let session = Session::get();
     let unread = LocalResource::new(move || {
-        let token = session.current().map(|s| s.access_token);
-        async move {
-            match token {
-                Some(token) => crate::api::notifications(&token)
-                    .await
-                    .ok()
-                    .map(|n| n.unread),
-                None => None,
-            }
-        }
+        signed_in(session.token(), |token| async move {
+            crate::api::notifications(&token)
+                .await
+                .ok()
+                .map(|n| n.unread)
+        })
     });
-    let label = move || match unread.get().flatten() {
+    let label = move || match unread.get().flatten().flatten() {
         Some(0) | None => "Notifications".to_owned(),
         Some(1) => "Notifications (1 non lue)".to_owned(),
         Some(n) => format!("Notifications ({n} non lues)"),

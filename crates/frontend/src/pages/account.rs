@@ -6,7 +6,7 @@ use shared::reference::{cpv_division_label, departement_name};
 use crate::api;
 use crate::components::form::ErrorAlert;
 use crate::components::set_title;
-use crate::session::Session;
+use crate::session::{Session, signed_in};
 
 /// Sends a visitor who is not signed in to the login page, and back here after.
 pub fn require_sign_in(path: &'static str) {
@@ -25,13 +25,10 @@ pub fn AccountPage() -> impl IntoView {
     require_sign_in("/mon-compte");
     let session = Session::get();
     let account = LocalResource::new(move || {
-        let token = session.current().map(|s| s.access_token);
-        async move {
-            match token {
-                Some(token) => Some(api::me(&token).await),
-                None => None,
-            }
-        }
+        signed_in(
+            session.token(),
+            |token| async move { api::me(&token).await },
+        )
     });
     // An expired session sends the person to the login page, then back here.
     Effect::new(move || {

@@ -81,12 +81,7 @@ fn AgentActions(contribution: ContributionDto, reload: Callback<()>) -> impl Int
         .to_owned(),
     );
     let rationale = RwSignal::new(String::new());
-    let token = move || {
-        session
-            .current()
-            .map(|s| s.access_token)
-            .unwrap_or_default()
-    };
+    let token = move || session.token().unwrap_or_default();
     let send_reply = Action::new_local(move |body: &String| {
         let (token, body) = (token(), body.clone());
         async move { api::reply(&token, id, body).await }
@@ -215,10 +210,7 @@ fn ContributionForm(
     let confidential = RwSignal::new(false);
     let submit = Action::new_local(move |request: &ContributionRequest| {
         let request = request.clone();
-        let token = session
-            .current()
-            .map(|s| s.access_token)
-            .unwrap_or_default();
+        let token = session.token().unwrap_or_default();
         async move { api::contribute(&token, consultation_id, request).await }
     });
     Effect::new(move || {
@@ -352,7 +344,7 @@ pub fn ConsultationPage() -> impl IntoView {
     require_sign_in("/consultations");
     let session = Session::get();
     let data = LocalResource::new(move || {
-        let token = session.current().map(|s| s.access_token);
+        let token = session.token();
         let id = id();
         async move {
             match (token, id) {

@@ -8,7 +8,7 @@ use crate::components::form::ErrorAlert;
 use crate::components::set_title;
 use crate::components::time::{french_date_time, relative};
 use crate::pages::account::require_sign_in;
-use crate::session::Session;
+use crate::session::{Session, signed_in};
 
 pub fn status_badge(status: ConsultationStatus) -> impl IntoView {
     let class = match status {
@@ -48,13 +48,9 @@ pub fn ConsultationsPage() -> impl IntoView {
     require_sign_in("/consultations");
     let session = Session::get();
     let list = LocalResource::new(move || {
-        let token = session.current().map(|s| s.access_token);
-        async move {
-            match token {
-                Some(token) => Some(api::consultations(&token).await),
-                None => None,
-            }
-        }
+        signed_in(session.token(), |token| async move {
+            api::consultations(&token).await
+        })
     });
     let intro = move || match session.user().map(|u| u.role) {
         Some(Role::Company) => {

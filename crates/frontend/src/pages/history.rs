@@ -60,7 +60,7 @@ pub fn HistoryPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<Uuid>().ok()));
     let session = Session::get();
-    let token = move || session.current().map(|s| s.access_token);
+    let token = move || session.token();
     let from = RwSignal::new(None::<i32>);
     let to = RwSignal::new(None::<i32>);
     let rounds = LocalResource::new(move || {

@@ -6,22 +6,19 @@ use crate::components::form::ErrorAlert;
 use crate::components::set_title;
 use crate::components::time::{french_date_time, relative};
 use crate::pages::account::require_sign_in;
-use crate::session::Session;
+use crate::session::{Session, signed_in};
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
     set_title("Notifications");
     require_sign_in("/notifications");
     let session = Session::get();
-    let token = move || session.current().map(|s| s.access_token);
+    let token = move || session.token();
     let list = LocalResource::new(move || {
-        let token = token();
-        async move {
-            match token {
-                Some(token) => Some(api::notifications(&token).await),
-                None => None,
-            }
-        }
+        signed_in(
+            token(),
+            |token| async move { api::notifications(&token).await },
+        )
     });
     let mark = Action::new_local(move |id: &uuid::Uuid| {
         let (token, id) = (token().unwrap_or_default(), *id);

@@ -22,10 +22,7 @@ pub fn PublicationPanel(consultation: ConsultationDto, reload: Callback<()>) -> 
     let id = consultation.id;
     let comment = RwSignal::new(String::new());
     let run = Action::new_local(move |step: &Step| {
-        let token = session
-            .current()
-            .map(|s| s.access_token)
-            .unwrap_or_default();
+        let token = session.token().unwrap_or_default();
         let step = step.clone();
         async move {
             match step {
