@@ -199,6 +199,19 @@ pub struct UserDto {
     pub company: Option<CompanyDto>,
 }
 
+/// A PFRA buyer an agent can assign to a consultation: no e-mail, only the
+/// name the agent recognises.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "id": "0f5c2c1e-6f1b-4a7e-9d1f-2b8c7a1d4e10",
+    "display_name": "Claire Martin (PFRA Auvergne-Rhône-Alpes)"
+})))]
+pub struct BuyerDto {
+    pub id: Uuid,
+    pub display_name: String,
+}
+
 /// A company profile, visible only to its own account and administrators.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -9,12 +9,13 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set,
 };
 use shared::FieldError;
-use shared::auth::{CompanyDto, Page, UserDto, ValidCompanyRegistration, ValidNewUser};
+use shared::auth::{BuyerDto, CompanyDto, Page, UserDto, ValidCompanyRegistration, ValidNewUser};
 use shared::types::{Email, Role};
 use uuid::Uuid;
 
 use crate::auth::{AdminCapability, password};
 use crate::db::Db;
+use crate::domain::access::AgentCapability;
 use crate::entities::{company, company_cpv_division, company_departement, user};
 use crate::error::ApiError;
 
@@ -157,6 +158,22 @@ pub async fn list_users(
         per_page,
         total,
     })
+}
+
+/// The PFRA buyers, by name, for the agent who picks the one who will approve
+/// a consultation. A region has a handful of them, so there is no paging.
+pub async fn list_buyers(db: &Db, _agent: &AgentCapability) -> Result<Vec<BuyerDto>, ApiError> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Role.eq(Role::Buyer.as_str()))
+        .order_by_asc(user::Column::DisplayName)
+        .all(db.conn())
+        .await?
+        .into_iter()
+        .map(|u| BuyerDto {
+            id: u.id,
+            display_name: u.display_name,
+        })
+        .collect())
 }
 
 /// The account behind a pair of credentials. An unknown e-mail and a wrong

@@ -21,6 +21,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(me::me)
         .service(users::create_user)
         .service(users::list_users)
+        .service(users::list_buyers)
         .service(reference::cpv_divisions)
         .service(reference::departements)
         .service(consultations::create)

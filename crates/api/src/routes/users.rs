@@ -1,7 +1,8 @@
 use actix_web::{HttpResponse, get, post, web};
-use shared::auth::{CreateUserRequest, Page, UserDto};
+use shared::auth::{BuyerDto, CreateUserRequest, Page, UserDto};
 
-use crate::auth::RequireAdmin;
+use crate::auth::{Authenticated, RequireAdmin};
+use crate::domain::access::AgentCapability;
 use crate::domain::accounts;
 use crate::domain::pagination::PageQuery;
 use crate::error::ApiError;
@@ -53,4 +54,23 @@ pub async fn list_users(
     Ok(web::Json(
         accounts::list_users(&state.db, &admin, page, per_page).await?,
     ))
+}
+
+/// The PFRA buyers an agent can assign to a consultation (agents only).
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every PFRA buyer, by name", body = Vec<BuyerDto>),
+        (status = 401, description = "Not signed in", body = shared::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Caller is not an agent", body = shared::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/buyers")]
+pub async fn list_buyers(
+    state: web::Data<AppState>,
+    who: Authenticated,
+) -> Result<web::Json<Vec<BuyerDto>>, ApiError> {
+    let agent = AgentCapability::require(&who)?;
+    Ok(web::Json(accounts::list_buyers(&state.db, &agent).await?))
 }

@@ -145,3 +145,30 @@ async fn the_account_list_is_paginated(app: TestApp) {
     problem(bad, StatusCode::BAD_REQUEST).await;
 }
 db_test!(the_account_list_is_paginated);
+
+async fn agents_list_the_buyers_they_can_assign_and_nobody_else_does(app: TestApp) {
+    app.create_staff("admin", "admin@etat.fr").await;
+    app.create_staff("agent", "agent@etat.fr").await;
+    app.create_staff("buyer", "b1@etat.fr").await;
+    app.create_staff("buyer", "b2@etat.fr").await;
+    app.register_company("pme@dupont.fr", &siret(4)).await;
+
+    let agent = app.access_token("agent@etat.fr").await;
+    let buyers: serde_json::Value = app.get_as(&agent, "/buyers").await.json().await.unwrap();
+    let buyers = buyers.as_array().unwrap();
+    assert_eq!(buyers.len(), 2);
+    for buyer in buyers {
+        assert_eq!(buyer["display_name"], "Compte buyer");
+        // Agents pick a name; they get no e-mail address of the buyer.
+        assert!(buyer.get("email").is_none());
+        assert!(buyer["id"].as_str().unwrap().parse::<uuid::Uuid>().is_ok());
+    }
+
+    for email in ["admin@etat.fr", "b1@etat.fr", "pme@dupont.fr"] {
+        let token = app.access_token(email).await;
+        problem(app.get_as(&token, "/buyers").await, StatusCode::FORBIDDEN).await;
+    }
+    let anonymous = app.client.get(app.url("/buyers")).send().await.unwrap();
+    problem(anonymous, StatusCode::UNAUTHORIZED).await;
+}
+db_test!(agents_list_the_buyers_they_can_assign_and_nobody_else_does);
