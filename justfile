@@ -58,11 +58,12 @@ web: assets
 
 # Build the web app (release) into crates/frontend/dist.
 web-release: assets
-    cd crates/frontend && trunk build --offline --release
+    cd crates/frontend && PATH="{{justfile_directory()}}/node_modules/.bin:$PATH" \
+        trunk build --offline --release --cargo-profile wasm-release
 
 # Node packages and the DSFR files the web app serves.
 assets:
-    [ -d node_modules/@gouvfr/dsfr ] && [ -d node_modules/@playwright/test ] \
+    [ -d node_modules/@gouvfr/dsfr ] && [ -d node_modules/@playwright/test ] && [ -d node_modules/binaryen ] \
         || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 DSFR_ACCEPT_LICENSE=1 npm ci --no-audit --no-fund
     [ -f crates/frontend/vendor/dsfr/dsfr.min.css ] || ./scripts/vendor-dsfr.sh
 
