@@ -39,3 +39,21 @@ export class RegistrationPage {
     return this.page.locator(`#${field}-messages .fr-message--error`);
   }
 }
+
+let sirets = 0;
+
+/** A SIRET with a valid Luhn key, unique per run and per call. */
+export function validSiret(): string {
+  sirets += 1;
+  const prefix = (String(Date.now()).slice(-10) + String(sirets).padStart(3, '0')).padStart(13, '1');
+  for (let d = 0; d < 10; d++) {
+    const candidate = prefix + d;
+    const sum = [...candidate]
+      .reverse()
+      .map(Number)
+      .map((n, i) => (i % 2 === 1 ? (n * 2 > 9 ? n * 2 - 9 : n * 2) : n))
+      .reduce((a, b) => a + b, 0);
+    if (sum % 10 === 0) return candidate;
+  }
+  throw new Error('unreachable');
+}

@@ -27,7 +27,7 @@ test('a company reads the current revision and contributes on a clause', async (
   await expect(page.getByText(/Entreprise B — Solution \(tour 2\)/)).toBeVisible();
   await expectAccessible(page);
 
-  const clause = page.locator('section.jsf-clause').filter({ hasText: '2.2 — Astreinte' });
+  const clause = page.locator('section.jsf-target').filter({ hasText: '2.2 — Astreinte' });
   await clause.getByRole('button', { name: 'Contribuer sur cette clause' }).click();
   await clause.getByLabel('Votre contribution').fill('Astreinte mutualisée avec un autre marché local.');
   await clause.getByRole('button', { name: 'Envoyer ma contribution' }).click();
@@ -48,7 +48,7 @@ test('an agent sees its consultations with their deadlines', async ({ page }) =>
   await page.goto('/connexion?next=/consultations');
   await new LoginPage(page).logIn('agent@demo.jesaisfaire.fr', DEMO_PASSWORD);
   await expect(page.getByRole('link', { name: TITLE })).toBeVisible();
-  await expect(page.getByText('Dialogue en cours')).toBeVisible();
+  await expect(page.locator('.fr-badge', { hasText: 'Dialogue en cours' })).toBeVisible();
   await page.setViewportSize({ width: 375, height: 800 });
   await expectAccessible(page);
   expect(errors).toEqual([]);
@@ -109,7 +109,7 @@ test('everyone can see what changed between two revisions, marked in the text', 
   await page.goto('/connexion?next=/consultations');
   await new LoginPage(page).logIn('entreprise2@demo.jesaisfaire.fr', DEMO_PASSWORD);
   await page.getByRole('link', { name: TITLE }).click();
-  await page.getByRole('link', { name: 'Voir ce qui a changé entre les révisions' }).click();
+  await page.getByRole('navigation', { name: 'Vues de la consultation' }).getByRole('link', { name: 'Historique des révisions' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Historique des révisions' })).toBeVisible();
   const delay = page.locator('li').filter({ hasText: "Délai d'intervention" }).or(page.locator('li').filter({ hasText: '2.1' })).first();
   await expect(delay.getByText('Modification')).toBeVisible();

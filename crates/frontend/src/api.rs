@@ -6,12 +6,14 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::auth::Page;
 use shared::auth::{
-    LoginRequest, RefreshRequest, RefreshTokenDelivery, RegisterCompanyRequest, TokenResponse,
+    BuyerDto, LoginRequest, RefreshRequest, RefreshTokenDelivery, RegisterCompanyRequest, TokenResponse,
     UserDto,
 };
 use shared::consultation::{
-    ConsultationDto, ContributionDto, ContributionRequest, DecisionRequest, DiffDto,
-    NotificationsDto, PublicationDecisionRequest, ReplyRequest, RevisionDto, RoundDto,
+    CctpContent, ConsultationDto, ConsultationStatus, ContributionDto, ContributionRequest,
+    CreateConsultationRequest, DecisionRequest, DiffDto, DraftDto, EventDto, NotificationsDto,
+    OpenRoundRequest, PublicationDecisionRequest, ReplyRequest, RevisionDto, RoundDto,
+    SynthesisRow,
 };
 use shared::reference::{CpvDivisionEntry, DepartementEntry};
 use shared::{ErrorCode, ProblemDetails};
@@ -25,6 +27,8 @@ pub enum ApiError {
     Problem(ProblemDetails),
     /// The API could not be reached or answered something unreadable.
     Network(String),
+    /// Nobody is signed in any more (the session expired meanwhile).
+    SignedOut,
 }
 
 impl ApiError {
@@ -35,7 +39,24 @@ impl ApiError {
             Self::Network(_) => {
                 "Le service est injoignable. Vérifiez votre connexion puis réessayez.".into()
             }
+            Self::SignedOut => "Votre session a expiré : reconnectez-vous.".into(),
         }
+    }
+
+    /// What the API answers for an unknown id, for an address whose id is malformed.
+    pub fn not_found() -> Self {
+        Self::Problem(ProblemDetails {
+            type_uri: ErrorCode::NotFound.type_uri(),
+            title: "Introuvable".into(),
+            status: 404,
+            detail: "Cette consultation n'existe pas ou ne vous est pas accessible.".into(),
+            code: ErrorCode::NotFound,
+            errors: Vec::new(),
+        })
+    }
+
+    pub fn is_precondition_failed(&self) -> bool {
+        matches!(self, Self::Problem(p) if p.code == ErrorCode::PreconditionFailed)
     }
 
     pub fn field_message(&self, field: &str) -> Option<String> {
@@ -45,12 +66,16 @@ impl ApiError {
                 .iter()
                 .find(|e| e.field == field || e.field.starts_with(&format!("{field}[")))
                 .map(|e| e.message.clone()),
-            Self::Network(_) => None,
+            Self::Network(_) | Self::SignedOut => None,
         }
     }
 
     pub fn is_unauthenticated(&self) -> bool {
-        matches!(self, Self::Problem(p) if matches!(p.code, ErrorCode::Unauthenticated | ErrorCode::InvalidToken))
+        match self {
+            Self::Problem(p) => matches!(p.code, ErrorCode::Unauthenticated | ErrorCode::InvalidToken),
+            Self::SignedOut => true,
+            Self::Network(_) => false,
+        }
     }
 }
 
@@ -163,8 +188,89 @@ async fn get_json<T: DeserializeOwned>(token: &str, path: &str) -> Result<T, Api
     read(response).await
 }
 
-pub async fn consultations(token: &str) -> Result<Page<ConsultationDto>, ApiError> {
-    get_json(token, "/consultations?per_page=100").await
+pub async fn consultations(
+    token: &str,
+    status: Option<ConsultationStatus>,
+) -> Result<Page<ConsultationDto>, ApiError> {
+    let filter = status
+        .and_then(|s| serde_json::to_value(s).ok())
+        .and_then(|v| v.as_str().map(|s| format!("&status={s}")))
+        .unwrap_or_default();
+    get_json(token, &format!("/consultations?per_page=100{filter}")).await
+}
+
+pub async fn create_consultation(
+    token: &str,
+    request: CreateConsultationRequest,
+) -> Result<ConsultationDto, ApiError> {
+    send_json(
+        authorized(Request::post(&format!("{BASE}/consultations")), token),
+        &request,
+    )
+    .await
+}
+
+pub async fn buyers(token: &str) -> Result<Vec<BuyerDto>, ApiError> {
+    get_json(token, "/buyers").await
+}
+
+pub async fn draft(token: &str, id: Uuid) -> Result<DraftDto, ApiError> {
+    get_json(token, &format!("/consultations/{id}/draft")).await
+}
+
+/// Saves the draft if nobody saved another version since `version` (412 otherwise).
+pub async fn save_draft(
+    token: &str,
+    id: Uuid,
+    version: i64,
+    content: &CctpContent,
+) -> Result<DraftDto, ApiError> {
+    send_json(
+        authorized(
+            Request::put(&format!("{BASE}/consultations/{id}/draft")),
+            token,
+        )
+        .header("If-Match", &format!("\"{version}\"")),
+        content,
+    )
+    .await
+}
+
+pub async fn open_round(
+    token: &str,
+    id: Uuid,
+    request: OpenRoundRequest,
+) -> Result<RoundDto, ApiError> {
+    send_json(
+        authorized(
+            Request::post(&format!("{BASE}/consultations/{id}/rounds")),
+            token,
+        ),
+        &request,
+    )
+    .await
+}
+
+pub async fn synthesis(token: &str, id: Uuid) -> Result<Vec<SynthesisRow>, ApiError> {
+    get_json(token, &format!("/consultations/{id}/synthesis")).await
+}
+
+/// The whole journal, page after page (a consultation has hundreds of events at most).
+pub async fn events(token: &str, id: Uuid) -> Result<Vec<EventDto>, ApiError> {
+    all_pages(token, &format!("/consultations/{id}/events?")).await
+}
+
+async fn all_pages<T: DeserializeOwned>(token: &str, path: &str) -> Result<Vec<T>, ApiError> {
+    let mut items = Vec::new();
+    for page in 1.. {
+        let batch: Page<T> = get_json(token, &format!("{path}per_page=100&page={page}")).await?;
+        let total = batch.total;
+        items.extend(batch.items);
+        if items.len() as u64 >= total || batch.per_page == 0 {
+            break;
+        }
+    }
+    Ok(items)
 }
 
 pub async fn consultation(token: &str, id: Uuid) -> Result<ConsultationDto, ApiError> {
@@ -175,10 +281,33 @@ pub async fn revision(token: &str, id: Uuid, round: i32) -> Result<RevisionDto, 
     get_json(token, &format!("/consultations/{id}/rounds/{round}")).await
 }
 
-pub async fn contributions(token: &str, id: Uuid) -> Result<Page<ContributionDto>, ApiError> {
-    get_json(
-        token,
-        &format!("/consultations/{id}/contributions?per_page=100"),
+/// Every contribution the caller may read, page after page.
+pub async fn contributions(token: &str, id: Uuid) -> Result<Vec<ContributionDto>, ApiError> {
+    all_pages(token, &format!("/consultations/{id}/contributions?")).await
+}
+
+pub async fn edit_contribution(
+    token: &str,
+    contribution: Uuid,
+    request: ContributionRequest,
+) -> Result<ContributionDto, ApiError> {
+    send_json(
+        authorized(
+            Request::patch(&format!("{BASE}/contributions/{contribution}")),
+            token,
+        ),
+        &request,
+    )
+    .await
+}
+
+pub async fn withdraw(token: &str, contribution: Uuid) -> Result<ContributionDto, ApiError> {
+    send_json(
+        authorized(
+            Request::post(&format!("{BASE}/contributions/{contribution}/withdraw")),
+            token,
+        ),
+        &serde_json::json!({}),
     )
     .await
 }

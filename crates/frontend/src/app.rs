@@ -3,7 +3,11 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::layout::{Footer, Header};
+use crate::pages::draft_editor::DraftEditorPage;
 use crate::pages::history::HistoryPage;
+use crate::pages::new_consultation::NewConsultationPage;
+use crate::pages::synthesis::SynthesisPage;
+use crate::pages::timeline::TimelinePage;
 use crate::pages::notifications::NotificationsPage;
 use crate::pages::{
     account::AccountPage, consultation::ConsultationPage, consultations::ConsultationsPage,
@@ -34,8 +38,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/deconnexion") view=LogoutPage/>
                     <Route path=path!("/consultations") view=ConsultationsPage/>
                     <Route path=path!("/notifications") view=NotificationsPage/>
+                    <Route path=path!("/consultations/nouvelle") view=NewConsultationPage/>
                     <Route path=path!("/consultations/:id") view=ConsultationPage/>
+                    <Route path=path!("/consultations/:id/cctp") view=DraftEditorPage/>
                     <Route path=path!("/consultations/:id/historique") view=HistoryPage/>
+                    <Route path=path!("/consultations/:id/synthese") view=SynthesisPage/>
+                    <Route path=path!("/consultations/:id/journal") view=TimelinePage/>
                 </Routes>
             </main>
             <Footer/>

@@ -1,10 +1,20 @@
 //! The signed-in person, shared by every page through the context.
 //!
 //! The access token lives only in memory; after a reload the HttpOnly refresh
-//! cookie restores the session.
+//! cookie restores the session. When the access token expires mid-session,
+//! the next call renews it with the cookie and is retried, unnoticed; when
+//! the cookie is gone too, the person is signed out and the page they were on
+//! sends them to the login page and back.
 
+use std::future::Future;
+use std::rc::Rc;
+
+use futures::lock::Mutex;
 use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate};
 use shared::auth::{TokenResponse, UserDto};
+
+use crate::api::{self, ApiError};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SignedIn {
@@ -17,6 +27,14 @@ pub struct Session {
     current: RwSignal<Option<SignedIn>>,
     /// False until the start-up refresh attempt has answered.
     ready: RwSignal<bool>,
+    /// True once a session ended because it expired, not by logging out.
+    expired: RwSignal<bool>,
+}
+
+thread_local! {
+    /// Refresh tokens rotate on use and a reused one revokes the session:
+    /// calls failing together must renew once, one after the other.
+    static RENEWAL: Rc<Mutex<()>> = Rc::new(Mutex::new(()));
 }
 
 impl Session {
@@ -24,10 +42,11 @@ impl Session {
         let session = Self {
             current: RwSignal::new(None),
             ready: RwSignal::new(false),
+            expired: RwSignal::new(false),
         };
         provide_context(session);
         leptos::task::spawn_local(async move {
-            if let Ok(tokens) = crate::api::refresh().await {
+            if let Ok(tokens) = api::refresh().await {
                 session.sign_in(tokens);
             }
             session.ready.set(true);
@@ -40,6 +59,7 @@ impl Session {
     }
 
     pub fn sign_in(&self, tokens: TokenResponse) {
+        self.expired.set(false);
         self.current.set(Some(SignedIn {
             access_token: tokens.access_token,
             user: tokens.user,
@@ -48,10 +68,6 @@ impl Session {
 
     pub fn sign_out(&self) {
         self.current.set(None);
-    }
-
-    pub fn current(&self) -> Option<SignedIn> {
-        self.current.get()
     }
 
     /// The access token, while someone is signed in.
@@ -67,15 +83,107 @@ impl Session {
     pub fn ready(&self) -> bool {
         self.ready.get()
     }
+
+    pub fn expired(&self) -> bool {
+        self.expired.get()
+    }
+
+    /// For resources: runs `call` with the access token, `None` while nobody
+    /// is signed in. Reading the token here makes the resource refetch when
+    /// the person signs in.
+    pub fn fetch<T, Fut>(
+        self,
+        call: impl Fn(String) -> Fut,
+    ) -> impl Future<Output = Option<Result<T, ApiError>>>
+    where
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let token = self.token();
+        async move {
+            match token {
+                Some(token) => Some(self.with_renewal(token, call).await),
+                None => None,
+            }
+        }
+    }
+
+    /// For actions, dispatched only by someone signed in.
+    pub async fn send<T, Fut>(self, call: impl Fn(String) -> Fut) -> Result<T, ApiError>
+    where
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let token = self
+            .current
+            .with_untracked(|s| s.as_ref().map(|s| s.access_token.clone()));
+        match token {
+            Some(token) => self.with_renewal(token, call).await,
+            None => Err(ApiError::SignedOut),
+        }
+    }
+
+    async fn with_renewal<T, Fut>(
+        self,
+        token: String,
+        call: impl Fn(String) -> Fut,
+    ) -> Result<T, ApiError>
+    where
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        match call(token.clone()).await {
+            Err(err) if err.is_unauthenticated() => match self.renew(&token).await {
+                Some(fresh) => call(fresh).await,
+                None => {
+                    self.expire();
+                    Err(err)
+                }
+            },
+            other => other,
+        }
+    }
+
+    /// A fresh access token in place of `expired`, if the refresh cookie is
+    /// still good.
+    async fn renew(self, expired: &str) -> Option<String> {
+        let lock = RENEWAL.with(Rc::clone);
+        let _one_at_a_time = lock.lock().await;
+        let current = self
+            .current
+            .with_untracked(|s| s.as_ref().map(|s| s.access_token.clone()));
+        match current {
+            // Another call renewed it while this one waited.
+            Some(current) if current != expired => Some(current),
+            _ => {
+                let tokens = api::refresh().await.ok()?;
+                let fresh = tokens.access_token.clone();
+                self.sign_in(tokens);
+                Some(fresh)
+            }
+        }
+    }
+
+    fn expire(self) {
+        if self.current.with_untracked(Option::is_some) {
+            self.expired.set(true);
+            self.current.set(None);
+        }
+    }
 }
 
-/// Runs an API call with the access token; `None` while nobody is signed in.
-pub async fn signed_in<T, F: std::future::Future<Output = T>>(
-    token: Option<String>,
-    call: impl FnOnce(String) -> F,
-) -> Option<T> {
-    match token {
-        Some(token) => Some(call(token).await),
-        None => None,
-    }
+/// Sends a visitor who is not (or no longer) signed in to the login page,
+/// and back to this very page afterwards.
+pub fn require_sign_in() {
+    let session = Session::get();
+    let navigate = use_navigate();
+    let location = use_location();
+    Effect::new(move || {
+        if session.ready() && session.current.with(Option::is_none) {
+            let here = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                location.search.get_untracked()
+            );
+            let next = String::from(js_sys::encode_uri_component(&here));
+            navigate(&format!("/connexion?next={next}"), Default::default());
+        }
+    });
 }

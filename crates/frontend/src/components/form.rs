@@ -6,7 +6,7 @@ use crate::api::ApiError;
 
 #[component]
 pub fn TextField(
-    id: &'static str,
+    #[prop(into)] id: String,
     label: &'static str,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = "text")] kind: &'static str,
@@ -17,14 +17,14 @@ pub fn TextField(
     let messages_id = format!("{id}-messages");
     view! {
         <div class="fr-input-group" class:fr-input-group--error=move || error.get().is_some()>
-            <label class="fr-label" for=id>
+            <label class="fr-label" for=id.clone()>
                 {label}
                 {hint.map(|h| view! { <span class="fr-hint-text">{h}</span> })}
             </label>
             <input
                 class="fr-input"
                 class:fr-input--error=move || error.get().is_some()
-                id=id
+                id=id.clone()
                 name=id
                 type=kind
                 autocomplete=autocomplete
@@ -33,11 +33,74 @@ pub fn TextField(
                 prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))
             />
-            <div class="fr-messages-group" id=messages_id aria-live="polite">
-                {move || error.get().map(|m| view! { <p class="fr-message fr-message--error">{m}</p> })}
-            </div>
+            <FieldMessage id=messages_id error/>
         </div>
     }
+}
+
+/// A multi-line text, with the same error display as `TextField`.
+#[component]
+pub fn TextArea(
+    #[prop(into)] id: String,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = 4)] rows: u32,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let messages_id = format!("{id}-messages");
+    view! {
+        <div class="fr-input-group" class:fr-input-group--error=move || error.get().is_some()>
+            <label class="fr-label" for=id.clone()>
+                {label}
+                {hint.map(|h| view! { <span class="fr-hint-text">{h}</span> })}
+            </label>
+            <textarea
+                class="fr-input"
+                class:fr-input--error=move || error.get().is_some()
+                id=id.clone()
+                name=id
+                rows=rows
+                aria-describedby=messages_id.clone()
+                aria-invalid=move || error.get().is_some().then_some("true")
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            ></textarea>
+            <FieldMessage id=messages_id error/>
+        </div>
+    }
+}
+
+/// The live region under a field where its error appears.
+#[component]
+pub fn FieldMessage(id: String, #[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <div class="fr-messages-group" id=id aria-live="polite">
+            {move || error.get().map(|m| view! { <p class="fr-message fr-message--error">{m}</p> })}
+        </div>
+    }
+}
+
+/// The error of one field out of the last failed request, if any.
+pub fn field_error<T: Clone + Send + Sync + 'static>(
+    result: Signal<Option<Result<T, ApiError>>>,
+    field: impl Into<String>,
+) -> Signal<Option<String>> {
+    let field = field.into();
+    Signal::derive(move || match result.get() {
+        Some(Err(err)) => err.field_message(&field),
+        _ => None,
+    })
+}
+
+/// The error of the last failed request when no field explains it.
+pub fn general_error<T: Clone + Send + Sync + 'static>(
+    result: Signal<Option<Result<T, ApiError>>>,
+) -> Signal<Option<ApiError>> {
+    Signal::derive(move || match result.get() {
+        Some(Err(err)) => Some(err),
+        _ => None,
+    })
 }
 
 /// A group of checkboxes over a reference list, keeping the chosen codes.
@@ -98,9 +161,7 @@ pub fn CheckboxList(
                     }
                 />
             </div>
-            <div class="fr-messages-group" id=messages_id aria-live="polite">
-                {move || error.get().map(|m| view! { <p class="fr-message fr-message--error">{m}</p> })}
-            </div>
+            <FieldMessage id=messages_id error/>
         </fieldset>
     }
 }
@@ -115,6 +176,7 @@ pub fn ErrorAlert(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoVie
                     <h2 class="fr-alert__title">{match &err {
                         ApiError::Problem(p) => p.title.clone(),
                         ApiError::Network(_) => "Service injoignable".to_owned(),
+                        ApiError::SignedOut => "Session expirée".to_owned(),
                     }}</h2>
                     <p>{err.message()}</p>
                 </div>

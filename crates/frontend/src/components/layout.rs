@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::types::Role;
 
-use crate::session::{Session, signed_in};
+use crate::session::Session;
 
 /// DSFR header: Marianne block, service name, role-aware navigation.
 #[component]
@@ -98,14 +98,11 @@ fn ToolLinks() -> impl IntoView {
 fn NotificationsLink() -> impl IntoView {
     let session = Session::get();
     let unread = LocalResource::new(move || {
-        signed_in(session.token(), |token| async move {
-            crate::api::notifications(&token)
-                .await
-                .ok()
-                .map(|n| n.unread)
+        session.fetch(|token| async move {
+            crate::api::notifications(&token).await.map(|n| n.unread)
         })
     });
-    let label = move || match unread.get().flatten().flatten() {
+    let label = move || match unread.get().flatten().and_then(Result::ok) {
         Some(0) | None => "Notifications".to_owned(),
         Some(1) => "Notifications (1 non lue)".to_owned(),
         Some(n) => format!("Notifications ({n} non lues)"),

@@ -1,3 +1,5 @@
+pub mod consultation_nav;
+pub mod contribution;
 pub mod form;
 pub mod layout;
 pub mod time;

@@ -1,6 +1,6 @@
 //! Dates as French readers expect them: Europe/Paris time, and "dans 3 jours".
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use wasm_bindgen::JsValue;
 
 /// `29/11/2026 18:00`, in Europe/Paris whatever the browser's zone.
@@ -33,4 +33,36 @@ pub fn relative(at: DateTime<Utc>) -> String {
     } else {
         format!("il y a {amount} {unit}{plural}")
     }
+}
+
+/// The wall-clock time in Paris at an instant (`sv-SE` formats it as ISO).
+fn paris_wall_clock(at: DateTime<Utc>) -> Option<NaiveDateTime> {
+    let date = js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &"Europe/Paris".into());
+    let text: String = date.to_locale_string("sv-SE", &options).into();
+    NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M:%S").ok()
+}
+
+/// The instant at which Paris clocks show `local` (a `datetime-local` value,
+/// whatever the browser's own zone). Checked twice around DST changes.
+pub fn paris_to_utc(local: &str) -> Option<DateTime<Utc>> {
+    let local = NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M").ok()?;
+    let mut instant = local.and_utc();
+    for _ in 0..2 {
+        let offset = paris_wall_clock(instant)? - instant.naive_utc();
+        instant = (local - offset).and_utc();
+    }
+    Some(instant)
+}
+
+/// `2026-12-13T17:00`: a `datetime-local` value in Paris time.
+pub fn paris_input_value(at: DateTime<Utc>) -> String {
+    paris_wall_clock(at)
+        .map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+pub fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
 }

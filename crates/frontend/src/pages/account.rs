@@ -1,42 +1,19 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use shared::auth::UserDto;
 use shared::reference::{cpv_division_label, departement_name};
 
 use crate::api;
 use crate::components::form::ErrorAlert;
 use crate::components::set_title;
-use crate::session::{Session, signed_in};
-
-/// Sends a visitor who is not signed in to the login page, and back here after.
-pub fn require_sign_in(path: &'static str) {
-    let session = Session::get();
-    let navigate = use_navigate();
-    Effect::new(move || {
-        if session.ready() && session.current().is_none() {
-            navigate(&format!("/connexion?next={path}"), Default::default());
-        }
-    });
-}
+use crate::session::{Session, require_sign_in};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
     set_title("Mon compte");
-    require_sign_in("/mon-compte");
+    require_sign_in();
     let session = Session::get();
     let account = LocalResource::new(move || {
-        signed_in(
-            session.token(),
-            |token| async move { api::me(&token).await },
-        )
-    });
-    // An expired session sends the person to the login page, then back here.
-    Effect::new(move || {
-        if let Some(Some(Err(err))) = account.get()
-            && err.is_unauthenticated()
-        {
-            session.sign_out();
-        }
+        session.fetch(|token| async move { api::me(&token).await })
     });
     let loading = || view! { <p aria-busy="true">"Chargement de votre compte…"</p> };
     view! {

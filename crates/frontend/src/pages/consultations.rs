@@ -7,8 +7,7 @@ use crate::api;
 use crate::components::form::ErrorAlert;
 use crate::components::set_title;
 use crate::components::time::{french_date_time, relative};
-use crate::pages::account::require_sign_in;
-use crate::session::{Session, signed_in};
+use crate::session::{Session, require_sign_in};
 
 pub fn status_badge(status: ConsultationStatus) -> impl IntoView {
     let class = match status {
@@ -45,13 +44,28 @@ fn ordered(mut items: Vec<ConsultationDto>) -> Vec<ConsultationDto> {
 #[component]
 pub fn ConsultationsPage() -> impl IntoView {
     set_title("Consultations");
-    require_sign_in("/consultations");
+    require_sign_in();
     let session = Session::get();
-    let list = LocalResource::new(move || {
-        signed_in(session.token(), |token| async move {
-            api::consultations(&token).await
-        })
+    let role = move || session.user().map(|u| u.role);
+    // A buyer comes here to approve: what awaits them is shown first.
+    let status = RwSignal::new(None::<ConsultationStatus>);
+    Effect::new(move || {
+        if role() == Some(Role::Buyer) {
+            status.set(Some(ConsultationStatus::AwaitingApproval));
+        }
     });
+    let list = LocalResource::new(move || {
+        let status = status.get();
+        session.fetch(move |token| async move { api::consultations(&token, status).await })
+    });
+    let statuses = [
+        ConsultationStatus::Draft,
+        ConsultationStatus::InDialogue,
+        ConsultationStatus::BetweenRounds,
+        ConsultationStatus::AwaitingApproval,
+        ConsultationStatus::Published,
+        ConsultationStatus::Abandoned,
+    ];
     let intro = move || match session.user().map(|u| u.role) {
         Some(Role::Company) => {
             "Les consultations de votre domaine et de votre territoire, les tours ouverts d'abord."
@@ -64,10 +78,26 @@ pub fn ConsultationsPage() -> impl IntoView {
     view! {
         <h1>"Consultations"</h1>
         <p>{intro}</p>
+        <Show when=move || role() == Some(Role::Agent)>
+            <A href="/consultations/nouvelle" attr:class="fr-btn fr-icon-add-line fr-btn--icon-left fr-mb-3w">"Nouvelle consultation"</A>
+        </Show>
+        <div class="fr-select-group">
+            <label class="fr-label" for="status-filter">"Afficher"</label>
+            <select class="fr-select" id="status-filter" on:change=move |ev| {
+                let value = event_target_value(&ev);
+                status.set(statuses.into_iter().find(|s| serde_json::to_value(s).ok().and_then(|v| v.as_str().map(|v| v == value)).unwrap_or(false)));
+            }>
+                <option value="" selected=move || status.get().is_none()>"Toutes les consultations"</option>
+                {statuses.into_iter().map(|s| {
+                    let value = serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+                    view! { <option value=value selected=move || status.get() == Some(s)>{s.label_fr()}</option> }
+                }).collect_view()}
+            </select>
+        </div>
         <Transition fallback=loading>
             {move || match list.get() {
                 Some(Some(Ok(page))) if page.items.is_empty() => view! {
-                    <div class="fr-callout"><p class="fr-callout__text">"Aucune consultation pour le moment."</p></div>
+                    <div class="fr-callout"><p class="fr-callout__text">{move || if status.get().is_some() { "Aucune consultation dans cet état." } else { "Aucune consultation pour le moment." }}</p></div>
                 }.into_any(),
                 Some(Some(Ok(page))) => view! {
                     <ul class="fr-grid-row fr-grid-row--gutters jsf-plain-list">

@@ -3,15 +3,16 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::consultation::{ChangeKind, ItemChange, WordOp};
 use uuid::Uuid;
 
-use crate::api;
+use crate::api::{self, ApiError};
+use crate::components::consultation_nav::{ConsultationNav, View};
 use crate::components::form::ErrorAlert;
 use crate::components::set_title;
 use crate::components::time::french_date_time;
-use crate::pages::account::require_sign_in;
+use crate::session::require_sign_in;
 use crate::session::Session;
 
 fn change_label(kind: ChangeKind) -> &'static str {
@@ -56,21 +57,23 @@ fn Change(change: ItemChange) -> impl IntoView {
 #[component]
 pub fn HistoryPage() -> impl IntoView {
     set_title("Historique des révisions");
-    require_sign_in("/consultations");
+    require_sign_in();
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<Uuid>().ok()));
     let session = Session::get();
-    let token = move || session.token();
-    let from = RwSignal::new(None::<i32>);
-    let to = RwSignal::new(None::<i32>);
+    // `?de=1&a=2` opens a given comparison (links from a contribution).
+    let query = use_query_map();
+    let asked = move |key: &str| query.with_untracked(|q| q.get(key).and_then(|v| v.parse::<i32>().ok()));
+    let from = RwSignal::new(asked("de"));
+    let to = RwSignal::new(asked("a"));
     let rounds = LocalResource::new(move || {
-        let (token, id) = (token(), id());
-        async move {
-            match (token, id) {
-                (Some(token), Some(id)) => Some(api::rounds(&token, id).await),
-                _ => None,
+        let id = id();
+        session.fetch(move |token| async move {
+            match id {
+                Some(id) => api::rounds(&token, id).await,
+                None => Err(ApiError::not_found()),
             }
-        }
+        })
     });
     // Default comparison: the previous round against the latest.
     Effect::new(move || {
@@ -83,15 +86,14 @@ pub fn HistoryPage() -> impl IntoView {
         }
     });
     let diff = LocalResource::new(move || {
-        let (token, id, from, to) = (token(), id(), from.get(), to.get());
-        async move {
-            match (token, id, from, to) {
-                (Some(token), Some(id), Some(from), Some(to)) => {
-                    Some(api::diff(&token, id, to, from).await)
-                }
-                _ => None,
+        let (id, from, to) = (id(), from.get(), to.get());
+        let fetched = session.fetch(move |token| async move {
+            match (id, from, to) {
+                (Some(id), Some(from), Some(to)) => api::diff(&token, id, to, from).await.map(Some),
+                _ => Ok(None),
             }
-        }
+        });
+        async move { fetched.await.and_then(Result::transpose) }
     });
     let select = move |label: &'static str,
                        id_attr: &'static str,
@@ -124,6 +126,7 @@ pub fn HistoryPage() -> impl IntoView {
             </ol>
         </nav>
         <h1>"Historique des révisions"</h1>
+        {move || id().map(|id| view! { <ConsultationNav id current=View::History/> })}
         <div class="fr-grid-row fr-grid-row--gutters">
             {select("Comparer la révision", "diff-from", from)}
             {select("avec la révision", "diff-to", to)}

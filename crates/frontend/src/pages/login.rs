@@ -42,6 +42,12 @@ pub fn LoginPage() -> impl IntoView {
         <div class="fr-grid-row fr-grid-row--center">
             <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
                 <h1>"Connexion à JeSaisFaire"</h1>
+                <Show when=move || session.expired()>
+                    <div class="fr-alert fr-alert--info fr-mb-3w" role="status">
+                        <h2 class="fr-alert__title">"Session expirée"</h2>
+                        <p>"Reconnectez-vous : vous reviendrez sur la page que vous consultiez."</p>
+                    </div>
+                </Show>
                 <Show when=registered>
                     <div class="fr-alert fr-alert--success fr-mb-3w" role="status">
                         <h2 class="fr-alert__title">"Inscription réussie"</h2>

@@ -3,6 +3,8 @@
 pub mod account;
 pub mod consultation;
 pub mod consultations;
+pub mod draft_editor;
+pub mod new_consultation;
 pub mod history;
 pub mod home;
 pub mod login;
@@ -11,3 +13,5 @@ pub mod not_found;
 pub mod notifications;
 pub mod publication;
 pub mod register;
+pub mod synthesis;
+pub mod timeline;

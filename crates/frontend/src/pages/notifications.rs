@@ -5,24 +5,19 @@ use crate::api;
 use crate::components::form::ErrorAlert;
 use crate::components::set_title;
 use crate::components::time::{french_date_time, relative};
-use crate::pages::account::require_sign_in;
-use crate::session::{Session, signed_in};
+use crate::session::{Session, require_sign_in};
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
     set_title("Notifications");
-    require_sign_in("/notifications");
+    require_sign_in();
     let session = Session::get();
-    let token = move || session.token();
     let list = LocalResource::new(move || {
-        signed_in(
-            token(),
-            |token| async move { api::notifications(&token).await },
-        )
+        session.fetch(|token| async move { api::notifications(&token).await })
     });
     let mark = Action::new_local(move |id: &uuid::Uuid| {
-        let (token, id) = (token().unwrap_or_default(), *id);
-        async move { api::mark_read(&token, id).await }
+        let id = *id;
+        session.send(move |token| async move { api::mark_read(&token, id).await })
     });
     Effect::new(move || {
         if let Some(Ok(())) = mark.value().get() {

@@ -22,9 +22,10 @@ pub fn PublicationPanel(consultation: ConsultationDto, reload: Callback<()>) -> 
     let id = consultation.id;
     let comment = RwSignal::new(String::new());
     let run = Action::new_local(move |step: &Step| {
-        let token = session.token().unwrap_or_default();
         let step = step.clone();
-        async move {
+        session.send(move |token| {
+            let step = step.clone();
+            async move {
             match step {
                 Step::CloseRound(n) => api::close_round(&token, id, n).await,
                 Step::RequestPublication => api::request_publication(&token, id).await.map(|_| ()),
@@ -32,7 +33,8 @@ pub fn PublicationPanel(consultation: ConsultationDto, reload: Callback<()>) -> 
                     .await
                     .map(|_| ()),
             }
-        }
+            }
+        })
     });
     Effect::new(move || {
         if let Some(Ok(())) = run.value().get() {

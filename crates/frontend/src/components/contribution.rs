@@ -1,0 +1,392 @@
+//! A contribution as each role reads it, and the forms that act on it: the
+//! company writes or edits its own, the owner agent answers and decides.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::consultation::{
+    ContributionDto, ContributionKind, ContributionRequest, ContributionStatus, CostDirection,
+    DecisionKind, DecisionRequest, TargetKind,
+};
+use uuid::Uuid;
+
+use crate::api;
+use crate::components::form::{
+    ErrorAlert, FieldMessage, TextArea, TextField, field_error, general_error,
+};
+use crate::session::Session;
+
+/// The API's name of an enum value (`alternative_clause`), used as form value.
+pub fn wire<T: Serialize>(value: T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+pub fn from_wire<T: DeserializeOwned>(value: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(value.to_owned())).ok()
+}
+
+pub fn kind_label(kind: ContributionKind) -> &'static str {
+    match kind {
+        ContributionKind::Solution => "Solution",
+        ContributionKind::Clarification => "Demande de précision",
+        ContributionKind::AlternativeClause => "Rédaction alternative",
+        ContributionKind::AlternativeCriterion => "Critère alternatif",
+    }
+}
+
+pub fn cost_label(cost: CostDirection) -> &'static str {
+    match cost {
+        CostDirection::Increase => "↑ Hausse du coût",
+        CostDirection::Decrease => "↓ Baisse du coût",
+        CostDirection::Neutral => "= Sans effet sur le coût",
+        CostDirection::Unknown => "? Effet sur le coût inconnu",
+    }
+}
+
+pub fn decision_label(decision: DecisionKind) -> &'static str {
+    match decision {
+        DecisionKind::Accepted => "Retenue",
+        DecisionKind::PartiallyAccepted => "Retenue en partie",
+        DecisionKind::Rejected => "Non retenue",
+        DecisionKind::Answered => "Répondu",
+    }
+}
+
+pub const KINDS: [ContributionKind; 4] = [
+    ContributionKind::Solution,
+    ContributionKind::Clarification,
+    ContributionKind::AlternativeClause,
+    ContributionKind::AlternativeCriterion,
+];
+pub const COSTS: [CostDirection; 4] = [
+    CostDirection::Increase,
+    CostDirection::Decrease,
+    CostDirection::Neutral,
+    CostDirection::Unknown,
+];
+pub const DECISIONS: [DecisionKind; 4] = [
+    DecisionKind::Accepted,
+    DecisionKind::PartiallyAccepted,
+    DecisionKind::Rejected,
+    DecisionKind::Answered,
+];
+
+/// The owner agent answers and decides where the contribution is read.
+#[component]
+fn AgentActions(contribution: ContributionDto, reload: Callback<()>) -> impl IntoView {
+    let session = Session::get();
+    let id = contribution.id;
+    let is_clarification = contribution.kind == ContributionKind::Clarification;
+    let answer = RwSignal::new(String::new());
+    let decision = RwSignal::new(wire(if is_clarification {
+        DecisionKind::Answered
+    } else {
+        DecisionKind::Accepted
+    }));
+    let rationale = RwSignal::new(String::new());
+    let send_reply = Action::new_local(move |body: &String| {
+        let body = body.clone();
+        session.send(move |token| {
+            let body = body.clone();
+            async move { api::reply(&token, id, body).await }
+        })
+    });
+    let send_decision = Action::new_local(move |request: &DecisionRequest| {
+        let request = request.clone();
+        session.send(move |token| {
+            let request = request.clone();
+            async move { api::decide(&token, id, request).await }
+        })
+    });
+    Effect::new(move || {
+        if matches!(send_reply.value().get(), Some(Ok(_)))
+            || matches!(send_decision.value().get(), Some(Ok(_)))
+        {
+            reload.run(());
+        }
+    });
+    let replied = Signal::derive(move || send_reply.value().get());
+    let decided = Signal::derive(move || send_decision.value().get());
+    let decision_error = Signal::derive(move || {
+        field_error(decided, "rationale")
+            .get()
+            .or_else(|| field_error(decided, "decision").get())
+    });
+    let prefix = format!("agent-{id}");
+    let decision_id = format!("{prefix}-decision");
+    let options: Vec<DecisionKind> = if is_clarification {
+        vec![DecisionKind::Answered]
+    } else {
+        vec![
+            DecisionKind::Accepted,
+            DecisionKind::PartiallyAccepted,
+            DecisionKind::Rejected,
+        ]
+    };
+    view! {
+        <div class="fr-grid-row fr-grid-row--gutters fr-mt-1w">
+            <form class="fr-col-12 fr-col-md-6" on:submit=move |ev| {
+                ev.prevent_default();
+                send_reply.dispatch(answer.get_untracked());
+            }>
+                <TextArea id=format!("{prefix}-reply") label="Répondre" rows=2 value=answer error=field_error(replied, "body")/>
+                <button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">"Publier la réponse"</button>
+            </form>
+            <form class="fr-col-12 fr-col-md-6" on:submit=move |ev| {
+                ev.prevent_default();
+                send_decision.dispatch(DecisionRequest {
+                    decision: from_wire(&decision.get_untracked()),
+                    rationale: rationale.get_untracked(),
+                    integrated_in_round: None,
+                });
+            }>
+                <div class="fr-select-group">
+                    <label class="fr-label" for=decision_id.clone()>"Décision"</label>
+                    <select class="fr-select" id=decision_id on:change=move |ev| decision.set(event_target_value(&ev))>
+                        {options.into_iter().map(|d| view! { <option value=wire(d)>{decision_label(d)}</option> }).collect_view()}
+                    </select>
+                </div>
+                <TextField id=format!("{prefix}-rationale") label="Motif de la décision" value=rationale error=decision_error/>
+                <button class="fr-btn fr-btn--sm" type="submit">"Enregistrer la décision"</button>
+            </form>
+        </div>
+    }
+}
+
+/// What the next revision did to the clause or criterion a contribution targeted.
+#[derive(Clone, PartialEq)]
+pub enum Outcome {
+    Changed { from: i32, to: i32 },
+    Removed { to: i32 },
+    Unchanged { to: i32 },
+}
+
+/// The company edits or withdraws its contribution while the round is open.
+#[component]
+fn AuthorActions(contribution: ContributionDto, reload: Callback<()>) -> impl IntoView {
+    let session = Session::get();
+    let id = contribution.id;
+    let editing = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let withdraw = Action::new_local(move |(): &()| {
+        session.send(move |token| async move { api::withdraw(&token, id).await })
+    });
+    Effect::new(move || {
+        if let Some(Ok(_)) = withdraw.value().get() {
+            reload.run(());
+        }
+    });
+    let done = Callback::new(move |()| {
+        editing.set(false);
+        reload.run(());
+    });
+    let original = contribution.clone();
+    view! {
+        <ErrorAlert error=general_error(Signal::derive(move || withdraw.value().get()))/>
+        <ul class="fr-btns-group fr-btns-group--inline fr-btns-group--sm">
+            <li><button class="fr-btn fr-btn--sm fr-btn--secondary" type="button" aria-expanded=move || editing.get().to_string()
+                on:click=move |_| editing.update(|e| *e = !*e)>"Modifier"</button></li>
+            <li>{move || if confirming.get() {
+                view! { <button class="fr-btn fr-btn--sm" type="button" on:click=move |_| { withdraw.dispatch(()); }>"Confirmer le retrait"</button> }.into_any()
+            } else {
+                view! { <button class="fr-btn fr-btn--sm fr-btn--tertiary" type="button" on:click=move |_| confirming.set(true)>"Retirer"</button> }.into_any()
+            }}</li>
+        </ul>
+        <Show when=move || editing.get()>
+            <ContributionForm consultation_id=original.consultation_id target_kind=original.target_kind
+                target_id=original.target_id editing=original.clone() on_done=done/>
+        </Show>
+    }
+}
+
+#[component]
+pub fn ContributionCard(
+    contribution: ContributionDto,
+    /// Set for the owner agent while the contribution can be answered.
+    agent_reload: Option<Callback<()>>,
+    /// Set for the author while its round is open.
+    author_reload: Option<Callback<()>>,
+    /// For the author: what the next revision did to the target.
+    outcome: Option<Outcome>,
+) -> impl IntoView {
+    let actions = agent_reload
+        .map(|reload| view! { <AgentActions contribution=contribution.clone() reload/> });
+    let own_actions = author_reload
+        .map(|reload| view! { <AuthorActions contribution=contribution.clone() reload/> });
+    let consultation = contribution.consultation_id;
+    let outcome = outcome.map(|o| match o {
+        Outcome::Changed { from, to } => view! {
+            <p class="fr-text--sm jsf-outcome">
+                {format!("La révision {to} a modifié ce passage. ")}
+                <A href=format!("/consultations/{consultation}/historique?de={from}&a={to}")>{format!("Voir les changements de la révision {to}")}</A>
+            </p>
+        }.into_any(),
+        Outcome::Removed { to } => view! { <p class="fr-text--sm jsf-outcome">{format!("La révision {to} a supprimé ce passage.")}</p> }.into_any(),
+        Outcome::Unchanged { to } => view! { <p class="fr-text--sm jsf-outcome">{format!("La révision {to} n'a pas modifié ce passage.")}</p> }.into_any(),
+    });
+    let c = contribution;
+    let withdrawn = c.status == ContributionStatus::Withdrawn;
+    view! {
+        <article class="fr-tile fr-mb-2w jsf-contribution" class:jsf-withdrawn=withdrawn>
+            <div class="fr-tile__body">
+                <h4 class="fr-tile__title fr-text--md">
+                    {format!("{} — {} (tour {})", c.author.label, kind_label(c.kind), c.round)}
+                </h4>
+                <div class="fr-tile__desc">
+                    <p>{c.body.clone()}</p>
+                    <p class="fr-text--sm"><strong>"Justification : "</strong>{c.justification.clone()}</p>
+                    {c.proposed_text.clone().map(|t| view! { <blockquote class="fr-text--sm"><strong>"Rédaction proposée : "</strong>{t}</blockquote> })}
+                    {c.proposed_weight.map(|w| view! { <p class="fr-text--sm"><strong>"Poids proposé : "</strong>{format!("{w} %")}</p> })}
+                    <ul class="fr-badges-group">
+                        {c.cost_direction.map(|d| view! { <li><p class="fr-badge fr-badge--sm fr-badge--no-icon">{cost_label(d)}</p></li> })}
+                        {c.confidential.then(|| view! { <li><p class="fr-badge fr-badge--sm fr-badge--warning fr-badge--no-icon">"Confidentielle"</p></li> })}
+                        {withdrawn.then(|| view! { <li><p class="fr-badge fr-badge--sm fr-badge--error fr-badge--no-icon">"Retirée"</p></li> })}
+                        {c.decision.clone().map(|d| view! { <li><p class="fr-badge fr-badge--sm fr-badge--info fr-badge--no-icon">{decision_label(d.decision)}</p></li> })}
+                    </ul>
+                    {c.decision.clone().map(|d| view! { <p class="fr-text--sm"><strong>"Décision : "</strong>{d.rationale}</p> })}
+                    {c.replies.into_iter().map(|r| view! {
+                        <p class="fr-text--sm jsf-reply"><strong>{format!("{} : ", r.author.label)}</strong>{r.body}</p>
+                    }).collect_view()}
+                    {outcome}
+                    {(!withdrawn).then_some(actions)}
+                    {(!withdrawn).then_some(own_actions)}
+                </div>
+            </div>
+        </article>
+    }
+}
+
+/// The form a company fills where it reads the clause or criterion; with
+/// `editing`, it changes that contribution instead.
+#[component]
+pub fn ContributionForm(
+    consultation_id: Uuid,
+    target_kind: TargetKind,
+    target_id: Option<Uuid>,
+    #[prop(optional)] editing: Option<ContributionDto>,
+    on_done: Callback<()>,
+) -> impl IntoView {
+    let session = Session::get();
+    let editing_id = editing.as_ref().map(|c| c.id);
+    let start = editing.clone();
+    let kind = RwSignal::new(start.as_ref().map_or_else(|| wire(ContributionKind::Solution), |c| wire(c.kind)));
+    let body = RwSignal::new(start.as_ref().map(|c| c.body.clone()).unwrap_or_default());
+    let justification = RwSignal::new(start.as_ref().map(|c| c.justification.clone()).unwrap_or_default());
+    let proposed = RwSignal::new(start.as_ref().and_then(|c| c.proposed_text.clone()).unwrap_or_default());
+    let weight = RwSignal::new(start.as_ref().and_then(|c| c.proposed_weight).map(|w| w.to_string()).unwrap_or_default());
+    let cost = RwSignal::new(start.as_ref().and_then(|c| c.cost_direction).map(wire).unwrap_or_default());
+    let confidential = RwSignal::new(start.as_ref().is_some_and(|c| c.confidential));
+    let submit = Action::new_local(move |request: &ContributionRequest| {
+        let request = request.clone();
+        session.send(move |token| {
+            let request = request.clone();
+            async move {
+                match editing_id {
+                    Some(id) => api::edit_contribution(&token, id, request).await,
+                    None => api::contribute(&token, consultation_id, request).await,
+                }
+            }
+        })
+    });
+    let result = Signal::derive(move || submit.value().get());
+    Effect::new(move || {
+        if let Some(Ok(_)) = submit.value().get() {
+            on_done.run(());
+        }
+    });
+    // Unique per form: several forms can be open on one page.
+    let prefix = match editing_id {
+        Some(id) => format!("edit-{id}"),
+        None => format!("new-{}", target_id.map_or_else(|| "document".to_owned(), |t| t.to_string())),
+    };
+    let kind_id = format!("{prefix}-kind");
+    let proposed_id = format!("{prefix}-proposed");
+    let weight_id = format!("{prefix}-weight");
+    let cost_name = format!("{prefix}-cost");
+    let confidential_id = format!("{prefix}-confidential");
+    let alternative = match target_kind {
+        TargetKind::Criterion => ContributionKind::AlternativeCriterion,
+        _ => ContributionKind::AlternativeClause,
+    };
+    let is = move |k: ContributionKind| kind.get() == wire(k);
+    let cost_legend = format!("{prefix}-cost-legend");
+    let cost_messages = format!("{prefix}-cost-messages");
+    view! {
+        <form class="fr-mt-2w jsf-contribution-form" novalidate=true on:submit=move |ev| {
+            ev.prevent_default();
+            let chosen: Option<ContributionKind> = from_wire(&kind.get_untracked());
+            let proposed_text = Some(proposed.get_untracked()).filter(|t| !t.trim().is_empty());
+            submit.dispatch(ContributionRequest {
+                target_kind: Some(target_kind),
+                target_id,
+                kind: chosen,
+                body: body.get_untracked(),
+                justification: justification.get_untracked(),
+                cost_direction: from_wire(&cost.get_untracked()),
+                proposed_text,
+                proposed_weight: weight.get_untracked().trim().trim_end_matches('%').trim().parse().ok(),
+                confidential: confidential.get_untracked() && chosen == Some(ContributionKind::Solution),
+            });
+        }>
+            <ErrorAlert error=general_error(result)/>
+            <div class="fr-select-group">
+                <label class="fr-label" for=kind_id.clone()>"Type de contribution"</label>
+                <select class="fr-select" id=kind_id on:change=move |ev| kind.set(event_target_value(&ev))>
+                    <option value=wire(ContributionKind::Solution) selected=move || is(ContributionKind::Solution)>"Proposer une solution"</option>
+                    <option value=wire(ContributionKind::Clarification) selected=move || is(ContributionKind::Clarification)>"Demander une précision"</option>
+                    <option value=wire(alternative) selected=move || is(alternative)>
+                        {if alternative == ContributionKind::AlternativeCriterion { "Proposer un autre critère" } else { "Proposer une autre rédaction" }}
+                    </option>
+                </select>
+            </div>
+            <TextArea id=format!("{prefix}-body") label="Votre contribution" rows=3 value=body error=field_error(result, "body")/>
+            <TextArea id=format!("{prefix}-justification") label="Justification" hint="Pourquoi cette proposition sert le besoin" rows=2 value=justification error=field_error(result, "justification")/>
+            <Show when=move || is(alternative)>
+                <TextArea id=proposed_id.clone() label="Rédaction proposée" rows=3 value=proposed error=field_error(result, "proposed_text")/>
+            </Show>
+            <Show when=move || is(ContributionKind::AlternativeCriterion)>
+                <TextField id=weight_id.clone() label="Poids proposé (%)" value=weight error=field_error(result, "proposed_weight")/>
+            </Show>
+            <Show when=move || !is(ContributionKind::Clarification)>
+                <fieldset class="fr-fieldset" aria-labelledby=format!("{cost_legend} {cost_messages}")>
+                    <legend class="fr-fieldset__legend" id=cost_legend.clone()>"Effet attendu sur le coût"</legend>
+                    {COSTS.into_iter().map(|value| {
+                        let id = format!("{prefix}-cost-{}", wire(value));
+                        let label = match value {
+                            CostDirection::Increase => "↑ Hausse",
+                            CostDirection::Decrease => "↓ Baisse",
+                            CostDirection::Neutral => "= Neutre",
+                            CostDirection::Unknown => "? Inconnu",
+                        };
+                        view! {
+                            <div class="fr-fieldset__element fr-fieldset__element--inline">
+                                <div class="fr-radio-group">
+                                    <input type="radio" id=id.clone() name=cost_name.clone() value=wire(value)
+                                        prop:checked=move || cost.get() == wire(value)
+                                        on:change=move |_| cost.set(wire(value))/>
+                                    <label class="fr-label" for=id>{label}</label>
+                                </div>
+                            </div>
+                        }
+                    }).collect_view()}
+                    <FieldMessage id=cost_messages.clone() error=field_error(result, "cost_direction")/>
+                </fieldset>
+            </Show>
+            <Show when=move || is(ContributionKind::Solution)>
+                <div class="fr-toggle">
+                    <input type="checkbox" class="fr-toggle__input" id=confidential_id.clone()
+                        prop:checked=move || confidential.get()
+                        on:change=move |ev| confidential.set(event_target_checked(&ev))/>
+                    <label class="fr-toggle__label" for=confidential_id.clone()>"Confidentielle (vue par l'agent et l'acheteur seulement)"</label>
+                </div>
+            </Show>
+            <button class="fr-btn fr-mt-2w" type="submit" disabled=move || submit.pending().get()>
+                {if editing_id.is_some() { "Enregistrer les modifications" } else { "Envoyer ma contribution" }}
+            </button>
+        </form>
+    }
+}

@@ -1,0 +1,286 @@
+//! The synthesis of a consultation for its staff: per clause and criterion,
+//! the contributions by kind and the balance of cost directions, as a chart
+//! to see at a glance and as a table with every number.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use shared::consultation::{ConsultationDto, SynthesisRow, TargetKind};
+use uuid::Uuid;
+
+use crate::api::{self, ApiError};
+use crate::components::consultation_nav::{ConsultationNav, View};
+use crate::components::form::ErrorAlert;
+use crate::components::set_title;
+use crate::session::{Session, require_sign_in};
+
+#[derive(Clone)]
+struct Loaded {
+    consultation: ConsultationDto,
+    rows: Vec<SynthesisRow>,
+    /// Clause numbers and titles, criterion names, from every revision (the
+    /// latest wins), so that removed clauses keep a name.
+    labels: HashMap<Uuid, String>,
+    /// The order of the latest revision; removed targets come last.
+    order: Vec<Uuid>,
+}
+
+async fn load(token: String, id: Option<Uuid>) -> Result<Loaded, ApiError> {
+    let id = id.ok_or_else(ApiError::not_found)?;
+    let consultation = api::consultation(&token, id).await?;
+    let rows = api::synthesis(&token, id).await?;
+    let mut labels = HashMap::new();
+    let mut order = Vec::new();
+    for round in api::rounds(&token, id).await? {
+        let revision = api::revision(&token, id, round.number).await?;
+        order.clear();
+        for (_, clause) in revision.content.clauses() {
+            if let Some(cid) = clause.id {
+                labels.insert(cid, format!("{} — {}", clause.number, clause.title));
+                order.push(cid);
+            }
+        }
+        for criterion in &revision.content.criteria {
+            if let Some(cid) = criterion.id {
+                labels.insert(cid, format!("Critère « {} »", criterion.name));
+                order.push(cid);
+            }
+        }
+    }
+    Ok(Loaded {
+        consultation,
+        rows,
+        labels,
+        order,
+    })
+}
+
+/// The rows of the chosen round (all rounds when `None`), one per target.
+fn totals(rows: &[SynthesisRow], round: Option<i32>) -> HashMap<Option<Uuid>, SynthesisRow> {
+    let mut by_target: HashMap<Option<Uuid>, SynthesisRow> = HashMap::new();
+    for row in rows.iter().filter(|r| round.is_none_or(|n| r.round == n)) {
+        let sum = by_target.entry(row.target_id).or_insert_with(|| SynthesisRow {
+            target_kind: row.target_kind,
+            target_id: row.target_id,
+            round: row.round,
+            ..SynthesisRow::default()
+        });
+        sum.solutions += row.solutions;
+        sum.clarifications += row.clarifications;
+        sum.alternatives += row.alternatives;
+        sum.cost_increase += row.cost_increase;
+        sum.cost_decrease += row.cost_decrease;
+        sum.cost_neutral += row.cost_neutral;
+        sum.cost_unknown += row.cost_unknown;
+        sum.accepted += row.accepted;
+        sum.partially_accepted += row.partially_accepted;
+        sum.rejected += row.rejected;
+        sum.answered += row.answered;
+        sum.undecided += row.undecided;
+    }
+    by_target
+}
+
+struct Line {
+    label: String,
+    row: SynthesisRow,
+}
+
+fn lines(loaded: &Loaded, round: Option<i32>) -> Vec<Line> {
+    let mut totals = totals(&loaded.rows, round);
+    let mut out = Vec::new();
+    let label_of = |row: &SynthesisRow| match (row.target_kind, row.target_id) {
+        (Some(TargetKind::Document) | None, _) | (_, None) => "Document entier".to_owned(),
+        (_, Some(id)) => loaded
+            .labels
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| "Passage supprimé".to_owned()),
+    };
+    for id in &loaded.order {
+        if let Some(row) = totals.remove(&Some(*id)) {
+            out.push(Line { label: label_of(&row), row });
+        }
+    }
+    let mut rest: Vec<Line> = totals
+        .into_values()
+        .map(|row| Line { label: label_of(&row), row })
+        .collect();
+    rest.sort_by(|a, b| a.label.cmp(&b.label));
+    out.extend(rest);
+    out
+}
+
+const ROW_HEIGHT: u32 = 44;
+const LABEL_WIDTH: u32 = 260;
+const BAR_WIDTH: u32 = 300;
+const GAP: u32 = 40;
+
+/// Two bars per target: contributions by kind (left) and the cost balance
+/// around a middle axis, decreases to the left, increases to the right.
+/// Every segment carries its number, so colour is never the only cue.
+fn chart(lines: &[Line]) -> impl IntoView + use<> {
+    let max_kinds = lines
+        .iter()
+        .map(|l| l.row.solutions + l.row.clarifications + l.row.alternatives)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let max_cost = lines
+        .iter()
+        .map(|l| l.row.cost_increase.max(l.row.cost_decrease))
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let height = ROW_HEIGHT * lines.len() as u32 + 40;
+    let width = LABEL_WIDTH + BAR_WIDTH + GAP + BAR_WIDTH;
+    let cost_axis = LABEL_WIDTH + BAR_WIDTH + GAP + BAR_WIDTH / 2;
+    let bars = lines.iter().enumerate().map(|(i, line)| {
+        let y = 30 + ROW_HEIGHT * i as u32;
+        let r = &line.row;
+        let scale = |n: u32| n * BAR_WIDTH / max_kinds;
+        let mut x = LABEL_WIDTH;
+        let segments: Vec<_> = [
+            (r.solutions, "jsf-chart-solution", "S"),
+            (r.clarifications, "jsf-chart-clarification", "P"),
+            (r.alternatives, "jsf-chart-alternative", "A"),
+        ]
+        .into_iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|(n, class, letter)| {
+            let (start, w) = (x, scale(n));
+            x += w;
+            view! {
+                <rect x=start y=y width=w height="24" class=class/>
+                <text x=start + 4 y=y + 17 class="jsf-chart-value">{format!("{letter} {n}")}</text>
+            }
+        })
+        .collect();
+        let half = BAR_WIDTH / 2;
+        let down = r.cost_decrease * half / max_cost;
+        let up = r.cost_increase * half / max_cost;
+        let label: String = line.label.chars().take(34).collect();
+        view! {
+            <text x="0" y=y + 17 class="jsf-chart-label">{label}</text>
+            {segments}
+            {(down > 0).then(|| view! {
+                <rect x=cost_axis - down y=y width=down height="24" class="jsf-chart-down"/>
+                <text x=cost_axis - down + 2 y=y + 17 class="jsf-chart-value">{format!("↓{}", r.cost_decrease)}</text>
+            })}
+            {(up > 0).then(|| view! {
+                <rect x=cost_axis y=y width=up height="24" class="jsf-chart-up"/>
+                <text x=cost_axis + 2 y=y + 17 class="jsf-chart-value">{format!("↑{}", r.cost_increase)}</text>
+            })}
+            {(r.cost_neutral + r.cost_unknown > 0).then(|| view! {
+                <text x=cost_axis + half + 4 y=y + 17 class="jsf-chart-value">{format!("={} ?{}", r.cost_neutral, r.cost_unknown)}</text>
+            })}
+        }
+    }).collect_view();
+    view! {
+        <div class="jsf-chart">
+            <svg viewBox=format!("0 0 {} {height}", width + 60) role="img" aria-labelledby="chart-title chart-desc" width="100%">
+                <title id="chart-title">"Contributions par passage : types et effet sur le coût"</title>
+                <desc id="chart-desc">"À gauche, le nombre de solutions (S), demandes de précision (P) et alternatives (A) ; à droite, les baisses (↓) et hausses (↑) de coût annoncées. Les mêmes nombres sont dans le tableau qui suit."</desc>
+                <text x=LABEL_WIDTH y="16" class="jsf-chart-heading">"Types de contribution"</text>
+                <text x=cost_axis - BAR_WIDTH / 2 y="16" class="jsf-chart-heading">"↓ Baisse — coût — Hausse ↑"</text>
+                <line x1=cost_axis x2=cost_axis y1="22" y2=height class="jsf-chart-axis"/>
+                {bars}
+            </svg>
+        </div>
+    }
+}
+
+fn table(lines: &[Line]) -> impl IntoView + use<> {
+    let rows = lines
+        .iter()
+        .map(|l| {
+            let r = &l.row;
+            view! {
+                <tr>
+                    <th scope="row">{l.label.clone()}</th>
+                    <td>{r.solutions}</td><td>{r.clarifications}</td><td>{r.alternatives}</td>
+                    <td>{r.cost_increase}</td><td>{r.cost_decrease}</td><td>{r.cost_neutral}</td><td>{r.cost_unknown}</td>
+                    <td>{r.accepted}</td><td>{r.partially_accepted}</td><td>{r.rejected}</td><td>{r.answered}</td><td>{r.undecided}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        // The table is wider than a phone: its scrolling box takes the focus
+        // so that keyboard users can scroll it too.
+        <div class="fr-table"><div class="fr-table__wrapper">
+            <div class="fr-table__container" tabindex="0" role="region" aria-label="Synthèse chiffrée, défilement horizontal"><div class="fr-table__content">
+            <table>
+                <caption>"Synthèse chiffrée par passage"</caption>
+                <thead><tr>
+                    <th scope="col">"Passage"</th>
+                    <th scope="col">"Solutions"</th><th scope="col">"Précisions"</th><th scope="col">"Alternatives"</th>
+                    <th scope="col">"↑ Hausse"</th><th scope="col">"↓ Baisse"</th><th scope="col">"= Neutre"</th><th scope="col">"? Inconnu"</th>
+                    <th scope="col">"Retenues"</th><th scope="col">"En partie"</th><th scope="col">"Non retenues"</th><th scope="col">"Répondues"</th><th scope="col">"Sans décision"</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+            </div></div>
+        </div></div>
+    }
+}
+
+#[component]
+pub fn SynthesisPage() -> impl IntoView {
+    set_title("Synthèse");
+    require_sign_in();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<Uuid>().ok()));
+    let session = Session::get();
+    let data = LocalResource::new(move || {
+        let id = id();
+        session.fetch(move |token| load(token, id))
+    });
+    let round = RwSignal::new(None::<i32>);
+    let loading = || view! { <p aria-busy="true">"Chargement de la synthèse…"</p> };
+    view! {
+        <Transition fallback=loading>
+            {move || match data.get() {
+                Some(Some(Ok(loaded))) => {
+                    let c = loaded.consultation.clone();
+                    let current = c.current_round.as_ref().map_or(0, |r| r.number);
+                    set_title(&format!("Synthèse — {}", c.title));
+                    view! {
+                        <nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
+                            <ol class="fr-breadcrumb__list">
+                                <li><a class="fr-breadcrumb__link" href="/consultations">"Consultations"</a></li>
+                                <li><a class="fr-breadcrumb__link" href=format!("/consultations/{}", c.id)>{c.title.clone()}</a></li>
+                                <li><a class="fr-breadcrumb__link" aria-current="page">"Synthèse"</a></li>
+                            </ol>
+                        </nav>
+                        <h1>"Synthèse des contributions"</h1>
+                        <ConsultationNav id=c.id current=View::Synthesis/>
+                        <div class="fr-select-group">
+                            <label class="fr-label" for="synthesis-round">"Tour"</label>
+                            <select class="fr-select" id="synthesis-round" on:change=move |ev| round.set(event_target_value(&ev).parse().ok())>
+                                <option value="" selected=true>"Tous les tours"</option>
+                                {(1..=current).map(|n| view! { <option value=n.to_string()>{format!("Tour {n}")}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        {move || {
+                            let lines = lines(&loaded, round.get());
+                            if lines.is_empty() {
+                                view! { <p>"Aucune contribution pour le moment."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <h2 class="fr-h4">"En un coup d'œil"</h2>
+                                    {chart(&lines)}
+                                    <h2 class="fr-h4 fr-mt-4w">"Les chiffres"</h2>
+                                    {table(&lines)}
+                                }.into_any()
+                            }
+                        }}
+                    }.into_any()
+                }
+                Some(Some(Err(err))) => view! { <ErrorAlert error=Signal::derive(move || Some(err.clone()))/> }.into_any(),
+                _ => loading().into_any(),
+            }}
+        </Transition>
+    }
+}

@@ -1,0 +1,123 @@
+//! The consultation's timeline: its rounds for everyone, and for its staff
+//! the full journal of who did what (companies by pseudonym).
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use shared::consultation::{ConsultationDto, EventDto, RoundDto};
+use shared::types::Role;
+use uuid::Uuid;
+
+use crate::api::{self, ApiError};
+use crate::components::consultation_nav::{ConsultationNav, View};
+use crate::components::form::ErrorAlert;
+use crate::components::set_title;
+use crate::components::time::french_date_time;
+use crate::session::{Session, require_sign_in};
+
+#[derive(Clone)]
+struct Loaded {
+    consultation: ConsultationDto,
+    rounds: Vec<RoundDto>,
+    /// `None` for companies, who do not read the journal.
+    events: Option<Vec<EventDto>>,
+}
+
+async fn load(token: String, id: Option<Uuid>, staff: bool) -> Result<Loaded, ApiError> {
+    let id = id.ok_or_else(ApiError::not_found)?;
+    let consultation = api::consultation(&token, id).await?;
+    let rounds = api::rounds(&token, id).await?;
+    let events = if staff {
+        Some(api::events(&token, id).await?)
+    } else {
+        None
+    };
+    Ok(Loaded {
+        consultation,
+        rounds,
+        events,
+    })
+}
+
+fn round_line(r: &RoundDto) -> String {
+    let end = match r.closed_early_at {
+        Some(at) => format!("clos par l'agent le {}", french_date_time(at)),
+        None if r.is_open => format!("ouvert jusqu'au {}", french_date_time(r.closes_at)),
+        None => format!("clos le {}", french_date_time(r.closes_at)),
+    };
+    format!(
+        "Révision {} publiée le {} ; tour {end}.",
+        r.number,
+        french_date_time(r.opened_at)
+    )
+}
+
+#[component]
+pub fn TimelinePage() -> impl IntoView {
+    set_title("Journal");
+    require_sign_in();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<Uuid>().ok()));
+    let session = Session::get();
+    let data = LocalResource::new(move || {
+        let id = id();
+        let staff = session
+            .user()
+            .is_some_and(|u| matches!(u.role, Role::Agent | Role::Buyer | Role::Admin));
+        session.fetch(move |token| load(token, id, staff))
+    });
+    let loading = || view! { <p aria-busy="true">"Chargement du journal…"</p> };
+    view! {
+        <Transition fallback=loading>
+            {move || match data.get() {
+                Some(Some(Ok(loaded))) => {
+                    let c = loaded.consultation.clone();
+                    set_title(&format!("Journal — {}", c.title));
+                    view! {
+                        <nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
+                            <ol class="fr-breadcrumb__list">
+                                <li><a class="fr-breadcrumb__link" href="/consultations">"Consultations"</a></li>
+                                <li><a class="fr-breadcrumb__link" href=format!("/consultations/{}", c.id)>{c.title.clone()}</a></li>
+                                <li><a class="fr-breadcrumb__link" aria-current="page">"Journal"</a></li>
+                            </ol>
+                        </nav>
+                        <h1>"Journal de la consultation"</h1>
+                        <ConsultationNav id=c.id current=View::Timeline/>
+                        <h2 class="fr-h4">"Les tours du dialogue"</h2>
+                        {if loaded.rounds.is_empty() {
+                            view! { <p>"Aucun tour publié pour le moment."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ol class="jsf-timeline">
+                                    {loaded.rounds.iter().map(|r| view! {
+                                        <li>
+                                            <p class="fr-mb-0">{round_line(r)}</p>
+                                            {(!r.changelog.trim().is_empty()).then(|| view! { <p class="fr-text--sm">{format!("Ce qui change : {}", r.changelog)}</p> })}
+                                        </li>
+                                    }).collect_view()}
+                                </ol>
+                            }.into_any()
+                        }}
+                        {loaded.events.map(|events| view! {
+                            <h2 class="fr-h4 fr-mt-4w">"Qui a fait quoi"</h2>
+                            <div class="fr-table"><table>
+                                <caption>"Événements, du plus ancien au plus récent"</caption>
+                                <thead><tr><th scope="col">"Date"</th><th scope="col">"Qui"</th><th scope="col">"Quoi"</th></tr></thead>
+                                <tbody>
+                                    {events.into_iter().map(|e| view! {
+                                        <tr>
+                                            <td>{french_date_time(e.at)}</td>
+                                            <td>{e.actor}</td>
+                                            <td>{e.action}{(!e.detail.is_empty()).then(|| format!(" — {}", e.detail))}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table></div>
+                        })}
+                    }.into_any()
+                }
+                Some(Some(Err(err))) => view! { <ErrorAlert error=Signal::derive(move || Some(err.clone()))/> }.into_any(),
+                _ => loading().into_any(),
+            }}
+        </Transition>
+    }
+}

@@ -1,0 +1,294 @@
+// The whole dialogue, from an empty consultation to its publication, with
+// four people at once in four browser contexts: the agent, two companies and
+// the PFRA buyer. Each step asserts what each of them sees, and that neither
+// company ever sees the other's name.
+
+import * as path from 'node:path';
+import { Browser, BrowserContext, expect, Page, test } from '@playwright/test';
+import { expectAccessible, watchPageErrors } from '../pages/app';
+import { ConsultationPage, fillContribution } from '../pages/consultation';
+import { DraftEditor } from '../pages/editor';
+import { LoginPage } from '../pages/login';
+import { RegistrationPage, validSiret } from '../pages/registration';
+
+const DEMO_PASSWORD = 'demo-jesaisfaire-2026';
+const PASSWORD = 'un mot de passe solide';
+const TITLE = `Maintenance des onduleurs de la sous-préfecture de Montbrison ${Date.now()}`;
+const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
+
+interface Person {
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+}
+
+async function person(browser: Browser, baseURL: string): Promise<Person> {
+  const context = await browser.newContext({ baseURL, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+  const page = await context.newPage();
+  return { context, page, errors: watchPageErrors(page) };
+}
+
+async function logIn(page: Page, email: string, password: string) {
+  await page.goto('/connexion?next=/consultations');
+  await new LoginPage(page).logIn(email, password);
+  await expect(page.getByRole('heading', { level: 1, name: 'Consultations' })).toBeVisible();
+}
+
+async function registerAndLogIn(page: Page, name: string) {
+  const email = `contact-${Date.now()}-${name.length}@${name.split(' ')[0].toLowerCase()}.fr`;
+  await page.goto('/inscription');
+  const registration = new RegistrationPage(page);
+  await registration.expectLoaded();
+  await registration.fill({ name, siret: validSiret(), email, password: PASSWORD, divisions: ['50'], departements: ['42'] });
+  await registration.submit();
+  await new LoginPage(page).logIn(email, PASSWORD);
+  await expect(page.getByRole('heading', { level: 1, name: 'Mon compte' })).toBeVisible();
+}
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+test('an agent, two companies and a buyer take a consultation through two rounds to publication', async ({ browser }, testInfo) => {
+  test.setTimeout(240_000);
+  const baseURL = String(testInfo.project.use.baseURL);
+  const [agent, alpha, beta, buyer] = await Promise.all([0, 1, 2, 3].map(() => person(browser, baseURL)));
+  const ALPHA = 'Alpha Onduleurs Loire';
+  const BETA = 'Beta Énergie Forez';
+
+  // --- The agent creates the consultation and writes the CCTP.
+  await logIn(agent.page, 'agent@demo.jesaisfaire.fr', DEMO_PASSWORD);
+  await agent.page.getByRole('link', { name: 'Nouvelle consultation' }).click();
+  await expect(agent.page.getByRole('heading', { level: 1, name: 'Nouvelle consultation' })).toBeVisible();
+  await expectAccessible(agent.page);
+  await agent.page.getByLabel('Intitulé').fill(TITLE);
+  await agent.page.getByLabel(/Présentation du besoin/).fill('Maintenance préventive de 12 onduleurs, deux visites par an.');
+  await agent.page.getByLabel(/Code CPV/).fill('réparation');
+  await agent.page.getByRole('button', { name: /^50 — Services de réparation/ }).click();
+  await expect(agent.page.getByLabel(/Code CPV/)).toHaveValue('50000000-');
+  await expect(agent.page.getByText(/^Division : Services de réparation/)).toBeVisible();
+  await agent.page.getByRole('button', { name: 'Créer et rédiger le CCTP' }).click();
+  // Field errors come back from the API next to their fields; input is kept.
+  await expect(agent.page.locator('#cpv_code-messages')).not.toBeEmpty();
+  await expect(agent.page.locator('#departement-messages')).not.toBeEmpty();
+  await expect(agent.page.getByLabel('Intitulé')).toHaveValue(TITLE);
+  await expectAccessible(agent.page);
+  await agent.page.getByLabel(/Code CPV/).fill('50000000-5');
+  await agent.page.getByLabel("Département d'exécution").selectOption('42');
+  await agent.page.getByLabel(/Acheteur de la PFRA/).selectOption({ label: 'Dominique Acheteur (PFRA Auvergne-Rhône-Alpes)' });
+  await agent.page.getByRole('button', { name: 'Créer et rédiger le CCTP' }).click();
+
+  const editor = new DraftEditor(agent.page);
+  await editor.expectLoaded();
+  await expect(agent.page.getByText('Le CCTP est vide')).toBeVisible();
+  await editor.addSection('Objet et périmètre');
+  await editor.addClause(1, '1.1', 'Équipements', 'Douze onduleurs de 3 à 10 kVA répartis sur deux sites.');
+  await editor.addClause(1, '1.2', 'Visites', 'Deux visites préventives par an, en heures ouvrées.');
+  await editor.addSection('Exécution');
+  await editor.addClause(2, '2.1', 'Délai de dépannage', 'Intervention sous 4 heures, 7 jours sur 7.');
+  await editor.addCriterion(1, 'Prix', '40');
+  await editor.addCriterion(2, 'Valeur technique', '50');
+  await expect(agent.page.getByText('Total des poids : 90 % — il manque 10 %')).toBeVisible();
+  await editor.criterion(2).getByLabel('Poids (%)').fill('60');
+  await expect(agent.page.getByText('Total des poids : 100 %')).toBeVisible();
+  await expect(editor.saveState()).toHaveText('Modifications non enregistrées');
+  // Reorder: the execution section goes first, then renumbering follows the order.
+  await editor.section(2).getByRole('button', { name: 'Monter la section 2' }).click();
+  await expect(editor.section(1).getByLabel('Titre de la section')).toHaveValue('Exécution');
+  await agent.page.getByRole('button', { name: 'Renuméroter les clauses' }).click();
+  await expect(editor.clause('1.1').getByLabel('Titre de la clause')).toHaveValue('Délai de dépannage');
+  await editor.section(1).getByRole('button', { name: 'Descendre la section 1' }).click();
+  await agent.page.getByRole('button', { name: 'Renuméroter les clauses' }).click();
+  await expect(editor.clause('2.1').getByLabel('Titre de la clause')).toHaveValue('Délai de dépannage');
+  await expectAccessible(agent.page);
+  await editor.save();
+  await shot(agent.page, 'agent-editeur-cctp');
+
+  // Someone else (the same agent in another tab) saves first: a clear 412 message.
+  const otherTab = await agent.context.newPage();
+  await otherTab.goto(agent.page.url());
+  const otherEditor = new DraftEditor(otherTab);
+  await otherEditor.expectLoaded();
+  await otherEditor.clause('1.2').getByLabel('Texte de la clause').fill('Deux visites préventives par an, en heures ouvrées, avec rapport.');
+  await otherEditor.save();
+  await otherTab.close();
+  await editor.clause('1.1').getByLabel('Texte de la clause').fill('Douze onduleurs de 3 à 10 kVA répartis sur deux sites (liste en annexe).');
+  await agent.page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+  await expect(agent.page.getByText("Quelqu'un a enregistré le brouillon avant vous")).toBeVisible();
+  await expect(editor.clause('1.1').getByLabel('Texte de la clause')).toHaveValue(/liste en annexe/);
+  await expectAccessible(agent.page);
+  await agent.page.getByRole('button', { name: 'Remplacer par ma version' }).click();
+  await expect(editor.saveState()).toContainText('Enregistré');
+
+  await editor.publishRound(1, 'Première version soumise au dialogue.');
+  await expect(agent.page.getByRole('heading', { level: 1, name: TITLE })).toBeVisible();
+  await expect(agent.page.getByText(/Tour 1 ouvert jusqu'au .* \(dans \d+ jours\)/)).toBeVisible();
+
+  // --- Two companies of the domain and territory register and contribute.
+  await registerAndLogIn(alpha.page, ALPHA);
+  await registerAndLogIn(beta.page, BETA);
+  const alphaView = new ConsultationPage(alpha.page);
+  await alphaView.open(TITLE);
+  await expectAccessible(alpha.page);
+  await alphaView.contribute(alphaView.target('1.1 — Équipements'), {
+    body: 'Nous proposons une supervision à distance des onduleurs.',
+    justification: 'Les pannes sont détectées avant la coupure.',
+    cost: '↓ Baisse',
+    confidential: true,
+  });
+  await expect(alphaView.card(alphaView.target('1.1 — Équipements'), 'supervision à distance')).toContainText('Vous — Solution (tour 1)');
+  const price = alphaView.target(/Critère « Prix »/);
+  await alphaView.contribute(price, {
+    kind: 'alternative_criterion',
+    body: 'Pondérer le prix à 30 %.',
+    justification: 'La qualité de maintenance prime sur ce type de matériel.',
+    proposedText: 'Prix',
+    proposedWeight: '30',
+    cost: '? Inconnu',
+  });
+  await expect(alphaView.card(price, 'Pondérer le prix')).toContainText('Poids proposé : 30 %');
+  await shot(alpha.page, 'entreprise-revision');
+
+  const betaView = new ConsultationPage(beta.page);
+  await betaView.open(TITLE);
+  const visits = betaView.target('1.2 — Visites');
+  await betaView.contribute(visits, {
+    kind: 'clarification',
+    body: 'Les visites peuvent-elles avoir lieu le samedi ?',
+    justification: 'Cela évite de couper les services en semaine.',
+  });
+  await expect(betaView.card(visits, 'le samedi')).toContainText('Vous — Demande de précision (tour 1)');
+  // The confidential solution of the other company is not shown to it.
+  await expect(beta.page.getByText('supervision à distance')).toHaveCount(0);
+  await expect(beta.page.getByText('Entreprise A — Critère alternatif (tour 1)')).toBeVisible();
+  await expect(beta.page.getByText(ALPHA)).toHaveCount(0);
+  await expectAccessible(beta.page);
+
+  // --- The agent reads, filters, answers and decides.
+  const agentView = new ConsultationPage(agent.page);
+  await agent.page.reload();
+  const confidential = agentView.card(agentView.target('1.1 — Équipements'), 'supervision à distance');
+  await expect(confidential).toContainText('Entreprise A — Solution (tour 1)');
+  await expect(confidential).toContainText('Confidentielle');
+  await expect(agent.page.getByText(ALPHA)).toHaveCount(0);
+  await expect(agent.page.getByText(BETA)).toHaveCount(0);
+  await agent.page.getByLabel('Type', { exact: true }).selectOption('clarification');
+  await expect(agent.page.locator('article.jsf-contribution')).toHaveCount(1);
+  await agent.page.getByLabel('Type', { exact: true }).selectOption('');
+  await agent.page.getByLabel('Effet sur le coût').selectOption('decrease');
+  await expect(agent.page.locator('article.jsf-contribution')).toHaveCount(1);
+  await expect(confidential).toBeVisible();
+  await agent.page.getByLabel('Effet sur le coût').selectOption('');
+  await expect(agent.page.locator('article.jsf-contribution')).toHaveCount(3);
+  await expectAccessible(agent.page);
+
+  const question = agentView.card(agentView.target('1.2 — Visites'), 'le samedi');
+  await question.getByLabel('Répondre').fill('Oui, le samedi matin est possible.');
+  await question.getByRole('button', { name: 'Publier la réponse' }).click();
+  await expect(question).toContainText('Vous : Oui, le samedi matin est possible.');
+  await question.getByLabel('Motif de la décision').fill('Précision apportée à la clause 1.2.');
+  await question.getByRole('button', { name: 'Enregistrer la décision' }).click();
+  await expect(question.locator('.fr-badge', { hasText: 'Répondu' })).toBeVisible();
+  await confidential.getByLabel('Décision', { exact: true }).selectOption('accepted');
+  await confidential.getByLabel('Motif de la décision').fill('La supervision sera demandée en révision 2.');
+  await confidential.getByRole('button', { name: 'Enregistrer la décision' }).click();
+  await expect(confidential.locator('.fr-badge', { hasText: 'Retenue' })).toBeVisible();
+  await shot(agent.page, 'agent-contributions');
+
+  await agentView.tab('Synthèse').click();
+  await expect(agent.page.getByRole('heading', { level: 1, name: 'Synthèse des contributions' })).toBeVisible();
+  await expect(agent.page.getByRole('img', { name: /Contributions par passage/ })).toBeVisible();
+  const equipmentRow = agent.page.getByRole('row', { name: /1\.1 — Équipements/ });
+  await expect(equipmentRow.getByRole('cell')).toHaveText(['1', '0', '0', '0', '1', '0', '0', '1', '0', '0', '0', '0']);
+  await expectAccessible(agent.page);
+  await shot(agent.page, 'agent-synthese');
+
+  // --- The company sees the public answer and edits its own contribution.
+  await alpha.page.reload();
+  await expect(alpha.page.getByText("L'agent : Oui, le samedi matin est possible.")).toBeVisible();
+  await expect(alphaView.card(alphaView.target('1.1 — Équipements'), 'supervision à distance')).toContainText('Retenue');
+  const own = alphaView.card(alphaView.target(/Critère « Prix »/), 'Pondérer le prix');
+  await own.getByRole('button', { name: 'Modifier' }).click();
+  await own.getByLabel('Votre contribution').fill('Pondérer le prix à 35 %.');
+  await own.getByLabel('Poids proposé (%)').fill('35');
+  await own.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+  await expect(alphaView.card(alphaView.target(/Critère « Prix »/), 'Pondérer le prix à 35 %')).toContainText('Poids proposé : 35 %');
+  await expectAccessible(alpha.page);
+
+  // --- Round 2: the agent closes round 1, revises the draft and publishes.
+  await agent.page.goto(agent.page.url().replace(/\/synthese$/, ''));
+  await agent.page.getByRole('button', { name: 'Clore le tour 1 maintenant' }).click();
+  await expect(agent.page.getByText('Tour 1 clos.')).toBeVisible();
+  await agentView.tab('Rédiger le CCTP').click();
+  await editor.expectLoaded();
+  await editor.clause('1.1').getByLabel('Texte de la clause').fill('Douze onduleurs de 3 à 10 kVA sur deux sites, supervisés à distance.');
+  await editor.criterion(1).getByLabel('Poids (%)').fill('35');
+  await editor.criterion(2).getByLabel('Poids (%)').fill('65');
+  await editor.save();
+  await editor.publishRound(2, 'Supervision à distance ; prix pondéré à 35 %.');
+  await expect(agent.page.getByText(/Tour 2 ouvert jusqu'au/)).toBeVisible();
+
+  // --- The company sees what changed, and what became of its contributions.
+  await alpha.page.reload();
+  await expect(alpha.page.getByRole('heading', { name: 'Projet de CCTP — révision 2' })).toBeVisible();
+  const equipment = alphaView.target('1.1 — Équipements');
+  await expect(equipment.getByText('Modifié depuis la révision 1')).toBeVisible();
+  await expect(alphaView.target('1.2 — Visites').getByText('Modifié depuis la révision 1')).toHaveCount(0);
+  await expect(alpha.page.getByText('Ce qui change : Supervision à distance ; prix pondéré à 35 %.')).toBeVisible();
+  const mine = alphaView.card(equipment, 'supervision à distance');
+  await expect(mine).toContainText('La révision 2 a modifié ce passage.');
+  await expectAccessible(alpha.page);
+  await shot(alpha.page, 'entreprise-revision-2');
+  await mine.getByRole('link', { name: 'Voir les changements de la révision 2' }).click();
+  await expect(alpha.page.getByRole('heading', { level: 1, name: 'Historique des révisions' })).toBeVisible();
+  await expect(alpha.page.locator('ins').first()).toBeVisible();
+  await expect(alpha.page.getByText(BETA)).toHaveCount(0);
+  await expectAccessible(alpha.page);
+
+  await beta.page.reload();
+  await expect(beta.page.getByRole('heading', { name: 'Projet de CCTP — révision 2' })).toBeVisible();
+  await expect(beta.page.getByText(ALPHA)).toHaveCount(0);
+  await betaView.tab('Journal').click();
+  await expect(beta.page.getByText(/Révision 2 publiée le/)).toBeVisible();
+  await expect(beta.page.getByText(ALPHA)).toHaveCount(0);
+  await expectAccessible(beta.page);
+
+  // --- The agent ends the dialogue and asks for publication.
+  await agent.page.getByRole('button', { name: 'Clore le tour 2 maintenant' }).click();
+  await agent.page.getByRole('button', { name: 'Demander la publication' }).click();
+  await expect(agent.page.getByText('En attente de validation')).toBeVisible();
+  await agentView.tab('Journal').click();
+  await expect(agent.page.getByRole('cell', { name: 'Entreprise A' }).first()).toBeVisible();
+  await expect(agent.page.getByText(ALPHA)).toHaveCount(0);
+  await expectAccessible(agent.page);
+
+  // --- The buyer finds it awaiting approval, reads it and approves.
+  await logIn(buyer.page, 'acheteur@demo.jesaisfaire.fr', DEMO_PASSWORD);
+  await expect(buyer.page.getByLabel('Afficher')).toHaveValue('awaiting_approval');
+  await expectAccessible(buyer.page);
+  await shot(buyer.page, 'acheteur-a-valider');
+  const buyerView = new ConsultationPage(buyer.page);
+  await buyer.page.getByRole('link', { name: TITLE }).click();
+  await expect(buyer.page.getByText('Confidentielle')).toBeVisible();
+  await buyerView.tab('Synthèse').click();
+  await expect(buyer.page.getByRole('img', { name: /Contributions par passage/ })).toBeVisible();
+  await expectAccessible(buyer.page);
+  await buyerView.tab('Historique des révisions').click();
+  await expect(buyer.page.getByRole('heading', { level: 1, name: 'Historique des révisions' })).toBeVisible();
+  await expectAccessible(buyer.page);
+  await buyerView.tab('Projet de CCTP').click();
+  await buyer.page.getByLabel(/Commentaire/).fill('Conforme au besoin exprimé.');
+  await buyer.page.getByRole('button', { name: 'Valider la publication' }).click();
+  await expect(buyer.page.getByText('Publiée', { exact: true })).toBeVisible();
+  await expect(buyer.page.getByText(ALPHA)).toHaveCount(0);
+
+  // Everyone was notified along the way.
+  await alpha.page.goto('/notifications');
+  await expect(alpha.page.getByText(/non lue/).first()).toBeVisible();
+  await expectAccessible(alpha.page);
+
+  for (const p of [agent, alpha, beta, buyer]) {
+    expect(p.errors).toEqual([]);
+    await p.context.close();
+  }
+});
