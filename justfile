@@ -40,7 +40,8 @@ check-shared:
 # Browser tests: the real server on a free port, headless Chromium.
 e2e: tools web
     cargo build -p jesaisfaire-api
-    E2E_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') \
+    free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }; \
+    E2E_PORT=$(free_port) E2E_SHORT_SESSION_PORT=$(free_port) \
     E2E_SERVER_BIN="{{target_dir}}/debug/jesaisfaire-api" \
         npx playwright test --config e2e/playwright.config.ts
 

@@ -3,12 +3,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 
+import { mainURL as baseURL, shortSessionURL } from './servers';
+
 // `just e2e` picks a free port and builds the server and the web app first.
-const port = Number(process.env.E2E_PORT ?? 18181);
-const baseURL = `http://127.0.0.1:${port}`;
 const root = path.resolve(__dirname, '..');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jesaisfaire-e2e-'));
-const server = process.env.E2E_SERVER_BIN ?? path.join(root, 'target/debug/jesaisfaire-api');
+const serverBin = process.env.E2E_SERVER_BIN ?? path.join(root, 'target/debug/jesaisfaire-api');
 
 export default defineConfig({
   testDir: './tests',
@@ -36,19 +36,29 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `${server} serve`,
+  webServer: [
+    server(baseURL, 'e2e', { JESAISFAIRE_DEMO_DATA: 'true' }),
+    server(shortSessionURL, 'short-session', {
+      JESAISFAIRE_DEMO_DATA: 'true',
+      JESAISFAIRE_ACCESS_TOKEN_TTL_SECONDS: '1',
+    }),
+  ],
+});
+
+function server(url: string, name: string, env: Record<string, string>) {
+  return {
+    command: `${serverBin} serve`,
     cwd: root,
-    url: `${baseURL}/api/v1/health`,
+    url: `${url}/api/v1/health`,
     reuseExistingServer: false,
     timeout: 60_000,
-    stdout: 'pipe',
+    stdout: 'pipe' as const,
     env: {
-      DATABASE_URL: `sqlite://${dataDir}/e2e.db?mode=rwc`,
-      JESAISFAIRE_ADDR: `127.0.0.1:${port}`,
+      DATABASE_URL: `sqlite://${dataDir}/${name}.db?mode=rwc`,
+      JESAISFAIRE_ADDR: url.replace('http://', ''),
       JESAISFAIRE_STATIC_DIR: path.join(root, 'crates/frontend/dist'),
-      JESAISFAIRE_DEMO_DATA: 'true',
       RUST_LOG: 'warn',
+      ...env,
     },
-  },
-});
+  };
+}

@@ -36,7 +36,7 @@ pub fn ConsultationNav(id: Uuid, current: View) -> impl IntoView {
                     let here = view == current;
                     view! {
                         <li>
-                            <A href=format!("/consultations/{id}{suffix}") attr:class="fr-tag"
+                            <A href=format!("/consultations/{id}{suffix}") attr:class="fr-tag" exact=true
                                 attr:aria-current=here.then_some("page")>{label}</A>
                         </li>
                     }

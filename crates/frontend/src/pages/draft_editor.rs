@@ -264,10 +264,10 @@ fn ClauseEditor(
     let (up, down, remove) = (clauses.clone(), clauses.clone(), clauses);
     let dom = format!("clause-{clause_key}");
     view! {
-        <fieldset class="fr-fieldset jsf-clause-editor" aria-label=move || format!("Clause {}", what.get().trim_start_matches("la clause "))>
+        <fieldset class="jsf-clause-editor" aria-label=move || format!("Clause {}", what.get().trim_start_matches("la clause "))>
             <div class="fr-grid-row fr-grid-row--gutters">
-                <DraftInput id=format!("{dom}-number") label="Numéro" value=clause.number.clone() error=error("number") class="fr-col-12 fr-col-md-2"/>
-                <DraftInput id=format!("{dom}-title") label="Titre de la clause" value=clause.title.clone() error=error("title") class="fr-col-12 fr-col-md-10"/>
+                <DraftInput id=format!("{dom}-number") label="Numéro" value=clause.number.clone() error=error("number") class="fr-col-12 fr-col-md-3"/>
+                <DraftInput id=format!("{dom}-title") label="Titre de la clause" value=clause.title.clone() error=error("title") class="fr-col-12 fr-col-md-9"/>
             </div>
             <DraftInput id=format!("{dom}-text") label="Texte de la clause" value=clause.text.clone() error=error("text") multiline=true/>
             <RowTools what
@@ -343,7 +343,7 @@ fn CriterionEditor(
     let name = criterion.name.clone();
     let what = Signal::derive(move || format!("le critère {}", name.get()));
     view! {
-        <fieldset class="fr-fieldset jsf-criterion-editor" aria-label=move || format!("Critère {}", index.get() + 1)>
+        <fieldset class="jsf-criterion-editor" aria-label=move || format!("Critère {}", index.get() + 1)>
             <div class="fr-grid-row fr-grid-row--gutters">
                 <DraftInput id=format!("criterion-{key}-name") label="Critère" value=criterion.name.clone() error=error("name") class="fr-col-12 fr-col-md-4"/>
                 <DraftInput id=format!("criterion-{key}-description") label="Description" value=criterion.description.clone() error=error("description") class="fr-col-12 fr-col-md-6"/>
