@@ -6,8 +6,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::auth::Page;
 use shared::auth::{
-    BuyerDto, LoginRequest, RefreshRequest, RefreshTokenDelivery, RegisterCompanyRequest, TokenResponse,
-    UserDto,
+    BuyerDto, LoginRequest, RefreshRequest, RefreshTokenDelivery, RegisterCompanyRequest,
+    TokenResponse, UserDto,
 };
 use shared::consultation::{
     CctpContent, ConsultationDto, ConsultationStatus, ContributionDto, ContributionRequest,
@@ -72,7 +72,9 @@ impl ApiError {
 
     pub fn is_unauthenticated(&self) -> bool {
         match self {
-            Self::Problem(p) => matches!(p.code, ErrorCode::Unauthenticated | ErrorCode::InvalidToken),
+            Self::Problem(p) => {
+                matches!(p.code, ErrorCode::Unauthenticated | ErrorCode::InvalidToken)
+            }
             Self::SignedOut => true,
             Self::Network(_) => false,
         }

@@ -6,9 +6,9 @@ use crate::components::layout::{Footer, Header};
 use crate::pages::draft_editor::DraftEditorPage;
 use crate::pages::history::HistoryPage;
 use crate::pages::new_consultation::NewConsultationPage;
+use crate::pages::notifications::NotificationsPage;
 use crate::pages::synthesis::SynthesisPage;
 use crate::pages::timeline::TimelinePage;
-use crate::pages::notifications::NotificationsPage;
 use crate::pages::{
     account::AccountPage, consultation::ConsultationPage, consultations::ConsultationsPage,
     home::HomePage, login::LoginPage, logout::LogoutPage, not_found::NotFoundPage,

@@ -24,9 +24,19 @@ pub fn ConsultationNav(id: Uuid, current: View) -> impl IntoView {
     let staff = matches!(role, Some(Role::Agent | Role::Buyer | Role::Admin));
     let tabs = [
         (View::Revision, "", "Projet de CCTP", true),
-        (View::Editor, "/cctp", "Rédiger le CCTP", role == Some(Role::Agent)),
+        (
+            View::Editor,
+            "/cctp",
+            "Rédiger le CCTP",
+            role == Some(Role::Agent),
+        ),
         (View::Synthesis, "/synthese", "Synthèse", staff),
-        (View::History, "/historique", "Historique des révisions", true),
+        (
+            View::History,
+            "/historique",
+            "Historique des révisions",
+            true,
+        ),
         (View::Timeline, "/journal", "Journal", true),
     ];
     view! {

@@ -273,12 +273,38 @@ pub fn ContributionForm(
     let session = Session::get();
     let editing_id = editing.as_ref().map(|c| c.id);
     let start = editing.clone();
-    let kind = RwSignal::new(start.as_ref().map_or_else(|| wire(ContributionKind::Solution), |c| wire(c.kind)));
+    let kind = RwSignal::new(
+        start
+            .as_ref()
+            .map_or_else(|| wire(ContributionKind::Solution), |c| wire(c.kind)),
+    );
     let body = RwSignal::new(start.as_ref().map(|c| c.body.clone()).unwrap_or_default());
-    let justification = RwSignal::new(start.as_ref().map(|c| c.justification.clone()).unwrap_or_default());
-    let proposed = RwSignal::new(start.as_ref().and_then(|c| c.proposed_text.clone()).unwrap_or_default());
-    let weight = RwSignal::new(start.as_ref().and_then(|c| c.proposed_weight).map(|w| w.to_string()).unwrap_or_default());
-    let cost = RwSignal::new(start.as_ref().and_then(|c| c.cost_direction).map(wire).unwrap_or_default());
+    let justification = RwSignal::new(
+        start
+            .as_ref()
+            .map(|c| c.justification.clone())
+            .unwrap_or_default(),
+    );
+    let proposed = RwSignal::new(
+        start
+            .as_ref()
+            .and_then(|c| c.proposed_text.clone())
+            .unwrap_or_default(),
+    );
+    let weight = RwSignal::new(
+        start
+            .as_ref()
+            .and_then(|c| c.proposed_weight)
+            .map(|w| w.to_string())
+            .unwrap_or_default(),
+    );
+    let cost = RwSignal::new(
+        start
+            .as_ref()
+            .and_then(|c| c.cost_direction)
+            .map(wire)
+            .unwrap_or_default(),
+    );
     let confidential = RwSignal::new(start.as_ref().is_some_and(|c| c.confidential));
     let submit = Action::new_local(move |request: &ContributionRequest| {
         let request = request.clone();
@@ -301,7 +327,10 @@ pub fn ContributionForm(
     // Unique per form: several forms can be open on one page.
     let prefix = match editing_id {
         Some(id) => format!("edit-{id}"),
-        None => format!("new-{}", target_id.map_or_else(|| "document".to_owned(), |t| t.to_string())),
+        None => format!(
+            "new-{}",
+            target_id.map_or_else(|| "document".to_owned(), |t| t.to_string())
+        ),
     };
     let kind_id = format!("{prefix}-kind");
     let proposed_id = format!("{prefix}-proposed");

@@ -98,9 +98,8 @@ fn ToolLinks() -> impl IntoView {
 fn NotificationsLink() -> impl IntoView {
     let session = Session::get();
     let unread = LocalResource::new(move || {
-        session.fetch(|token| async move {
-            crate::api::notifications(&token).await.map(|n| n.unread)
-        })
+        session
+            .fetch(|token| async move { crate::api::notifications(&token).await.map(|n| n.unread) })
     });
     let label = move || match unread.get().flatten().and_then(Result::ok) {
         Some(0) | None => "Notifications".to_owned(),

@@ -12,9 +12,8 @@ pub fn AccountPage() -> impl IntoView {
     set_title("Mon compte");
     require_sign_in();
     let session = Session::get();
-    let account = LocalResource::new(move || {
-        session.fetch(|token| async move { api::me(&token).await })
-    });
+    let account =
+        LocalResource::new(move || session.fetch(|token| async move { api::me(&token).await }));
     let loading = || view! { <p aria-busy="true">"Chargement de votre compte…"</p> };
     view! {
         <h1>"Mon compte"</h1>

@@ -21,6 +21,7 @@ use crate::components::contribution::{
 };
 use crate::components::form::ErrorAlert;
 use crate::components::set_title;
+use crate::components::table::DataTable;
 use crate::components::time::{french_date_time, relative};
 use crate::pages::consultations::status_badge;
 use crate::pages::publication::PublicationPanel;
@@ -101,14 +102,10 @@ struct Filters {
 
 impl Filters {
     fn keeps(&self, c: &ContributionDto) -> bool {
-        let matches = |filter: RwSignal<String>, value: String| {
-            filter.with(|f| f.is_empty() || *f == value)
-        };
+        let matches =
+            |filter: RwSignal<String>, value: String| filter.with(|f| f.is_empty() || *f == value);
         matches(self.kind, wire(c.kind))
-            && matches(
-                self.cost,
-                c.cost_direction.map(wire).unwrap_or_default(),
-            )
+            && matches(self.cost, c.cost_direction.map(wire).unwrap_or_default())
             && matches(
                 self.decision,
                 c.decision
@@ -340,6 +337,9 @@ pub fn ConsultationPage() -> impl IntoView {
                             }.into_any(),
                             Some(revision) => {
                                 let criteria = revision.content.criteria.clone();
+                                let criteria_rows = criteria.iter().map(|k| view! {
+                                    <tr><td>{k.name.clone()}</td><td>{k.description.clone()}</td><td>{format!("{} %", k.weight)}</td></tr>
+                                }).collect_view();
                                 view! {
                                     <h2 class="fr-mt-4w">{format!("Projet de CCTP — révision {}", revision.round.number)}</h2>
                                     {(current > 1).then(|| view! {
@@ -362,15 +362,12 @@ pub fn ConsultationPage() -> impl IntoView {
                                         }
                                     }).collect_view()}
                                     <h2 class="fr-mt-6w">"Critères de jugement"</h2>
-                                    <div class="fr-table"><table>
-                                        <caption>"Critères et pondération"</caption>
+                                    <DataTable caption="Critères et pondération">
                                         <thead><tr><th scope="col">"Critère"</th><th scope="col">"Description"</th><th scope="col">"Poids"</th></tr></thead>
                                         <tbody>
-                                            {criteria.iter().map(|k| view! {
-                                                <tr><td>{k.name.clone()}</td><td>{k.description.clone()}</td><td>{format!("{} %", k.weight)}</td></tr>
-                                            }).collect_view()}
+                                            {criteria_rows}
                                         </tbody>
-                                    </table></div>
+                                    </DataTable>
                                     {criteria.into_iter().map(|k| {
                                         let target = k.id.unwrap_or_default();
                                         view! {

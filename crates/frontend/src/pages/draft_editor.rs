@@ -360,17 +360,25 @@ fn CriterionEditor(
 /// Publishing round N freezes the saved draft as revision N: the agent
 /// confirms in a dialog that says so.
 #[component]
-fn PublishRound(
-    consultation: ConsultationDto,
-    dirty: Signal<bool>,
-) -> impl IntoView {
+fn PublishRound(consultation: ConsultationDto, dirty: Signal<bool>) -> impl IntoView {
     let session = Session::get();
     let navigate = use_navigate();
     let id = consultation.id;
-    let next = consultation.current_round.as_ref().map_or(1, |r| r.number + 1);
-    let round_open = consultation.current_round.as_ref().is_some_and(|r| r.is_open);
+    let next = consultation
+        .current_round
+        .as_ref()
+        .map_or(1, |r| r.number + 1);
+    let round_open = consultation
+        .current_round
+        .as_ref()
+        .is_some_and(|r| r.is_open);
     let two_weeks = now() + chrono::Duration::days(14);
-    let deadline = RwSignal::new(paris_input_value(two_weeks).get(..11).map(|d| format!("{d}17:00")).unwrap_or_default());
+    let deadline = RwSignal::new(
+        paris_input_value(two_weeks)
+            .get(..11)
+            .map(|d| format!("{d}17:00"))
+            .unwrap_or_default(),
+    );
     let changelog = RwSignal::new(String::new());
     let dialog = NodeRef::<html::Dialog>::new();
     let publish = Action::new_local(move |request: &OpenRoundRequest| {
@@ -401,7 +409,8 @@ fn PublishRound(
             <div class="fr-callout fr-mt-6w"><p class="fr-callout__text">
                 "Le tour en cours est ouvert : publiez la révision suivante après sa clôture."
             </p></div>
-        }.into_any();
+        }
+        .into_any();
     }
     view! {
         <section class="fr-mt-6w fr-p-3w jsf-publish" aria-labelledby="publish-heading">
@@ -472,7 +481,9 @@ pub fn DraftEditorPage() -> impl IntoView {
         }
     });
     let current = Memo::new(move |_| editor.content());
-    let dirty = Signal::derive(move || saved.with(|s| s.as_ref().is_some_and(|s| s.content != current.get())));
+    let dirty = Signal::derive(move || {
+        saved.with(|s| s.as_ref().is_some_and(|s| s.content != current.get()))
+    });
 
     /// Saving with the version read last; `overwrite` first reads the
     /// version someone else saved, to replace it knowingly.
@@ -514,8 +525,10 @@ pub fn DraftEditorPage() -> impl IntoView {
             SaveState::Saved
         }
     };
-    let conflict = Signal::derive(move || matches!(result.get(), Some(Err(e)) if e.is_precondition_failed()));
-    let total = Signal::derive(move || current.with(|c| c.criteria.iter().map(|k| k.weight).sum::<u32>()));
+    let conflict =
+        Signal::derive(move || matches!(result.get(), Some(Err(e)) if e.is_precondition_failed()));
+    let total =
+        Signal::derive(move || current.with(|c| c.criteria.iter().map(|k| k.weight).sum::<u32>()));
     let do_save = move |overwrite: bool| {
         save.dispatch(Save {
             content: current.get_untracked(),

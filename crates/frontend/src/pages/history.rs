@@ -12,8 +12,8 @@ use crate::components::consultation_nav::{ConsultationNav, View};
 use crate::components::form::ErrorAlert;
 use crate::components::set_title;
 use crate::components::time::french_date_time;
-use crate::session::require_sign_in;
 use crate::session::Session;
+use crate::session::require_sign_in;
 
 fn change_label(kind: ChangeKind) -> &'static str {
     match kind {
@@ -63,7 +63,8 @@ pub fn HistoryPage() -> impl IntoView {
     let session = Session::get();
     // `?de=1&a=2` opens a given comparison (links from a contribution).
     let query = use_query_map();
-    let asked = move |key: &str| query.with_untracked(|q| q.get(key).and_then(|v| v.parse::<i32>().ok()));
+    let asked =
+        move |key: &str| query.with_untracked(|q| q.get(key).and_then(|v| v.parse::<i32>().ok()));
     let from = RwSignal::new(asked("de"));
     let to = RwSignal::new(asked("a"));
     let rounds = LocalResource::new(move || {

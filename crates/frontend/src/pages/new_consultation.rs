@@ -7,7 +7,9 @@ use shared::consultation::{CreateConsultationRequest, Visibility};
 use shared::reference::{CPV_DIVISIONS, DEPARTEMENTS};
 
 use crate::api;
-use crate::components::form::{ErrorAlert, FieldMessage, TextArea, TextField, field_error, general_error};
+use crate::components::form::{
+    ErrorAlert, FieldMessage, TextArea, TextField, field_error, general_error,
+};
 use crate::components::set_title;
 use crate::session::{Session, require_sign_in};
 
@@ -44,9 +46,8 @@ pub fn NewConsultationPage() -> impl IntoView {
     let departement = RwSignal::new(String::new());
     let buyer = RwSignal::new(String::new());
     let open_to_all = RwSignal::new(false);
-    let buyers = LocalResource::new(move || {
-        session.fetch(|token| async move { api::buyers(&token).await })
-    });
+    let buyers =
+        LocalResource::new(move || session.fetch(|token| async move { api::buyers(&token).await }));
     let submit = Action::new_local(move |request: &CreateConsultationRequest| {
         let request = request.clone();
         session.send(move |token| {

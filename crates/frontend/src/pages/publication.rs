@@ -26,13 +26,15 @@ pub fn PublicationPanel(consultation: ConsultationDto, reload: Callback<()>) -> 
         session.send(move |token| {
             let step = step.clone();
             async move {
-            match step {
-                Step::CloseRound(n) => api::close_round(&token, id, n).await,
-                Step::RequestPublication => api::request_publication(&token, id).await.map(|_| ()),
-                Step::Decide(request) => api::decide_publication(&token, id, request)
-                    .await
-                    .map(|_| ()),
-            }
+                match step {
+                    Step::CloseRound(n) => api::close_round(&token, id, n).await,
+                    Step::RequestPublication => {
+                        api::request_publication(&token, id).await.map(|_| ())
+                    }
+                    Step::Decide(request) => api::decide_publication(&token, id, request)
+                        .await
+                        .map(|_| ()),
+                }
             }
         })
     });

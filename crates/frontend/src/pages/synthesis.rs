@@ -13,6 +13,7 @@ use crate::api::{self, ApiError};
 use crate::components::consultation_nav::{ConsultationNav, View};
 use crate::components::form::ErrorAlert;
 use crate::components::set_title;
+use crate::components::table::DataTable;
 use crate::session::{Session, require_sign_in};
 
 #[derive(Clone)]
@@ -60,12 +61,14 @@ async fn load(token: String, id: Option<Uuid>) -> Result<Loaded, ApiError> {
 fn totals(rows: &[SynthesisRow], round: Option<i32>) -> HashMap<Option<Uuid>, SynthesisRow> {
     let mut by_target: HashMap<Option<Uuid>, SynthesisRow> = HashMap::new();
     for row in rows.iter().filter(|r| round.is_none_or(|n| r.round == n)) {
-        let sum = by_target.entry(row.target_id).or_insert_with(|| SynthesisRow {
-            target_kind: row.target_kind,
-            target_id: row.target_id,
-            round: row.round,
-            ..SynthesisRow::default()
-        });
+        let sum = by_target
+            .entry(row.target_id)
+            .or_insert_with(|| SynthesisRow {
+                target_kind: row.target_kind,
+                target_id: row.target_id,
+                round: row.round,
+                ..SynthesisRow::default()
+            });
         sum.solutions += row.solutions;
         sum.clarifications += row.clarifications;
         sum.alternatives += row.alternatives;
@@ -100,12 +103,18 @@ fn lines(loaded: &Loaded, round: Option<i32>) -> Vec<Line> {
     };
     for id in &loaded.order {
         if let Some(row) = totals.remove(&Some(*id)) {
-            out.push(Line { label: label_of(&row), row });
+            out.push(Line {
+                label: label_of(&row),
+                row,
+            });
         }
     }
     let mut rest: Vec<Line> = totals
         .into_values()
-        .map(|row| Line { label: label_of(&row), row })
+        .map(|row| Line {
+            label: label_of(&row),
+            row,
+        })
         .collect();
     rest.sort_by(|a, b| a.label.cmp(&b.label));
     out.extend(rest);
@@ -178,7 +187,7 @@ fn chart(lines: &[Line]) -> impl IntoView + use<> {
         }
     }).collect_view();
     view! {
-        <div class="jsf-chart">
+        <div class="jsf-chart" tabindex="0" role="region" aria-label="Graphique des contributions">
             <svg viewBox=format!("0 0 {} {height}", width + 60) role="img" aria-labelledby="chart-title chart-desc" width="100%">
                 <title id="chart-title">"Contributions par passage : types et effet sur le coût"</title>
                 <desc id="chart-desc">"À gauche, le nombre de solutions (S), demandes de précision (P) et alternatives (A) ; à droite, les baisses (↓) et hausses (↑) de coût annoncées. Les mêmes nombres sont dans le tableau qui suit."</desc>
@@ -207,12 +216,7 @@ fn table(lines: &[Line]) -> impl IntoView + use<> {
         })
         .collect_view();
     view! {
-        // The table is wider than a phone: its scrolling box takes the focus
-        // so that keyboard users can scroll it too.
-        <div class="fr-table"><div class="fr-table__wrapper">
-            <div class="fr-table__container" tabindex="0" role="region" aria-label="Synthèse chiffrée, défilement horizontal"><div class="fr-table__content">
-            <table>
-                <caption>"Synthèse chiffrée par passage"</caption>
+        <DataTable caption="Synthèse chiffrée par passage">
                 <thead><tr>
                     <th scope="col">"Passage"</th>
                     <th scope="col">"Solutions"</th><th scope="col">"Précisions"</th><th scope="col">"Alternatives"</th>
@@ -220,9 +224,7 @@ fn table(lines: &[Line]) -> impl IntoView + use<> {
                     <th scope="col">"Retenues"</th><th scope="col">"En partie"</th><th scope="col">"Non retenues"</th><th scope="col">"Répondues"</th><th scope="col">"Sans décision"</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
-            </table>
-            </div></div>
-        </div></div>
+        </DataTable>
     }
 }
 

@@ -11,6 +11,7 @@ use crate::api::{self, ApiError};
 use crate::components::consultation_nav::{ConsultationNav, View};
 use crate::components::form::ErrorAlert;
 use crate::components::set_title;
+use crate::components::table::DataTable;
 use crate::components::time::french_date_time;
 use crate::session::{Session, require_sign_in};
 
@@ -99,8 +100,7 @@ pub fn TimelinePage() -> impl IntoView {
                         }}
                         {loaded.events.map(|events| view! {
                             <h2 class="fr-h4 fr-mt-4w">"Qui a fait quoi"</h2>
-                            <div class="fr-table"><table>
-                                <caption>"Événements, du plus ancien au plus récent"</caption>
+                            <DataTable caption="Événements, du plus ancien au plus récent">
                                 <thead><tr><th scope="col">"Date"</th><th scope="col">"Qui"</th><th scope="col">"Quoi"</th></tr></thead>
                                 <tbody>
                                     {events.into_iter().map(|e| view! {
@@ -111,7 +111,7 @@ pub fn TimelinePage() -> impl IntoView {
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
-                            </table></div>
+                            </DataTable>
                         })}
                     }.into_any()
                 }

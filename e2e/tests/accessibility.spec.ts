@@ -1,0 +1,73 @@
+// Every page, for each role, on a desktop screen and at 375 px: zero axe-core
+// WCAG 2.1 A/AA violations and nothing wider than the screen.
+// Read-only: it runs on the demo data before the scenarios that change it.
+
+import { expect, Page, test } from '@playwright/test';
+import { expectAccessible, watchPageErrors } from '../pages/app';
+import { LoginPage } from '../pages/login';
+
+const DEMO_PASSWORD = 'demo-jesaisfaire-2026';
+const TITLE = 'Maintenance du parc informatique de la préfecture du Rhône';
+
+type Visit = [path: string, heading: string | RegExp];
+
+function pages(id: string, role: 'agent' | 'company' | 'buyer'): Visit[] {
+  const common: Visit[] = [
+    ['/consultations', 'Consultations'],
+    [`/consultations/${id}`, TITLE],
+    [`/consultations/${id}/historique`, 'Historique des révisions'],
+    [`/consultations/${id}/journal`, 'Journal de la consultation'],
+    ['/notifications', 'Notifications'],
+    ['/mon-compte', 'Mon compte'],
+  ];
+  const staff: Visit[] = [[`/consultations/${id}/synthese`, 'Synthèse des contributions']];
+  const agent: Visit[] = [
+    ['/consultations/nouvelle', 'Nouvelle consultation'],
+    [`/consultations/${id}/cctp`, 'Rédiger le CCTP'],
+  ];
+  return role === 'agent' ? [...common, ...staff, ...agent] : role === 'buyer' ? [...common, ...staff] : common;
+}
+
+async function check(page: Page, [path, heading]: Visit) {
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+    await expect(page.locator('[aria-busy=true]')).toHaveCount(0);
+    await expectAccessible(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${path} is wider than ${width} px`).toBeLessThanOrEqual(0);
+  }
+}
+
+test('public pages pass axe at both widths', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  for (const visit of [
+    ['/', /Préparer ensemble/],
+    ['/connexion', 'Connexion à JeSaisFaire'],
+    ['/inscription', 'Inscrire mon entreprise'],
+    ['/page-inconnue', 'Page introuvable'],
+  ] as Visit[]) {
+    await check(page, visit);
+  }
+  expect(errors).toEqual([]);
+});
+
+for (const [role, email] of [
+  ['agent', 'agent@demo.jesaisfaire.fr'],
+  ['company', 'entreprise@demo.jesaisfaire.fr'],
+  ['buyer', 'acheteur@demo.jesaisfaire.fr'],
+] as const) {
+  test(`every page of the ${role} passes axe at both widths`, async ({ page }) => {
+    const errors = watchPageErrors(page);
+    await page.goto('/connexion?next=/consultations');
+    await new LoginPage(page).logIn(email, DEMO_PASSWORD);
+    if (role === 'buyer') await page.getByLabel('Afficher').selectOption('');
+    const href = await page.getByRole('link', { name: TITLE }).getAttribute('href');
+    const id = String(href).split('/').pop() as string;
+    for (const visit of pages(id, role)) {
+      await check(page, visit);
+    }
+    expect(errors).toEqual([]);
+  });
+}
