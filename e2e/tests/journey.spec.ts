@@ -239,6 +239,19 @@ test('an agent, two companies and a buyer take a consultation through two rounds
   await expect(mine).toContainText('La révision 2 a modifié ce passage.');
   await expectAccessible(alpha.page);
   await shot(alpha.page, 'entreprise-revision-2');
+  // A contribution can be withdrawn while its round is open.
+  const repair = alphaView.target('2.1 — Délai de dépannage');
+  await alphaView.contribute(repair, {
+    body: 'Un délai de 8 heures suffit la nuit.',
+    justification: "Moins d'astreinte de nuit pour le même service.",
+    cost: '↓ Baisse',
+  });
+  const second = alphaView.card(repair, '8 heures suffit');
+  await expect(second).toContainText('Vous — Solution (tour 2)');
+  await second.getByRole('button', { name: 'Retirer' }).click();
+  await second.getByRole('button', { name: 'Confirmer le retrait' }).click();
+  await expect(second.locator('.fr-badge', { hasText: 'Retirée' })).toBeVisible();
+  await expect(second.getByRole('button', { name: 'Modifier' })).toHaveCount(0);
   await mine.getByRole('link', { name: 'Voir les changements de la révision 2' }).click();
   await expect(alpha.page.getByRole('heading', { level: 1, name: 'Historique des révisions' })).toBeVisible();
   await expect(alpha.page.locator('ins').first()).toBeVisible();
