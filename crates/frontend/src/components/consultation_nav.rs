@@ -1,8 +1,10 @@
-//! The views of one consultation, as tabs that are links (each view has its
-//! own address, so it can be bookmarked and shared).
+//! What every page of one consultation shares: its id from the address, the
+//! breadcrumb, and its views as tabs that are links (each view has its own
+//! address, so it can be bookmarked and shared).
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
 use shared::types::Role;
 use uuid::Uuid;
 
@@ -52,6 +54,33 @@ pub fn ConsultationNav(id: Uuid, current: View) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
+        </nav>
+    }
+}
+
+/// The consultation id of the address; `None` when it is malformed.
+pub fn use_consultation_id() -> impl Fn() -> Option<Uuid> + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || params.with(|p| p.get("id").and_then(|v| v.parse::<Uuid>().ok()))
+}
+
+/// "vous êtes ici : Consultations › <consultation> › <page>".
+#[component]
+pub fn Breadcrumb(
+    /// The consultation the page belongs to, when it is not the page itself.
+    #[prop(optional)]
+    consultation: Option<(Uuid, String)>,
+    #[prop(into)] here: String,
+) -> impl IntoView {
+    view! {
+        <nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
+            <ol class="fr-breadcrumb__list">
+                <li><a href="/consultations" class="fr-breadcrumb__link">"Consultations"</a></li>
+                {consultation.map(|(id, title)| view! {
+                    <li><a href=format!("/consultations/{id}") class="fr-breadcrumb__link">{title}</a></li>
+                })}
+                <li><a class="fr-breadcrumb__link" aria-current="page">{here}</a></li>
+            </ol>
         </nav>
     }
 }

@@ -12,9 +12,7 @@ use shared::consultation::{
 use uuid::Uuid;
 
 use crate::api;
-use crate::components::form::{
-    ErrorAlert, FieldMessage, TextArea, TextField, field_error, general_error,
-};
+use crate::components::form::{ErrorAlert, FieldMessage, TextField, field_error, general_error};
 use crate::session::Session;
 
 /// The API's name of an enum value (`alternative_clause`), used as form value.
@@ -133,7 +131,7 @@ fn AgentActions(contribution: ContributionDto, reload: Callback<()>) -> impl Int
                 ev.prevent_default();
                 send_reply.dispatch(answer.get_untracked());
             }>
-                <TextArea id=format!("{prefix}-reply") label="Répondre" rows=2 value=answer error=field_error(replied, "body")/>
+                <TextField id=format!("{prefix}-reply") label="Répondre" rows=2 value=answer error=field_error(replied, "body")/>
                 <button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">"Publier la réponse"</button>
             </form>
             <form class="fr-col-12 fr-col-md-6" on:submit=move |ev| {
@@ -372,10 +370,10 @@ pub fn ContributionForm(
                     </option>
                 </select>
             </div>
-            <TextArea id=format!("{prefix}-body") label="Votre contribution" rows=3 value=body error=field_error(result, "body")/>
-            <TextArea id=format!("{prefix}-justification") label="Justification" hint="Pourquoi cette proposition sert le besoin" rows=2 value=justification error=field_error(result, "justification")/>
+            <TextField id=format!("{prefix}-body") label="Votre contribution" rows=3 value=body error=field_error(result, "body")/>
+            <TextField id=format!("{prefix}-justification") label="Justification" hint="Pourquoi cette proposition sert le besoin" rows=2 value=justification error=field_error(result, "justification")/>
             <Show when=move || is(alternative)>
-                <TextArea id=proposed_id.clone() label="Rédaction proposée" rows=3 value=proposed error=field_error(result, "proposed_text")/>
+                <TextField id=proposed_id.clone() label="Rédaction proposée" rows=3 value=proposed error=field_error(result, "proposed_text")/>
             </Show>
             <Show when=move || is(ContributionKind::AlternativeCriterion)>
                 <TextField id=weight_id.clone() label="Poids proposé (%)" value=weight error=field_error(result, "proposed_weight")/>

@@ -4,6 +4,8 @@ use leptos::prelude::*;
 
 use crate::api::ApiError;
 
+/// A labelled text input, or a text area when `rows` is given, with the
+/// API's error for it underneath.
 #[component]
 pub fn TextField(
     #[prop(into)] id: String,
@@ -11,61 +13,37 @@ pub fn TextField(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
-    value: RwSignal<String>,
+    #[prop(optional)] rows: Option<u32>,
+    /// Extra classes of the group, such as grid columns.
+    #[prop(optional)]
+    class: &'static str,
+    #[prop(into)] value: RwSignal<String>,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let messages_id = format!("{id}-messages");
+    let invalid = move || error.get().is_some().then_some("true");
+    let control = match rows {
+        Some(rows) => view! {
+            <textarea class="fr-input" class:fr-input--error=move || error.get().is_some()
+                id=id.clone() name=id.clone() rows=rows aria-describedby=messages_id.clone() aria-invalid=invalid
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+        }
+        .into_any(),
+        None => view! {
+            <input class="fr-input" class:fr-input--error=move || error.get().is_some()
+                id=id.clone() name=id.clone() type=kind autocomplete=autocomplete
+                aria-describedby=messages_id.clone() aria-invalid=invalid
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+        }
+        .into_any(),
+    };
     view! {
-        <div class="fr-input-group" class:fr-input-group--error=move || error.get().is_some()>
-            <label class="fr-label" for=id.clone()>
+        <div class=format!("fr-input-group {class}") class:fr-input-group--error=move || error.get().is_some()>
+            <label class="fr-label" for=id>
                 {label}
                 {hint.map(|h| view! { <span class="fr-hint-text">{h}</span> })}
             </label>
-            <input
-                class="fr-input"
-                class:fr-input--error=move || error.get().is_some()
-                id=id.clone()
-                name=id
-                type=kind
-                autocomplete=autocomplete
-                aria-describedby=messages_id.clone()
-                aria-invalid=move || error.get().is_some().then_some("true")
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-            />
-            <FieldMessage id=messages_id error/>
-        </div>
-    }
-}
-
-/// A multi-line text, with the same error display as `TextField`.
-#[component]
-pub fn TextArea(
-    #[prop(into)] id: String,
-    label: &'static str,
-    #[prop(optional)] hint: Option<&'static str>,
-    #[prop(default = 4)] rows: u32,
-    value: RwSignal<String>,
-    #[prop(into)] error: Signal<Option<String>>,
-) -> impl IntoView {
-    let messages_id = format!("{id}-messages");
-    view! {
-        <div class="fr-input-group" class:fr-input-group--error=move || error.get().is_some()>
-            <label class="fr-label" for=id.clone()>
-                {label}
-                {hint.map(|h| view! { <span class="fr-hint-text">{h}</span> })}
-            </label>
-            <textarea
-                class="fr-input"
-                class:fr-input--error=move || error.get().is_some()
-                id=id.clone()
-                name=id
-                rows=rows
-                aria-describedby=messages_id.clone()
-                aria-invalid=move || error.get().is_some().then_some("true")
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-            ></textarea>
+            {control}
             <FieldMessage id=messages_id error/>
         </div>
     }

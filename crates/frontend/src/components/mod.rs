@@ -2,6 +2,7 @@ pub mod consultation_nav;
 pub mod contribution;
 pub mod form;
 pub mod layout;
+pub mod resource;
 pub mod table;
 pub mod time;
 

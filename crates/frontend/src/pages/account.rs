@@ -3,7 +3,7 @@ use shared::auth::UserDto;
 use shared::reference::{cpv_division_label, departement_name};
 
 use crate::api;
-use crate::components::form::ErrorAlert;
+use crate::components::resource::resource_view;
 use crate::components::set_title;
 use crate::session::{Session, require_sign_in};
 
@@ -14,16 +14,9 @@ pub fn AccountPage() -> impl IntoView {
     let session = Session::get();
     let account =
         LocalResource::new(move || session.fetch(|token| async move { api::me(&token).await }));
-    let loading = || view! { <p aria-busy="true">"Chargement de votre compte…"</p> };
     view! {
         <h1>"Mon compte"</h1>
-        <Transition fallback=loading>
-            {move || match account.get() {
-                Some(Some(Ok(user))) => view! { <AccountDetails user/> }.into_any(),
-                Some(Some(Err(err))) => view! { <ErrorAlert error=Signal::derive(move || Some(err.clone()))/> }.into_any(),
-                _ => loading().into_any(),
-            }}
-        </Transition>
+        {resource_view(account, "Chargement de votre compte…", |user| view! { <AccountDetails user/> })}
     }
 }
 

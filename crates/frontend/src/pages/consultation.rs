@@ -5,7 +5,6 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use shared::consultation::{
     ChangeKind, ConsultationDto, ConsultationStatus, ContributionDto, ContributionStatus, DiffDto,
     RevisionDto, TargetKind,
@@ -14,12 +13,12 @@ use shared::types::Role;
 use uuid::Uuid;
 
 use crate::api::{self, ApiError};
-use crate::components::consultation_nav::{ConsultationNav, View};
+use crate::components::consultation_nav::{Breadcrumb, ConsultationNav, View, use_consultation_id};
 use crate::components::contribution::{
     COSTS, ContributionCard, ContributionForm, DECISIONS, KINDS, Outcome, cost_label,
     decision_label, kind_label, wire,
 };
-use crate::components::form::ErrorAlert;
+use crate::components::resource::resource_view;
 use crate::components::set_title;
 use crate::components::table::DataTable;
 use crate::components::time::{french_date_time, relative};
@@ -245,8 +244,7 @@ fn TargetBlock(
 pub fn ConsultationPage() -> impl IntoView {
     set_title("Consultation");
     require_sign_in();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<Uuid>().ok()));
+    let id = use_consultation_id();
     let session = Session::get();
     let data = LocalResource::new(move || {
         let id = id();
@@ -278,124 +276,128 @@ pub fn ConsultationPage() -> impl IntoView {
         })
     };
     let role = move || session.user().map(|u| u.role);
-    let loading = || view! { <p aria-busy="true">"Chargement de la consultation…"</p> };
-    view! {
-        <Transition fallback=loading>
-            {move || match data.get() {
-                Some(Some(Ok(loaded))) => {
-                    let c = loaded.consultation.clone();
-                    set_title(&c.title);
-                    let open_round = c.current_round.as_ref().filter(|r| r.is_open).map(|r| r.number);
-                    let ctx = Context {
-                        consultation_id: c.id,
-                        reload,
-                        agent_answers: role() == Some(Role::Agent)
-                            && matches!(c.status, ConsultationStatus::InDialogue | ConsultationStatus::BetweenRounds),
-                        open_round,
-                        is_company: role() == Some(Role::Company),
-                        diffs: Arc::new(loaded.diffs.clone()),
-                    };
-                    let current = c.current_round.as_ref().map_or(0, |r| r.number);
-                    let highlights = loaded.diffs.get(&(current - 1)).cloned();
-                    let change = move |target: Option<Uuid>| {
-                        target.and_then(|t| change_of(highlights.as_ref(), t)).map(|k| (k, current - 1))
-                    };
-                    let round_info = c.current_round.clone().map(|r| {
-                        let state = if r.is_open {
-                            format!("Tour {} ouvert jusqu'au {} ({}).", r.number, french_date_time(r.closes_at), relative(r.closes_at))
-                        } else {
-                            format!("Tour {} clos.", r.number)
-                        };
-                        (state, r.changelog)
-                    });
-                    let rounds: Vec<i32> = (1..=current).collect();
+    resource_view(
+        data,
+        "Chargement de la consultation…",
+        move |loaded: Loaded| {
+            let c = loaded.consultation.clone();
+            set_title(&c.title);
+            let open_round = c
+                .current_round
+                .as_ref()
+                .filter(|r| r.is_open)
+                .map(|r| r.number);
+            let ctx = Context {
+                consultation_id: c.id,
+                reload,
+                agent_answers: role() == Some(Role::Agent)
+                    && matches!(
+                        c.status,
+                        ConsultationStatus::InDialogue | ConsultationStatus::BetweenRounds
+                    ),
+                open_round,
+                is_company: role() == Some(Role::Company),
+                diffs: Arc::new(loaded.diffs.clone()),
+            };
+            let current = c.current_round.as_ref().map_or(0, |r| r.number);
+            let highlights = loaded.diffs.get(&(current - 1)).cloned();
+            let change = move |target: Option<Uuid>| {
+                target
+                    .and_then(|t| change_of(highlights.as_ref(), t))
+                    .map(|k| (k, current - 1))
+            };
+            let round_info = c.current_round.clone().map(|r| {
+                let state = if r.is_open {
+                    format!(
+                        "Tour {} ouvert jusqu'au {} ({}).",
+                        r.number,
+                        french_date_time(r.closes_at),
+                        relative(r.closes_at)
+                    )
+                } else {
+                    format!("Tour {} clos.", r.number)
+                };
+                (state, r.changelog)
+            });
+            let rounds: Vec<i32> = (1..=current).collect();
+            view! {
+            <Breadcrumb here=c.title.clone()/>
+            <h1>{c.title.clone()}</h1>
+            {status_badge(c.status)}
+            <p class="fr-mt-2w">{c.summary.clone()}</p>
+            <p class="fr-text--sm">{format!("{} — {} — {} ({})", c.cpv_code, c.cpv_label, c.departement_name, c.departement)}</p>
+            <ConsultationNav id=c.id current=View::Revision/>
+            <PublicationPanel consultation=c.clone() reload/>
+            {round_info.map(|(state, changelog)| view! {
+                <div class="fr-notice fr-notice--info fr-mb-3w"><div class="fr-container"><div class="fr-notice__body">
+                    <p class="fr-notice__title">{state}</p>
+                    {(!changelog.trim().is_empty()).then(|| view! { <p class="fr-notice__desc">{format!("Ce qui change : {changelog}")}</p> })}
+                </div></div></div>
+            })}
+            {match loaded.revision.clone() {
+                None => view! {
+                    <p class="fr-mt-4w">"Le projet de CCTP n'est pas encore publié."</p>
+                    {(role() == Some(Role::Agent)).then(|| view! {
+                        <p><a class="fr-btn" href=format!("/consultations/{}/cctp", c.id)>"Rédiger le CCTP"</a></p>
+                    })}
+                }.into_any(),
+                Some(revision) => {
+                    let criteria = revision.content.criteria.clone();
+                    let criteria_rows = criteria.iter().map(|k| view! {
+                        <tr><td>{k.name.clone()}</td><td>{k.description.clone()}</td><td>{format!("{} %", k.weight)}</td></tr>
+                    }).collect_view();
                     view! {
-                        <nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
-                            <ol class="fr-breadcrumb__list">
-                                <li><a class="fr-breadcrumb__link" href="/consultations">"Consultations"</a></li>
-                                <li><a class="fr-breadcrumb__link" aria-current="page">{c.title.clone()}</a></li>
-                            </ol>
-                        </nav>
-                        <h1>{c.title.clone()}</h1>
-                        {status_badge(c.status)}
-                        <p class="fr-mt-2w">{c.summary.clone()}</p>
-                        <p class="fr-text--sm">{format!("{} — {} — {} ({})", c.cpv_code, c.cpv_label, c.departement_name, c.departement)}</p>
-                        <ConsultationNav id=c.id current=View::Revision/>
-                        <PublicationPanel consultation=c.clone() reload/>
-                        {round_info.map(|(state, changelog)| view! {
-                            <div class="fr-notice fr-notice--info fr-mb-3w"><div class="fr-container"><div class="fr-notice__body">
-                                <p class="fr-notice__title">{state}</p>
-                                {(!changelog.trim().is_empty()).then(|| view! { <p class="fr-notice__desc">{format!("Ce qui change : {changelog}")}</p> })}
-                            </div></div></div>
+                        <h2 class="fr-mt-4w">{format!("Projet de CCTP — révision {}", revision.round.number)}</h2>
+                        {(current > 1).then(|| view! {
+                            <p class="fr-text--sm">{format!("Les passages marqués « Modifié » ou « Nouveau » ont changé depuis la révision {}.", current - 1)}</p>
                         })}
-                        {match loaded.revision.clone() {
-                            None => view! {
-                                <p class="fr-mt-4w">"Le projet de CCTP n'est pas encore publié."</p>
-                                {(role() == Some(Role::Agent)).then(|| view! {
-                                    <p><a class="fr-btn" href=format!("/consultations/{}/cctp", c.id)>"Rédiger le CCTP"</a></p>
-                                })}
-                            }.into_any(),
-                            Some(revision) => {
-                                let criteria = revision.content.criteria.clone();
-                                let criteria_rows = criteria.iter().map(|k| view! {
-                                    <tr><td>{k.name.clone()}</td><td>{k.description.clone()}</td><td>{format!("{} %", k.weight)}</td></tr>
-                                }).collect_view();
-                                view! {
-                                    <h2 class="fr-mt-4w">{format!("Projet de CCTP — révision {}", revision.round.number)}</h2>
-                                    {(current > 1).then(|| view! {
-                                        <p class="fr-text--sm">{format!("Les passages marqués « Modifié » ou « Nouveau » ont changé depuis la révision {}.", current - 1)}</p>
-                                    })}
-                                    <h3 class="fr-h6">"Filtrer les contributions"</h3>
-                                    <FilterBar filters rounds/>
-                                    {revision.content.sections.into_iter().map(|section| {
-                                        let ctx = ctx.clone();
-                                        view! {
-                                            <h3 class="fr-h5 fr-mt-4w">{section.title}</h3>
-                                            {section.clauses.into_iter().map(|clause| {
-                                                let target = clause.id.unwrap_or_default();
-                                                view! {
-                                                    <TargetBlock target_kind=TargetKind::Clause target_id=target
-                                                        heading=format!("{} — {}", clause.number, clause.title) text=clause.text
-                                                        change=change(clause.id) contributions=on_target(TargetKind::Clause, clause.id) ctx=ctx.clone()/>
-                                                }
-                                            }).collect_view()}
-                                        }
-                                    }).collect_view()}
-                                    <h2 class="fr-mt-6w">"Critères de jugement"</h2>
-                                    <DataTable caption="Critères et pondération">
-                                        <thead><tr><th scope="col">"Critère"</th><th scope="col">"Description"</th><th scope="col">"Poids"</th></tr></thead>
-                                        <tbody>
-                                            {criteria_rows}
-                                        </tbody>
-                                    </DataTable>
-                                    {criteria.into_iter().map(|k| {
-                                        let target = k.id.unwrap_or_default();
-                                        view! {
-                                            <TargetBlock target_kind=TargetKind::Criterion target_id=target
-                                                heading=format!("Critère « {} » ({} %)", k.name, k.weight)
-                                                change=change(k.id) contributions=on_target(TargetKind::Criterion, k.id) ctx=ctx.clone()/>
-                                        }
-                                    }).collect_view()}
-                                    <h2 class="fr-mt-6w">"Contributions sur l'ensemble du document"</h2>
-                                    {
-                                        let general = on_target(TargetKind::Document, None);
-                                        let ctx = ctx.clone();
-                                        move || if general.with(Vec::is_empty) {
-                                            view! { <p>"Aucune pour le moment."</p> }.into_any()
-                                        } else {
-                                            general.get().into_iter().map(|c| view! {
-                                                <ContributionCard contribution=c agent_reload=ctx.agent_answers.then_some(ctx.reload) author_reload=None outcome=None/>
-                                            }).collect_view().into_any()
-                                        }
+                        <h3 class="fr-h6">"Filtrer les contributions"</h3>
+                        <FilterBar filters rounds/>
+                        {revision.content.sections.into_iter().map(|section| {
+                            let ctx = ctx.clone();
+                            view! {
+                                <h3 class="fr-h5 fr-mt-4w">{section.title}</h3>
+                                {section.clauses.into_iter().map(|clause| {
+                                    let target = clause.id.unwrap_or_default();
+                                    view! {
+                                        <TargetBlock target_kind=TargetKind::Clause target_id=target
+                                            heading=format!("{} — {}", clause.number, clause.title) text=clause.text
+                                            change=change(clause.id) contributions=on_target(TargetKind::Clause, clause.id) ctx=ctx.clone()/>
                                     }
-                                }.into_any()
+                                }).collect_view()}
                             }
-                        }}
+                        }).collect_view()}
+                        <h2 class="fr-mt-6w">"Critères de jugement"</h2>
+                        <DataTable caption="Critères et pondération">
+                            <thead><tr><th scope="col">"Critère"</th><th scope="col">"Description"</th><th scope="col">"Poids"</th></tr></thead>
+                            <tbody>
+                                {criteria_rows}
+                            </tbody>
+                        </DataTable>
+                        {criteria.into_iter().map(|k| {
+                            let target = k.id.unwrap_or_default();
+                            view! {
+                                <TargetBlock target_kind=TargetKind::Criterion target_id=target
+                                    heading=format!("Critère « {} » ({} %)", k.name, k.weight)
+                                    change=change(k.id) contributions=on_target(TargetKind::Criterion, k.id) ctx=ctx.clone()/>
+                            }
+                        }).collect_view()}
+                        <h2 class="fr-mt-6w">"Contributions sur l'ensemble du document"</h2>
+                        {
+                            let general = on_target(TargetKind::Document, None);
+                            let ctx = ctx.clone();
+                            move || if general.with(Vec::is_empty) {
+                                view! { <p>"Aucune pour le moment."</p> }.into_any()
+                            } else {
+                                general.get().into_iter().map(|c| view! {
+                                    <ContributionCard contribution=c agent_reload=ctx.agent_answers.then_some(ctx.reload) author_reload=None outcome=None/>
+                                }).collect_view().into_any()
+                            }
+                        }
                     }.into_any()
                 }
-                Some(Some(Err(err))) => view! { <ErrorAlert error=Signal::derive(move || Some(err.clone()))/> }.into_any(),
-                _ => loading().into_any(),
             }}
-        </Transition>
-    }
+        }.into_any()
+        },
+    )
 }

@@ -9,16 +9,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use leptos::html;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use shared::consultation::{
     CctpContent, Clause, ConsultationDto, Criterion, DraftDto, OpenRoundRequest, Section,
 };
 use uuid::Uuid;
 
 use crate::api::{self, ApiError};
-use crate::components::consultation_nav::{ConsultationNav, View};
-use crate::components::form::{ErrorAlert, FieldMessage, TextArea, field_error, general_error};
+use crate::components::consultation_nav::{Breadcrumb, ConsultationNav, View, use_consultation_id};
+use crate::components::form::{ErrorAlert, FieldMessage, TextField, field_error, general_error};
+use crate::components::resource::resource_view;
 use crate::components::set_title;
 use crate::components::time::{french_date_time, now, paris_input_value, paris_to_utc, relative};
 use crate::session::{Session, require_sign_in};
@@ -170,6 +170,14 @@ fn position<T>(items: &[T], key: u64, key_of: impl Fn(&T) -> u64) -> usize {
     items.iter().position(|i| key_of(i) == key).unwrap_or(0)
 }
 
+/// Saving with the version read last; `overwrite` first reads the
+/// version someone else saved, to replace it knowingly.
+#[derive(Clone)]
+struct Save {
+    content: CctpContent,
+    overwrite: bool,
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum SaveState {
     Saved,
@@ -194,42 +202,6 @@ fn RowTools(
             <li><button class="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-delete-line" type="button"
                 aria-label=move || format!("Supprimer {}", what.get()) on:click=move |_| on_remove.run(())>"Supprimer"</button></li>
         </ul>
-    }
-}
-
-/// A text input bound to one field of the draft, with the API's error for it.
-#[component]
-fn DraftInput(
-    id: String,
-    label: &'static str,
-    value: ArcRwSignal<String>,
-    error: Signal<Option<String>>,
-    #[prop(optional)] multiline: bool,
-    #[prop(optional)] class: &'static str,
-) -> impl IntoView {
-    let messages_id = format!("{id}-messages");
-    let (read, write) = (value.clone(), value);
-    let control = if multiline {
-        view! {
-            <textarea class="fr-input" id=id.clone() rows="4" aria-describedby=messages_id.clone()
-                aria-invalid=move || error.get().is_some().then_some("true")
-                prop:value=move || read.get() on:input=move |ev| write.set(event_target_value(&ev))></textarea>
-        }
-        .into_any()
-    } else {
-        view! {
-            <input class="fr-input" id=id.clone() aria-describedby=messages_id.clone()
-                aria-invalid=move || error.get().is_some().then_some("true")
-                prop:value=move || read.get() on:input=move |ev| write.set(event_target_value(&ev))/>
-        }
-        .into_any()
-    };
-    view! {
-        <div class=format!("fr-input-group {class}") class:fr-input-group--error=move || error.get().is_some()>
-            <label class="fr-label" for=id>{label}</label>
-            {control}
-            <FieldMessage id=messages_id error/>
-        </div>
     }
 }
 
@@ -261,15 +233,16 @@ fn ClauseEditor(
     };
     let number = clause.number.clone();
     let what = Signal::derive(move || format!("la clause {}", number.get()));
+    let label = clause.number.clone();
     let (up, down, remove) = (clauses.clone(), clauses.clone(), clauses);
     let dom = format!("clause-{clause_key}");
     view! {
-        <fieldset class="jsf-clause-editor" aria-label=move || format!("Clause {}", what.get().trim_start_matches("la clause "))>
+        <fieldset class="jsf-clause-editor" aria-label=move || format!("Clause {}", label.get())>
             <div class="fr-grid-row fr-grid-row--gutters">
-                <DraftInput id=format!("{dom}-number") label="Numéro" value=clause.number.clone() error=error("number") class="fr-col-12 fr-col-md-3"/>
-                <DraftInput id=format!("{dom}-title") label="Titre de la clause" value=clause.title.clone() error=error("title") class="fr-col-12 fr-col-md-9"/>
+                <TextField id=format!("{dom}-number") label="Numéro" value=clause.number.clone() error=error("number") class="fr-col-12 fr-col-md-3"/>
+                <TextField id=format!("{dom}-title") label="Titre de la clause" value=clause.title.clone() error=error("title") class="fr-col-12 fr-col-md-9"/>
             </div>
-            <DraftInput id=format!("{dom}-text") label="Texte de la clause" value=clause.text.clone() error=error("text") multiline=true/>
+            <TextField id=format!("{dom}-text") label="Texte de la clause" value=clause.text.clone() error=error("text") rows=4/>
             <RowTools what
                 on_up=Callback::new(move |()| up.update(|c| { let i = position(c, clause_key, |c| c.key); move_item(c, i, true) }))
                 on_down=Callback::new(move |()| down.update(|c| { let i = position(c, clause_key, |c| c.key); move_item(c, i, false) }))
@@ -309,7 +282,7 @@ fn SectionEditor(
     view! {
         <section class="fr-mb-6w jsf-section-editor" aria-labelledby=format!("section-{key}-heading")>
             <h3 class="fr-h5" id=format!("section-{key}-heading")>{move || format!("Section {}", index.get() + 1)}</h3>
-            <DraftInput id=format!("section-{key}-title") label="Titre de la section" value=section.title.clone() error=title_error/>
+            <TextField id=format!("section-{key}-title") label="Titre de la section" value=section.title.clone() error=title_error/>
             <For each=move || each.get() key=|c| c.key children=move |clause| view! {
                 <ClauseEditor section=section_for_rows.clone() clause editor errors/>
             }/>
@@ -345,9 +318,9 @@ fn CriterionEditor(
     view! {
         <fieldset class="jsf-criterion-editor" aria-label=move || format!("Critère {}", index.get() + 1)>
             <div class="fr-grid-row fr-grid-row--gutters">
-                <DraftInput id=format!("criterion-{key}-name") label="Critère" value=criterion.name.clone() error=error("name") class="fr-col-12 fr-col-md-4"/>
-                <DraftInput id=format!("criterion-{key}-description") label="Description" value=criterion.description.clone() error=error("description") class="fr-col-12 fr-col-md-6"/>
-                <DraftInput id=format!("criterion-{key}-weight") label="Poids (%)" value=criterion.weight.clone() error=error("weight") class="fr-col-12 fr-col-md-2"/>
+                <TextField id=format!("criterion-{key}-name") label="Critère" value=criterion.name.clone() error=error("name") class="fr-col-12 fr-col-md-4"/>
+                <TextField id=format!("criterion-{key}-description") label="Description" value=criterion.description.clone() error=error("description") class="fr-col-12 fr-col-md-6"/>
+                <TextField id=format!("criterion-{key}-weight") label="Poids (%)" value=criterion.weight.clone() error=error("weight") class="fr-col-12 fr-col-md-2"/>
             </div>
             <RowTools what
                 on_up=Callback::new(move |()| editor.criteria.update(|c| { let i = position(c, key, |c| c.key); move_item(c, i, true) }))
@@ -425,7 +398,7 @@ fn PublishRound(consultation: ConsultationDto, dirty: Signal<bool>) -> impl Into
                     prop:value=move || deadline.get() on:input=move |ev| deadline.set(event_target_value(&ev))/>
                 <FieldMessage id="closes-at-messages".to_owned() error=deadline_error/>
             </div>
-            <TextArea id="changelog" label="Ce qui change dans cette révision" hint="Lu par les entreprises en tête de la révision"
+            <TextField id="changelog" label="Ce qui change dans cette révision" hint="Lu par les entreprises en tête de la révision"
                 rows=3 value=changelog error=field_error(result, "changelog")/>
             <Show when=move || dirty.get()>
                 <p class="fr-message fr-message--warning">"Enregistrez d'abord vos modifications : le tour publie le brouillon enregistré."</p>
@@ -457,8 +430,7 @@ pub fn DraftEditorPage() -> impl IntoView {
     set_title("Rédiger le CCTP");
     require_sign_in();
     let session = Session::get();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<Uuid>().ok()));
+    let id = use_consultation_id();
     let loaded = LocalResource::new(move || {
         let id = id();
         session.fetch(move |token| async move {
@@ -485,13 +457,6 @@ pub fn DraftEditorPage() -> impl IntoView {
         saved.with(|s| s.as_ref().is_some_and(|s| s.content != current.get()))
     });
 
-    /// Saving with the version read last; `overwrite` first reads the
-    /// version someone else saved, to replace it knowingly.
-    #[derive(Clone)]
-    struct Save {
-        content: CctpContent,
-        overwrite: bool,
-    }
     let save = Action::new_local(move |request: &Save| {
         let (request, id) = (request.clone(), id());
         let version = saved.with_untracked(|s| s.as_ref().map_or(0, |s| s.version));
@@ -536,91 +501,102 @@ pub fn DraftEditorPage() -> impl IntoView {
         });
     };
 
-    view! {
-        <Transition fallback=|| view! { <p aria-busy="true">"Chargement du brouillon…"</p> }>
-            {move || match loaded.get() {
-                Some(Some(Ok((consultation, _)))) => {
-                    let c = consultation.clone();
-                    let title = c.title.clone();
-                    let crumb = c.title.clone();
-                    view! {
-                        <nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
-                            <ol class="fr-breadcrumb__list">
-                                <li><a class="fr-breadcrumb__link" href="/consultations">"Consultations"</a></li>
-                                <li><A href=format!("/consultations/{}", c.id) attr:class="fr-breadcrumb__link">{crumb.clone()}</A></li>
-                                <li><a class="fr-breadcrumb__link" aria-current="page">"Rédiger le CCTP"</a></li>
-                            </ol>
-                        </nav>
-                        <h1>"Rédiger le CCTP"</h1>
-                        <p>{title.clone()}</p>
-                        <ConsultationNav id=c.id current=View::Editor/>
-                        <div class="jsf-save-bar fr-py-2w">
-                            <p class="fr-mb-1w" role="status" aria-live="polite">
-                                {move || match state() {
-                                    SaveState::Saving => "Enregistrement…".to_owned(),
-                                    SaveState::Unsaved => "Modifications non enregistrées".to_owned(),
-                                    SaveState::Saved => match saved_at.get() {
-                                        Some(at) => format!("Enregistré ({})", french_date_time(at)),
-                                        None => "Brouillon à jour".to_owned(),
-                                    },
-                                }}
-                            </p>
-                            <ul class="fr-btns-group fr-btns-group--inline fr-btns-group--sm">
-                                <li><button class="fr-btn fr-btn--sm" type="button" disabled=move || !dirty.get() || save.pending().get()
-                                    on:click=move |_| do_save(false)>"Enregistrer le brouillon"</button></li>
-                                <li><button class="fr-btn fr-btn--sm fr-btn--secondary" type="button"
-                                    on:click=move |_| editor.renumber()>"Renuméroter les clauses"</button></li>
-                            </ul>
-                        </div>
-                        <Show when=move || conflict.get()>
-                            <div class="fr-alert fr-alert--warning fr-mb-3w" role="alert">
-                                <h2 class="fr-alert__title">"Quelqu'un a enregistré le brouillon avant vous"</h2>
-                                <p>"Vos modifications ne sont pas perdues : elles sont toujours à l'écran. Rechargez la version enregistrée (vos modifications seront abandonnées) ou remplacez-la par la vôtre."</p>
-                                <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm fr-mt-2w">
-                                    <li><button class="fr-btn fr-btn--sm fr-btn--secondary" type="button" on:click=move |_| { save.value().set(None); loaded.refetch(); }>
-                                        "Recharger la version enregistrée"</button></li>
-                                    <li><button class="fr-btn fr-btn--sm" type="button" on:click=move |_| do_save(true)>
-                                        "Remplacer par ma version"</button></li>
-                                </ul>
-                            </div>
-                        </Show>
-                        <ErrorAlert error=Signal::derive(move || general_error(result).get().filter(|e| !e.is_precondition_failed()))/>
-                        <Show when=move || field_error(result, "criteria").get().is_some() || field_error(result, "draft").get().is_some()>
-                            <p class="fr-message fr-message--error">{move || field_error(result, "criteria").get().or_else(|| field_error(result, "draft").get())}</p>
-                        </Show>
+    resource_view(
+        loaded,
+        "Chargement du brouillon…",
+        move |(consultation, _): (ConsultationDto, DraftDto)| {
+            let c = consultation.clone();
+            let title = c.title.clone();
+            view! {
+            <Breadcrumb consultation=(c.id, c.title.clone()) here="Rédiger le CCTP"/>
+            <h1>"Rédiger le CCTP"</h1>
+            <p>{title.clone()}</p>
+            <ConsultationNav id=c.id current=View::Editor/>
+            <div class="jsf-save-bar fr-py-2w">
+                <p class="fr-mb-1w" role="status" aria-live="polite">
+                    {move || match state() {
+                        SaveState::Saving => "Enregistrement…".to_owned(),
+                        SaveState::Unsaved => "Modifications non enregistrées".to_owned(),
+                        SaveState::Saved => match saved_at.get() {
+                            Some(at) => format!("Enregistré ({})", french_date_time(at)),
+                            None => "Brouillon à jour".to_owned(),
+                        },
+                    }}
+                </p>
+                <ul class="fr-btns-group fr-btns-group--inline fr-btns-group--sm">
+                    <li><button class="fr-btn fr-btn--sm" type="button" disabled=move || !dirty.get() || save.pending().get()
+                        on:click=move |_| do_save(false)>"Enregistrer le brouillon"</button></li>
+                    <li><button class="fr-btn fr-btn--sm fr-btn--secondary" type="button"
+                        on:click=move |_| editor.renumber()>"Renuméroter les clauses"</button></li>
+                </ul>
+            </div>
+            <Show when=move || conflict.get()>
+                <div class="fr-alert fr-alert--warning fr-mb-3w" role="alert">
+                    <h2 class="fr-alert__title">"Quelqu'un a enregistré le brouillon avant vous"</h2>
+                    <p>"Vos modifications ne sont pas perdues : elles sont toujours à l'écran. Rechargez la version enregistrée (vos modifications seront abandonnées) ou remplacez-la par la vôtre."</p>
+                    <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm fr-mt-2w">
+                        <li><button class="fr-btn fr-btn--sm fr-btn--secondary" type="button" on:click=move |_| { save.value().set(None); loaded.refetch(); }>
+                            "Recharger la version enregistrée"</button></li>
+                        <li><button class="fr-btn fr-btn--sm" type="button" on:click=move |_| do_save(true)>
+                            "Remplacer par ma version"</button></li>
+                    </ul>
+                </div>
+            </Show>
+            <ErrorAlert error=Signal::derive(move || general_error(result).get().filter(|e| !e.is_precondition_failed()))/>
+            <Show when=move || field_error(result, "criteria").get().is_some() || field_error(result, "draft").get().is_some()>
+                <p class="fr-message fr-message--error">{move || field_error(result, "criteria").get().or_else(|| field_error(result, "draft").get())}</p>
+            </Show>
 
-                        <h2 class="fr-mt-4w">"Sections et clauses"</h2>
-                        <Show when=move || editor.sections.with(Vec::is_empty)>
-                            <p>"Le CCTP est vide : commencez par une section (par exemple « Objet du marché »), puis ajoutez-y des clauses."</p>
-                        </Show>
-                        <For each=move || editor.sections.get() key=|s| s.key children=move |section| view! {
-                            <SectionEditor section editor errors=result/>
-                        }/>
-                        <button class="fr-btn fr-btn--secondary" type="button" on:click=move |_| {
-                            editor.sections.update(|s| s.push(section_row(Section::default())));
-                        }>"Ajouter une section"</button>
+            <h2 class="fr-mt-4w">"Sections et clauses"</h2>
+            <Show when=move || editor.sections.with(Vec::is_empty)>
+                <p>"Le CCTP est vide : commencez par une section (par exemple « Objet du marché »), puis ajoutez-y des clauses."</p>
+            </Show>
+            <For each=move || editor.sections.get() key=|s| s.key children=move |section| view! {
+                <SectionEditor section editor errors=result/>
+            }/>
+            <button class="fr-btn fr-btn--secondary" type="button" on:click=move |_| {
+                editor.sections.update(|s| s.push(section_row(Section::default())));
+            }>"Ajouter une section"</button>
 
-                        <h2 class="fr-mt-6w">"Critères de jugement"</h2>
-                        <p role="status" aria-live="polite" class=move || if total.get() == 100 { "fr-message fr-message--valid" } else { "fr-message fr-message--info" }>
-                            {move || match total.get() {
-                                100 => "Total des poids : 100 %".to_owned(),
-                                t if t < 100 => format!("Total des poids : {t} % — il manque {} %", 100 - t),
-                                t => format!("Total des poids : {t} % — {} % de trop", t - 100),
-                            }}
-                        </p>
-                        <For each=move || editor.criteria.get() key=|c| c.key children=move |criterion| view! {
-                            <CriterionEditor criterion editor errors=result/>
-                        }/>
-                        <button class="fr-btn fr-btn--secondary" type="button" on:click=move |_| {
-                            editor.criteria.update(|c| c.push(criterion_row(Criterion::default())));
-                        }>"Ajouter un critère"</button>
+            <h2 class="fr-mt-6w">"Critères de jugement"</h2>
+            <p role="status" aria-live="polite" class=move || if total.get() == 100 { "fr-message fr-message--valid" } else { "fr-message fr-message--info" }>
+                {move || match total.get() {
+                    100 => "Total des poids : 100 %".to_owned(),
+                    t if t < 100 => format!("Total des poids : {t} % — il manque {} %", 100 - t),
+                    t => format!("Total des poids : {t} % — {} % de trop", t - 100),
+                }}
+            </p>
+            <For each=move || editor.criteria.get() key=|c| c.key children=move |criterion| view! {
+                <CriterionEditor criterion editor errors=result/>
+            }/>
+            <button class="fr-btn fr-btn--secondary" type="button" on:click=move |_| {
+                editor.criteria.update(|c| c.push(criterion_row(Criterion::default())));
+            }>"Ajouter un critère"</button>
 
-                        <PublishRound consultation=c dirty/>
-                    }.into_any()
-                }
-                Some(Some(Err(err))) => view! { <ErrorAlert error=Signal::derive(move || Some(err.clone()))/> }.into_any(),
-                _ => view! { <p aria-busy="true">"Chargement du brouillon…"</p> }.into_any(),
-            }}
-        </Transition>
+            <PublishRound consultation=c dirty/>
+        }.into_any()
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{move_item, parse_weight};
+
+    #[test]
+    fn moving_a_row_swaps_it_with_its_neighbour_and_stops_at_the_ends() {
+        let mut rows = vec!['a', 'b', 'c'];
+        move_item(&mut rows, 2, true);
+        assert_eq!(rows, ['a', 'c', 'b']);
+        move_item(&mut rows, 0, true);
+        move_item(&mut rows, 2, false);
+        assert_eq!(rows, ['a', 'c', 'b']);
+    }
+
+    #[test]
+    fn weights_are_read_with_or_without_a_percent_sign() {
+        assert_eq!(parse_weight(" 40 "), Some(40));
+        assert_eq!(parse_weight("35 %"), Some(35));
+        assert_eq!(parse_weight("quarante"), None);
     }
 }

@@ -2,13 +2,11 @@
 //! insertions and deletions marked in the text (not by colour alone).
 
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use shared::consultation::{ChangeKind, ItemChange, WordOp};
-use uuid::Uuid;
 
 use crate::api::{self, ApiError};
-use crate::components::consultation_nav::{ConsultationNav, View};
+use crate::components::consultation_nav::{Breadcrumb, ConsultationNav, View, use_consultation_id};
 use crate::components::form::ErrorAlert;
 use crate::components::set_title;
 use crate::components::time::french_date_time;
@@ -58,8 +56,7 @@ fn Change(change: ItemChange) -> impl IntoView {
 pub fn HistoryPage() -> impl IntoView {
     set_title("Historique des révisions");
     require_sign_in();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<Uuid>().ok()));
+    let id = use_consultation_id();
     let session = Session::get();
     // `?de=1&a=2` opens a given comparison (links from a contribution).
     let query = use_query_map();
@@ -119,13 +116,7 @@ pub fn HistoryPage() -> impl IntoView {
         }
     };
     view! {
-        <nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
-            <ol class="fr-breadcrumb__list">
-                <li><a class="fr-breadcrumb__link" href="/consultations">"Consultations"</a></li>
-                <li>{move || id().map(|id| view! { <A href=format!("/consultations/{id}") attr:class="fr-breadcrumb__link">"Consultation"</A> })}</li>
-                <li><a class="fr-breadcrumb__link" aria-current="page">"Historique"</a></li>
-            </ol>
-        </nav>
+        <Breadcrumb consultation=(id().unwrap_or_default(), "Consultation".to_owned()) here="Historique"/>
         <h1>"Historique des révisions"</h1>
         {move || id().map(|id| view! { <ConsultationNav id current=View::History/> })}
         <div class="fr-grid-row fr-grid-row--gutters">

@@ -7,9 +7,8 @@ use shared::consultation::{CreateConsultationRequest, Visibility};
 use shared::reference::{CPV_DIVISIONS, DEPARTEMENTS};
 
 use crate::api;
-use crate::components::form::{
-    ErrorAlert, FieldMessage, TextArea, TextField, field_error, general_error,
-};
+use crate::components::consultation_nav::Breadcrumb;
+use crate::components::form::{ErrorAlert, FieldMessage, TextField, field_error, general_error};
 use crate::components::set_title;
 use crate::session::{Session, require_sign_in};
 
@@ -78,12 +77,7 @@ pub fn NewConsultationPage() -> impl IntoView {
     let buyer_error = field_error(result, "buyer_id");
 
     view! {
-        <nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
-            <ol class="fr-breadcrumb__list">
-                <li><a class="fr-breadcrumb__link" href="/consultations">"Consultations"</a></li>
-                <li><a class="fr-breadcrumb__link" aria-current="page">"Nouvelle consultation"</a></li>
-            </ol>
-        </nav>
+        <Breadcrumb here="Nouvelle consultation"/>
         <h1>"Nouvelle consultation"</h1>
         <p>"Décrivez votre besoin : les entreprises de ce domaine et de ce territoire liront votre projet de CCTP dès que vous publierez le premier tour."</p>
         <ErrorAlert error=general_error(result)/>
@@ -99,7 +93,7 @@ pub fn NewConsultationPage() -> impl IntoView {
             });
         }>
             <TextField id="title" label="Intitulé" hint="Ce que vous achetez, en une phrase" value=title error=field_error(result, "title")/>
-            <TextArea id="summary" label="Présentation du besoin" hint="Contexte, volumes, contraintes connues" value=summary error=field_error(result, "summary")/>
+            <TextField id="summary" label="Présentation du besoin" hint="Contexte, volumes, contraintes connues" rows=4 value=summary error=field_error(result, "summary")/>
 
             <div class="fr-input-group" class:fr-input-group--error=move || cpv_error.get().is_some()>
                 <label class="fr-label" for="cpv_code">
@@ -168,5 +162,22 @@ pub fn NewConsultationPage() -> impl IntoView {
                 {move || if submit.pending().get() { "Création…" } else { "Créer et rédiger le CCTP" }}
             </button>
         </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matching_divisions;
+
+    #[test]
+    fn a_typed_code_suggests_its_division_and_a_word_suggests_labels() {
+        let by_code = matching_divisions("7251");
+        assert_eq!(by_code.len(), 1);
+        assert_eq!(by_code[0].0, "72");
+        let by_prefix: Vec<&str> = matching_divisions("4").iter().map(|d| d.0).collect();
+        assert!(by_prefix.contains(&"45") && by_prefix.contains(&"48"));
+        let by_word = matching_divisions("Réparation");
+        assert!(by_word.iter().any(|d| d.0 == "50"));
+        assert!(matching_divisions("  ").is_empty());
     }
 }

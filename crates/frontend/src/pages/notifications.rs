@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api;
-use crate::components::form::ErrorAlert;
+use crate::components::resource::resource_view;
 use crate::components::set_title;
 use crate::components::time::{french_date_time, relative};
 use crate::session::{Session, require_sign_in};
@@ -24,13 +24,12 @@ pub fn NotificationsPage() -> impl IntoView {
             list.refetch();
         }
     });
-    let loading = || view! { <p aria-busy="true">"Chargement des notifications…"</p> };
     view! {
         <h1>"Notifications"</h1>
-        <Transition fallback=loading>
-            {move || match list.get() {
-                Some(Some(Ok(notes))) if notes.items.is_empty() => view! { <p>"Aucune notification."</p> }.into_any(),
-                Some(Some(Ok(notes))) => view! {
+        {resource_view(list, "Chargement des notifications…", move |notes| if notes.items.is_empty() {
+                view! { <p>"Aucune notification."</p> }.into_any()
+            } else {
+                view! {
                     <p>{format!("{} non lue{}", notes.unread, if notes.unread > 1 { "s" } else { "" })}</p>
                     <ul class="jsf-plain-list">
                         {notes.items.into_iter().map(|n| {
@@ -52,10 +51,7 @@ pub fn NotificationsPage() -> impl IntoView {
                             }
                         }).collect_view()}
                     </ul>
-                }.into_any(),
-                Some(Some(Err(err))) => view! { <ErrorAlert error=Signal::derive(move || Some(err.clone()))/> }.into_any(),
-                _ => loading().into_any(),
-            }}
-        </Transition>
+                }.into_any()
+            })}
     }
 }

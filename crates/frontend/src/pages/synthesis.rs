@@ -5,13 +5,12 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use shared::consultation::{ConsultationDto, SynthesisRow, TargetKind};
 use uuid::Uuid;
 
 use crate::api::{self, ApiError};
-use crate::components::consultation_nav::{ConsultationNav, View};
-use crate::components::form::ErrorAlert;
+use crate::components::consultation_nav::{Breadcrumb, ConsultationNav, View, use_consultation_id};
+use crate::components::resource::resource_view;
 use crate::components::set_title;
 use crate::components::table::DataTable;
 use crate::session::{Session, require_sign_in};
@@ -232,57 +231,77 @@ fn table(lines: &[Line]) -> impl IntoView + use<> {
 pub fn SynthesisPage() -> impl IntoView {
     set_title("Synthèse");
     require_sign_in();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<Uuid>().ok()));
+    let id = use_consultation_id();
     let session = Session::get();
     let data = LocalResource::new(move || {
         let id = id();
         session.fetch(move |token| load(token, id))
     });
     let round = RwSignal::new(None::<i32>);
-    let loading = || view! { <p aria-busy="true">"Chargement de la synthèse…"</p> };
-    view! {
-        <Transition fallback=loading>
-            {move || match data.get() {
-                Some(Some(Ok(loaded))) => {
-                    let c = loaded.consultation.clone();
-                    let current = c.current_round.as_ref().map_or(0, |r| r.number);
-                    set_title(&format!("Synthèse — {}", c.title));
+    resource_view(
+        data,
+        "Chargement de la synthèse…",
+        move |loaded: Loaded| {
+            let c = loaded.consultation.clone();
+            let current = c.current_round.as_ref().map_or(0, |r| r.number);
+            set_title(&format!("Synthèse — {}", c.title));
+            view! {
+            <Breadcrumb consultation=(c.id, c.title.clone()) here="Synthèse"/>
+            <h1>"Synthèse des contributions"</h1>
+            <ConsultationNav id=c.id current=View::Synthesis/>
+            <div class="fr-select-group">
+                <label class="fr-label" for="synthesis-round">"Tour"</label>
+                <select class="fr-select" id="synthesis-round" on:change=move |ev| round.set(event_target_value(&ev).parse().ok())>
+                    <option value="" selected=true>"Tous les tours"</option>
+                    {(1..=current).map(|n| view! { <option value=n.to_string()>{format!("Tour {n}")}</option> }).collect_view()}
+                </select>
+            </div>
+            {move || {
+                let lines = lines(&loaded, round.get());
+                if lines.is_empty() {
+                    view! { <p>"Aucune contribution pour le moment."</p> }.into_any()
+                } else {
                     view! {
-                        <nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
-                            <ol class="fr-breadcrumb__list">
-                                <li><a class="fr-breadcrumb__link" href="/consultations">"Consultations"</a></li>
-                                <li><a class="fr-breadcrumb__link" href=format!("/consultations/{}", c.id)>{c.title.clone()}</a></li>
-                                <li><a class="fr-breadcrumb__link" aria-current="page">"Synthèse"</a></li>
-                            </ol>
-                        </nav>
-                        <h1>"Synthèse des contributions"</h1>
-                        <ConsultationNav id=c.id current=View::Synthesis/>
-                        <div class="fr-select-group">
-                            <label class="fr-label" for="synthesis-round">"Tour"</label>
-                            <select class="fr-select" id="synthesis-round" on:change=move |ev| round.set(event_target_value(&ev).parse().ok())>
-                                <option value="" selected=true>"Tous les tours"</option>
-                                {(1..=current).map(|n| view! { <option value=n.to_string()>{format!("Tour {n}")}</option> }).collect_view()}
-                            </select>
-                        </div>
-                        {move || {
-                            let lines = lines(&loaded, round.get());
-                            if lines.is_empty() {
-                                view! { <p>"Aucune contribution pour le moment."</p> }.into_any()
-                            } else {
-                                view! {
-                                    <h2 class="fr-h4">"En un coup d'œil"</h2>
-                                    {chart(&lines)}
-                                    <h2 class="fr-h4 fr-mt-4w">"Les chiffres"</h2>
-                                    {table(&lines)}
-                                }.into_any()
-                            }
-                        }}
+                        <h2 class="fr-h4">"En un coup d'œil"</h2>
+                        {chart(&lines)}
+                        <h2 class="fr-h4 fr-mt-4w">"Les chiffres"</h2>
+                        {table(&lines)}
                     }.into_any()
                 }
-                Some(Some(Err(err))) => view! { <ErrorAlert error=Signal::derive(move || Some(err.clone()))/> }.into_any(),
-                _ => loading().into_any(),
             }}
-        </Transition>
+        }.into_any()
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use shared::consultation::{SynthesisRow, TargetKind};
+    use uuid::Uuid;
+
+    use super::totals;
+
+    fn row(round: i32, target: Uuid, solutions: u32, decrease: u32) -> SynthesisRow {
+        SynthesisRow {
+            round,
+            target_kind: Some(TargetKind::Clause),
+            target_id: Some(target),
+            solutions,
+            cost_decrease: decrease,
+            ..SynthesisRow::default()
+        }
+    }
+
+    #[test]
+    fn all_rounds_add_up_per_target_and_one_round_keeps_only_its_rows() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let rows = [row(1, a, 2, 1), row(2, a, 1, 1), row(2, b, 4, 0)];
+        let all = totals(&rows, None);
+        assert_eq!(all[&Some(a)].solutions, 3);
+        assert_eq!(all[&Some(a)].cost_decrease, 2);
+        assert_eq!(all[&Some(b)].solutions, 4);
+        let second = totals(&rows, Some(2));
+        assert_eq!(second[&Some(a)].solutions, 1);
+        assert_eq!(totals(&rows, Some(3)).len(), 0);
     }
 }

@@ -2,14 +2,13 @@
 //! the full journal of who did what (companies by pseudonym).
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use shared::consultation::{ConsultationDto, EventDto, RoundDto};
 use shared::types::Role;
 use uuid::Uuid;
 
 use crate::api::{self, ApiError};
-use crate::components::consultation_nav::{ConsultationNav, View};
-use crate::components::form::ErrorAlert;
+use crate::components::consultation_nav::{Breadcrumb, ConsultationNav, View, use_consultation_id};
+use crate::components::resource::resource_view;
 use crate::components::set_title;
 use crate::components::table::DataTable;
 use crate::components::time::french_date_time;
@@ -56,8 +55,7 @@ fn round_line(r: &RoundDto) -> String {
 pub fn TimelinePage() -> impl IntoView {
     set_title("Journal");
     require_sign_in();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<Uuid>().ok()));
+    let id = use_consultation_id();
     let session = Session::get();
     let data = LocalResource::new(move || {
         let id = id();
@@ -66,58 +64,43 @@ pub fn TimelinePage() -> impl IntoView {
             .is_some_and(|u| matches!(u.role, Role::Agent | Role::Buyer | Role::Admin));
         session.fetch(move |token| load(token, id, staff))
     });
-    let loading = || view! { <p aria-busy="true">"Chargement du journal…"</p> };
-    view! {
-        <Transition fallback=loading>
-            {move || match data.get() {
-                Some(Some(Ok(loaded))) => {
-                    let c = loaded.consultation.clone();
-                    set_title(&format!("Journal — {}", c.title));
-                    view! {
-                        <nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
-                            <ol class="fr-breadcrumb__list">
-                                <li><a class="fr-breadcrumb__link" href="/consultations">"Consultations"</a></li>
-                                <li><a class="fr-breadcrumb__link" href=format!("/consultations/{}", c.id)>{c.title.clone()}</a></li>
-                                <li><a class="fr-breadcrumb__link" aria-current="page">"Journal"</a></li>
-                            </ol>
-                        </nav>
-                        <h1>"Journal de la consultation"</h1>
-                        <ConsultationNav id=c.id current=View::Timeline/>
-                        <h2 class="fr-h4">"Les tours du dialogue"</h2>
-                        {if loaded.rounds.is_empty() {
-                            view! { <p>"Aucun tour publié pour le moment."</p> }.into_any()
-                        } else {
-                            view! {
-                                <ol class="jsf-timeline">
-                                    {loaded.rounds.iter().map(|r| view! {
-                                        <li>
-                                            <p class="fr-mb-0">{round_line(r)}</p>
-                                            {(!r.changelog.trim().is_empty()).then(|| view! { <p class="fr-text--sm">{format!("Ce qui change : {}", r.changelog)}</p> })}
-                                        </li>
-                                    }).collect_view()}
-                                </ol>
-                            }.into_any()
-                        }}
-                        {loaded.events.map(|events| view! {
-                            <h2 class="fr-h4 fr-mt-4w">"Qui a fait quoi"</h2>
-                            <DataTable caption="Événements, du plus ancien au plus récent">
-                                <thead><tr><th scope="col">"Date"</th><th scope="col">"Qui"</th><th scope="col">"Quoi"</th></tr></thead>
-                                <tbody>
-                                    {events.into_iter().map(|e| view! {
-                                        <tr>
-                                            <td>{french_date_time(e.at)}</td>
-                                            <td>{e.actor}</td>
-                                            <td>{e.action}{(!e.detail.is_empty()).then(|| format!(" — {}", e.detail))}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </DataTable>
-                        })}
-                    }.into_any()
-                }
-                Some(Some(Err(err))) => view! { <ErrorAlert error=Signal::derive(move || Some(err.clone()))/> }.into_any(),
-                _ => loading().into_any(),
+    resource_view(data, "Chargement du journal…", move |loaded: Loaded| {
+        let c = loaded.consultation.clone();
+        set_title(&format!("Journal — {}", c.title));
+        view! {
+            <Breadcrumb consultation=(c.id, c.title.clone()) here="Journal"/>
+            <h1>"Journal de la consultation"</h1>
+            <ConsultationNav id=c.id current=View::Timeline/>
+            <h2 class="fr-h4">"Les tours du dialogue"</h2>
+            {if loaded.rounds.is_empty() {
+                view! { <p>"Aucun tour publié pour le moment."</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="jsf-timeline">
+                        {loaded.rounds.iter().map(|r| view! {
+                            <li>
+                                <p class="fr-mb-0">{round_line(r)}</p>
+                                {(!r.changelog.trim().is_empty()).then(|| view! { <p class="fr-text--sm">{format!("Ce qui change : {}", r.changelog)}</p> })}
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
             }}
-        </Transition>
-    }
+            {loaded.events.map(|events| view! {
+                <h2 class="fr-h4 fr-mt-4w">"Qui a fait quoi"</h2>
+                <DataTable caption="Événements, du plus ancien au plus récent">
+                    <thead><tr><th scope="col">"Date"</th><th scope="col">"Qui"</th><th scope="col">"Quoi"</th></tr></thead>
+                    <tbody>
+                        {events.into_iter().map(|e| view! {
+                            <tr>
+                                <td>{french_date_time(e.at)}</td>
+                                <td>{e.actor}</td>
+                                <td>{e.action}{(!e.detail.is_empty()).then(|| format!(" — {}", e.detail))}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </DataTable>
+            })}
+        }.into_any()
+    })
 }
