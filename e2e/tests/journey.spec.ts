@@ -120,6 +120,20 @@ test('an agent, two companies and a buyer take a consultation through two rounds
   await agent.page.getByRole('button', { name: 'Remplacer par ma version' }).click();
   await expect(editor.saveState()).toContainText('Enregistré');
 
+  // A past deadline is refused; the confirmation dialog says why.
+  const deadline = agent.page.getByLabel(/Date limite des contributions/);
+  const chosen = await deadline.inputValue();
+  await deadline.fill('2020-01-06T17:00');
+  await agent.page.getByRole('button', { name: 'Publier le tour 1…' }).click();
+  const confirm = agent.page.getByRole('dialog', { name: 'Publier la révision 1 ?' });
+  await expect(confirm).toBeVisible();
+  await expectAccessible(agent.page);
+  await confirm.getByRole('button', { name: 'Confirmer la publication' }).click();
+  await expect(confirm.getByText('La date limite doit être dans le futur.')).toBeVisible();
+  await confirm.getByRole('button', { name: 'Annuler' }).click();
+  await expect(confirm).toBeHidden();
+  await expect(agent.page.locator('#closes-at-messages')).toContainText('dans le futur');
+  await deadline.fill(chosen);
   await editor.publishRound(1, 'Première version soumise au dialogue.');
   await expect(agent.page.getByRole('heading', { level: 1, name: TITLE })).toBeVisible();
   await expect(agent.page.getByText(/Tour 1 ouvert jusqu'au .* \(dans \d+ jours\)/)).toBeVisible();

@@ -7,7 +7,6 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use leptos::html;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use shared::consultation::{
@@ -353,7 +352,6 @@ fn PublishRound(consultation: ConsultationDto, dirty: Signal<bool>) -> impl Into
             .unwrap_or_default(),
     );
     let changelog = RwSignal::new(String::new());
-    let dialog = NodeRef::<html::Dialog>::new();
     let publish = Action::new_local(move |request: &OpenRoundRequest| {
         let request = request.clone();
         session.send(move |token| {
@@ -362,14 +360,10 @@ fn PublishRound(consultation: ConsultationDto, dirty: Signal<bool>) -> impl Into
         })
     });
     let result = Signal::derive(move || publish.value().get());
-    Effect::new(move || match publish.value().get() {
-        Some(Ok(_)) => navigate(&format!("/consultations/{id}"), Default::default()),
-        Some(Err(_)) => {
-            if let Some(d) = dialog.get_untracked() {
-                d.close();
-            }
+    Effect::new(move || {
+        if let Some(Ok(_)) = publish.value().get() {
+            navigate(&format!("/consultations/{id}"), Default::default());
         }
-        None => {}
     });
     let closes_at = move || paris_to_utc(&deadline.get());
     let deadline_error = field_error(result, "closes_at");
@@ -403,23 +397,37 @@ fn PublishRound(consultation: ConsultationDto, dirty: Signal<bool>) -> impl Into
             <Show when=move || dirty.get()>
                 <p class="fr-message fr-message--warning">"Enregistrez d'abord vos modifications : le tour publie le brouillon enregistré."</p>
             </Show>
-            <button class="fr-btn" type="button" disabled=move || dirty.get() on:click=move |_| {
-                if let Some(d) = dialog.get_untracked() {
-                    let _ = d.show_modal();
-                }
-            }>{format!("Publier le tour {next}…")}</button>
-            <dialog node_ref=dialog class="jsf-dialog" aria-labelledby="confirm-heading">
-                <h2 class="fr-h4" id="confirm-heading">{format!("Publier la révision {next} ?")}</h2>
-                <p>{move || format!("Les entreprises pourront contribuer {}.", summary())}</p>
-                <p>"La révision publiée ne pourra plus être modifiée ; vous continuerez à rédiger la suivante."</p>
-                <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--right">
-                    <li><button class="fr-btn fr-btn--secondary" type="button" on:click=move |_| {
-                        if let Some(d) = dialog.get_untracked() { d.close(); }
-                    }>"Annuler"</button></li>
-                    <li><button class="fr-btn" type="button" disabled=move || publish.pending().get() on:click=move |_| {
-                        publish.dispatch(OpenRoundRequest { closes_at: closes_at(), changelog: changelog.get_untracked() });
-                    }>"Confirmer la publication"</button></li>
-                </ul>
+            // A DSFR modal: its script opens and closes it, traps the focus
+            // and gives it back to the opening button.
+            <button class="fr-btn" type="button" disabled=move || dirty.get()
+                data-fr-opened="false" aria-controls="publish-modal">{format!("Publier le tour {next}…")}</button>
+            <dialog id="publish-modal" class="fr-modal" aria-labelledby="publish-modal-title">
+                <div class="fr-container fr-container--fluid fr-container-md">
+                    <div class="fr-grid-row fr-grid-row--center">
+                        <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
+                            <div class="fr-modal__body">
+                                <div class="fr-modal__header">
+                                    <button class="fr-btn--close fr-btn" type="button" aria-controls="publish-modal">"Fermer"</button>
+                                </div>
+                                <div class="fr-modal__content">
+                                    <h2 class="fr-modal__title" id="publish-modal-title">{format!("Publier la révision {next} ?")}</h2>
+                                    <p>{move || format!("Les entreprises pourront contribuer {}.", summary())}</p>
+                                    <p>"La révision publiée ne pourra plus être modifiée ; vous continuerez à rédiger la suivante."</p>
+                                    <ErrorAlert error=general_error(result)/>
+                                    {move || deadline_error.get().map(|m| view! { <p class="fr-message fr-message--error">{m}</p> })}
+                                </div>
+                                <div class="fr-modal__footer">
+                                    <ul class="fr-btns-group fr-btns-group--right fr-btns-group--inline-reverse fr-btns-group--inline-lg">
+                                        <li><button class="fr-btn" type="button" disabled=move || publish.pending().get() on:click=move |_| {
+                                            publish.dispatch(OpenRoundRequest { closes_at: closes_at(), changelog: changelog.get_untracked() });
+                                        }>"Confirmer la publication"</button></li>
+                                        <li><button class="fr-btn fr-btn--secondary" type="button" aria-controls="publish-modal">"Annuler"</button></li>
+                                    </ul>
+                                </div>
+                            </div>
+                        </div>
+                    </div>
+                </div>
             </dialog>
         </section>
     }.into_any()
