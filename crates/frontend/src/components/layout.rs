@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 use shared::types::Role;
 
 use crate::session::Session;
@@ -97,7 +98,11 @@ fn ToolLinks() -> impl IntoView {
 #[component]
 fn NotificationsLink() -> impl IntoView {
     let session = Session::get();
+    let location = use_location();
+    // Counted again on every page change: reading a notification or acting on
+    // a consultation changes it.
     let unread = LocalResource::new(move || {
+        location.pathname.track();
         session
             .fetch(|token| async move { crate::api::notifications(&token).await.map(|n| n.unread) })
     });
