@@ -216,7 +216,7 @@ fn TargetBlock(
                 {badge}
             </h3>
             {text.map(|t| view! { <p class="jsf-clause-text">{t}</p> })}
-            <For each=move || contributions.get() key=|c| (c.id, c.updated_at, c.replies.len(), c.decision.is_some()) children=move |c| {
+            <For each=move || contributions.get() key=|c| (c.id, c.updated_at, c.replies.len(), c.decision.as_ref().map(|d| d.decided_at)) children=move |c| {
                 let ctx = card_ctx.clone();
                 let outcome = if c.author.is_you { outcome(&c, &ctx.diffs) } else { None };
                 let author_can_edit = c.author.is_you && c.status == ContributionStatus::Active && ctx.open_round == Some(c.round);

@@ -66,6 +66,8 @@ pub fn PublicationPanel(consultation: ConsultationDto, reload: Callback<()>) -> 
             </button>
         }.into_any()),
         (Some(Role::Agent), ConsultationStatus::BetweenRounds) => Some(view! {
+            <p>"Un nouveau tour ? Révisez le CCTP à partir des contributions, puis publiez la révision suivante."</p>
+            <p><a class="fr-link" href=format!("/consultations/{id}/cctp")>"Réviser le CCTP"</a></p>
             <p>"Le dialogue est terminé ? L'acheteur de la PFRA validera la publication du CCTP final."</p>
             <button class="fr-btn" type="button" on:click=move |_| { run.dispatch(Step::RequestPublication); }>
                 "Demander la publication"
