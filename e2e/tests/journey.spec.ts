@@ -227,6 +227,11 @@ test('an agent, two companies and a buyer take a consultation through two rounds
   await own.getByLabel('Poids proposé (%)').fill('35');
   await own.getByRole('button', { name: 'Enregistrer les modifications' }).click();
   await expect(alphaView.card(alphaView.target(/Critère « Prix »/), 'Pondérer le prix à 35 %')).toContainText('Poids proposé : 35 %');
+  await alpha.page.locator('label[for=filter-mine]').click();
+  await expect(alpha.page.locator('article.jsf-contribution')).toHaveCount(2);
+  await expect(alpha.page.getByText(/^Entreprise B/)).toHaveCount(0);
+  await alpha.page.locator('label[for=filter-mine]').click();
+  await expect(alpha.page.locator('article.jsf-contribution')).toHaveCount(3);
   await expectAccessible(alpha.page);
 
   // --- Round 2: the agent closes round 1, revises the draft and publishes.

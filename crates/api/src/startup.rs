@@ -5,7 +5,7 @@ use std::net::TcpListener;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::{Compress, ErrorHandlers};
+use actix_web::middleware::ErrorHandlers;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use rand::RngCore;
@@ -63,8 +63,6 @@ pub fn app(
         .configure(|cfg| spa::configure(cfg, &static_dir))
         .default_service(web::to(spa::not_found))
         .wrap(ErrorHandlers::new().default_handler(error::ensure_problem_body))
-        // The web app's wasm shrinks from 1.4 MB to about 0.5 MB on the wire.
-        .wrap(Compress::default())
         .wrap(TracingLogger::default());
     (app, spec)
 }

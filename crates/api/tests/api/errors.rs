@@ -104,26 +104,3 @@ async fn reference_lists_are_served_in_french(app: TestApp) {
     assert_eq!(departements.len(), 101);
 }
 db_test!(reference_lists_are_served_in_french);
-
-async fn answers_are_compressed_for_clients_that_accept_it(app: TestApp) {
-    let compressed = app
-        .client
-        .get(app.url("/reference/cpv-divisions"))
-        .header("Accept-Encoding", "gzip")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(compressed.status(), StatusCode::OK);
-    assert_eq!(compressed.headers()["content-encoding"], "gzip");
-
-    let plain = app
-        .client
-        .get(app.url("/reference/cpv-divisions"))
-        .send()
-        .await
-        .unwrap();
-    assert!(plain.headers().get("content-encoding").is_none());
-    let divisions: serde_json::Value = plain.json().await.unwrap();
-    assert_eq!(divisions.as_array().unwrap().len(), 45);
-}
-db_test!(answers_are_compressed_for_clients_that_accept_it);

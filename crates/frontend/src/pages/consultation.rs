@@ -97,6 +97,8 @@ struct Filters {
     cost: RwSignal<String>,
     decision: RwSignal<String>,
     round: RwSignal<String>,
+    /// Only the reader's own contributions (companies).
+    mine: RwSignal<bool>,
 }
 
 impl Filters {
@@ -112,6 +114,7 @@ impl Filters {
                     .map_or_else(|| "none".to_owned(), |d| wire(d.decision)),
             )
             && matches(self.round, c.round.to_string())
+            && (c.author.is_you || !self.mine.get())
     }
 }
 
@@ -129,7 +132,7 @@ struct Context {
 }
 
 #[component]
-fn FilterBar(filters: Filters, rounds: Vec<i32>) -> impl IntoView {
+fn FilterBar(filters: Filters, rounds: Vec<i32>, is_company: bool) -> impl IntoView {
     let select = move |id: &'static str,
                        label: &'static str,
                        signal: RwSignal<String>,
@@ -167,6 +170,12 @@ fn FilterBar(filters: Filters, rounds: Vec<i32>) -> impl IntoView {
             {select("filter-cost", "Effet sur le coût", filters.cost, costs)}
             {select("filter-decision", "Décision", filters.decision, decisions)}
             {select("filter-round", "Tour", filters.round, rounds)}
+            {is_company.then(|| view! {
+                <div class="fr-col-12 fr-checkbox-group">
+                    <input type="checkbox" id="filter-mine" on:change=move |ev| filters.mine.set(event_target_checked(&ev))/>
+                    <label class="fr-label" for="filter-mine">"Seulement mes contributions"</label>
+                </div>
+            })}
         </form>
     }
 }
@@ -256,6 +265,7 @@ pub fn ConsultationPage() -> impl IntoView {
         cost: RwSignal::new(String::new()),
         decision: RwSignal::new(String::new()),
         round: RwSignal::new(String::new()),
+        mine: RwSignal::new(false),
     };
     let shown = Memo::new(move |_| match data.get() {
         Some(Some(Ok(loaded))) => loaded
@@ -352,7 +362,7 @@ pub fn ConsultationPage() -> impl IntoView {
                             <p class="fr-text--sm">{format!("Les passages marqués « Modifié » ou « Nouveau » ont changé depuis la révision {}.", current - 1)}</p>
                         })}
                         <h3 class="fr-h6">"Filtrer les contributions"</h3>
-                        <FilterBar filters rounds/>
+                        <FilterBar filters rounds is_company=ctx.is_company/>
                         {revision.content.sections.into_iter().map(|section| {
                             let ctx = ctx.clone();
                             view! {
