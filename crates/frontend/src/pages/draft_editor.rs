@@ -165,8 +165,31 @@ fn move_item<T>(items: &mut [T], index: usize, up: bool) {
     }
 }
 
-fn position<T>(items: &[T], key: u64, key_of: impl Fn(&T) -> u64) -> usize {
-    items.iter().position(|i| key_of(i) == key).unwrap_or(0)
+fn position<T: Row>(items: &[T], key: u64) -> usize {
+    items.iter().position(|i| i.key() == key).unwrap_or(0)
+}
+
+/// A row of the editor, known by its page-local key.
+trait Row {
+    fn key(&self) -> u64;
+}
+
+impl Row for SectionRow {
+    fn key(&self) -> u64 {
+        self.key
+    }
+}
+
+impl Row for ClauseRow {
+    fn key(&self) -> u64 {
+        self.key
+    }
+}
+
+impl Row for CriterionRow {
+    fn key(&self) -> u64 {
+        self.key
+    }
 }
 
 /// Saving with the version read last; `overwrite` first reads the
@@ -184,22 +207,26 @@ enum SaveState {
     Saving,
 }
 
-/// Up, down and remove buttons of a row, labelled with what they act on.
+/// Up, down and remove buttons for the row `key` of `rows`, labelled with
+/// what they act on.
 #[component]
-fn RowTools(
-    what: Signal<String>,
-    on_up: Callback<()>,
-    on_down: Callback<()>,
-    on_remove: Callback<()>,
-) -> impl IntoView {
+fn RowTools<S, T>(what: Signal<String>, rows: S, key: u64) -> impl IntoView
+where
+    S: Update<Value = Vec<T>> + Clone + Send + Sync + 'static,
+    T: Row + 'static,
+{
+    let (up, down, remove) = (rows.clone(), rows.clone(), rows);
     view! {
         <ul class="fr-btns-group fr-btns-group--inline fr-btns-group--sm fr-btns-group--icon-left jsf-row-tools">
             <li><button class="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-arrow-up-line" type="button"
-                aria-label=move || format!("Monter {}", what.get()) on:click=move |_| on_up.run(())>"Monter"</button></li>
+                aria-label=move || format!("Monter {}", what.get())
+                on:click=move |_| up.update(|rows| { let i = position(rows, key); move_item(rows, i, true) })>"Monter"</button></li>
             <li><button class="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-arrow-down-line" type="button"
-                aria-label=move || format!("Descendre {}", what.get()) on:click=move |_| on_down.run(())>"Descendre"</button></li>
+                aria-label=move || format!("Descendre {}", what.get())
+                on:click=move |_| down.update(|rows| { let i = position(rows, key); move_item(rows, i, false) })>"Descendre"</button></li>
             <li><button class="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-delete-line" type="button"
-                aria-label=move || format!("Supprimer {}", what.get()) on:click=move |_| on_remove.run(())>"Supprimer"</button></li>
+                aria-label=move || format!("Supprimer {}", what.get())
+                on:click=move |_| remove.update(|rows| rows.retain(|r| r.key() != key))>"Supprimer"</button></li>
         </ul>
     }
 }
@@ -217,10 +244,8 @@ fn ClauseEditor(
     let path = {
         let clauses = clauses.clone();
         Signal::derive(move || {
-            let i = editor
-                .sections
-                .with(|s| position(s, section_key, |s| s.key));
-            let j = clauses.with(|c| position(c, clause_key, |c| c.key));
+            let i = editor.sections.with(|s| position(s, section_key));
+            let j = clauses.with(|c| position(c, clause_key));
             format!("sections[{i}].clauses[{j}]")
         })
     };
@@ -233,7 +258,6 @@ fn ClauseEditor(
     let number = clause.number.clone();
     let what = Signal::derive(move || format!("la clause {}", number.get()));
     let label = clause.number.clone();
-    let (up, down, remove) = (clauses.clone(), clauses.clone(), clauses);
     let dom = format!("clause-{clause_key}");
     view! {
         <fieldset class="jsf-clause-editor" aria-label=move || format!("Clause {}", label.get())>
@@ -242,10 +266,7 @@ fn ClauseEditor(
                 <TextField id=format!("{dom}-title") label="Titre de la clause" value=clause.title.clone() error=error("title") class="fr-col-12 fr-col-md-9"/>
             </div>
             <TextField id=format!("{dom}-text") label="Texte de la clause" value=clause.text.clone() error=error("text") rows=4/>
-            <RowTools what
-                on_up=Callback::new(move |()| up.update(|c| { let i = position(c, clause_key, |c| c.key); move_item(c, i, true) }))
-                on_down=Callback::new(move |()| down.update(|c| { let i = position(c, clause_key, |c| c.key); move_item(c, i, false) }))
-                on_remove=Callback::new(move |()| remove.update(|c| c.retain(|c| c.key != clause_key)))/>
+            <RowTools what rows=clauses key=clause_key/>
         </fieldset>
     }
 }
@@ -257,7 +278,7 @@ fn SectionEditor(
     errors: Signal<Option<Result<DraftDto, ApiError>>>,
 ) -> impl IntoView {
     let key = section.key;
-    let index = Signal::derive(move || editor.sections.with(|s| position(s, key, |s| s.key)));
+    let index = Signal::derive(move || editor.sections.with(|s| position(s, key)));
     let title_error = Signal::derive(move || match errors.get() {
         Some(Err(err)) => err.field_message(&format!("sections[{}].title", index.get())),
         _ => None,
@@ -290,10 +311,7 @@ fn SectionEditor(
                     {move || format!("Ajouter une clause à la section {}", index.get() + 1)}
                 </button></li>
             </ul>
-            <RowTools what
-                on_up=Callback::new(move |()| editor.sections.update(|s| { let i = position(s, key, |s| s.key); move_item(s, i, true) }))
-                on_down=Callback::new(move |()| editor.sections.update(|s| { let i = position(s, key, |s| s.key); move_item(s, i, false) }))
-                on_remove=Callback::new(move |()| editor.sections.update(|s| s.retain(|s| s.key != key)))/>
+            <RowTools what rows=editor.sections key/>
         </section>
     }
 }
@@ -305,7 +323,7 @@ fn CriterionEditor(
     errors: Signal<Option<Result<DraftDto, ApiError>>>,
 ) -> impl IntoView {
     let key = criterion.key;
-    let index = Signal::derive(move || editor.criteria.with(|c| position(c, key, |c| c.key)));
+    let index = Signal::derive(move || editor.criteria.with(|c| position(c, key)));
     let error = move |field: &'static str| {
         Signal::derive(move || match errors.get() {
             Some(Err(err)) => err.field_message(&format!("criteria[{}].{field}", index.get())),
@@ -321,10 +339,7 @@ fn CriterionEditor(
                 <TextField id=format!("criterion-{key}-description") label="Description" value=criterion.description.clone() error=error("description") class="fr-col-12 fr-col-md-6"/>
                 <TextField id=format!("criterion-{key}-weight") label="Poids (%)" value=criterion.weight.clone() error=error("weight") class="fr-col-12 fr-col-md-2"/>
             </div>
-            <RowTools what
-                on_up=Callback::new(move |()| editor.criteria.update(|c| { let i = position(c, key, |c| c.key); move_item(c, i, true) }))
-                on_down=Callback::new(move |()| editor.criteria.update(|c| { let i = position(c, key, |c| c.key); move_item(c, i, false) }))
-                on_remove=Callback::new(move |()| editor.criteria.update(|c| c.retain(|c| c.key != key)))/>
+            <RowTools what rows=editor.criteria key/>
         </fieldset>
     }
 }
