@@ -61,6 +61,7 @@ web: assets
 web-release: assets
     cd crates/frontend && PATH="{{justfile_directory()}}/node_modules/.bin:$PATH" \
         trunk build --offline --release --cargo-profile wasm-release
+    node scripts/precompress.mjs crates/frontend/dist
 
 # Node packages and the DSFR files the web app serves.
 assets:

@@ -72,15 +72,20 @@ async fn fresh_postgres_database() -> String {
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
-    spawn(backend, false).await
+    spawn(backend, false, &[]).await
 }
 
 /// An app started the way `just run` starts it, with the demo data.
 pub async fn spawn_demo_app(backend: Backend) -> TestApp {
-    spawn(backend, true).await
+    spawn(backend, true, &[]).await
 }
 
-async fn spawn(backend: Backend, demo_data: bool) -> TestApp {
+/// An app serving a web app build made of `files` (name, content).
+pub async fn spawn_app_with_web_build(files: &[(&str, &[u8])]) -> TestApp {
+    spawn(Backend::Sqlite, false, files).await
+}
+
+async fn spawn(backend: Backend, demo_data: bool, web_build: &[(&str, &[u8])]) -> TestApp {
     // Server logs only on demand: TEST_LOG=1 cargo test …
     if std::env::var_os("TEST_LOG").is_some() {
         jesaisfaire_api::telemetry::init();
@@ -90,6 +95,12 @@ async fn spawn(backend: Backend, demo_data: bool) -> TestApp {
         Backend::Sqlite => format!("sqlite://{}/test.db?mode=rwc", dir.path().display()),
         Backend::Postgres => fresh_postgres_database().await,
     };
+    if !web_build.is_empty() {
+        std::fs::create_dir(dir.path().join("web")).unwrap();
+        for (name, content) in web_build {
+            std::fs::write(dir.path().join("web").join(name), content).unwrap();
+        }
+    }
     let settings = Settings {
         database_url: database_url.clone(),
         addr: "127.0.0.1:0".parse().unwrap(),
@@ -97,7 +108,7 @@ async fn spawn(backend: Backend, demo_data: bool) -> TestApp {
         access_token_ttl: std::time::Duration::from_secs(900),
         refresh_token_ttl: std::time::Duration::from_secs(3600),
         cookie_secure: false,
-        static_dir: dir.path().join("no-web-app"),
+        static_dir: dir.path().join("web"),
         demo_data,
     };
     let app = Application::build(settings).await.unwrap();

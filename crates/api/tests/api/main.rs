@@ -11,3 +11,4 @@ mod dialogue;
 mod errors;
 mod openapi;
 mod sessions;
+mod web_app;

@@ -1,0 +1,74 @@
+use reqwest::StatusCode;
+use shared::ErrorCode;
+
+use crate::helpers::{TestApp, problem, spawn_app_with_web_build};
+
+const INDEX: &[u8] = b"<!doctype html><title>JeSaisFaire</title>";
+const WASM: &[u8] = b"\0asm raw module";
+const WASM_BR: &[u8] = b"brotli bytes";
+const WASM_GZ: &[u8] = b"gzip bytes";
+
+async fn web_app() -> TestApp {
+    spawn_app_with_web_build(&[
+        ("index.html", INDEX),
+        ("app-1f2e_bg.wasm", WASM),
+        ("app-1f2e_bg.wasm.br", WASM_BR),
+        ("app-1f2e_bg.wasm.gz", WASM_GZ),
+        ("app-1f2e.js", b"export default 1;"),
+    ])
+    .await
+}
+
+async fn asset(app: &TestApp, path: &str, accept_encoding: Option<&str>) -> reqwest::Response {
+    let mut request = app.client.get(format!("{}{path}", app.address));
+    if let Some(encodings) = accept_encoding {
+        request = request.header("Accept-Encoding", encodings);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_wasm_goes_out_precompressed_in_the_best_encoding_the_browser_accepts() {
+    let app = web_app().await;
+    for (accepted, body, encoding) in [
+        (Some("gzip, deflate, br, zstd"), WASM_BR, Some("br")),
+        (Some("gzip"), WASM_GZ, Some("gzip")),
+        (Some("br;q=0, gzip"), WASM_GZ, Some("gzip")),
+        (None, WASM, None),
+    ] {
+        let response = asset(&app, "/app-1f2e_bg.wasm", accepted).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["content-type"], "application/wasm");
+        assert_eq!(response.headers()["vary"], "accept-encoding");
+        assert_eq!(
+            response
+                .headers()
+                .get("content-encoding")
+                .map(|v| v.to_str().unwrap()),
+            encoding,
+            "Accept-Encoding: {accepted:?}"
+        );
+        assert_eq!(response.bytes().await.unwrap(), body);
+    }
+    // Without a precompressed copy (debug builds), the file goes out as it is.
+    let script = asset(&app, "/app-1f2e.js", Some("br, gzip")).await;
+    assert!(script.headers().get("content-encoding").is_none());
+    assert_eq!(script.text().await.unwrap(), "export default 1;");
+}
+
+#[tokio::test]
+async fn client_routes_get_the_shell_and_missing_files_a_problem() {
+    let app = web_app().await;
+    let route = asset(&app, "/consultations/3f0c/historique", None).await;
+    assert_eq!(route.status(), StatusCode::OK);
+    assert_eq!(route.headers()["cache-control"], "no-cache");
+    assert_eq!(route.bytes().await.unwrap(), INDEX);
+
+    let missing = asset(&app, "/app-0000_bg.wasm", None).await;
+    assert_eq!(
+        problem(missing, StatusCode::NOT_FOUND).await.code,
+        ErrorCode::NotFound
+    );
+    let api = asset(&app, "/api/v1/nope", None).await;
+    problem(api, StatusCode::NOT_FOUND).await;
+}
