@@ -22,7 +22,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path) {
     cfg.service(
         web::resource(r"/{asset:[^/]+\.(?:wasm|js|css)}")
             .app_data(build)
-            .route(web::get().to(build_asset)),
+            .route(web::get().to(build_asset))
+            .route(web::head().to(build_asset)),
     );
     cfg.service(
         Files::new("/", static_dir)
