@@ -159,6 +159,7 @@ fn AgentActions(contribution: ContributionDto, reload: Callback<()>) -> impl Int
 #[derive(Clone, PartialEq)]
 pub enum Outcome {
     Changed { from: i32, to: i32 },
+    Moved { to: i32 },
     Removed { to: i32 },
     Unchanged { to: i32 },
 }
@@ -223,6 +224,7 @@ pub fn ContributionCard(
                 <A href=format!("/consultations/{consultation}/historique?de={from}&a={to}")>{format!("Voir les changements de la révision {to}")}</A>
             </p>
         }.into_any(),
+        Outcome::Moved { to } => view! { <p class="fr-text--sm jsf-outcome">{format!("La révision {to} a déplacé ce passage sans en changer le texte.")}</p> }.into_any(),
         Outcome::Removed { to } => view! { <p class="fr-text--sm jsf-outcome">{format!("La révision {to} a supprimé ce passage.")}</p> }.into_any(),
         Outcome::Unchanged { to } => view! { <p class="fr-text--sm jsf-outcome">{format!("La révision {to} n'a pas modifié ce passage.")}</p> }.into_any(),
     });

@@ -83,9 +83,8 @@ fn outcome(c: &ContributionDto, diffs: &HashMap<i32, DiffDto>) -> Option<Outcome
     let (from, to) = (diff.from, diff.to);
     Some(match change_of(Some(diff), target) {
         Some(ChangeKind::Removed) => Outcome::Removed { to },
-        Some(ChangeKind::Modified | ChangeKind::MovedAndModified | ChangeKind::Moved) => {
-            Outcome::Changed { from, to }
-        }
+        Some(ChangeKind::Modified | ChangeKind::MovedAndModified) => Outcome::Changed { from, to },
+        Some(ChangeKind::Moved) => Outcome::Moved { to },
         _ => Outcome::Unchanged { to },
     })
 }
@@ -410,4 +409,81 @@ pub fn ConsultationPage() -> impl IntoView {
         }.into_any()
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use chrono::Utc;
+    use shared::consultation::{
+        AuthorDto, ChangeKind, ContributionDto, ContributionKind, ContributionStatus, DiffDto,
+        ItemChange, TargetKind,
+    };
+    use uuid::Uuid;
+
+    use super::outcome;
+    use crate::components::contribution::Outcome;
+
+    fn contribution(round: i32, target: Uuid) -> ContributionDto {
+        ContributionDto {
+            id: Uuid::from_u128(99),
+            consultation_id: Uuid::from_u128(98),
+            round,
+            target_kind: TargetKind::Clause,
+            target_id: Some(target),
+            kind: ContributionKind::Solution,
+            body: String::new(),
+            justification: String::new(),
+            cost_direction: None,
+            proposed_text: None,
+            proposed_weight: None,
+            confidential: false,
+            status: ContributionStatus::Active,
+            author: AuthorDto {
+                label: "Vous".into(),
+                is_you: true,
+            },
+            decision: None,
+            replies: Vec::new(),
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    fn change(id: u128, change: ChangeKind) -> ItemChange {
+        ItemChange {
+            id: Uuid::from_u128(id),
+            change,
+            label_before: None,
+            label_after: None,
+            text: Vec::new(),
+            weight_before: None,
+            weight_after: None,
+        }
+    }
+
+    #[test]
+    fn the_next_revision_tells_what_became_of_the_target() {
+        let diff = DiffDto {
+            from: 1,
+            to: 2,
+            clauses: vec![
+                change(1, ChangeKind::Modified),
+                change(2, ChangeKind::Moved),
+                change(3, ChangeKind::Removed),
+            ],
+            criteria: Vec::new(),
+        };
+        let diffs = HashMap::from([(1, diff)]);
+        let on = |target: u128, round: i32| {
+            outcome(&contribution(round, Uuid::from_u128(target)), &diffs)
+        };
+        assert!(on(1, 1) == Some(Outcome::Changed { from: 1, to: 2 }));
+        assert!(on(2, 1) == Some(Outcome::Moved { to: 2 }));
+        assert!(on(3, 1) == Some(Outcome::Removed { to: 2 }));
+        assert!(on(4, 1) == Some(Outcome::Unchanged { to: 2 }));
+        // No later revision yet: nothing to tell.
+        assert!(on(1, 2).is_none());
+    }
 }
