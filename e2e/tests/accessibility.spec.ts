@@ -71,3 +71,19 @@ for (const [role, email] of [
     expect(errors).toEqual([]);
   });
 }
+
+test('on a phone, the header menu opens, passes axe and leads to the consultations', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.goto('/connexion?next=/mon-compte');
+  await new LoginPage(page).logIn('agent@demo.jesaisfaire.fr', DEMO_PASSWORD);
+  await expect(page.getByRole('heading', { level: 1, name: 'Mon compte' })).toBeVisible();
+  await page.getByRole('button', { name: 'Menu' }).click();
+  const menu = page.locator('#menu-modal');
+  await expect(menu.getByRole('link', { name: 'Consultations' })).toBeVisible();
+  await expectAccessible(page);
+  await menu.getByRole('link', { name: 'Consultations' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Consultations' })).toBeVisible();
+  await expect(menu.getByRole('link', { name: 'Consultations' })).toBeHidden();
+  expect(errors).toEqual([]);
+});
