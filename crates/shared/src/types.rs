@@ -309,6 +309,12 @@ impl Role {
     }
 
     /// How the UI names the role.
+    /// The State's side of the dialogue (agents, PFRA buyers, administrators),
+    /// as opposed to companies.
+    pub fn is_staff(self) -> bool {
+        !matches!(self, Self::Company)
+    }
+
     pub fn label_fr(self) -> &'static str {
         match self {
             Self::Agent => "Agent de l'État",
@@ -414,5 +420,11 @@ mod tests {
             Password::parse(&"x".repeat(129)).unwrap_err().code,
             "too_long"
         );
+    }
+
+    #[test]
+    fn every_role_but_companies_is_staff() {
+        assert!(Role::Agent.is_staff() && Role::Buyer.is_staff() && Role::Admin.is_staff());
+        assert!(!Role::Company.is_staff());
     }
 }

@@ -2,13 +2,16 @@
 //! breadcrumb, and its views as tabs that are links (each view has its own
 //! address, so it can be bookmarked and shared).
 
+use std::future::Future;
+
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use shared::types::Role;
 use uuid::Uuid;
 
-use crate::session::Session;
+use crate::api::ApiError;
+use crate::session::{Session, require_sign_in};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum View {
@@ -23,7 +26,7 @@ pub enum View {
 pub fn ConsultationNav(id: Uuid, current: View) -> impl IntoView {
     let session = Session::get();
     let role = session.user().map(|u| u.role);
-    let staff = matches!(role, Some(Role::Agent | Role::Buyer | Role::Admin));
+    let staff = role.is_some_and(Role::is_staff);
     let tabs = [
         (View::Revision, "", "Projet de CCTP", true),
         (
@@ -56,6 +59,24 @@ pub fn ConsultationNav(id: Uuid, current: View) -> impl IntoView {
             </ul>
         </nav>
     }
+}
+
+/// What a page of one consultation loads, for the signed-in person (who is
+/// sent to the login page otherwise), refetched when the id or the session changes.
+pub fn use_consultation_data<T, Fut>(
+    load: impl Fn(String, Option<Uuid>) -> Fut + Copy + Send + Sync + 'static,
+) -> LocalResource<Option<Result<T, ApiError>>>
+where
+    T: 'static,
+    Fut: Future<Output = Result<T, ApiError>> + 'static,
+{
+    require_sign_in();
+    let id = use_consultation_id();
+    let session = Session::get();
+    LocalResource::new(move || {
+        let id = id();
+        session.fetch(move |token| load(token, id))
+    })
 }
 
 /// The consultation id of the address; `None` when it is malformed.

@@ -13,7 +13,9 @@ use shared::types::Role;
 use uuid::Uuid;
 
 use crate::api::{self, ApiError};
-use crate::components::consultation_nav::{Breadcrumb, ConsultationNav, View, use_consultation_id};
+use crate::components::consultation_nav::{
+    Breadcrumb, ConsultationNav, View, use_consultation_data,
+};
 use crate::components::contribution::{
     COSTS, ContributionCard, ContributionForm, DECISIONS, KINDS, Outcome, cost_label,
     decision_label, kind_label, wire,
@@ -24,7 +26,7 @@ use crate::components::table::DataTable;
 use crate::components::time::{french_date_time, relative};
 use crate::pages::consultations::status_badge;
 use crate::pages::publication::PublicationPanel;
-use crate::session::{Session, require_sign_in};
+use crate::session::Session;
 
 #[derive(Clone)]
 struct Loaded {
@@ -251,13 +253,8 @@ fn TargetBlock(
 #[component]
 pub fn ConsultationPage() -> impl IntoView {
     set_title("Consultation");
-    require_sign_in();
-    let id = use_consultation_id();
+    let data = use_consultation_data(load);
     let session = Session::get();
-    let data = LocalResource::new(move || {
-        let id = id();
-        session.fetch(move |token| load(token, id))
-    });
     let reload = Callback::new(move |()| data.refetch());
     let filters = Filters {
         kind: RwSignal::new(String::new()),

@@ -9,11 +9,12 @@ use shared::consultation::{ConsultationDto, SynthesisRow, TargetKind};
 use uuid::Uuid;
 
 use crate::api::{self, ApiError};
-use crate::components::consultation_nav::{Breadcrumb, ConsultationNav, View, use_consultation_id};
+use crate::components::consultation_nav::{
+    Breadcrumb, ConsultationNav, View, use_consultation_data,
+};
 use crate::components::resource::resource_view;
 use crate::components::set_title;
 use crate::components::table::DataTable;
-use crate::session::{Session, require_sign_in};
 
 #[derive(Clone)]
 struct Loaded {
@@ -230,13 +231,7 @@ fn table(lines: &[Line]) -> impl IntoView + use<> {
 #[component]
 pub fn SynthesisPage() -> impl IntoView {
     set_title("Synthèse");
-    require_sign_in();
-    let id = use_consultation_id();
-    let session = Session::get();
-    let data = LocalResource::new(move || {
-        let id = id();
-        session.fetch(move |token| load(token, id))
-    });
+    let data = use_consultation_data(load);
     let round = RwSignal::new(None::<i32>);
     resource_view(
         data,

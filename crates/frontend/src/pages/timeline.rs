@@ -3,16 +3,17 @@
 
 use leptos::prelude::*;
 use shared::consultation::{ConsultationDto, EventDto, RoundDto};
-use shared::types::Role;
 use uuid::Uuid;
 
 use crate::api::{self, ApiError};
-use crate::components::consultation_nav::{Breadcrumb, ConsultationNav, View, use_consultation_id};
+use crate::components::consultation_nav::{
+    Breadcrumb, ConsultationNav, View, use_consultation_data,
+};
 use crate::components::resource::resource_view;
 use crate::components::set_title;
 use crate::components::table::DataTable;
 use crate::components::time::french_date_time;
-use crate::session::{Session, require_sign_in};
+use crate::session::Session;
 
 #[derive(Clone)]
 struct Loaded {
@@ -54,16 +55,10 @@ fn round_line(r: &RoundDto) -> String {
 #[component]
 pub fn TimelinePage() -> impl IntoView {
     set_title("Journal");
-    require_sign_in();
-    let id = use_consultation_id();
     let session = Session::get();
-    let data = LocalResource::new(move || {
-        let id = id();
-        let staff = session
-            .user()
-            .is_some_and(|u| matches!(u.role, Role::Agent | Role::Buyer | Role::Admin));
-        session.fetch(move |token| load(token, id, staff))
-    });
+    // The role cannot change without the token changing, which refetches.
+    let staff = move || session.user().is_some_and(|u| u.role.is_staff());
+    let data = use_consultation_data(move |token, id| load(token, id, staff()));
     resource_view(data, "Chargement du journal…", move |loaded: Loaded| {
         let c = loaded.consultation.clone();
         set_title(&format!("Journal — {}", c.title));
