@@ -18,14 +18,19 @@ dev: tools web
     JESAISFAIRE_DEMO_DATA=true cargo run -p jesaisfaire-api -- serve
 
 # Everything CI checks: formatting, lints, unit and integration tests on SQLite
-# and PostgreSQL, OpenAPI drift, the shared crate on wasm, browser tests.
-test: tools lint test-rust check-shared e2e
+# and PostgreSQL, OpenAPI drift and validity, the shared crate on wasm, browser tests.
+test: tools lint lint-openapi test-rust check-shared e2e
 
 # Format check and clippy (warnings are errors), host and wasm.
 lint:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
     cargo clippy -p jesaisfaire-frontend --target wasm32-unknown-unknown -- -D warnings
+
+# The committed OpenAPI document through a standard validator (Redocly's
+# recommended rules; accepted findings are listed in .redocly.lint-ignore.yaml).
+lint-openapi: assets
+    npx redocly lint openapi/openapi.json --format=summary
 
 # Unit and integration tests, each DB test on SQLite and on a throwaway PostgreSQL.
 test-rust:
@@ -66,6 +71,7 @@ web-release: assets
 # Node packages and the DSFR files the web app serves.
 assets:
     [ -d node_modules/@gouvfr/dsfr ] && [ -d node_modules/@playwright/test ] && [ -d node_modules/binaryen ] \
+        && [ -d node_modules/@redocly/cli ] \
         || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 DSFR_ACCEPT_LICENSE=1 npm ci --no-audit --no-fund
     [ -f crates/frontend/vendor/dsfr/dsfr.min.css ] || ./scripts/vendor-dsfr.sh
 

@@ -5,6 +5,9 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_accounts;
 mod m20261129_000002_dialogue;
+mod m20261129_000003_enumeration_checks;
+
+pub use m20261129_000003_enumeration_checks::ENUMERATION_COLUMNS;
 
 pub struct Migrator;
 
@@ -14,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261129_000001_accounts::Migration),
             Box::new(m20261129_000002_dialogue::Migration),
+            Box::new(m20261129_000003_enumeration_checks::Migration),
         ]
     }
 }

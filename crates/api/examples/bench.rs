@@ -7,10 +7,11 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use jesaisfaire_api::auth::{AdminCapability, Authenticated};
+use jesaisfaire_api::auth::Authenticated;
 use jesaisfaire_api::configuration::Settings;
 use jesaisfaire_api::db::Db;
 use jesaisfaire_api::domain::access::{AgentCapability, ConsultationAccess};
+use jesaisfaire_api::domain::consultations::{draft, rounds};
 use jesaisfaire_api::domain::{accounts, consultations, contributions};
 use jesaisfaire_api::startup::Application;
 use shared::auth::{CreateUserRequest, RegisterCompanyRequest};
@@ -18,7 +19,7 @@ use shared::consultation::{
     CctpContent, Clause, ContributionKind, ContributionRequest, CostDirection,
     CreateConsultationRequest, Criterion, OpenRoundRequest, Section, TargetKind, Visibility,
 };
-use shared::types::{Role, luhn_valid};
+use shared::types::luhn_valid;
 
 const PASSWORD: &str = "mot de passe de banc d'essai";
 const CONSULTATIONS: usize = 300;
@@ -40,7 +41,6 @@ fn fail(e: impl std::fmt::Display) -> anyhow::Error {
 }
 
 async fn seed(db: &Db) -> anyhow::Result<(uuid::Uuid, Vec<String>)> {
-    let operator = AdminCapability::for_operator();
     let mut staff = Vec::new();
     for (role, email) in [("agent", "agent@bench.fr"), ("buyer", "buyer@bench.fr")] {
         let request = CreateUserRequest {
@@ -50,20 +50,17 @@ async fn seed(db: &Db) -> anyhow::Result<(uuid::Uuid, Vec<String>)> {
             display_name: format!("Banc {role}"),
         };
         staff.push(
-            accounts::create_user(
+            accounts::create_user_from_console(
                 db,
-                &operator,
                 request.validate().map_err(|e| fail(format!("{e:?}")))?,
             )
             .await
             .map_err(fail)?,
         );
     }
-    let agent = Authenticated {
-        user_id: staff[0].id,
-        role: Role::Agent,
-    };
-    let mut company_ids = Vec::new();
+    let agent = Authenticated::sign_in(db, "agent@bench.fr", PASSWORD)
+        .await
+        .map_err(fail)?;
     let mut emails = Vec::new();
     for n in 0..COMPANIES {
         let email = format!("pme{n}@bench.fr");
@@ -80,12 +77,9 @@ async fn seed(db: &Db) -> anyhow::Result<(uuid::Uuid, Vec<String>)> {
             ],
             departements: vec!["69".into(), "01".into()],
         };
-        company_ids.push(
-            accounts::register_company(db, request.validate().map_err(|e| fail(format!("{e:?}")))?)
-                .await
-                .map_err(fail)?
-                .id,
-        );
+        accounts::register_company(db, request.validate().map_err(|e| fail(format!("{e:?}")))?)
+            .await
+            .map_err(fail)?;
         emails.push(email);
     }
     let mut first = None;
@@ -129,10 +123,10 @@ async fn seed(db: &Db) -> anyhow::Result<(uuid::Uuid, Vec<String>)> {
                 weight: 100,
             }],
         };
-        consultations::save_draft(db, &owner, 1, content)
+        draft::save_draft(db, &owner, 1, content)
             .await
             .map_err(fail)?;
-        consultations::open_round(
+        rounds::open_round(
             db,
             &owner,
             OpenRoundRequest {
@@ -145,12 +139,17 @@ async fn seed(db: &Db) -> anyhow::Result<(uuid::Uuid, Vec<String>)> {
         first.get_or_insert(created.id);
     }
     let consultation = first.ok_or_else(|| fail("no consultation"))?;
-    for i in 0..CONTRIBUTIONS {
-        let who = Authenticated {
-            user_id: company_ids[i % company_ids.len()],
-            role: Role::Company,
-        };
-        let access = ConsultationAccess::load(db.conn(), &who, consultation)
+    // The companies sign in as real users do (one password check each).
+    let mut companies = Vec::with_capacity(emails.len());
+    for email in &emails {
+        companies.push(
+            Authenticated::sign_in(db, email, PASSWORD)
+                .await
+                .map_err(fail)?,
+        );
+    }
+    for (i, who) in companies.iter().cycle().take(CONTRIBUTIONS).enumerate() {
+        let access = ConsultationAccess::load(db.conn(), who, consultation)
             .await
             .map_err(fail)?;
         contributions::create(

@@ -1,87 +1,138 @@
-//! Settings read from environment variables, each with a default that makes
-//! `just run` work on a fresh machine.
+//! Settings, each from a command-line flag or an environment variable, with a
+//! default that makes `just run` work on a fresh machine. clap reads them, so
+//! `jesaisfaire-api serve --help` lists every variable.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Args, Parser};
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/jesaisfaire.db?mode=rwc";
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Args)]
 pub struct Settings {
-    /// `DATABASE_URL`: `sqlite://…` (default) or `postgres://…`.
+    /// Database: `sqlite://…` or `postgres://…`.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true)]
     pub database_url: String,
-    /// `JESAISFAIRE_ADDR`: listen address; port 0 picks a free port.
+    /// Listen address; port 0 picks a free port.
+    #[arg(long, env = "JESAISFAIRE_ADDR", default_value = DEFAULT_ADDR)]
     pub addr: SocketAddr,
-    /// `JESAISFAIRE_JWT_SECRET`: HMAC key for access tokens (≥ 32 bytes).
-    /// Every instance behind a load balancer needs the same one. When unset a
-    /// random key is drawn at start-up, so access tokens die with the process
-    /// (sessions survive through their refresh token).
+    /// HMAC key of access tokens (at least 32 bytes). Every instance behind a
+    /// load balancer needs the same one. When unset, a random key is drawn at
+    /// start-up, so access tokens die with the process (sessions survive
+    /// through their refresh token).
+    #[arg(long, env = "JESAISFAIRE_JWT_SECRET", hide_env_values = true, value_parser = jwt_secret)]
     pub jwt_secret: Option<String>,
-    /// `JESAISFAIRE_ACCESS_TOKEN_TTL_SECONDS` (default 900).
+    /// Access token lifetime, in seconds.
+    #[arg(
+        long = "access-token-ttl-seconds",
+        env = "JESAISFAIRE_ACCESS_TOKEN_TTL_SECONDS",
+        default_value = "900",
+        value_parser = seconds
+    )]
     pub access_token_ttl: Duration,
-    /// `JESAISFAIRE_REFRESH_TOKEN_TTL_DAYS` (default 30).
+    /// Refresh token lifetime, in days.
+    #[arg(
+        long = "refresh-token-ttl-days",
+        env = "JESAISFAIRE_REFRESH_TOKEN_TTL_DAYS",
+        default_value = "30",
+        value_parser = days
+    )]
     pub refresh_token_ttl: Duration,
-    /// `JESAISFAIRE_COOKIE_SECURE` (default true): set `Secure` on the refresh
-    /// cookie. Browsers accept secure cookies on http://localhost and 127.0.0.1.
+    /// `Secure` flag of the refresh cookie (browsers accept secure cookies on
+    /// http://localhost and 127.0.0.1).
+    #[arg(long, env = "JESAISFAIRE_COOKIE_SECURE", default_value = "true",
+        value_parser = BoolishValueParser::new(), action = ArgAction::Set)]
     pub cookie_secure: bool,
-    /// `JESAISFAIRE_STATIC_DIR`: the built web app (default `crates/frontend/dist`).
+    /// The built web app, served at `/`.
+    #[arg(
+        long,
+        env = "JESAISFAIRE_STATIC_DIR",
+        default_value = "crates/frontend/dist"
+    )]
     pub static_dir: PathBuf,
-    /// `JESAISFAIRE_DEMO_DATA` (default false): create the demo accounts at start-up.
+    /// Create the demo accounts and consultation at start-up.
+    #[arg(long, env = "JESAISFAIRE_DEMO_DATA", default_value = "false",
+        value_parser = BoolishValueParser::new(), action = ArgAction::Set)]
     pub demo_data: bool,
 }
 
-fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-fn parse_bool(name: &str, default: bool) -> anyhow::Result<bool> {
-    match var(name).as_deref().map(str::to_ascii_lowercase).as_deref() {
-        None => Ok(default),
-        Some("1" | "true" | "yes" | "on") => Ok(true),
-        Some("0" | "false" | "no" | "off") => Ok(false),
-        Some(other) => bail!("{name} must be true or false, not {other:?}"),
+fn jwt_secret(value: &str) -> Result<String, String> {
+    if value.len() < 32 {
+        return Err("the JWT secret must be at least 32 bytes long".into());
     }
+    Ok(value.to_owned())
 }
 
-fn parse_u64(name: &str, default: u64) -> anyhow::Result<u64> {
-    var(name)
-        .map(|v| {
-            v.parse()
-                .with_context(|| format!("{name} must be a whole number"))
-        })
-        .unwrap_or(Ok(default))
+fn seconds(value: &str) -> Result<Duration, String> {
+    value
+        .parse()
+        .map(Duration::from_secs)
+        .map_err(|_| "a whole number of seconds".into())
+}
+
+fn days(value: &str) -> Result<Duration, String> {
+    value
+        .parse::<u64>()
+        .ok()
+        .and_then(|days| days.checked_mul(24 * 3600))
+        .map(Duration::from_secs)
+        .ok_or_else(|| "a whole number of days".into())
+}
+
+#[derive(Parser)]
+struct EnvironmentOnly {
+    #[command(flatten)]
+    settings: Settings,
 }
 
 impl Settings {
+    /// The settings from the environment alone, without flags (the default
+    /// command, the OpenAPI command and the benchmark).
     pub fn from_env() -> anyhow::Result<Self> {
-        let addr = var("JESAISFAIRE_ADDR")
-            .unwrap_or_else(|| DEFAULT_ADDR.to_owned())
-            .parse()
-            .context("JESAISFAIRE_ADDR must look like 127.0.0.1:8080")?;
-        let jwt_secret = var("JESAISFAIRE_JWT_SECRET");
-        if jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {
-            bail!("JESAISFAIRE_JWT_SECRET must be at least 32 bytes long");
+        Ok(EnvironmentOnly::try_parse_from(["jesaisfaire-api"])?.settings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn every_setting_names_its_environment_variable_in_the_help() {
+        let help = EnvironmentOnly::command().render_long_help().to_string();
+        for variable in [
+            "DATABASE_URL",
+            "JESAISFAIRE_ADDR",
+            "JESAISFAIRE_JWT_SECRET",
+            "JESAISFAIRE_ACCESS_TOKEN_TTL_SECONDS",
+            "JESAISFAIRE_REFRESH_TOKEN_TTL_DAYS",
+            "JESAISFAIRE_COOKIE_SECURE",
+            "JESAISFAIRE_STATIC_DIR",
+            "JESAISFAIRE_DEMO_DATA",
+        ] {
+            assert!(help.contains(variable), "{variable} missing from --help");
         }
-        Ok(Self {
-            database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
-            addr,
-            jwt_secret,
-            access_token_ttl: Duration::from_secs(parse_u64(
-                "JESAISFAIRE_ACCESS_TOKEN_TTL_SECONDS",
-                900,
-            )?),
-            refresh_token_ttl: Duration::from_secs(
-                parse_u64("JESAISFAIRE_REFRESH_TOKEN_TTL_DAYS", 30)? * 24 * 3600,
-            ),
-            cookie_secure: parse_bool("JESAISFAIRE_COOKIE_SECURE", true)?,
-            static_dir: var("JESAISFAIRE_STATIC_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from("crates/frontend/dist")),
-            demo_data: parse_bool("JESAISFAIRE_DEMO_DATA", false)?,
-        })
+    }
+
+    #[test]
+    fn a_short_jwt_secret_and_a_bad_boolean_are_refused() {
+        assert!(EnvironmentOnly::try_parse_from(["x", "--jwt-secret", "too short"]).is_err());
+        assert!(EnvironmentOnly::try_parse_from(["x", "--demo-data", "peut-être"]).is_err());
+        let parsed = EnvironmentOnly::try_parse_from([
+            "x",
+            "--demo-data",
+            "yes",
+            "--refresh-token-ttl-days",
+            "2",
+        ])
+        .map(|p| p.settings);
+        assert!(parsed.as_ref().is_ok_and(|s| s.demo_data));
+        assert!(parsed.is_ok_and(|s| s.refresh_token_ttl == Duration::from_secs(2 * 24 * 3600)));
     }
 }

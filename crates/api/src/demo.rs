@@ -9,9 +9,11 @@ use shared::consultation::{
     ReplyRequest, Section, TargetKind, Visibility,
 };
 
-use crate::auth::{AdminCapability, Authenticated};
+use crate::auth::Authenticated;
 use crate::db::Db;
 use crate::domain::access::{AgentCapability, ConsultationAccess};
+use crate::domain::consultations::{draft, rounds};
+use crate::domain::contributions::{decisions, replies};
 use crate::domain::{accounts, consultations, contributions};
 use crate::entities::{consultation, user};
 use crate::error::ApiError;
@@ -48,7 +50,6 @@ fn invalid(errors: Vec<shared::FieldError>) -> anyhow::Error {
 }
 
 pub async fn ensure_demo_accounts(db: &Db) -> anyhow::Result<()> {
-    let operator = AdminCapability::for_operator();
     for (role, email, name) in STAFF {
         if exists(db, email).await? {
             continue;
@@ -59,7 +60,7 @@ pub async fn ensure_demo_accounts(db: &Db) -> anyhow::Result<()> {
             role: role.into(),
             display_name: name.into(),
         };
-        accounts::create_user(db, &operator, request.validate().map_err(invalid)?)
+        accounts::create_user_from_console(db, request.validate().map_err(invalid)?)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
@@ -98,16 +99,9 @@ pub async fn ensure_demo_accounts(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The demo people act as real users do: signed in with their password.
 async fn account(db: &Db, email: &str) -> Result<Authenticated, ApiError> {
-    let found = user::Entity::find()
-        .filter(user::Column::Email.eq(email))
-        .one(db.conn())
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok(Authenticated {
-        user_id: found.id,
-        role: accounts::role_of(&found)?,
-    })
+    Authenticated::sign_in(db, email, DEMO_PASSWORD).await
 }
 
 fn clause(number: &str, title: &str, text: &str) -> Clause {
@@ -131,7 +125,7 @@ async fn dialogue_in_second_round(db: &Db) -> Result<(), ApiError> {
         summary: "Maintenance préventive et curative de 400 postes de travail et de 30 imprimantes, sur deux sites à Lyon.".into(),
         cpv_code: "72000000-5".into(),
         departement: "69".into(),
-        buyer_id: Some(buyer.user_id),
+        buyer_id: Some(buyer.user_id()),
         visibility: Visibility::Targeted,
     })
     .await?;
@@ -188,11 +182,9 @@ async fn dialogue_in_second_round(db: &Db) -> Result<(), ApiError> {
             },
         ],
     };
-    content = consultations::save_draft(db, &owner, 1, content)
-        .await?
-        .content;
+    content = draft::save_draft(db, &owner, 1, content).await?.content;
     let days = |n| Some(Utc::now() + chrono::Duration::days(n));
-    consultations::open_round(
+    rounds::open_round(
         db,
         &owner,
         OpenRoundRequest {
@@ -260,7 +252,7 @@ async fn dialogue_in_second_round(db: &Db) -> Result<(), ApiError> {
         },
     )
     .await?;
-    contributions::reply(
+    replies::reply(
         db,
         &agent,
         question.id,
@@ -269,7 +261,7 @@ async fn dialogue_in_second_round(db: &Db) -> Result<(), ApiError> {
         },
     )
     .await?;
-    contributions::decide(
+    decisions::decide(
         db,
         &agent,
         question.id,
@@ -280,7 +272,7 @@ async fn dialogue_in_second_round(db: &Db) -> Result<(), ApiError> {
         },
     )
     .await?;
-    contributions::decide(
+    decisions::decide(
         db,
         &agent,
         alternative.id,
@@ -294,9 +286,9 @@ async fn dialogue_in_second_round(db: &Db) -> Result<(), ApiError> {
 
     content.sections[1].clauses[0].text = "Le titulaire intervient sous 4 heures ouvrées pour les postes critiques et sous 8 heures ouvrées pour les autres.".into();
     content.sections[0].clauses[1].text = "Les interventions ont lieu sur les deux sites de la préfecture à Lyon ; un local de stockage est mis à disposition sur chacun.".into();
-    consultations::save_draft(db, &owner, 2, content).await?;
-    consultations::close_round(db, &owner, 1).await?;
-    consultations::open_round(
+    draft::save_draft(db, &owner, 2, content).await?;
+    rounds::close_round(db, &owner, 1).await?;
+    rounds::open_round(
         db,
         &owner,
         OpenRoundRequest {

@@ -10,4 +10,5 @@ pub mod error;
 pub mod routes;
 pub mod spa;
 pub mod startup;
+pub mod state;
 pub mod telemetry;

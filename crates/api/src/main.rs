@@ -2,8 +2,7 @@ use std::io::{BufRead, IsTerminal};
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
-use jesaisfaire_api::auth::permissions::AdminCapability;
-use jesaisfaire_api::configuration::Settings;
+use jesaisfaire_api::configuration::{DEFAULT_DATABASE_URL, Settings};
 use jesaisfaire_api::db::Db;
 use jesaisfaire_api::domain::accounts;
 use jesaisfaire_api::startup::{Application, openapi_spec};
@@ -20,8 +19,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the HTTP server (default).
-    Serve,
+    /// Run the HTTP server (default, then configured by the environment alone).
+    Serve(Settings),
     /// Create an agent, buyer or admin account. The password is read from
     /// JESAISFAIRE_PASSWORD or from standard input, never from the command line.
     CreateUser {
@@ -31,6 +30,9 @@ enum Command {
         email: String,
         #[arg(long)]
         display_name: String,
+        /// Database: `sqlite://…` or `postgres://…`.
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true)]
+        database_url: String,
     },
     /// Print the OpenAPI document as JSON.
     Openapi,
@@ -51,10 +53,13 @@ fn read_password() -> anyhow::Result<String> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => {
+    let command = match cli.command {
+        Some(command) => command,
+        None => Command::Serve(Settings::from_env()?),
+    };
+    match command {
+        Command::Serve(settings) => {
             telemetry::init();
-            let settings = Settings::from_env()?;
             let demo_data = settings.demo_data;
             let host = settings.addr.ip();
             let app = Application::build(settings).await?;
@@ -69,8 +74,8 @@ async fn main() -> anyhow::Result<()> {
             role,
             email,
             display_name,
+            database_url,
         } => {
-            let settings = Settings::from_env()?;
             let request = CreateUserRequest {
                 email,
                 password: read_password()?,
@@ -87,9 +92,9 @@ async fn main() -> anyhow::Result<()> {
                     bail!("{}", messages.join("\n"));
                 }
             };
-            let db = Db::connect(&settings.database_url).await?;
+            let db = Db::connect(&database_url).await?;
             db.migrate().await?;
-            let user = accounts::create_user(&db, &AdminCapability::for_operator(), new_user)
+            let user = accounts::create_user_from_console(&db, new_user)
                 .await
                 .map_err(|e| match e {
                     jesaisfaire_api::error::ApiError::Validation(errors) => anyhow::anyhow!(

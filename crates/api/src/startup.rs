@@ -18,16 +18,11 @@ use crate::auth::JwtKeys;
 use crate::configuration::Settings;
 use crate::db::Db;
 use crate::error;
+use crate::state::AppState;
 use crate::{demo, routes, spa};
 
 /// Largest JSON body accepted, in bytes.
 pub const JSON_LIMIT: usize = 64 * 1024;
-
-pub struct AppState {
-    pub db: Db,
-    pub jwt: JwtKeys,
-    pub settings: Settings,
-}
 
 /// The actix application and the OpenAPI document of exactly its routes.
 pub fn app(
@@ -45,7 +40,7 @@ pub fn app(
     utoipa::openapi::OpenApi,
 ) {
     let static_dir = state.settings.static_dir.clone();
-    let (app, spec) = App::new()
+    let (app, mut spec) = App::new()
         .into_utoipa_app()
         .openapi(routes::ApiDoc::openapi())
         .app_data(state)
@@ -58,7 +53,10 @@ pub fn app(
         .app_data(web::PathConfig::default().error_handler(error::path_error))
         .service(scope::scope("/api/v1").configure(routes::configure))
         .split_for_parts();
+    routes::complete_spec(&mut spec);
     let app = app
+        // Swagger UI lives under a trailing slash; people type it without.
+        .service(web::redirect("/api/docs", "/api/docs/"))
         .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec.clone()))
         .configure(|cfg| spa::configure(cfg, &static_dir))
         .default_service(web::to(spa::not_found))

@@ -67,6 +67,11 @@ impl CpvCode {
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "db",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Visibility {
     /// Only companies whose CPV divisions and départements match.
@@ -311,6 +316,11 @@ pub struct DiffDto {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "db",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ContributionKind {
     Solution,
@@ -321,6 +331,11 @@ pub enum ContributionKind {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "db",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CostDirection {
     Increase,
@@ -331,6 +346,11 @@ pub enum CostDirection {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "db",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetKind {
     Clause,
@@ -340,6 +360,11 @@ pub enum TargetKind {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "db",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ContributionStatus {
     Active,
@@ -348,6 +373,11 @@ pub enum ContributionStatus {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "db",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DecisionKind {
     Accepted,
@@ -474,8 +504,55 @@ pub struct EventDto {
     pub at: DateTime<Utc>,
     /// "L'agent", "L'acheteur", "Entreprise B", "Administrateur".
     pub actor: String,
-    pub action: String,
+    pub action: EventAction,
     pub detail: String,
+}
+
+/// What an entry of the audit trail records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "db",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+#[serde(rename_all = "snake_case")]
+pub enum EventAction {
+    ConsultationCreated,
+    ConsultationUpdated,
+    ConsultationAbandoned,
+    DraftSaved,
+    RoundOpened,
+    RoundClosed,
+    ContributionCreated,
+    ContributionEdited,
+    ContributionWithdrawn,
+    ReplyPosted,
+    DecisionMade,
+    PublicationRequested,
+    PublicationApproved,
+    ChangesRequested,
+}
+
+impl EventAction {
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Self::ConsultationCreated => "Consultation créée",
+            Self::ConsultationUpdated => "Consultation modifiée",
+            Self::ConsultationAbandoned => "Consultation abandonnée",
+            Self::DraftSaved => "Brouillon enregistré",
+            Self::RoundOpened => "Tour ouvert",
+            Self::RoundClosed => "Tour clos",
+            Self::ContributionCreated => "Contribution déposée",
+            Self::ContributionEdited => "Contribution modifiée",
+            Self::ContributionWithdrawn => "Contribution retirée",
+            Self::ReplyPosted => "Réponse publiée",
+            Self::DecisionMade => "Décision rendue",
+            Self::PublicationRequested => "Publication demandée",
+            Self::PublicationApproved => "Publication validée",
+            Self::ChangesRequested => "Modifications demandées",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -280,6 +280,11 @@ impl DisplayName {
 /// What a person may do on JeSaisFaire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "db",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// State agent: writes draft CCTPs and runs the dialogue.

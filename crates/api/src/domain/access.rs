@@ -5,21 +5,14 @@
 //! exists). Role-restricted operations then need a capability obtained from
 //! the access value; their fields are private, so no handler can skip it.
 
-use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use shared::types::Role;
 use uuid::Uuid;
 
 use crate::auth::Authenticated;
-use crate::entities::{company, company_cpv_division, company_departement, consultation};
+use crate::domain::targeting;
+use crate::entities::{company, consultation};
 use crate::error::ApiError;
-
-pub const PHASE_DRAFT: &str = "draft";
-pub const PHASE_DIALOGUE: &str = "dialogue";
-pub const PHASE_AWAITING_APPROVAL: &str = "awaiting_approval";
-pub const PHASE_PUBLISHED: &str = "published";
-pub const PHASE_ABANDONED: &str = "abandoned";
 
 /// How the caller relates to a consultation they can see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,10 +23,12 @@ pub enum Viewer {
     Company,
 }
 
+/// A consultation the caller may see, and how they relate to it. Only
+/// `load` creates one, after the visibility check.
 pub struct ConsultationAccess {
-    pub consultation: consultation::Model,
-    pub viewer: Viewer,
-    pub user_id: Uuid,
+    consultation: consultation::Model,
+    viewer: Viewer,
+    user_id: Uuid,
 }
 
 /// Proof that the caller is the agent who owns the consultation.
@@ -88,9 +83,9 @@ impl CompanyCapability {
 
 impl AgentCapability {
     pub fn require(who: &Authenticated) -> Result<Self, ApiError> {
-        match who.role {
+        match who.role() {
             Role::Agent => Ok(Self {
-                agent_id: who.user_id,
+                agent_id: who.user_id(),
             }),
             _ => Err(ApiError::Forbidden),
         }
@@ -101,48 +96,22 @@ impl AgentCapability {
     }
 }
 
-/// Condition selecting the consultations a company can see: published for
-/// dialogue (not a draft) and either open or matching its domain and territory.
-pub fn company_visibility(company_id: Uuid) -> Condition {
-    let divisions = Query::select()
-        .column(company_cpv_division::Column::Division)
-        .from(company_cpv_division::Entity)
-        .and_where(Expr::col(company_cpv_division::Column::CompanyId).eq(company_id))
-        .to_owned();
-    let departements = Query::select()
-        .column(company_departement::Column::Departement)
-        .from(company_departement::Entity)
-        .and_where(Expr::col(company_departement::Column::CompanyId).eq(company_id))
-        .to_owned();
-    Condition::all()
-        .add(consultation::Column::Phase.ne(PHASE_DRAFT))
-        .add(
-            Condition::any()
-                .add(consultation::Column::Visibility.eq("open"))
-                .add(
-                    Condition::all()
-                        .add(consultation::Column::CpvDivision.in_subquery(divisions))
-                        .add(consultation::Column::Departement.in_subquery(departements)),
-                ),
-        )
-}
-
 /// The condition selecting what `who` may see, for lists and single reads alike.
 pub async fn visibility(
     conn: &impl ConnectionTrait,
     who: &Authenticated,
 ) -> Result<Condition, ApiError> {
-    Ok(match who.role {
+    Ok(match who.role() {
         Role::Admin => Condition::all(),
-        Role::Agent => Condition::all().add(consultation::Column::OwnerId.eq(who.user_id)),
-        Role::Buyer => Condition::all().add(consultation::Column::BuyerId.eq(who.user_id)),
+        Role::Agent => Condition::all().add(consultation::Column::OwnerId.eq(who.user_id())),
+        Role::Buyer => Condition::all().add(consultation::Column::BuyerId.eq(who.user_id())),
         Role::Company => {
             let company = company::Entity::find()
-                .filter(company::Column::UserId.eq(who.user_id))
+                .filter(company::Column::UserId.eq(who.user_id()))
                 .one(conn)
                 .await?
                 .ok_or(ApiError::Forbidden)?;
-            company_visibility(company.id)
+            targeting::consultations_for_company(company.id)
         }
     })
 }
@@ -158,7 +127,7 @@ impl ConsultationAccess {
             .one(conn)
             .await?
             .ok_or(ApiError::NotFound)?;
-        let viewer = match who.role {
+        let viewer = match who.role() {
             Role::Admin => Viewer::Admin,
             Role::Agent => Viewer::Owner,
             Role::Buyer => Viewer::AssignedBuyer,
@@ -167,12 +136,29 @@ impl ConsultationAccess {
         Ok(Self {
             consultation,
             viewer,
-            user_id: who.user_id,
+            user_id: who.user_id(),
         })
     }
 
     pub fn id(&self) -> Uuid {
         self.consultation.id
+    }
+
+    pub fn consultation(&self) -> &consultation::Model {
+        &self.consultation
+    }
+
+    pub fn into_consultation(self) -> consultation::Model {
+        self.consultation
+    }
+
+    pub fn viewer(&self) -> Viewer {
+        self.viewer
+    }
+
+    /// The caller.
+    pub fn user_id(&self) -> Uuid {
+        self.user_id
     }
 
     pub fn as_owner(&self) -> Result<OwnerCapability, ApiError> {
@@ -220,12 +206,4 @@ impl ConsultationAccess {
             Err(ApiError::Forbidden)
         }
     }
-}
-
-pub fn round_is_open(
-    closes_at: DateTime<Utc>,
-    closed_early_at: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-) -> bool {
-    closed_early_at.is_none() && closes_at > now
 }

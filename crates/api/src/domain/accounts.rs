@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, Set,
 };
 use shared::FieldError;
 use shared::auth::{BuyerDto, CompanyDto, Page, UserDto, ValidCompanyRegistration, ValidNewUser};
@@ -16,6 +16,7 @@ use uuid::Uuid;
 use crate::auth::{AdminCapability, password};
 use crate::db::Db;
 use crate::domain::access::AgentCapability;
+use crate::domain::pagination::PageRequest;
 use crate::entities::{company, company_cpv_division, company_departement, user};
 use crate::error::ApiError;
 
@@ -79,7 +80,7 @@ pub async fn register_company(
         id: Set(user_id),
         email: Set(registration.email.as_str().to_owned()),
         password_hash: Set(password_hash),
-        role: Set(Role::Company.as_str().to_owned()),
+        role: Set(Role::Company),
         display_name: Set(registration.company_name.as_str().to_owned()),
         created_at: Set(now),
     }
@@ -115,11 +116,30 @@ pub async fn register_company(
     user_view(db.conn(), user_id).await
 }
 
+/// A staff account, created by an administrator.
 pub async fn create_user(
     db: &Db,
     admin: &AdminCapability,
     new_user: ValidNewUser,
 ) -> Result<UserDto, ApiError> {
+    let created = insert_user(db, new_user).await?;
+    tracing::info!(user_id = %created.id, role = created.role.as_str(), created_by = %admin.admin_id(), "account created");
+    Ok(created)
+}
+
+/// A staff account, created by whoever runs the server binary against its
+/// database (`create-user`, the demo data): the first administrator of a
+/// deployment cannot be created by an administrator.
+pub async fn create_user_from_console(
+    db: &Db,
+    new_user: ValidNewUser,
+) -> Result<UserDto, ApiError> {
+    let created = insert_user(db, new_user).await?;
+    tracing::info!(user_id = %created.id, role = created.role.as_str(), "account created from the console");
+    Ok(created)
+}
+
+async fn insert_user(db: &Db, new_user: ValidNewUser) -> Result<UserDto, ApiError> {
     let password_hash = password::hash(new_user.password.expose().to_owned()).await?;
     let txn = db.begin_write().await?;
     ensure_identity_is_free(&*txn, &new_user.email, None).await?;
@@ -128,43 +148,31 @@ pub async fn create_user(
         id: Set(user_id),
         email: Set(new_user.email.as_str().to_owned()),
         password_hash: Set(password_hash),
-        role: Set(new_user.role.as_str().to_owned()),
+        role: Set(new_user.role),
         display_name: Set(new_user.display_name.as_str().to_owned()),
         created_at: Set(Utc::now()),
     }
     .insert(&*txn)
     .await?;
     txn.commit().await?;
-    tracing::info!(%user_id, role = new_user.role.as_str(), created_by = %admin.admin_id(), "account created");
     user_view(db.conn(), user_id).await
 }
 
 pub async fn list_users(
     db: &Db,
     _admin: &AdminCapability,
-    page: u64,
-    per_page: u64,
+    page: PageRequest,
 ) -> Result<Page<UserDto>, ApiError> {
-    let total = user::Entity::find().count(db.conn()).await?;
-    let users = user::Entity::find()
-        .order_by_asc(user::Column::Email)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-        .all(db.conn())
-        .await?;
-    Ok(Page {
-        items: user_views(db.conn(), users).await?,
-        page,
-        per_page,
-        total,
-    })
+    let query = user::Entity::find().order_by_asc(user::Column::Email);
+    let (users, total) = page.fetch(db.conn(), query).await?;
+    Ok(page.page_of(user_views(db.conn(), users).await?, total))
 }
 
 /// The PFRA buyers, by name, for the agent who picks the one who will approve
 /// a consultation. A region has a handful of them, so there is no paging.
 pub async fn list_buyers(db: &Db, _agent: &AgentCapability) -> Result<Vec<BuyerDto>, ApiError> {
     Ok(user::Entity::find()
-        .filter(user::Column::Role.eq(Role::Buyer.as_str()))
+        .filter(user::Column::Role.eq(Role::Buyer))
         .order_by_asc(user::Column::DisplayName)
         .all(db.conn())
         .await?
@@ -194,15 +202,6 @@ pub async fn authenticate(db: &Db, email: &str, password: &str) -> Result<user::
         Some(account) if password_matches => Ok(account),
         _ => Err(ApiError::InvalidCredentials),
     }
-}
-
-pub fn role_of(account: &user::Model) -> Result<Role, ApiError> {
-    Role::parse(&account.role).ok_or_else(|| {
-        ApiError::Unexpected(anyhow::anyhow!(
-            "unknown role {:?} in database",
-            account.role
-        ))
-    })
 }
 
 pub async fn user_view(conn: &impl ConnectionTrait, user_id: Uuid) -> Result<UserDto, ApiError> {
@@ -263,16 +262,14 @@ pub async fn user_views(
             (c.user_id, dto)
         })
         .collect();
-    users
+    Ok(users
         .into_iter()
-        .map(|u| {
-            Ok(UserDto {
-                role: role_of(&u)?,
-                company: by_user.remove(&u.id),
-                id: u.id,
-                email: u.email,
-                display_name: u.display_name,
-            })
+        .map(|u| UserDto {
+            role: u.role,
+            company: by_user.remove(&u.id),
+            id: u.id,
+            email: u.email,
+            display_name: u.display_name,
         })
-        .collect()
+        .collect())
 }

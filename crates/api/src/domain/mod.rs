@@ -1,11 +1,14 @@
 //! Business rules, independent of HTTP: handlers parse, call these, and
-//! turn the result into DTOs.
+//! turn the result into DTOs. One concept per module; see ARCHITECTURE.md.
 
 pub mod access;
 pub mod accounts;
+pub mod anonymity;
 pub mod consultations;
 pub mod contributions;
 pub mod diff;
 pub mod journal;
 pub mod pagination;
 pub mod sessions;
+pub mod targeting;
+pub mod text;

@@ -1,4 +1,7 @@
 use sea_orm::entity::prelude::*;
+use shared::consultation::Visibility;
+
+use crate::domain::consultations::Phase;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "consultations")]
@@ -10,10 +13,9 @@ pub struct Model {
     pub cpv_code: String,
     pub cpv_division: String,
     pub departement: String,
-    pub visibility: String,
-    /// draft, dialogue, awaiting_approval, published or abandoned; whether a
-    /// round is open is computed from the rounds and the clock.
-    pub phase: String,
+    pub visibility: Visibility,
+    /// Whether a round is open is computed from the rounds and the clock.
+    pub phase: Phase,
     pub owner_id: Uuid,
     pub buyer_id: Uuid,
     /// The working draft, as JSON.

@@ -1,4 +1,7 @@
 use sea_orm::entity::prelude::*;
+use shared::consultation::{
+    ContributionKind, ContributionStatus, CostDirection, DecisionKind, TargetKind,
+};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "contributions")]
@@ -8,17 +11,17 @@ pub struct Model {
     pub consultation_id: Uuid,
     pub round: i32,
     pub author_id: Uuid,
-    pub target_kind: String,
+    pub target_kind: TargetKind,
     pub target_id: Option<Uuid>,
-    pub kind: String,
+    pub kind: ContributionKind,
     pub body: String,
     pub justification: String,
-    pub cost_direction: Option<String>,
+    pub cost_direction: Option<CostDirection>,
     pub proposed_text: Option<String>,
     pub proposed_weight: Option<i32>,
     pub confidential: bool,
-    pub status: String,
-    pub decision: Option<String>,
+    pub status: ContributionStatus,
+    pub decision: Option<DecisionKind>,
     pub decision_rationale: Option<String>,
     pub decision_round: Option<i32>,
     pub decided_at: Option<ChronoDateTimeUtc>,

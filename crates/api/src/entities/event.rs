@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use shared::consultation::EventAction;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "events")]
@@ -7,7 +8,7 @@ pub struct Model {
     pub id: Uuid,
     pub consultation_id: Uuid,
     pub actor_id: Uuid,
-    pub action: String,
+    pub action: EventAction,
     pub detail: String,
     pub created_at: ChronoDateTimeUtc,
 }

@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use shared::types::Role;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
@@ -7,7 +8,7 @@ pub struct Model {
     pub id: Uuid,
     pub email: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub display_name: String,
     pub created_at: ChronoDateTimeUtc,
 }

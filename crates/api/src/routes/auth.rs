@@ -9,7 +9,7 @@ use crate::auth::refresh_token::{COOKIE_NAME, COOKIE_PATH};
 use crate::domain::accounts;
 use crate::domain::sessions::{self, Session, SessionConfig};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 fn session_config(state: &AppState) -> SessionConfig<'_> {
     SessionConfig {
@@ -72,10 +72,10 @@ fn presented_token(
     request_body = RegisterCompanyRequest,
     responses(
         (status = 201, description = "Company account created; log in next", body = UserDto),
-        (status = 400, description = "Malformed JSON", body = shared::ProblemDetails, content_type = "application/problem+json"),
-        (status = 413, description = "Body larger than 64 KiB", body = shared::ProblemDetails, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = shared::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields (SIRET, CPV division, département…), or e-mail or SIRET already registered", body = shared::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON"),
+        (status = 413, description = "Body larger than 64 KiB"),
+        (status = 415, description = "Body is not JSON"),
+        (status = 422, description = "Invalid fields (SIRET, CPV division, département…), or e-mail or SIRET already registered"),
     )
 )]
 #[post("/auth/register-company")]
@@ -94,9 +94,9 @@ pub async fn register_company(
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in. With `refresh_token_delivery: cookie` the refresh token is set as the HttpOnly cookie `jsf_refresh` instead of being in the body.", body = TokenResponse),
-        (status = 400, description = "Malformed JSON", body = shared::ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "Unknown e-mail or wrong password (same answer for both)", body = shared::ProblemDetails, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = shared::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON"),
+        (status = 401, description = "Unknown e-mail or wrong password (same answer for both)"),
+        (status = 415, description = "Body is not JSON"),
     )
 )]
 #[post("/auth/login")]
@@ -126,12 +126,12 @@ pub async fn login(
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New tokens; the refresh token comes back the way it was sent (body or cookie)", body = TokenResponse),
-        (status = 400, description = "Malformed JSON", body = shared::ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "Missing, unknown, expired, revoked or reused refresh token", body = shared::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON"),
+        (status = 401, description = "Missing, unknown, expired, revoked or reused refresh token"),
     )
 )]
 #[post("/auth/refresh")]
-pub async fn refresh(
+pub async fn refresh_session(
     state: web::Data<AppState>,
     req: HttpRequest,
     body: web::Json<RefreshRequest>,
@@ -153,7 +153,7 @@ pub async fn refresh(
     request_body = RefreshRequest,
     responses(
         (status = 204, description = "Signed out (also when the token was already invalid)"),
-        (status = 400, description = "Malformed JSON", body = shared::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON"),
     )
 )]
 #[post("/auth/logout")]

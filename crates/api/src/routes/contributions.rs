@@ -1,21 +1,21 @@
+//! Contributions, their replies and the agent's decisions.
+
 use actix_web::{HttpResponse, get, patch, post, put, web};
 use serde::Deserialize;
-use shared::ProblemDetails;
 use shared::auth::Page;
 use shared::consultation::{
     ContributionDto, ContributionKind, ContributionRequest, DecisionKind, DecisionRequest,
-    NotificationsDto, ReplyRequest,
+    ReplyRequest,
 };
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use super::consultation_access;
 use crate::auth::Authenticated;
-use crate::domain::access::ConsultationAccess;
-use crate::domain::contributions::{self, ContributionFilter};
-use crate::domain::journal;
+use crate::domain::contributions::{self, ContributionFilter, decisions, replies};
 use crate::domain::pagination::PageQuery;
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A company reacts on a clause, a criterion or the whole document of the open round.
 #[utoipa::path(
@@ -24,22 +24,22 @@ use crate::startup::AppState;
     request_body = ContributionRequest,
     responses(
         (status = 201, description = "Contribution created; the author gets a pseudonym in this consultation", body = ContributionDto),
-        (status = 400, description = "Malformed JSON", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Only companies contribute", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown consultation, or outside the company's targeting", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "No round open (draft, closed round, published)", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields: unknown clause, alternative without text, missing cost direction, texts over 10 000 characters…", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON"),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Only companies contribute"),
+        (status = 404, description = "Unknown consultation, or outside the company's targeting"),
+        (status = 409, description = "No round open (draft, closed round, published)"),
+        (status = 422, description = "Invalid fields: unknown clause, alternative without text, missing cost direction, texts over 10 000 characters…"),
     )
 )]
 #[post("/consultations/{id}/contributions")]
-pub async fn create(
+pub async fn create_contribution(
     state: web::Data<AppState>,
     who: Authenticated,
     id: web::Path<Uuid>,
     body: web::Json<ContributionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let access = ConsultationAccess::load(state.db.conn(), &who, *id).await?;
+    let access = consultation_access(&state, &who, *id).await?;
     Ok(HttpResponse::Created()
         .json(contributions::create(&state.db, &access, body.into_inner()).await?))
 }
@@ -55,38 +55,30 @@ pub struct ContributionQuery {
     /// Only the caller's own contributions.
     #[serde(default)]
     mine: bool,
-    /// Page number, from 1 (default 1).
-    page: Option<u64>,
-    /// Items per page, 1 to 100 (default 20).
-    per_page: Option<u64>,
 }
 
 /// Contributions the caller may see: all for staff; for a company its own
 /// plus the others' non-confidential ones, under pseudonyms.
 #[utoipa::path(
     tag = "contributions", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Consultation id"), ContributionQuery),
+    params(("id" = Uuid, Path, description = "Consultation id"), ContributionQuery, PageQuery),
     responses(
         (status = 200, description = "One page of contributions, oldest first", body = Page<ContributionDto>),
-        (status = 400, description = "Invalid query parameters", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown or not visible", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "Invalid query parameters"),
+        (status = 401, description = "Not signed in"),
+        (status = 404, description = "Unknown or not visible"),
     )
 )]
 #[get("/consultations/{id}/contributions")]
-pub async fn list(
+pub async fn list_contributions(
     state: web::Data<AppState>,
     who: Authenticated,
     id: web::Path<Uuid>,
     query: web::Query<ContributionQuery>,
+    page: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<ContributionDto>>, ApiError> {
-    let access = ConsultationAccess::load(state.db.conn(), &who, *id).await?;
+    let access = consultation_access(&state, &who, *id).await?;
     let q = query.into_inner();
-    let (page, per_page) = PageQuery {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .resolve();
     let filter = ContributionFilter {
         round: q.round,
         clause: q.clause,
@@ -96,7 +88,7 @@ pub async fn list(
         mine: q.mine,
     };
     Ok(web::Json(
-        contributions::list(&state.db, &access, filter, page, per_page).await?,
+        contributions::list(&state.db, &access, filter, page.resolve()).await?,
     ))
 }
 
@@ -106,12 +98,12 @@ pub async fn list(
     params(("id" = Uuid, Path, description = "Contribution id")),
     responses(
         (status = 200, description = "The contribution", body = ContributionDto),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown or not visible (e.g. another company's confidential solution)", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in"),
+        (status = 404, description = "Unknown or not visible (e.g. another company's confidential solution)"),
     )
 )]
 #[get("/contributions/{id}")]
-pub async fn get_one(
+pub async fn get_contribution(
     state: web::Data<AppState>,
     who: Authenticated,
     id: web::Path<Uuid>,
@@ -126,15 +118,15 @@ pub async fn get_one(
     request_body = ContributionRequest,
     responses(
         (status = 200, description = "Updated", body = ContributionDto),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Not the author", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown or not visible", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "Round closed or contribution withdrawn", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Not the author"),
+        (status = 404, description = "Unknown or not visible"),
+        (status = 409, description = "Round closed or contribution withdrawn"),
+        (status = 422, description = "Invalid fields"),
     )
 )]
 #[patch("/contributions/{id}")]
-pub async fn edit(
+pub async fn edit_contribution(
     state: web::Data<AppState>,
     who: Authenticated,
     id: web::Path<Uuid>,
@@ -151,14 +143,14 @@ pub async fn edit(
     params(("id" = Uuid, Path, description = "Contribution id")),
     responses(
         (status = 200, description = "Withdrawn", body = ContributionDto),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Not the author", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown or not visible", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "Round closed or already withdrawn", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Not the author"),
+        (status = 404, description = "Unknown or not visible"),
+        (status = 409, description = "Round closed or already withdrawn"),
     )
 )]
 #[post("/contributions/{id}/withdraw")]
-pub async fn withdraw(
+pub async fn withdraw_contribution(
     state: web::Data<AppState>,
     who: Authenticated,
     id: web::Path<Uuid>,
@@ -176,21 +168,23 @@ pub async fn withdraw(
     request_body = ReplyRequest,
     responses(
         (status = 201, description = "The contribution with its thread", body = ContributionDto),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Neither the owner agent nor the author", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown or not visible", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Empty or too long (10 000 characters)", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Neither the owner agent nor the author"),
+        (status = 404, description = "Unknown or not visible"),
+        (status = 422, description = "Empty or too long (10 000 characters)"),
     )
 )]
 #[post("/contributions/{id}/replies")]
-pub async fn reply(
+pub async fn reply_to_contribution(
     state: web::Data<AppState>,
     who: Authenticated,
     id: web::Path<Uuid>,
     body: web::Json<ReplyRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Created()
-        .json(contributions::reply(&state.db, &who, *id, body.into_inner()).await?))
+    Ok(
+        HttpResponse::Created()
+            .json(replies::reply(&state.db, &who, *id, body.into_inner()).await?),
+    )
 }
 
 /// The owner agent's decision, with its rationale.
@@ -200,57 +194,21 @@ pub async fn reply(
     request_body = DecisionRequest,
     responses(
         (status = 200, description = "Decided; the author is notified", body = ContributionDto),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Not the owner agent", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown or not visible", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "Contribution withdrawn", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Missing decision or rationale, decision not fitting the kind, unknown round", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Not the owner agent"),
+        (status = 404, description = "Unknown or not visible"),
+        (status = 409, description = "Contribution withdrawn"),
+        (status = 422, description = "Missing decision or rationale, decision not fitting the kind, unknown round"),
     )
 )]
 #[put("/contributions/{id}/decision")]
-pub async fn decide(
+pub async fn decide_contribution(
     state: web::Data<AppState>,
     who: Authenticated,
     id: web::Path<Uuid>,
     body: web::Json<DecisionRequest>,
 ) -> Result<web::Json<ContributionDto>, ApiError> {
     Ok(web::Json(
-        contributions::decide(&state.db, &who, *id, body.into_inner()).await?,
+        decisions::decide(&state.db, &who, *id, body.into_inner()).await?,
     ))
-}
-
-/// The caller's latest notifications and unread count.
-#[utoipa::path(
-    tag = "notifications", security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Up to 100, newest first", body = NotificationsDto),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-    )
-)]
-#[get("/notifications")]
-pub async fn notifications(
-    state: web::Data<AppState>,
-    who: Authenticated,
-) -> Result<web::Json<NotificationsDto>, ApiError> {
-    Ok(web::Json(journal::notifications(&state.db, &who).await?))
-}
-
-/// Marks one of the caller's notifications as read.
-#[utoipa::path(
-    tag = "notifications", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Notification id")),
-    responses(
-        (status = 204, description = "Marked as read"),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown or someone else's", body = ProblemDetails, content_type = "application/problem+json"),
-    )
-)]
-#[post("/notifications/{id}/read")]
-pub async fn mark_read(
-    state: web::Data<AppState>,
-    who: Authenticated,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    journal::mark_read(&state.db, &who, *id).await?;
-    Ok(HttpResponse::NoContent().finish())
 }

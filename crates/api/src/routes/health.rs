@@ -3,7 +3,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
 pub struct Health {
@@ -16,7 +16,7 @@ pub struct Health {
     tag = "system",
     responses(
         (status = 200, description = "Service and database are up", body = Health),
-        (status = 500, description = "Database unreachable", body = shared::ProblemDetails, content_type = "application/problem+json"),
+        (status = 500, description = "Database unreachable"),
     )
 )]
 #[get("/health")]

@@ -3,51 +3,72 @@
 pub mod auth;
 pub mod consultations;
 pub mod contributions;
+pub mod drafts;
 pub mod health;
 pub mod me;
+pub mod notifications;
+pub mod publication;
 pub mod reference;
+pub mod rounds;
 pub mod users;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Content, PathItem, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::auth::Authenticated;
+use crate::domain::access::ConsultationAccess;
+use crate::error::{ApiError, PROBLEM_JSON};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::health)
         .service(auth::register_company)
         .service(auth::login)
-        .service(auth::refresh)
+        .service(auth::refresh_session)
         .service(auth::logout)
-        .service(me::me)
+        .service(me::get_me)
         .service(users::create_user)
         .service(users::list_users)
         .service(users::list_buyers)
-        .service(reference::cpv_divisions)
-        .service(reference::departements)
-        .service(consultations::create)
-        .service(consultations::list)
-        .service(consultations::get_one)
-        .service(consultations::update)
-        .service(consultations::get_draft)
-        .service(consultations::put_draft)
-        .service(consultations::open_round)
-        .service(consultations::list_rounds)
-        .service(consultations::get_round)
-        .service(consultations::close_round)
-        .service(consultations::diff)
-        .service(consultations::request_publication)
-        .service(consultations::decide_publication)
-        .service(consultations::synthesis)
-        .service(consultations::events)
-        .service(contributions::create)
-        .service(contributions::list)
-        .service(contributions::get_one)
-        .service(contributions::edit)
-        .service(contributions::withdraw)
-        .service(contributions::reply)
-        .service(contributions::decide)
-        .service(contributions::notifications)
-        .service(contributions::mark_read);
+        .service(reference::list_cpv_divisions)
+        .service(reference::list_departements)
+        .service(consultations::create_consultation)
+        .service(consultations::list_consultations)
+        .service(consultations::get_consultation)
+        .service(consultations::update_consultation)
+        .service(consultations::get_synthesis)
+        .service(consultations::list_events)
+        .service(drafts::get_draft)
+        .service(drafts::save_draft)
+        .service(rounds::open_round)
+        .service(rounds::list_rounds)
+        .service(rounds::get_round)
+        .service(rounds::close_round)
+        .service(rounds::get_round_diff)
+        .service(publication::request_publication)
+        .service(publication::decide_publication)
+        .service(contributions::create_contribution)
+        .service(contributions::list_contributions)
+        .service(contributions::get_contribution)
+        .service(contributions::edit_contribution)
+        .service(contributions::withdraw_contribution)
+        .service(contributions::reply_to_contribution)
+        .service(contributions::decide_contribution)
+        .service(notifications::list_notifications)
+        .service(notifications::mark_notification_read);
+}
+
+/// Every dialogue handler starts here: the consultation as the caller may
+/// see it, or 404.
+async fn consultation_access(
+    state: &AppState,
+    who: &Authenticated,
+    id: Uuid,
+) -> Result<ConsultationAccess, ApiError> {
+    ConsultationAccess::load(state.db.conn(), who, id).await
 }
 
 #[derive(OpenApi)]
@@ -57,8 +78,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         description = "Dialogue structuré entre acheteurs publics et PME avant la publication d'un marché.\n\n\
 Every error is an RFC 9457 `application/problem+json` body with a stable `code` and, \
 for validation failures, field-level `errors` in French.",
-        license(name = "EUPL-1.2"),
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
     ),
+    // Paths carry their `/api/v1` prefix; the server is wherever the document was read.
+    servers((url = "/", description = "The server that serves this document")),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Inscription, connexion et sessions"),
@@ -91,6 +114,61 @@ impl Modify for BearerAuth {
                         .build(),
                 ),
             );
+        }
+    }
+}
+
+/// What the routing tree cannot say operation by operation; applied once the
+/// routes have been added to the document.
+pub fn complete_spec(openapi: &mut utoipa::openapi::OpenApi) {
+    ProblemResponses.modify(openapi);
+    PublicOperations.modify(openapi);
+}
+
+fn operations(path: &mut PathItem) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+    [
+        &mut path.get,
+        &mut path.put,
+        &mut path.post,
+        &mut path.delete,
+        &mut path.patch,
+    ]
+    .into_iter()
+    .filter_map(Option::as_mut)
+}
+
+/// Every error answer is an RFC 9457 problem: the handlers document only the
+/// status and why, and this fills in the body once for all of them.
+struct ProblemResponses;
+
+impl Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for path in openapi.paths.paths.values_mut() {
+            for operation in operations(path) {
+                for (status, response) in &mut operation.responses.responses {
+                    let is_error = status.starts_with('4') || status.starts_with('5');
+                    if let (true, RefOr::T(response)) = (is_error, response) {
+                        response.content.insert(
+                            PROBLEM_JSON.to_owned(),
+                            RefOr::T(Content::new(Some(Ref::from_schema_name("ProblemDetails")))),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Operations without a bearer requirement are public, and say so with an
+/// explicit empty `security` (rather than inheriting nothing by omission).
+struct PublicOperations;
+
+impl Modify for PublicOperations {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for path in openapi.paths.paths.values_mut() {
+            for operation in operations(path) {
+                operation.security.get_or_insert_with(Vec::new);
+            }
         }
     }
 }

@@ -16,11 +16,13 @@ pub struct SearchQuery {
     params(SearchQuery),
     responses(
         (status = 200, description = "Matching divisions, by code", body = Vec<CpvDivisionEntry>),
-        (status = 400, description = "Invalid query parameters", body = shared::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "Invalid query parameters"),
     )
 )]
 #[get("/reference/cpv-divisions")]
-pub async fn cpv_divisions(query: web::Query<SearchQuery>) -> web::Json<Vec<CpvDivisionEntry>> {
+pub async fn list_cpv_divisions(
+    query: web::Query<SearchQuery>,
+) -> web::Json<Vec<CpvDivisionEntry>> {
     let needle = query.q.as_deref().unwrap_or("").trim().to_lowercase();
     web::Json(
         CPV_DIVISIONS
@@ -41,6 +43,6 @@ pub async fn cpv_divisions(query: web::Query<SearchQuery>) -> web::Json<Vec<CpvD
     responses((status = 200, description = "All départements, in INSEE order", body = Vec<DepartementEntry>))
 )]
 #[get("/reference/departements")]
-pub async fn departements() -> web::Json<Vec<DepartementEntry>> {
+pub async fn list_departements() -> web::Json<Vec<DepartementEntry>> {
     web::Json(DEPARTEMENTS.clone())
 }

@@ -6,7 +6,7 @@ use crate::domain::access::AgentCapability;
 use crate::domain::accounts;
 use crate::domain::pagination::PageQuery;
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Create an agent, PFRA buyer or administrator account.
 #[utoipa::path(
@@ -15,10 +15,10 @@ use crate::startup::AppState;
     request_body = CreateUserRequest,
     responses(
         (status = 201, description = "Account created", body = UserDto),
-        (status = 400, description = "Malformed JSON", body = shared::ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = shared::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Caller is not an administrator", body = shared::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, or e-mail already used", body = shared::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON"),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Caller is not an administrator"),
+        (status = 422, description = "Invalid fields, or e-mail already used"),
     )
 )]
 #[post("/users")]
@@ -39,9 +39,9 @@ pub async fn create_user(
     params(PageQuery),
     responses(
         (status = 200, description = "One page of accounts", body = Page<UserDto>),
-        (status = 400, description = "Invalid query parameters", body = shared::ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = shared::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Caller is not an administrator", body = shared::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "Invalid query parameters"),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Caller is not an administrator"),
     )
 )]
 #[get("/users")]
@@ -50,9 +50,8 @@ pub async fn list_users(
     RequireAdmin(admin): RequireAdmin,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<UserDto>>, ApiError> {
-    let (page, per_page) = query.into_inner().resolve();
     Ok(web::Json(
-        accounts::list_users(&state.db, &admin, page, per_page).await?,
+        accounts::list_users(&state.db, &admin, query.resolve()).await?,
     ))
 }
 
@@ -62,8 +61,8 @@ pub async fn list_users(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Every PFRA buyer, by name", body = Vec<BuyerDto>),
-        (status = 401, description = "Not signed in", body = shared::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Caller is not an agent", body = shared::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Caller is not an agent"),
     )
 )]
 #[get("/buyers")]

@@ -1,6 +1,5 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use jesaisfaire_api::auth::AdminCapability;
 use jesaisfaire_api::configuration::Settings;
 use jesaisfaire_api::db::Db;
 use jesaisfaire_api::domain::accounts;
@@ -209,13 +208,9 @@ impl TestApp {
             role: role.into(),
             display_name: format!("Compte {role}"),
         };
-        accounts::create_user(
-            &self.db,
-            &AdminCapability::for_operator(),
-            request.validate().unwrap(),
-        )
-        .await
-        .unwrap();
+        accounts::create_user_from_console(&self.db, request.validate().unwrap())
+            .await
+            .unwrap();
     }
 }
 

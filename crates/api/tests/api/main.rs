@@ -8,6 +8,7 @@ mod helpers;
 mod accounts;
 mod demo;
 mod dialogue;
+mod enumerations;
 mod errors;
 mod openapi;
 mod sessions;

@@ -39,3 +39,49 @@ fn every_operation_documents_its_errors_as_problem_json() {
         }
     }
 }
+
+#[test]
+fn operation_ids_are_unique_and_every_operation_states_its_security() {
+    let spec = serde_json::to_value(jesaisfaire_api::startup::openapi_spec().unwrap()).unwrap();
+    let mut ids = std::collections::HashSet::new();
+    let mut public = Vec::new();
+    for (path, operations) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in operations.as_object().unwrap() {
+            let id = operation["operationId"].as_str().unwrap();
+            assert!(ids.insert(id.to_owned()), "operationId {id} used twice");
+            let security = operation["security"].as_array().unwrap_or_else(|| {
+                panic!("{method} {path} does not state its security");
+            });
+            if security.is_empty() {
+                public.push(format!("{method} {path}"));
+            }
+        }
+    }
+    public.sort();
+    assert_eq!(
+        public,
+        [
+            "get /api/v1/health",
+            "get /api/v1/reference/cpv-divisions",
+            "get /api/v1/reference/departements",
+            "post /api/v1/auth/login",
+            "post /api/v1/auth/logout",
+            "post /api/v1/auth/refresh",
+            "post /api/v1/auth/register-company",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_api_documentation_answers_with_or_without_its_trailing_slash() {
+    let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await;
+    let response = app
+        .client
+        .get(format!("{}/api/docs", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
+    assert!(response.url().path().ends_with("/api/docs/"));
+    assert!(response.text().await.unwrap().contains("swagger"));
+}

@@ -90,7 +90,7 @@ pub fn TimelinePage() -> impl IntoView {
                             <tr>
                                 <td>{french_date_time(e.at)}</td>
                                 <td>{e.actor}</td>
-                                <td>{e.action}{(!e.detail.is_empty()).then(|| format!(" — {}", e.detail))}</td>
+                                <td>{e.action.label_fr()}{(!e.detail.is_empty()).then(|| format!(" — {}", e.detail))}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

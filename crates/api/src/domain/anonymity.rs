@@ -1,0 +1,107 @@
+//! How people are named inside a consultation. Companies only ever appear
+//! under their pseudonym ("Entreprise B"), assigned at their first
+//! contribution and stable for the whole consultation; every label a reader
+//! sees — contribution and reply authors, audit-trail actors — comes from
+//! here, so no view can leak an identity by naming someone its own way.
+
+use std::collections::HashMap;
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
+use shared::consultation::{AuthorDto, pseudonym};
+use shared::types::Role;
+use uuid::Uuid;
+
+use crate::entities::participant;
+use crate::error::ApiError;
+
+const UNKNOWN_COMPANY: &str = "Une entreprise";
+
+/// Gives the company its pseudonym in this consultation if it has none yet.
+pub async fn ensure_pseudonym(
+    conn: &impl ConnectionTrait,
+    consultation_id: Uuid,
+    company_user_id: Uuid,
+) -> Result<(), ApiError> {
+    let existing = participant::Entity::find_by_id((consultation_id, company_user_id))
+        .one(conn)
+        .await?;
+    if existing.is_none() {
+        let count = participant::Entity::find()
+            .filter(participant::Column::ConsultationId.eq(consultation_id))
+            .count(conn)
+            .await?;
+        participant::ActiveModel {
+            consultation_id: Set(consultation_id),
+            company_user_id: Set(company_user_id),
+            pseudonym_index: Set(i32::try_from(count).map_err(anyhow::Error::from)?),
+        }
+        .insert(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The names under which the people of one consultation appear to one reader.
+pub struct Labels {
+    reader_id: Uuid,
+    owner_id: Uuid,
+    pseudonyms: HashMap<Uuid, String>,
+}
+
+impl Labels {
+    /// Reads the consultation's pseudonyms once, for any number of labels.
+    pub async fn load(
+        conn: &impl ConnectionTrait,
+        consultation_id: Uuid,
+        owner_id: Uuid,
+        reader_id: Uuid,
+    ) -> Result<Self, ApiError> {
+        let pseudonyms = participant::Entity::find()
+            .filter(participant::Column::ConsultationId.eq(consultation_id))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|p| {
+                let index = u32::try_from(p.pseudonym_index).unwrap_or_default();
+                (p.company_user_id, pseudonym(index))
+            })
+            .collect();
+        Ok(Self {
+            reader_id,
+            owner_id,
+            pseudonyms,
+        })
+    }
+
+    fn company(&self, user_id: Uuid) -> String {
+        self.pseudonyms
+            .get(&user_id)
+            .cloned()
+            .unwrap_or_else(|| UNKNOWN_COMPANY.into())
+    }
+
+    /// The author of a contribution or reply: "Vous", "L'agent" or a pseudonym.
+    pub fn author(&self, user_id: Uuid) -> AuthorDto {
+        let (label, is_you) = if user_id == self.reader_id {
+            ("Vous".to_owned(), true)
+        } else if user_id == self.owner_id {
+            ("L'agent".to_owned(), false)
+        } else {
+            (self.company(user_id), false)
+        };
+        AuthorDto { label, is_you }
+    }
+
+    /// The actor of an audit-trail entry, named by role (staff read the
+    /// trail, and even they never see a company's identity).
+    pub fn actor(&self, user_id: Uuid, role: Option<Role>) -> String {
+        match role {
+            Some(Role::Company) => self.company(user_id),
+            Some(Role::Agent) => "L'agent".into(),
+            Some(Role::Buyer) => "L'acheteur PFRA".into(),
+            Some(Role::Admin) | None => "Administration".into(),
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! Consultations: creation, description, lists and views. The CCTP draft,
+//! rounds and publication each have their own module.
+
+pub mod draft;
+pub mod publication;
+pub mod rounds;
+pub mod status;
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, Set,
+};
+use shared::FieldError;
+use shared::auth::{Page, Validator};
+use shared::consultation::{
+    CctpContent, ConsultationDto, ConsultationStatus, CpvCode, CreateConsultationRequest,
+    EventAction, RoundDto, UpdateConsultationRequest, limits,
+};
+use shared::reference::{cpv_division_label, departement_name};
+use shared::types::{Departement, Role};
+use uuid::Uuid;
+
+pub use status::Phase;
+
+use crate::auth::Authenticated;
+use crate::db::Db;
+use crate::domain::access::{AgentCapability, OwnerCapability, visibility};
+use crate::domain::journal;
+use crate::domain::pagination::PageRequest;
+use crate::domain::text::text;
+use crate::entities::{consultation, round, user};
+use crate::error::ApiError;
+
+/// Views of several consultations with two queries, whatever their number.
+async fn views(
+    conn: &impl ConnectionTrait,
+    rows: Vec<consultation::Model>,
+) -> Result<Vec<ConsultationDto>, ApiError> {
+    let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
+    let people: HashSet<Uuid> = rows.iter().flat_map(|c| [c.owner_id, c.buyer_id]).collect();
+    let names: HashMap<Uuid, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(people))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let now = Utc::now();
+    let mut latest: HashMap<Uuid, RoundDto> = HashMap::new();
+    for r in round::Entity::find()
+        .filter(round::Column::ConsultationId.is_in(ids))
+        .order_by_asc(round::Column::Number)
+        .all(conn)
+        .await?
+    {
+        latest.insert(r.consultation_id, rounds::round_dto(&r, now));
+    }
+    let name = |id: &Uuid| names.get(id).cloned().unwrap_or_default();
+    Ok(rows
+        .into_iter()
+        .map(|c| {
+            let current_round = latest.remove(&c.id);
+            ConsultationDto {
+                id: c.id,
+                status: status::status(c.phase, current_round.as_ref()),
+                cpv_label: cpv_division_label(&c.cpv_division)
+                    .unwrap_or_default()
+                    .into(),
+                departement_name: departement_name(&c.departement).unwrap_or_default().into(),
+                visibility: c.visibility,
+                owner_name: name(&c.owner_id),
+                buyer_name: name(&c.buyer_id),
+                current_round,
+                title: c.title,
+                summary: c.summary,
+                cpv_code: c.cpv_code,
+                departement: c.departement,
+                created_at: c.created_at,
+                updated_at: c.updated_at,
+            }
+        })
+        .collect())
+}
+
+pub async fn view(
+    conn: &impl ConnectionTrait,
+    c: consultation::Model,
+) -> Result<ConsultationDto, ApiError> {
+    views(conn, vec![c])
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("consultation view vanished")))
+}
+
+/// The PFRA buyer an agent names, or the field error to show.
+async fn assigned_buyer(
+    conn: &impl ConnectionTrait,
+    v: &mut Validator,
+    buyer_id: Option<Uuid>,
+) -> Result<Option<user::Model>, ApiError> {
+    let Some(id) = buyer_id else {
+        v.push(FieldError::new(
+            "buyer_id",
+            "required",
+            "Choisissez l'acheteur PFRA qui validera la publication.",
+        ));
+        return Ok(None);
+    };
+    let found = user::Entity::find_by_id(id)
+        .filter(user::Column::Role.eq(Role::Buyer))
+        .one(conn)
+        .await?;
+    if found.is_none() {
+        v.push(FieldError::new(
+            "buyer_id",
+            "unknown",
+            "Cet acheteur PFRA n'existe pas.",
+        ));
+    }
+    Ok(found)
+}
+
+pub async fn create(
+    db: &Db,
+    agent: &AgentCapability,
+    request: CreateConsultationRequest,
+) -> Result<ConsultationDto, ApiError> {
+    let mut v = Validator::default();
+    let title = v.field("title", text(&request.title, limits::TITLE, true));
+    let summary = v.field("summary", text(&request.summary, limits::SUMMARY, false));
+    let cpv = v.field("cpv_code", CpvCode::parse(&request.cpv_code));
+    let departement = v.field("departement", Departement::parse(&request.departement));
+    let buyer = assigned_buyer(db.conn(), &mut v, request.buyer_id).await?;
+    let (title, summary, cpv, departement, buyer) = v
+        .finish((|| Some((title?, summary?, cpv?, departement?, buyer?)))())
+        .map_err(ApiError::Validation)?;
+    let now = Utc::now();
+    let txn = db.begin_write().await?;
+    let model = consultation::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        title: Set(title),
+        summary: Set(summary),
+        cpv_division: Set(cpv.division().to_owned()),
+        cpv_code: Set(cpv.as_str().to_owned()),
+        departement: Set(departement.as_str().to_owned()),
+        visibility: Set(request.visibility),
+        phase: Set(Phase::Draft),
+        owner_id: Set(agent.agent_id()),
+        buyer_id: Set(buyer.id),
+        draft: Set(serde_json::to_string(&CctpContent::default()).map_err(anyhow::Error::from)?),
+        draft_version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&*txn)
+    .await?;
+    journal::record(
+        &*txn,
+        model.id,
+        agent.agent_id(),
+        EventAction::ConsultationCreated,
+        "Consultation créée",
+    )
+    .await?;
+    txn.commit().await?;
+    view(db.conn(), model).await
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ListFilter {
+    pub status: Option<ConsultationStatus>,
+    pub cpv: Option<String>,
+    pub departement: Option<String>,
+    pub q: Option<String>,
+}
+
+impl ListFilter {
+    fn condition(self) -> Condition {
+        let mut condition = Condition::all();
+        if let Some(status) = self.status {
+            condition = condition.add(status::status_condition(status, Utc::now()));
+        }
+        if let Some(cpv) = self.cpv.filter(|c| !c.trim().is_empty()) {
+            condition = condition.add(consultation::Column::CpvCode.starts_with(cpv.trim()));
+        }
+        if let Some(dep) = self.departement.filter(|d| !d.trim().is_empty()) {
+            condition = condition
+                .add(consultation::Column::Departement.eq(dep.trim().to_ascii_uppercase()));
+        }
+        if let Some(q) = self.q.filter(|q| !q.trim().is_empty()) {
+            let q = q.trim();
+            condition = condition.add(
+                Condition::any()
+                    .add(consultation::Column::Title.contains(q))
+                    .add(consultation::Column::Summary.contains(q)),
+            );
+        }
+        condition
+    }
+}
+
+pub async fn list(
+    db: &Db,
+    who: &Authenticated,
+    filter: ListFilter,
+    page: PageRequest,
+) -> Result<Page<ConsultationDto>, ApiError> {
+    let conn = db.conn();
+    let query = consultation::Entity::find()
+        .filter(visibility(conn, who).await?)
+        .filter(filter.condition())
+        .order_by_desc(consultation::Column::UpdatedAt)
+        .order_by_asc(consultation::Column::Id);
+    let (rows, total) = page.fetch(conn, query).await?;
+    Ok(page.page_of(views(conn, rows).await?, total))
+}
+
+pub async fn update(
+    db: &Db,
+    owner: &OwnerCapability,
+    request: UpdateConsultationRequest,
+) -> Result<ConsultationDto, ApiError> {
+    let mut v = Validator::default();
+    let title = request
+        .title
+        .as_deref()
+        .map(|t| v.field("title", text(t, limits::TITLE, true)));
+    let summary = request
+        .summary
+        .as_deref()
+        .map(|s| v.field("summary", text(s, limits::SUMMARY, false)));
+    v.finish(Some(())).map_err(ApiError::Validation)?;
+    let txn = db.begin_write().await?;
+    let current = locked(&*txn, owner.consultation_id()).await?;
+    if current.phase.is_closed() {
+        return Err(ApiError::Conflict(
+            "Une consultation publiée ou abandonnée ne peut plus être modifiée.".into(),
+        ));
+    }
+    let mut model = current.into_active_model();
+    if let Some(Some(title)) = title {
+        model.title = Set(title);
+    }
+    if let Some(Some(summary)) = summary {
+        model.summary = Set(summary);
+    }
+    if let Some(visibility) = request.visibility {
+        model.visibility = Set(visibility);
+    }
+    if request.abandon {
+        model.phase = Set(Phase::Abandoned);
+    }
+    model.updated_at = Set(Utc::now());
+    let saved = model.update(&*txn).await?;
+    let action = if request.abandon {
+        EventAction::ConsultationAbandoned
+    } else {
+        EventAction::ConsultationUpdated
+    };
+    journal::record(
+        &*txn,
+        saved.id,
+        owner.agent_id(),
+        action,
+        "Description de la consultation modifiée",
+    )
+    .await?;
+    txn.commit().await?;
+    view(db.conn(), saved).await
+}
+
+/// The consultation, read inside the write transaction that will change it.
+/// On SQLite the one queued writer serialises such changes; on PostgreSQL two
+/// instances may still race (row locking belongs to the concurrency work).
+async fn locked(conn: &impl ConnectionTrait, id: Uuid) -> Result<consultation::Model, ApiError> {
+    consultation::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(ApiError::NotFound)
+}

@@ -1,0 +1,100 @@
+//! Publication: the owner agent asks, the assigned PFRA buyer approves (the
+//! final revision is frozen) or sends the CCTP back with a comment.
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+use shared::auth::Validator;
+use shared::consultation::{ConsultationDto, EventAction, PublicationDecisionRequest, limits};
+
+use super::rounds::has_open_round;
+use super::status::Phase;
+use super::{locked, view};
+use crate::db::Db;
+use crate::domain::access::{BuyerCapability, OwnerCapability};
+use crate::domain::journal;
+use crate::domain::text::text;
+use crate::error::ApiError;
+
+pub async fn request_publication(
+    db: &Db,
+    owner: &OwnerCapability,
+) -> Result<ConsultationDto, ApiError> {
+    let now = Utc::now();
+    let txn = db.begin_write().await?;
+    let current = locked(&*txn, owner.consultation_id()).await?;
+    if current.phase != Phase::Dialogue {
+        return Err(ApiError::Conflict(
+            "La publication ne peut être demandée qu'après au moins un tour de dialogue.".into(),
+        ));
+    }
+    if has_open_round(&*txn, current.id, now).await? {
+        return Err(ApiError::Conflict(
+            "Clôturez le tour en cours avant de demander la publication.".into(),
+        ));
+    }
+    let buyer_id = current.buyer_id;
+    let mut model = current.into_active_model();
+    model.phase = Set(Phase::AwaitingApproval);
+    model.updated_at = Set(now);
+    let saved = model.update(&*txn).await?;
+    journal::record(
+        &*txn,
+        saved.id,
+        owner.agent_id(),
+        EventAction::PublicationRequested,
+        "Publication demandée",
+    )
+    .await?;
+    let message = format!("Publication demandée pour « {} ».", saved.title);
+    journal::notify(&*txn, [buyer_id], saved.id, &message).await?;
+    txn.commit().await?;
+    view(db.conn(), saved).await
+}
+
+pub async fn decide_publication(
+    db: &Db,
+    buyer: &BuyerCapability,
+    request: PublicationDecisionRequest,
+) -> Result<ConsultationDto, ApiError> {
+    let mut v = Validator::default();
+    // A request for changes must say which; an approval may stay silent.
+    let comment = v.field(
+        "comment",
+        text(&request.comment, limits::BODY, !request.approve),
+    );
+    let comment = v.finish(comment).map_err(ApiError::Validation)?;
+    let txn = db.begin_write().await?;
+    let current = locked(&*txn, buyer.consultation_id()).await?;
+    if current.phase != Phase::AwaitingApproval {
+        return Err(ApiError::Conflict(
+            "Aucune demande de publication n'est en attente.".into(),
+        ));
+    }
+    let owner_id = current.owner_id;
+    let (phase, action, message) = if request.approve {
+        (
+            Phase::Published,
+            EventAction::PublicationApproved,
+            "La publication a été validée : le CCTP final est figé.".to_owned(),
+        )
+    } else {
+        (
+            Phase::Dialogue,
+            EventAction::ChangesRequested,
+            format!("L'acheteur demande des modifications : {comment}"),
+        )
+    };
+    let mut model = current.into_active_model();
+    model.phase = Set(phase);
+    model.updated_at = Set(Utc::now());
+    let saved = model.update(&*txn).await?;
+    let detail = if comment.is_empty() {
+        message.clone()
+    } else {
+        comment
+    };
+    journal::record(&*txn, saved.id, buyer.buyer_id(), action, detail).await?;
+    journal::notify(&*txn, [owner_id], saved.id, &message).await?;
+    txn.commit().await?;
+    view(db.conn(), saved).await
+}

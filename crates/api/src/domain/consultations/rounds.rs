@@ -1,0 +1,251 @@
+//! Rounds of dialogue: opening one freezes the draft as revision N; the
+//! round closes at its deadline or earlier, by the agent's choice.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, Set,
+};
+use shared::FieldError;
+use shared::auth::Validator;
+use shared::consultation::{DiffDto, EventAction, OpenRoundRequest, RevisionDto, RoundDto, limits};
+use uuid::Uuid;
+
+use super::draft::{parse_content, validate_content};
+use super::locked;
+use super::status::{Phase, round_is_open};
+use crate::db::Db;
+use crate::domain::access::{ConsultationAccess, OwnerCapability};
+use crate::domain::text::text;
+use crate::domain::{diff, journal, targeting};
+use crate::entities::{consultation, round};
+use crate::error::ApiError;
+
+pub fn round_dto(r: &round::Model, now: DateTime<Utc>) -> RoundDto {
+    RoundDto {
+        number: r.number,
+        opened_at: r.opened_at,
+        closes_at: r.closes_at,
+        closed_early_at: r.closed_early_at,
+        changelog: r.changelog.clone(),
+        is_open: round_is_open(r.closes_at, r.closed_early_at, now),
+    }
+}
+
+pub async fn latest_round(
+    conn: &impl ConnectionTrait,
+    consultation_id: Uuid,
+) -> Result<Option<round::Model>, ApiError> {
+    Ok(round::Entity::find()
+        .filter(round::Column::ConsultationId.eq(consultation_id))
+        .order_by_desc(round::Column::Number)
+        .one(conn)
+        .await?)
+}
+
+/// Whether the consultation's latest round is open now.
+pub async fn has_open_round(
+    conn: &impl ConnectionTrait,
+    consultation_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, ApiError> {
+    Ok(latest_round(conn, consultation_id)
+        .await?
+        .is_some_and(|r| round_is_open(r.closes_at, r.closed_early_at, now)))
+}
+
+async fn round_by_number(
+    conn: &impl ConnectionTrait,
+    consultation_id: Uuid,
+    number: i32,
+) -> Result<round::Model, ApiError> {
+    round::Entity::find()
+        .filter(round::Column::ConsultationId.eq(consultation_id))
+        .filter(round::Column::Number.eq(number))
+        .one(conn)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// The changelog and deadline of a round to open, or their field errors.
+fn validate_opening(
+    request: &OpenRoundRequest,
+    now: DateTime<Utc>,
+) -> Result<(String, DateTime<Utc>), ApiError> {
+    let mut v = Validator::default();
+    let changelog = v.field(
+        "changelog",
+        text(&request.changelog, limits::CHANGELOG, false),
+    );
+    let closes_at = match request.closes_at {
+        None => {
+            v.push(FieldError::new(
+                "closes_at",
+                "required",
+                "Indiquez la date limite des contributions.",
+            ));
+            None
+        }
+        Some(at) if at <= now => {
+            v.push(FieldError::new(
+                "closes_at",
+                "past",
+                "La date limite doit être dans le futur.",
+            ));
+            None
+        }
+        Some(at) => Some(at),
+    };
+    v.finish((|| Some((changelog?, closes_at?)))())
+        .map_err(ApiError::Validation)
+}
+
+/// The draft a round may freeze: valid, with at least one clause.
+fn freezable_draft(current: &consultation::Model) -> Result<(), ApiError> {
+    current.phase.ensure_editable()?;
+    let content = validate_content(parse_content(&current.draft)?)?;
+    if content.clauses().next().is_none() {
+        return Err(ApiError::field(
+            "draft",
+            "empty",
+            "Le brouillon doit contenir au moins une clause avant d'ouvrir un tour.",
+        ));
+    }
+    Ok(())
+}
+
+/// Freezes the draft as revision N and opens round N.
+pub async fn open_round(
+    db: &Db,
+    owner: &OwnerCapability,
+    request: OpenRoundRequest,
+) -> Result<RoundDto, ApiError> {
+    let now = Utc::now();
+    let (changelog, closes_at) = validate_opening(&request, now)?;
+    let txn = db.begin_write().await?;
+    let current = locked(&*txn, owner.consultation_id()).await?;
+    freezable_draft(&current)?;
+    let previous = latest_round(&*txn, current.id).await?;
+    if previous
+        .as_ref()
+        .is_some_and(|r| round_is_open(r.closes_at, r.closed_early_at, now))
+    {
+        return Err(ApiError::Conflict(
+            "Un tour est déjà ouvert : clôturez-le avant d'en ouvrir un autre.".into(),
+        ));
+    }
+    let number = previous.map_or(1, |r| r.number.saturating_add(1));
+    let opened = round::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        consultation_id: Set(current.id),
+        number: Set(number),
+        content: Set(current.draft.clone()),
+        changelog: Set(changelog),
+        opened_at: Set(now),
+        closes_at: Set(closes_at),
+        closed_early_at: Set(None),
+    }
+    .insert(&*txn)
+    .await?;
+    let mut model = current.into_active_model();
+    model.phase = Set(Phase::Dialogue);
+    model.updated_at = Set(now);
+    let saved = model.update(&*txn).await?;
+    journal::record(
+        &*txn,
+        saved.id,
+        owner.agent_id(),
+        EventAction::RoundOpened,
+        format!("Tour {number} ouvert"),
+    )
+    .await?;
+    let audience = targeting::audience(&*txn, &saved).await?;
+    let message = format!(
+        "Le tour {number} de la consultation « {} » est ouvert.",
+        saved.title
+    );
+    journal::notify(&*txn, audience, saved.id, &message).await?;
+    txn.commit().await?;
+    Ok(round_dto(&opened, now))
+}
+
+pub async fn rounds(db: &Db, access: &ConsultationAccess) -> Result<Vec<RoundDto>, ApiError> {
+    let now = Utc::now();
+    Ok(round::Entity::find()
+        .filter(round::Column::ConsultationId.eq(access.id()))
+        .order_by_asc(round::Column::Number)
+        .all(db.conn())
+        .await?
+        .iter()
+        .map(|r| round_dto(r, now))
+        .collect())
+}
+
+pub async fn revision(
+    db: &Db,
+    access: &ConsultationAccess,
+    number: i32,
+) -> Result<RevisionDto, ApiError> {
+    let r = round_by_number(db.conn(), access.id(), number).await?;
+    Ok(RevisionDto {
+        round: round_dto(&r, Utc::now()),
+        content: parse_content(&r.content)?,
+    })
+}
+
+/// The revision of the open round, the only one companies contribute to.
+pub async fn open_revision(
+    conn: &impl ConnectionTrait,
+    consultation: &consultation::Model,
+) -> Result<(i32, shared::consultation::CctpContent), ApiError> {
+    if consultation.phase != Phase::Dialogue {
+        return Err(ApiError::Conflict(
+            "Cette consultation n'accepte pas de contribution pour le moment.".into(),
+        ));
+    }
+    let round = latest_round(conn, consultation.id)
+        .await?
+        .filter(|r| round_is_open(r.closes_at, r.closed_early_at, Utc::now()))
+        .ok_or_else(|| {
+            ApiError::Conflict("Aucun tour n'est ouvert : les contributions sont closes.".into())
+        })?;
+    Ok((round.number, parse_content(&round.content)?))
+}
+
+pub async fn close_round(
+    db: &Db,
+    owner: &OwnerCapability,
+    number: i32,
+) -> Result<RoundDto, ApiError> {
+    let now = Utc::now();
+    let txn = db.begin_write().await?;
+    let r = round_by_number(&*txn, owner.consultation_id(), number).await?;
+    if !round_is_open(r.closes_at, r.closed_early_at, now) {
+        return Err(ApiError::Conflict("Ce tour est déjà clos.".into()));
+    }
+    let mut model = r.into_active_model();
+    model.closed_early_at = Set(Some(now));
+    let closed = model.update(&*txn).await?;
+    journal::record(
+        &*txn,
+        owner.consultation_id(),
+        owner.agent_id(),
+        EventAction::RoundClosed,
+        format!("Tour {number} clos avant l'échéance"),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(round_dto(&closed, now))
+}
+
+pub async fn diff(
+    db: &Db,
+    access: &ConsultationAccess,
+    to: i32,
+    from: i32,
+) -> Result<DiffDto, ApiError> {
+    let conn = db.conn();
+    let before = parse_content(&round_by_number(conn, access.id(), from).await?.content)?;
+    let after = parse_content(&round_by_number(conn, access.id(), to).await?.content)?;
+    Ok(diff::between(from, &before, to, &after))
+}

@@ -1,0 +1,102 @@
+//! The consultation state machine.
+//!
+//! ```text
+//!  Draft ──open round──▶ Dialogue ──request publication──▶ AwaitingApproval
+//!    │                    ▲  │ (rounds open and close)        │      │
+//!    │                    │  └──────────────── changes requested ◀──┘      │ approved
+//!    └──abandon──▶ Abandoned ◀──abandon── (any phase but Published)   Published
+//! ```
+//!
+//! The stored `Phase` says where the consultation stands; whether a round is
+//! open depends on the clock, so the status shown to people (`InDialogue` or
+//! `BetweenRounds`) is computed from the phase and the latest round.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
+use sea_orm::{ColumnTrait, Condition, DeriveActiveEnum, EnumIter};
+use shared::consultation::{ConsultationStatus, RoundDto};
+
+use crate::entities::{consultation, round};
+use crate::error::ApiError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+pub enum Phase {
+    /// The agent writes the CCTP; companies do not see it yet.
+    Draft,
+    /// At least one round was opened; rounds open and close in turn.
+    Dialogue,
+    /// The agent asked the PFRA buyer to approve publication; the draft is frozen.
+    AwaitingApproval,
+    /// Approved: the final revision is frozen and leaves the tool.
+    Published,
+    /// Given up by its agent.
+    Abandoned,
+}
+
+impl Phase {
+    /// Whether the working draft may still change.
+    pub fn ensure_editable(self) -> Result<(), ApiError> {
+        match self {
+            Self::Draft | Self::Dialogue => Ok(()),
+            Self::AwaitingApproval => Err(ApiError::Conflict(
+                "La publication est demandée : le brouillon est figé jusqu'à la décision de l'acheteur.".into(),
+            )),
+            Self::Published | Self::Abandoned => Err(ApiError::Conflict(
+                "Cette consultation est close : son CCTP ne peut plus changer.".into(),
+            )),
+        }
+    }
+
+    pub fn is_closed(self) -> bool {
+        matches!(self, Self::Published | Self::Abandoned)
+    }
+}
+
+pub fn round_is_open(
+    closes_at: DateTime<Utc>,
+    closed_early_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
+    closed_early_at.is_none() && closes_at > now
+}
+
+/// The status people see, from the phase and the latest round.
+pub fn status(phase: Phase, latest: Option<&RoundDto>) -> ConsultationStatus {
+    match phase {
+        Phase::Draft => ConsultationStatus::Draft,
+        Phase::AwaitingApproval => ConsultationStatus::AwaitingApproval,
+        Phase::Published => ConsultationStatus::Published,
+        Phase::Abandoned => ConsultationStatus::Abandoned,
+        Phase::Dialogue if latest.is_some_and(|r| r.is_open) => ConsultationStatus::InDialogue,
+        Phase::Dialogue => ConsultationStatus::BetweenRounds,
+    }
+}
+
+/// The same rule as `status`, as a condition on the consultations table.
+pub fn status_condition(status: ConsultationStatus, now: DateTime<Utc>) -> Condition {
+    let phase = |p: Phase| Condition::all().add(consultation::Column::Phase.eq(p));
+    match status {
+        ConsultationStatus::Draft => phase(Phase::Draft),
+        ConsultationStatus::AwaitingApproval => phase(Phase::AwaitingApproval),
+        ConsultationStatus::Published => phase(Phase::Published),
+        ConsultationStatus::Abandoned => phase(Phase::Abandoned),
+        ConsultationStatus::InDialogue => phase(Phase::Dialogue).add(has_open_round(now)),
+        ConsultationStatus::BetweenRounds => phase(Phase::Dialogue).add(has_open_round(now).not()),
+    }
+}
+
+fn has_open_round(now: DateTime<Utc>) -> SimpleExpr {
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(round::Entity)
+            .and_where(
+                Expr::col((round::Entity, round::Column::ConsultationId))
+                    .equals((consultation::Entity, consultation::Column::Id)),
+            )
+            .and_where(Expr::col((round::Entity, round::Column::ClosedEarlyAt)).is_null())
+            .and_where(Expr::col((round::Entity, round::Column::ClosesAt)).gt(now))
+            .to_owned(),
+    )
+}

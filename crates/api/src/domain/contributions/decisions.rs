@@ -1,0 +1,112 @@
+//! The owner agent's decision on a contribution, with its rationale: a
+//! clarification is "answered"; anything else accepted, partly or not.
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set};
+use shared::FieldError;
+use shared::auth::Validator;
+use shared::consultation::{
+    ContributionDto, ContributionKind, ContributionStatus, DecisionKind, DecisionRequest,
+    EventAction, limits,
+};
+use uuid::Uuid;
+
+use super::{load, views::one_view};
+use crate::auth::Authenticated;
+use crate::db::Db;
+use crate::domain::consultations::rounds::latest_round;
+use crate::domain::journal;
+use crate::domain::text::text;
+use crate::error::ApiError;
+
+/// A clarification is answered; other kinds are accepted, partly or not.
+fn check_decision_fits(v: &mut Validator, kind: ContributionKind, decision: Option<DecisionKind>) {
+    let is_clarification = kind == ContributionKind::Clarification;
+    match decision {
+        None => v.push(FieldError::new(
+            "decision",
+            "required",
+            "Choisissez une décision.",
+        )),
+        Some(DecisionKind::Answered) if !is_clarification => v.push(FieldError::new(
+            "decision",
+            "mismatch",
+            "« Répondu » est réservé aux demandes de précision.",
+        )),
+        Some(DecisionKind::Accepted | DecisionKind::PartiallyAccepted | DecisionKind::Rejected)
+            if is_clarification =>
+        {
+            v.push(FieldError::new(
+                "decision",
+                "mismatch",
+                "Une demande de précision reçoit la décision « Répondu ».",
+            ))
+        }
+        Some(_) => {}
+    }
+}
+
+/// The round a decision says the contribution was integrated in exists.
+async fn check_integration_round(
+    conn: &impl ConnectionTrait,
+    v: &mut Validator,
+    consultation_id: Uuid,
+    round: Option<i32>,
+) -> Result<(), ApiError> {
+    if let Some(n) = round {
+        let latest = latest_round(conn, consultation_id)
+            .await?
+            .map_or(0, |r| r.number);
+        if n < 1 || n > latest {
+            v.push(FieldError::new(
+                "integrated_in_round",
+                "unknown",
+                "Ce tour n'existe pas.",
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub async fn decide(
+    db: &Db,
+    who: &Authenticated,
+    id: Uuid,
+    request: DecisionRequest,
+) -> Result<ContributionDto, ApiError> {
+    let (access, current) = load(db, who, id).await?;
+    let owner = access.as_owner()?;
+    let mut v = Validator::default();
+    let rationale = v.field("rationale", text(&request.rationale, limits::BODY, true));
+    check_decision_fits(&mut v, current.kind, request.decision);
+    let txn = db.begin_write().await?;
+    check_integration_round(&*txn, &mut v, access.id(), request.integrated_in_round).await?;
+    let rationale = v.finish(rationale).map_err(ApiError::Validation)?;
+    if current.status != ContributionStatus::Active {
+        return Err(ApiError::Conflict(
+            "Une contribution retirée ne reçoit pas de décision.".into(),
+        ));
+    }
+    let author_id = current.author_id;
+    let mut model = current.into_active_model();
+    model.decision = Set(request.decision);
+    model.decision_rationale = Set(Some(rationale));
+    model.decision_round = Set(request.integrated_in_round);
+    model.decided_at = Set(Some(Utc::now()));
+    let saved = model.update(&*txn).await?;
+    journal::record(
+        &*txn,
+        access.id(),
+        owner.agent_id(),
+        EventAction::DecisionMade,
+        "Décision rendue sur une contribution",
+    )
+    .await?;
+    let message = format!(
+        "L'agent a rendu sa décision sur votre contribution à « {} ».",
+        access.consultation().title
+    );
+    journal::notify(&*txn, [author_id], access.id(), &message).await?;
+    txn.commit().await?;
+    one_view(db, &access, saved).await
+}

@@ -1,0 +1,266 @@
+//! Contributions of companies on a clause, a criterion or the whole
+//! document: who may see which, and the author's own life cycle of one
+//! (create, edit, withdraw). Replies, decisions and the synthesis have their
+//! own modules; every label comes from `anonymity`.
+
+pub mod decisions;
+pub mod replies;
+pub mod rules;
+pub mod synthesis;
+pub mod views;
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, Set,
+};
+use shared::auth::Page;
+use shared::consultation::{
+    ContributionDto, ContributionKind, ContributionRequest, ContributionStatus, DecisionKind,
+    EventAction, TargetKind,
+};
+use uuid::Uuid;
+
+use crate::auth::Authenticated;
+use crate::db::Db;
+use crate::domain::access::{CompanyCapability, ConsultationAccess, Viewer};
+use crate::domain::anonymity::ensure_pseudonym;
+use crate::domain::consultations::rounds::open_revision;
+use crate::domain::journal;
+use crate::domain::pagination::PageRequest;
+use crate::entities::contribution;
+use crate::error::ApiError;
+use rules::{ValidContribution, validate};
+use views::one_view;
+
+pub async fn create(
+    db: &Db,
+    access: &ConsultationAccess,
+    request: ContributionRequest,
+) -> Result<ContributionDto, ApiError> {
+    let company = access.as_company()?;
+    let txn = db.begin_write().await?;
+    let (round, revision) = open_revision(&*txn, access.consultation()).await?;
+    let valid = validate(&request, &revision)?;
+    ensure_pseudonym(&*txn, company.consultation_id(), company.company_user_id()).await?;
+    let now = Utc::now();
+    let mut model = contribution::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        consultation_id: Set(access.id()),
+        round: Set(round),
+        author_id: Set(company.company_user_id()),
+        status: Set(ContributionStatus::Active),
+        decision: Set(None),
+        decision_rationale: Set(None),
+        decision_round: Set(None),
+        decided_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    set_content(&mut model, valid);
+    let saved = model.insert(&*txn).await?;
+    journal::record(
+        &*txn,
+        access.id(),
+        company.company_user_id(),
+        EventAction::ContributionCreated,
+        format!("Contribution déposée au tour {round}"),
+    )
+    .await?;
+    txn.commit().await?;
+    one_view(db, access, saved).await
+}
+
+/// The fields the author writes, at creation and at each edit.
+fn set_content(model: &mut contribution::ActiveModel, valid: ValidContribution) {
+    model.target_kind = Set(valid.target_kind);
+    model.target_id = Set(valid.target_id);
+    model.kind = Set(valid.kind);
+    model.body = Set(valid.body);
+    model.justification = Set(valid.justification);
+    model.cost_direction = Set(valid.cost_direction);
+    model.proposed_text = Set(valid.proposed_text);
+    model.proposed_weight = Set(valid.proposed_weight.and_then(|w| i32::try_from(w).ok()));
+    model.confidential = Set(valid.confidential);
+}
+
+/// The contributions a reader may see: all of them for staff; for a company
+/// its own and the others' active, non-confidential ones.
+fn visible_to(access: &ConsultationAccess) -> Condition {
+    let in_consultation =
+        Condition::all().add(contribution::Column::ConsultationId.eq(access.id()));
+    match access.viewer() {
+        Viewer::Owner | Viewer::AssignedBuyer | Viewer::Admin => in_consultation,
+        Viewer::Company => in_consultation.add(
+            Condition::any()
+                .add(contribution::Column::AuthorId.eq(access.user_id()))
+                .add(
+                    Condition::all()
+                        .add(contribution::Column::Confidential.eq(false))
+                        .add(contribution::Column::Status.eq(ContributionStatus::Active)),
+                ),
+        ),
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ContributionFilter {
+    pub round: Option<i32>,
+    pub clause: Option<Uuid>,
+    pub criterion: Option<Uuid>,
+    pub kind: Option<ContributionKind>,
+    pub decision: Option<DecisionKind>,
+    pub mine: bool,
+}
+
+impl ContributionFilter {
+    fn condition(self, reader_id: Uuid) -> Condition {
+        let target = |kind: TargetKind, id: Uuid| {
+            Condition::all()
+                .add(contribution::Column::TargetKind.eq(kind))
+                .add(contribution::Column::TargetId.eq(id))
+        };
+        let mut condition = Condition::all();
+        if let Some(round) = self.round {
+            condition = condition.add(contribution::Column::Round.eq(round));
+        }
+        if let Some(id) = self.clause {
+            condition = condition.add(target(TargetKind::Clause, id));
+        }
+        if let Some(id) = self.criterion {
+            condition = condition.add(target(TargetKind::Criterion, id));
+        }
+        if let Some(kind) = self.kind {
+            condition = condition.add(contribution::Column::Kind.eq(kind));
+        }
+        if let Some(decision) = self.decision {
+            condition = condition.add(contribution::Column::Decision.eq(decision));
+        }
+        if self.mine {
+            condition = condition.add(contribution::Column::AuthorId.eq(reader_id));
+        }
+        condition
+    }
+}
+
+pub async fn list(
+    db: &Db,
+    access: &ConsultationAccess,
+    filter: ContributionFilter,
+    page: PageRequest,
+) -> Result<Page<ContributionDto>, ApiError> {
+    let query = contribution::Entity::find()
+        .filter(visible_to(access))
+        .filter(filter.condition(access.user_id()))
+        .order_by_asc(contribution::Column::CreatedAt)
+        .order_by_asc(contribution::Column::Id);
+    let (rows, total) = page.fetch(db.conn(), query).await?;
+    Ok(page.page_of(views::views(db, access, rows).await?, total))
+}
+
+/// A contribution and the access to its consultation, or 404 when either is not visible.
+pub async fn load(
+    db: &Db,
+    who: &Authenticated,
+    id: Uuid,
+) -> Result<(ConsultationAccess, contribution::Model), ApiError> {
+    let c = contribution::Entity::find_by_id(id)
+        .one(db.conn())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let access = ConsultationAccess::load(db.conn(), who, c.consultation_id).await?;
+    let c = contribution::Entity::find_by_id(c.id)
+        .filter(visible_to(&access))
+        .one(db.conn())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok((access, c))
+}
+
+pub async fn get(db: &Db, who: &Authenticated, id: Uuid) -> Result<ContributionDto, ApiError> {
+    let (access, c) = load(db, who, id).await?;
+    one_view(db, &access, c).await
+}
+
+/// What the author may still change: the author's own, active contribution
+/// of the round that is open now.
+struct OwnChange {
+    access: ConsultationAccess,
+    company: CompanyCapability,
+    current: contribution::Model,
+}
+
+async fn own_open_contribution(
+    db: &Db,
+    who: &Authenticated,
+    id: Uuid,
+) -> Result<OwnChange, ApiError> {
+    let (access, current) = load(db, who, id).await?;
+    let company = access.as_company()?;
+    if current.author_id != company.company_user_id() {
+        return Err(ApiError::Forbidden);
+    }
+    Ok(OwnChange {
+        access,
+        company,
+        current,
+    })
+}
+
+/// Edits by the author, while the round of the contribution is open.
+pub async fn edit(
+    db: &Db,
+    who: &Authenticated,
+    id: Uuid,
+    request: ContributionRequest,
+) -> Result<ContributionDto, ApiError> {
+    let own = own_open_contribution(db, who, id).await?;
+    let txn = db.begin_write().await?;
+    let (round, revision) = open_revision(&*txn, own.access.consultation()).await?;
+    if own.current.round != round || own.current.status != ContributionStatus::Active {
+        return Err(ApiError::Conflict(
+            "Cette contribution ne peut plus être modifiée.".into(),
+        ));
+    }
+    let valid = validate(&request, &revision)?;
+    let mut model = own.current.into_active_model();
+    set_content(&mut model, valid);
+    model.updated_at = Set(Utc::now());
+    let saved = model.update(&*txn).await?;
+    journal::record(
+        &*txn,
+        own.access.id(),
+        own.company.company_user_id(),
+        EventAction::ContributionEdited,
+        "Contribution modifiée",
+    )
+    .await?;
+    txn.commit().await?;
+    one_view(db, &own.access, saved).await
+}
+
+pub async fn withdraw(db: &Db, who: &Authenticated, id: Uuid) -> Result<ContributionDto, ApiError> {
+    let own = own_open_contribution(db, who, id).await?;
+    let txn = db.begin_write().await?;
+    let (round, _) = open_revision(&*txn, own.access.consultation()).await?;
+    if own.current.round != round || own.current.status != ContributionStatus::Active {
+        return Err(ApiError::Conflict(
+            "Cette contribution ne peut plus être retirée.".into(),
+        ));
+    }
+    let mut model = own.current.into_active_model();
+    model.status = Set(ContributionStatus::Withdrawn);
+    model.updated_at = Set(Utc::now());
+    let saved = model.update(&*txn).await?;
+    journal::record(
+        &*txn,
+        own.access.id(),
+        own.company.company_user_id(),
+        EventAction::ContributionWithdrawn,
+        "Contribution retirée",
+    )
+    .await?;
+    txn.commit().await?;
+    one_view(db, &own.access, saved).await
+}

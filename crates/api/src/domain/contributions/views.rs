@@ -1,0 +1,98 @@
+//! What a reader sees of contributions: authors under the labels of
+//! `anonymity`, replies in order, decisions.
+
+use std::collections::HashMap;
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use shared::consultation::{ContributionDto, DecisionDto, ReplyDto};
+use uuid::Uuid;
+
+use crate::db::Db;
+use crate::domain::access::ConsultationAccess;
+use crate::domain::anonymity::Labels;
+use crate::entities::{contribution, reply};
+use crate::error::ApiError;
+
+/// Views of several contributions with two queries, whatever their number.
+pub async fn views(
+    db: &Db,
+    access: &ConsultationAccess,
+    rows: Vec<contribution::Model>,
+) -> Result<Vec<ContributionDto>, ApiError> {
+    let conn = db.conn();
+    let labels = Labels::load(
+        conn,
+        access.id(),
+        access.consultation().owner_id,
+        access.user_id(),
+    )
+    .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
+    let mut replies: HashMap<Uuid, Vec<reply::Model>> = HashMap::new();
+    for r in reply::Entity::find()
+        .filter(reply::Column::ContributionId.is_in(ids))
+        .order_by_asc(reply::Column::CreatedAt)
+        .order_by_asc(reply::Column::Id)
+        .all(conn)
+        .await?
+    {
+        replies.entry(r.contribution_id).or_default().push(r);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|c| {
+            let replies = replies.remove(&c.id).unwrap_or_default();
+            view(&labels, c, replies)
+        })
+        .collect())
+}
+
+fn view(labels: &Labels, c: contribution::Model, replies: Vec<reply::Model>) -> ContributionDto {
+    ContributionDto {
+        id: c.id,
+        consultation_id: c.consultation_id,
+        round: c.round,
+        target_kind: c.target_kind,
+        target_id: c.target_id,
+        kind: c.kind,
+        cost_direction: c.cost_direction,
+        proposed_weight: c.proposed_weight.map(i32::unsigned_abs),
+        status: c.status,
+        author: labels.author(c.author_id),
+        decision: match (c.decision, c.decided_at) {
+            (Some(decision), Some(at)) => Some(DecisionDto {
+                decision,
+                rationale: c.decision_rationale.unwrap_or_default(),
+                integrated_in_round: c.decision_round,
+                decided_at: at,
+            }),
+            _ => None,
+        },
+        replies: replies
+            .into_iter()
+            .map(|r| ReplyDto {
+                id: r.id,
+                author: labels.author(r.author_id),
+                body: r.body,
+                created_at: r.created_at,
+            })
+            .collect(),
+        body: c.body,
+        justification: c.justification,
+        proposed_text: c.proposed_text,
+        confidential: c.confidential,
+        created_at: c.created_at,
+        updated_at: c.updated_at,
+    }
+}
+
+pub async fn one_view(
+    db: &Db,
+    access: &ConsultationAccess,
+    c: contribution::Model,
+) -> Result<ContributionDto, ApiError> {
+    views(db, access, vec![c])
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("contribution view vanished")))
+}

@@ -1,0 +1,46 @@
+//! In-app notifications of the signed-in person.
+
+use actix_web::{HttpResponse, get, post, web};
+use shared::consultation::NotificationsDto;
+use uuid::Uuid;
+
+use crate::auth::Authenticated;
+use crate::domain::journal::notifications;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The caller's latest notifications and unread count.
+#[utoipa::path(
+    tag = "notifications", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Up to 100, newest first", body = NotificationsDto),
+        (status = 401, description = "Not signed in"),
+    )
+)]
+#[get("/notifications")]
+pub async fn list_notifications(
+    state: web::Data<AppState>,
+    who: Authenticated,
+) -> Result<web::Json<NotificationsDto>, ApiError> {
+    Ok(web::Json(notifications::list(&state.db, &who).await?))
+}
+
+/// Marks one of the caller's notifications as read.
+#[utoipa::path(
+    tag = "notifications", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Notification id")),
+    responses(
+        (status = 204, description = "Marked as read"),
+        (status = 401, description = "Not signed in"),
+        (status = 404, description = "Unknown or someone else's"),
+    )
+)]
+#[post("/notifications/{id}/read")]
+pub async fn mark_notification_read(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    notifications::mark_read(&state.db, &who, *id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

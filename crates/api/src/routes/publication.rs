@@ -1,0 +1,62 @@
+//! Publication: requested by the owner agent, decided by the assigned PFRA buyer.
+
+use actix_web::{post, web};
+use shared::consultation::{ConsultationDto, PublicationDecisionRequest};
+use uuid::Uuid;
+
+use super::consultation_access;
+use crate::auth::Authenticated;
+use crate::domain::consultations::publication;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Asks the assigned PFRA buyer to approve publication (owner agent; no round open).
+#[utoipa::path(
+    tag = "publication", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Consultation id")),
+    responses(
+        (status = 200, description = "Now `awaiting_approval`", body = ConsultationDto),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Not the owner agent"),
+        (status = 404, description = "Unknown or not visible"),
+        (status = 409, description = "A round is open, or no round yet"),
+    )
+)]
+#[post("/consultations/{id}/publication-request")]
+pub async fn request_publication(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<ConsultationDto>, ApiError> {
+    let owner = consultation_access(&state, &who, *id).await?.as_owner()?;
+    Ok(web::Json(
+        publication::request_publication(&state.db, &owner).await?,
+    ))
+}
+
+/// The assigned buyer approves (final revision frozen) or requests changes.
+#[utoipa::path(
+    tag = "publication", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Consultation id")),
+    request_body = PublicationDecisionRequest,
+    responses(
+        (status = 200, description = "`published`, or back to `between_rounds`", body = ConsultationDto),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Not the assigned buyer"),
+        (status = 404, description = "Unknown or not visible"),
+        (status = 409, description = "No publication request pending"),
+        (status = 422, description = "Comment missing when requesting changes"),
+    )
+)]
+#[post("/consultations/{id}/publication-decision")]
+pub async fn decide_publication(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+    body: web::Json<PublicationDecisionRequest>,
+) -> Result<web::Json<ConsultationDto>, ApiError> {
+    let buyer = consultation_access(&state, &who, *id).await?.as_buyer()?;
+    Ok(web::Json(
+        publication::decide_publication(&state.db, &buyer, body.into_inner()).await?,
+    ))
+}

@@ -1,0 +1,13 @@
+//! What every request handler shares: the database, the token keys and the
+//! settings. It lives apart from `startup` so that routes and extractors can
+//! use it without depending on how the application is assembled.
+
+use crate::auth::JwtKeys;
+use crate::configuration::Settings;
+use crate::db::Db;
+
+pub struct AppState {
+    pub db: Db,
+    pub jwt: JwtKeys,
+    pub settings: Settings,
+}
