@@ -3,6 +3,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod columns;
 mod m20261129_000001_accounts;
 mod m20261129_000002_dialogue;
 mod m20261129_000003_enumeration_checks;

@@ -3,6 +3,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::columns::at as timestamp;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -52,13 +54,6 @@ enum RefreshTokens {
     ExpiresAt,
     UsedAt,
     RevokedAt,
-}
-
-fn timestamp(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col)
-        .timestamp_with_time_zone()
-        .not_null()
-        .take()
 }
 
 #[async_trait::async_trait]

@@ -4,6 +4,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::columns::{at, fk, index, short, text, uuid_col};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -108,55 +110,6 @@ enum Notifications {
     Message,
     ReadAt,
     CreatedAt,
-}
-
-fn uuid_col(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).uuid().not_null().take()
-}
-
-fn text(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).text().not_null().take()
-}
-
-fn short(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).string_len(32).not_null().take()
-}
-
-fn at(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col)
-        .timestamp_with_time_zone()
-        .not_null()
-        .take()
-}
-
-fn fk(
-    table: impl IntoIden,
-    col: impl IntoIden,
-    to: impl IntoIden,
-    to_col: impl IntoIden,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(table, col)
-        .to(to, to_col)
-        .on_delete(ForeignKeyAction::Cascade)
-        .take()
-}
-
-async fn index(
-    manager: &SchemaManager<'_>,
-    name: &str,
-    table: impl IntoIden,
-    cols: Vec<DynIden>,
-    unique: bool,
-) -> Result<(), DbErr> {
-    let mut stmt = Index::create().name(name).table(table).take();
-    for col in cols {
-        stmt.col(col);
-    }
-    if unique {
-        stmt.unique();
-    }
-    manager.create_index(stmt).await
 }
 
 #[async_trait::async_trait]

@@ -7,6 +7,7 @@ use jesaisfaire_api::db::Db;
 use jesaisfaire_api::domain::accounts;
 use jesaisfaire_api::startup::{Application, openapi_spec};
 use jesaisfaire_api::{demo, telemetry};
+use shared::Named;
 use shared::auth::CreateUserRequest;
 
 /// JeSaisFaire API server. Configuration comes from environment variables (see README).

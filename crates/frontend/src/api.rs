@@ -4,6 +4,7 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use shared::Named;
 use shared::auth::Page;
 use shared::auth::{
     BuyerDto, LoginRequest, RefreshRequest, RefreshTokenDelivery, RegisterCompanyRequest,
@@ -109,163 +110,88 @@ async fn problem(response: Response) -> ApiError {
     }
 }
 
-async fn send_json<T: DeserializeOwned>(
-    builder: RequestBuilder,
-    body: &impl Serialize,
-) -> Result<T, ApiError> {
-    let response = builder
-        .json(body)
-        .map_err(network)?
-        .send()
-        .await
-        .map_err(network)?;
-    read(response).await
+fn url(path: &str) -> String {
+    format!("{BASE}{path}")
 }
 
 fn authorized(builder: RequestBuilder, token: &str) -> RequestBuilder {
     builder.header("Authorization", &format!("Bearer {token}"))
 }
 
-pub async fn login(email: String, password: String) -> Result<TokenResponse, ApiError> {
-    let body = LoginRequest {
-        email,
-        password,
-        refresh_token_delivery: RefreshTokenDelivery::Cookie,
-    };
-    send_json(Request::post(&format!("{BASE}/auth/login")), &body).await
+async fn send<T: DeserializeOwned>(builder: RequestBuilder) -> Result<T, ApiError> {
+    read(builder.send().await.map_err(network)?).await
 }
 
-/// Uses the HttpOnly refresh cookie: restores the session after a reload.
-pub async fn refresh() -> Result<TokenResponse, ApiError> {
-    send_json(
-        Request::post(&format!("{BASE}/auth/refresh")),
-        &RefreshRequest::default(),
+async fn send_json<T: DeserializeOwned>(
+    builder: RequestBuilder,
+    body: &impl Serialize,
+) -> Result<T, ApiError> {
+    read(
+        builder
+            .json(body)
+            .map_err(network)?
+            .send()
+            .await
+            .map_err(network)?,
     )
     .await
 }
 
-pub async fn logout() -> Result<(), ApiError> {
-    let response = Request::post(&format!("{BASE}/auth/logout"))
-        .json(&RefreshRequest::default())
-        .map_err(network)?
+/// The typed verbs every call below goes through.
+async fn get<T: DeserializeOwned>(token: &str, path: &str) -> Result<T, ApiError> {
+    send(authorized(Request::get(&url(path)), token)).await
+}
+
+async fn get_public<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    send(Request::get(&url(path))).await
+}
+
+async fn post<T: DeserializeOwned>(
+    token: &str,
+    path: &str,
+    body: &impl Serialize,
+) -> Result<T, ApiError> {
+    send_json(authorized(Request::post(&url(path)), token), body).await
+}
+
+async fn post_public<T: DeserializeOwned>(
+    path: &str,
+    body: &impl Serialize,
+) -> Result<T, ApiError> {
+    send_json(Request::post(&url(path)), body).await
+}
+
+/// A POST whose answer carries nothing the caller needs.
+async fn post_action(token: &str, path: &str) -> Result<(), ApiError> {
+    let response = authorized(Request::post(&url(path)), token)
         .send()
         .await
         .map_err(network)?;
     success(response).await
 }
 
-pub async fn register_company(request: RegisterCompanyRequest) -> Result<UserDto, ApiError> {
-    send_json(
-        Request::post(&format!("{BASE}/auth/register-company")),
-        &request,
-    )
-    .await
-}
-
-pub async fn me(token: &str) -> Result<UserDto, ApiError> {
-    get_json(token, "/me").await
-}
-
-pub async fn cpv_divisions() -> Result<Vec<CpvDivisionEntry>, ApiError> {
-    let response = Request::get(&format!("{BASE}/reference/cpv-divisions"))
-        .send()
-        .await
-        .map_err(network)?;
-    read(response).await
-}
-
-pub async fn departements() -> Result<Vec<DepartementEntry>, ApiError> {
-    let response = Request::get(&format!("{BASE}/reference/departements"))
-        .send()
-        .await
-        .map_err(network)?;
-    read(response).await
-}
-
-async fn get_json<T: DeserializeOwned>(token: &str, path: &str) -> Result<T, ApiError> {
-    let response = authorized(Request::get(&format!("{BASE}{path}")), token)
-        .send()
-        .await
-        .map_err(network)?;
-    read(response).await
-}
-
-pub async fn consultations(
+async fn put<T: DeserializeOwned>(
     token: &str,
-    status: Option<ConsultationStatus>,
-) -> Result<Page<ConsultationDto>, ApiError> {
-    let filter = status
-        .and_then(|s| serde_json::to_value(s).ok())
-        .and_then(|v| v.as_str().map(|s| format!("&status={s}")))
-        .unwrap_or_default();
-    get_json(token, &format!("/consultations?per_page=100{filter}")).await
+    path: &str,
+    body: &impl Serialize,
+) -> Result<T, ApiError> {
+    send_json(authorized(Request::put(&url(path)), token), body).await
 }
 
-pub async fn create_consultation(
+async fn patch<T: DeserializeOwned>(
     token: &str,
-    request: CreateConsultationRequest,
-) -> Result<ConsultationDto, ApiError> {
-    send_json(
-        authorized(Request::post(&format!("{BASE}/consultations")), token),
-        &request,
-    )
-    .await
+    path: &str,
+    body: &impl Serialize,
+) -> Result<T, ApiError> {
+    send_json(authorized(Request::patch(&url(path)), token), body).await
 }
 
-pub async fn buyers(token: &str) -> Result<Vec<BuyerDto>, ApiError> {
-    get_json(token, "/buyers").await
-}
-
-pub async fn draft(token: &str, id: Uuid) -> Result<DraftDto, ApiError> {
-    get_json(token, &format!("/consultations/{id}/draft")).await
-}
-
-/// Saves the draft if nobody saved another version since `version` (412 otherwise).
-pub async fn save_draft(
-    token: &str,
-    id: Uuid,
-    version: i64,
-    content: &CctpContent,
-) -> Result<DraftDto, ApiError> {
-    send_json(
-        authorized(
-            Request::put(&format!("{BASE}/consultations/{id}/draft")),
-            token,
-        )
-        .header("If-Match", &format!("\"{version}\"")),
-        content,
-    )
-    .await
-}
-
-pub async fn open_round(
-    token: &str,
-    id: Uuid,
-    request: OpenRoundRequest,
-) -> Result<RoundDto, ApiError> {
-    send_json(
-        authorized(
-            Request::post(&format!("{BASE}/consultations/{id}/rounds")),
-            token,
-        ),
-        &request,
-    )
-    .await
-}
-
-pub async fn synthesis(token: &str, id: Uuid) -> Result<Vec<SynthesisRow>, ApiError> {
-    get_json(token, &format!("/consultations/{id}/synthesis")).await
-}
-
-/// The whole journal, page after page (a consultation has hundreds of events at most).
-pub async fn events(token: &str, id: Uuid) -> Result<Vec<EventDto>, ApiError> {
-    all_pages(token, &format!("/consultations/{id}/events?")).await
-}
-
+/// Every item of a paginated list, page after page (a consultation has
+/// hundreds of contributions or events at most).
 async fn all_pages<T: DeserializeOwned>(token: &str, path: &str) -> Result<Vec<T>, ApiError> {
     let mut items = Vec::new();
     for page in 1.. {
-        let batch: Page<T> = get_json(token, &format!("{path}per_page=100&page={page}")).await?;
+        let batch: Page<T> = get(token, &format!("{path}per_page=100&page={page}")).await?;
         let total = batch.total;
         items.extend(batch.items);
         if items.len() as u64 >= total || batch.per_page == 0 {
@@ -275,15 +201,109 @@ async fn all_pages<T: DeserializeOwned>(token: &str, path: &str) -> Result<Vec<T
     Ok(items)
 }
 
+pub async fn login(email: String, password: String) -> Result<TokenResponse, ApiError> {
+    let body = LoginRequest {
+        email,
+        password,
+        refresh_token_delivery: RefreshTokenDelivery::Cookie,
+    };
+    post_public("/auth/login", &body).await
+}
+
+/// Uses the HttpOnly refresh cookie: restores the session after a reload.
+pub async fn refresh() -> Result<TokenResponse, ApiError> {
+    post_public("/auth/refresh", &RefreshRequest::default()).await
+}
+
+pub async fn logout() -> Result<(), ApiError> {
+    let response = Request::post(&url("/auth/logout"))
+        .json(&RefreshRequest::default())
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)?;
+    success(response).await
+}
+
+pub async fn register_company(request: RegisterCompanyRequest) -> Result<UserDto, ApiError> {
+    post_public("/auth/register-company", &request).await
+}
+
+pub async fn me(token: &str) -> Result<UserDto, ApiError> {
+    get(token, "/me").await
+}
+
+pub async fn cpv_divisions() -> Result<Vec<CpvDivisionEntry>, ApiError> {
+    get_public("/reference/cpv-divisions").await
+}
+
+pub async fn departements() -> Result<Vec<DepartementEntry>, ApiError> {
+    get_public("/reference/departements").await
+}
+
+pub async fn consultations(
+    token: &str,
+    status: Option<ConsultationStatus>,
+) -> Result<Page<ConsultationDto>, ApiError> {
+    let filter = status.map_or_else(String::new, |s| format!("&status={}", s.as_str()));
+    get(token, &format!("/consultations?per_page=100{filter}")).await
+}
+
+pub async fn create_consultation(
+    token: &str,
+    request: CreateConsultationRequest,
+) -> Result<ConsultationDto, ApiError> {
+    post(token, "/consultations", &request).await
+}
+
+pub async fn buyers(token: &str) -> Result<Vec<BuyerDto>, ApiError> {
+    get(token, "/buyers").await
+}
+
+pub async fn draft(token: &str, id: Uuid) -> Result<DraftDto, ApiError> {
+    get(token, &format!("/consultations/{id}/draft")).await
+}
+
+/// Saves the draft if nobody saved another version since `version` (412 otherwise).
+pub async fn save_draft(
+    token: &str,
+    id: Uuid,
+    version: i64,
+    content: &CctpContent,
+) -> Result<DraftDto, ApiError> {
+    let request = authorized(
+        Request::put(&url(&format!("/consultations/{id}/draft"))),
+        token,
+    )
+    .header("If-Match", &format!("\"{version}\""));
+    send_json(request, content).await
+}
+
+pub async fn open_round(
+    token: &str,
+    id: Uuid,
+    request: OpenRoundRequest,
+) -> Result<RoundDto, ApiError> {
+    post(token, &format!("/consultations/{id}/rounds"), &request).await
+}
+
+pub async fn synthesis(token: &str, id: Uuid) -> Result<Vec<SynthesisRow>, ApiError> {
+    get(token, &format!("/consultations/{id}/synthesis")).await
+}
+
+pub async fn events(token: &str, id: Uuid) -> Result<Vec<EventDto>, ApiError> {
+    all_pages(token, &format!("/consultations/{id}/events?")).await
+}
+
 pub async fn consultation(token: &str, id: Uuid) -> Result<ConsultationDto, ApiError> {
-    get_json(token, &format!("/consultations/{id}")).await
+    get(token, &format!("/consultations/{id}")).await
 }
 
 pub async fn revision(token: &str, id: Uuid, round: i32) -> Result<RevisionDto, ApiError> {
-    get_json(token, &format!("/consultations/{id}/rounds/{round}")).await
+    get(token, &format!("/consultations/{id}/rounds/{round}")).await
 }
 
-/// Every contribution the caller may read, page after page.
+/// Every contribution the caller may read.
 pub async fn contributions(token: &str, id: Uuid) -> Result<Vec<ContributionDto>, ApiError> {
     all_pages(token, &format!("/consultations/{id}/contributions?")).await
 }
@@ -293,25 +313,12 @@ pub async fn edit_contribution(
     contribution: Uuid,
     request: ContributionRequest,
 ) -> Result<ContributionDto, ApiError> {
-    send_json(
-        authorized(
-            Request::patch(&format!("{BASE}/contributions/{contribution}")),
-            token,
-        ),
-        &request,
-    )
-    .await
+    patch(token, &format!("/contributions/{contribution}"), &request).await
 }
 
 pub async fn withdraw(token: &str, contribution: Uuid) -> Result<ContributionDto, ApiError> {
-    send_json(
-        authorized(
-            Request::post(&format!("{BASE}/contributions/{contribution}/withdraw")),
-            token,
-        ),
-        &serde_json::json!({}),
-    )
-    .await
+    let path = format!("/contributions/{contribution}/withdraw");
+    post(token, &path, &serde_json::json!({})).await
 }
 
 pub async fn contribute(
@@ -319,11 +326,9 @@ pub async fn contribute(
     id: Uuid,
     request: ContributionRequest,
 ) -> Result<ContributionDto, ApiError> {
-    send_json(
-        authorized(
-            Request::post(&format!("{BASE}/consultations/{id}/contributions")),
-            token,
-        ),
+    post(
+        token,
+        &format!("/consultations/{id}/contributions"),
         &request,
     )
     .await
@@ -334,14 +339,8 @@ pub async fn reply(
     contribution: Uuid,
     body: String,
 ) -> Result<ContributionDto, ApiError> {
-    send_json(
-        authorized(
-            Request::post(&format!("{BASE}/contributions/{contribution}/replies")),
-            token,
-        ),
-        &ReplyRequest { body },
-    )
-    .await
+    let path = format!("/contributions/{contribution}/replies");
+    post(token, &path, &ReplyRequest { body }).await
 }
 
 pub async fn decide(
@@ -349,46 +348,21 @@ pub async fn decide(
     contribution: Uuid,
     request: DecisionRequest,
 ) -> Result<ContributionDto, ApiError> {
-    send_json(
-        authorized(
-            Request::put(&format!("{BASE}/contributions/{contribution}/decision")),
-            token,
-        ),
+    put(
+        token,
+        &format!("/contributions/{contribution}/decision"),
         &request,
     )
     .await
 }
 
-async fn post_for_consultation(
-    token: &str,
-    path: &str,
-    body: &impl Serialize,
-) -> Result<ConsultationDto, ApiError> {
-    send_json(
-        authorized(Request::post(&format!("{BASE}{path}")), token),
-        body,
-    )
-    .await
-}
-
 pub async fn close_round(token: &str, id: Uuid, round: i32) -> Result<(), ApiError> {
-    let response = authorized(
-        Request::post(&format!("{BASE}/consultations/{id}/rounds/{round}/close")),
-        token,
-    )
-    .send()
-    .await
-    .map_err(network)?;
-    success(response).await
+    post_action(token, &format!("/consultations/{id}/rounds/{round}/close")).await
 }
 
 pub async fn request_publication(token: &str, id: Uuid) -> Result<ConsultationDto, ApiError> {
-    post_for_consultation(
-        token,
-        &format!("/consultations/{id}/publication-request"),
-        &serde_json::json!({}),
-    )
-    .await
+    let path = format!("/consultations/{id}/publication-request");
+    post(token, &path, &serde_json::json!({})).await
 }
 
 pub async fn decide_publication(
@@ -396,35 +370,24 @@ pub async fn decide_publication(
     id: Uuid,
     request: PublicationDecisionRequest,
 ) -> Result<ConsultationDto, ApiError> {
-    post_for_consultation(
-        token,
-        &format!("/consultations/{id}/publication-decision"),
-        &request,
-    )
-    .await
+    let path = format!("/consultations/{id}/publication-decision");
+    post(token, &path, &request).await
 }
 
 pub async fn notifications(token: &str) -> Result<NotificationsDto, ApiError> {
-    get_json(token, "/notifications").await
+    get(token, "/notifications").await
 }
 
 pub async fn mark_read(token: &str, id: Uuid) -> Result<(), ApiError> {
-    let response = authorized(
-        Request::post(&format!("{BASE}/notifications/{id}/read")),
-        token,
-    )
-    .send()
-    .await
-    .map_err(network)?;
-    success(response).await
+    post_action(token, &format!("/notifications/{id}/read")).await
 }
 
 pub async fn rounds(token: &str, id: Uuid) -> Result<Vec<RoundDto>, ApiError> {
-    get_json(token, &format!("/consultations/{id}/rounds")).await
+    get(token, &format!("/consultations/{id}/rounds")).await
 }
 
 pub async fn diff(token: &str, id: Uuid, to: i32, from: i32) -> Result<DiffDto, ApiError> {
-    get_json(
+    get(
         token,
         &format!("/consultations/{id}/rounds/{to}/diff?from={from}"),
     )

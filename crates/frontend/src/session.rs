@@ -11,7 +11,6 @@ use std::rc::Rc;
 
 use futures::lock::Mutex;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_navigate};
 use shared::auth::{TokenResponse, UserDto};
 
 use crate::api::{self, ApiError};
@@ -167,23 +166,4 @@ impl Session {
             self.current.set(None);
         }
     }
-}
-
-/// Sends a visitor who is not (or no longer) signed in to the login page,
-/// and back to this very page afterwards.
-pub fn require_sign_in() {
-    let session = Session::get();
-    let navigate = use_navigate();
-    let location = use_location();
-    Effect::new(move || {
-        if session.ready() && session.current.with(Option::is_none) {
-            let here = format!(
-                "{}{}",
-                location.pathname.get_untracked(),
-                location.search.get_untracked()
-            );
-            let next = String::from(js_sys::encode_uri_component(&here));
-            navigate(&format!("/connexion?next={next}"), Default::default());
-        }
-    });
 }

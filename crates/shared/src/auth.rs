@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::FieldError;
+use crate::named::Named;
 use crate::types::{CpvDivision, Departement, DisplayName, Email, Invalid, Password, Role, Siret};
 
 /// Self-registration of a company and of the person who runs its account.

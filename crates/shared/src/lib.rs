@@ -4,6 +4,8 @@
 //! server crate, so the browser and the server parse and validate the same
 //! way and speak the same wire format.
 
+mod named;
+
 pub mod auth;
 pub mod consultation;
 pub mod error;
@@ -11,3 +13,4 @@ pub mod reference;
 pub mod types;
 
 pub use error::{ErrorCode, FieldError, ProblemDetails};
+pub use named::Named;

@@ -297,36 +297,18 @@ pub enum Role {
     Admin,
 }
 
+crate::named::named!(Role {
+    Agent = "agent": "Agent de l'État",
+    Company = "company": "Entreprise",
+    Buyer = "buyer": "Acheteur PFRA",
+    Admin = "admin": "Administrateur",
+});
+
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Agent, Role::Company, Role::Buyer, Role::Admin];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Agent => "agent",
-            Self::Company => "company",
-            Self::Buyer => "buyer",
-            Self::Admin => "admin",
-        }
-    }
-
-    pub fn parse(input: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == input)
-    }
-
-    /// How the UI names the role.
     /// The State's side of the dialogue (agents, PFRA buyers, administrators),
     /// as opposed to companies.
     pub fn is_staff(self) -> bool {
         !matches!(self, Self::Company)
-    }
-
-    pub fn label_fr(self) -> &'static str {
-        match self {
-            Self::Agent => "Agent de l'État",
-            Self::Company => "Entreprise",
-            Self::Buyer => "Acheteur PFRA",
-            Self::Admin => "Administrateur",
-        }
     }
 }
 

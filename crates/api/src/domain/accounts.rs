@@ -8,9 +8,9 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,
 };
-use shared::FieldError;
 use shared::auth::{BuyerDto, CompanyDto, Page, UserDto, ValidCompanyRegistration, ValidNewUser};
 use shared::types::{Email, Role};
+use shared::{FieldError, Named};
 use uuid::Uuid;
 
 use crate::auth::{AdminCapability, password};

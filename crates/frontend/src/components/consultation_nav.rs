@@ -2,16 +2,12 @@
 //! breadcrumb, and its views as tabs that are links (each view has its own
 //! address, so it can be bookmarked and shared).
 
-use std::future::Future;
-
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use shared::types::Role;
 use uuid::Uuid;
 
-use crate::api::ApiError;
-use crate::session::{Session, require_sign_in};
+use crate::session::Session;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum View {
@@ -59,30 +55,6 @@ pub fn ConsultationNav(id: Uuid, current: View) -> impl IntoView {
             </ul>
         </nav>
     }
-}
-
-/// What a page of one consultation loads, for the signed-in person (who is
-/// sent to the login page otherwise), refetched when the id or the session changes.
-pub fn use_consultation_data<T, Fut>(
-    load: impl Fn(String, Option<Uuid>) -> Fut + Copy + Send + Sync + 'static,
-) -> LocalResource<Option<Result<T, ApiError>>>
-where
-    T: 'static,
-    Fut: Future<Output = Result<T, ApiError>> + 'static,
-{
-    require_sign_in();
-    let id = use_consultation_id();
-    let session = Session::get();
-    LocalResource::new(move || {
-        let id = id();
-        session.fetch(move |token| load(token, id))
-    })
-}
-
-/// The consultation id of the address; `None` when it is malformed.
-pub fn use_consultation_id() -> impl Fn() -> Option<Uuid> + Copy + Send + Sync + 'static {
-    let params = use_params_map();
-    move || params.with(|p| p.get("id").and_then(|v| v.parse::<Uuid>().ok()))
 }
 
 /// "vous êtes ici : Consultations › <consultation> › <page>".

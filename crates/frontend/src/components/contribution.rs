@@ -3,8 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use shared::Named;
 use shared::consultation::{
     ContributionDto, ContributionKind, ContributionRequest, ContributionStatus, CostDirection,
     DecisionKind, DecisionRequest, TargetKind,
@@ -15,64 +14,6 @@ use crate::api;
 use crate::components::form::{ErrorAlert, FieldMessage, TextField, field_error, general_error};
 use crate::session::Session;
 
-/// The API's name of an enum value (`alternative_clause`), used as form value.
-pub fn wire<T: Serialize>(value: T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-pub fn from_wire<T: DeserializeOwned>(value: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(value.to_owned())).ok()
-}
-
-pub fn kind_label(kind: ContributionKind) -> &'static str {
-    match kind {
-        ContributionKind::Solution => "Solution",
-        ContributionKind::Clarification => "Demande de précision",
-        ContributionKind::AlternativeClause => "Rédaction alternative",
-        ContributionKind::AlternativeCriterion => "Critère alternatif",
-    }
-}
-
-pub fn cost_label(cost: CostDirection) -> &'static str {
-    match cost {
-        CostDirection::Increase => "↑ Hausse du coût",
-        CostDirection::Decrease => "↓ Baisse du coût",
-        CostDirection::Neutral => "= Sans effet sur le coût",
-        CostDirection::Unknown => "? Effet sur le coût inconnu",
-    }
-}
-
-pub fn decision_label(decision: DecisionKind) -> &'static str {
-    match decision {
-        DecisionKind::Accepted => "Retenue",
-        DecisionKind::PartiallyAccepted => "Retenue en partie",
-        DecisionKind::Rejected => "Non retenue",
-        DecisionKind::Answered => "Répondu",
-    }
-}
-
-pub const KINDS: [ContributionKind; 4] = [
-    ContributionKind::Solution,
-    ContributionKind::Clarification,
-    ContributionKind::AlternativeClause,
-    ContributionKind::AlternativeCriterion,
-];
-pub const COSTS: [CostDirection; 4] = [
-    CostDirection::Increase,
-    CostDirection::Decrease,
-    CostDirection::Neutral,
-    CostDirection::Unknown,
-];
-pub const DECISIONS: [DecisionKind; 4] = [
-    DecisionKind::Accepted,
-    DecisionKind::PartiallyAccepted,
-    DecisionKind::Rejected,
-    DecisionKind::Answered,
-];
-
 /// The owner agent answers and decides where the contribution is read.
 #[component]
 fn AgentActions(contribution: ContributionDto, reload: Callback<()>) -> impl IntoView {
@@ -80,11 +21,11 @@ fn AgentActions(contribution: ContributionDto, reload: Callback<()>) -> impl Int
     let id = contribution.id;
     let is_clarification = contribution.kind == ContributionKind::Clarification;
     let answer = RwSignal::new(String::new());
-    let decision = RwSignal::new(wire(if is_clarification {
+    let decision = RwSignal::new(if is_clarification {
         DecisionKind::Answered
     } else {
         DecisionKind::Accepted
-    }));
+    });
     let rationale = RwSignal::new(String::new());
     let send_reply = Action::new_local(move |body: &String| {
         let body = body.clone();
@@ -137,15 +78,19 @@ fn AgentActions(contribution: ContributionDto, reload: Callback<()>) -> impl Int
             <form class="fr-col-12 fr-col-md-6" on:submit=move |ev| {
                 ev.prevent_default();
                 send_decision.dispatch(DecisionRequest {
-                    decision: from_wire(&decision.get_untracked()),
+                    decision: Some(decision.get_untracked()),
                     rationale: rationale.get_untracked(),
                     integrated_in_round: None,
                 });
             }>
                 <div class="fr-select-group">
                     <label class="fr-label" for=decision_id.clone()>"Décision"</label>
-                    <select class="fr-select" id=decision_id on:change=move |ev| decision.set(event_target_value(&ev))>
-                        {options.into_iter().map(|d| view! { <option value=wire(d)>{decision_label(d)}</option> }).collect_view()}
+                    <select class="fr-select" id=decision_id on:change=move |ev| {
+                        if let Some(chosen) = DecisionKind::parse(&event_target_value(&ev)) {
+                            decision.set(chosen);
+                        }
+                    }>
+                        {options.into_iter().map(|d| view! { <option value=d.as_str()>{d.label_fr()}</option> }).collect_view()}
                     </select>
                 </div>
                 <TextField id=format!("{prefix}-rationale") label="Motif de la décision" value=rationale error=decision_error/>
@@ -234,7 +179,7 @@ pub fn ContributionCard(
         <article class="fr-tile fr-mb-2w jsf-contribution" class:jsf-withdrawn=withdrawn>
             <div class="fr-tile__body">
                 <h4 class="fr-tile__title fr-text--md">
-                    {format!("{} — {} (tour {})", c.author.label, kind_label(c.kind), c.round)}
+                    {format!("{} — {} (tour {})", c.author.label, c.kind.label_fr(), c.round)}
                 </h4>
                 <div class="fr-tile__desc">
                     <p>{c.body.clone()}</p>
@@ -242,10 +187,10 @@ pub fn ContributionCard(
                     {c.proposed_text.clone().map(|t| view! { <blockquote class="fr-text--sm"><strong>"Rédaction proposée : "</strong>{t}</blockquote> })}
                     {c.proposed_weight.map(|w| view! { <p class="fr-text--sm"><strong>"Poids proposé : "</strong>{format!("{w} %")}</p> })}
                     <ul class="fr-badges-group">
-                        {c.cost_direction.map(|d| view! { <li><p class="fr-badge fr-badge--sm fr-badge--no-icon">{cost_label(d)}</p></li> })}
+                        {c.cost_direction.map(|d| view! { <li><p class="fr-badge fr-badge--sm fr-badge--no-icon">{d.label_fr()}</p></li> })}
                         {c.confidential.then(|| view! { <li><p class="fr-badge fr-badge--sm fr-badge--warning fr-badge--no-icon">"Confidentielle"</p></li> })}
                         {withdrawn.then(|| view! { <li><p class="fr-badge fr-badge--sm fr-badge--error fr-badge--no-icon">"Retirée"</p></li> })}
-                        {c.decision.clone().map(|d| view! { <li><p class="fr-badge fr-badge--sm fr-badge--info fr-badge--no-icon">{decision_label(d.decision)}</p></li> })}
+                        {c.decision.clone().map(|d| view! { <li><p class="fr-badge fr-badge--sm fr-badge--info fr-badge--no-icon">{d.decision.label_fr()}</p></li> })}
                     </ul>
                     {c.decision.clone().map(|d| view! { <p class="fr-text--sm"><strong>"Décision : "</strong>{d.rationale}</p> })}
                     {c.replies.into_iter().map(|r| view! {
@@ -276,7 +221,7 @@ pub fn ContributionForm(
     let kind = RwSignal::new(
         start
             .as_ref()
-            .map_or_else(|| wire(ContributionKind::Solution), |c| wire(c.kind)),
+            .map_or(ContributionKind::Solution, |c| c.kind),
     );
     let body = RwSignal::new(start.as_ref().map(|c| c.body.clone()).unwrap_or_default());
     let justification = RwSignal::new(
@@ -298,13 +243,7 @@ pub fn ContributionForm(
             .map(|w| w.to_string())
             .unwrap_or_default(),
     );
-    let cost = RwSignal::new(
-        start
-            .as_ref()
-            .and_then(|c| c.cost_direction)
-            .map(wire)
-            .unwrap_or_default(),
-    );
+    let cost = RwSignal::new(start.as_ref().and_then(|c| c.cost_direction));
     let confidential = RwSignal::new(start.as_ref().is_some_and(|c| c.confidential));
     let submit = Action::new_local(move |request: &ContributionRequest| {
         let request = request.clone();
@@ -341,33 +280,37 @@ pub fn ContributionForm(
         TargetKind::Criterion => ContributionKind::AlternativeCriterion,
         _ => ContributionKind::AlternativeClause,
     };
-    let is = move |k: ContributionKind| kind.get() == wire(k);
+    let is = move |k: ContributionKind| kind.get() == k;
     let cost_legend = format!("{prefix}-cost-legend");
     let cost_messages = format!("{prefix}-cost-messages");
     view! {
         <form class="fr-mt-2w jsf-contribution-form" novalidate=true on:submit=move |ev| {
             ev.prevent_default();
-            let chosen: Option<ContributionKind> = from_wire(&kind.get_untracked());
+            let chosen = kind.get_untracked();
             let proposed_text = Some(proposed.get_untracked()).filter(|t| !t.trim().is_empty());
             submit.dispatch(ContributionRequest {
                 target_kind: Some(target_kind),
                 target_id,
-                kind: chosen,
+                kind: Some(chosen),
                 body: body.get_untracked(),
                 justification: justification.get_untracked(),
-                cost_direction: from_wire(&cost.get_untracked()),
+                cost_direction: cost.get_untracked(),
                 proposed_text,
                 proposed_weight: weight.get_untracked().trim().trim_end_matches('%').trim().parse().ok(),
-                confidential: confidential.get_untracked() && chosen == Some(ContributionKind::Solution),
+                confidential: confidential.get_untracked() && chosen == ContributionKind::Solution,
             });
         }>
             <ErrorAlert error=general_error(result)/>
             <div class="fr-select-group">
                 <label class="fr-label" for=kind_id.clone()>"Type de contribution"</label>
-                <select class="fr-select" id=kind_id on:change=move |ev| kind.set(event_target_value(&ev))>
-                    <option value=wire(ContributionKind::Solution) selected=move || is(ContributionKind::Solution)>"Proposer une solution"</option>
-                    <option value=wire(ContributionKind::Clarification) selected=move || is(ContributionKind::Clarification)>"Demander une précision"</option>
-                    <option value=wire(alternative) selected=move || is(alternative)>
+                <select class="fr-select" id=kind_id on:change=move |ev| {
+                    if let Some(chosen) = ContributionKind::parse(&event_target_value(&ev)) {
+                        kind.set(chosen);
+                    }
+                }>
+                    <option value=ContributionKind::Solution.as_str() selected=move || is(ContributionKind::Solution)>"Proposer une solution"</option>
+                    <option value=ContributionKind::Clarification.as_str() selected=move || is(ContributionKind::Clarification)>"Demander une précision"</option>
+                    <option value=alternative.as_str() selected=move || is(alternative)>
                         {if alternative == ContributionKind::AlternativeCriterion { "Proposer un autre critère" } else { "Proposer une autre rédaction" }}
                     </option>
                 </select>
@@ -383,8 +326,8 @@ pub fn ContributionForm(
             <Show when=move || !is(ContributionKind::Clarification)>
                 <fieldset class="fr-fieldset" aria-labelledby=format!("{cost_legend} {cost_messages}")>
                     <legend class="fr-fieldset__legend" id=cost_legend.clone()>"Effet attendu sur le coût"</legend>
-                    {COSTS.into_iter().map(|value| {
-                        let id = format!("{prefix}-cost-{}", wire(value));
+                    {CostDirection::ALL.iter().copied().map(|value| {
+                        let id = format!("{prefix}-cost-{}", value.as_str());
                         let label = match value {
                             CostDirection::Increase => "↑ Hausse",
                             CostDirection::Decrease => "↓ Baisse",
@@ -394,9 +337,9 @@ pub fn ContributionForm(
                         view! {
                             <div class="fr-fieldset__element fr-fieldset__element--inline">
                                 <div class="fr-radio-group">
-                                    <input type="radio" id=id.clone() name=cost_name.clone() value=wire(value)
-                                        prop:checked=move || cost.get() == wire(value)
-                                        on:change=move |_| cost.set(wire(value))/>
+                                    <input type="radio" id=id.clone() name=cost_name.clone() value=value.as_str()
+                                        prop:checked=move || cost.get() == Some(value)
+                                        on:change=move |_| cost.set(Some(value))/>
                                     <label class="fr-label" for=id>{label}</label>
                                 </div>
                             </div>

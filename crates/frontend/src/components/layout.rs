@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
+use shared::Named;
 use shared::types::Role;
 
 use crate::session::Session;

@@ -1,9 +1,11 @@
 pub mod consultation_nav;
 pub mod contribution;
+pub mod contribution_filters;
 pub mod form;
 pub mod layout;
 pub mod resource;
 pub mod table;
+pub mod target_block;
 pub mod time;
 
 /// Sets the browser tab title, which screen readers announce on navigation.

@@ -1,11 +1,13 @@
 use leptos::prelude::*;
+use shared::Named;
 use shared::auth::UserDto;
 use shared::reference::{cpv_division_label, departement_name};
 
 use crate::api;
 use crate::components::resource::resource_view;
 use crate::components::set_title;
-use crate::session::{Session, require_sign_in};
+use crate::hooks::require_sign_in;
+use crate::session::Session;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
+use shared::Named;
 use shared::consultation::{ConsultationDto, ConsultationStatus};
 use shared::types::Role;
 
@@ -7,7 +8,8 @@ use crate::api;
 use crate::components::form::ErrorAlert;
 use crate::components::set_title;
 use crate::components::time::{french_date_time, relative};
-use crate::session::{Session, require_sign_in};
+use crate::hooks::require_sign_in;
+use crate::session::Session;
 
 pub fn status_badge(status: ConsultationStatus) -> impl IntoView {
     let class = match status {
@@ -58,14 +60,6 @@ pub fn ConsultationsPage() -> impl IntoView {
         let status = status.get();
         session.fetch(move |token| async move { api::consultations(&token, status).await })
     });
-    let statuses = [
-        ConsultationStatus::Draft,
-        ConsultationStatus::InDialogue,
-        ConsultationStatus::BetweenRounds,
-        ConsultationStatus::AwaitingApproval,
-        ConsultationStatus::Published,
-        ConsultationStatus::Abandoned,
-    ];
     let intro = move || match session.user().map(|u| u.role) {
         Some(Role::Company) => {
             "Les consultations de votre domaine et de votre territoire, les tours ouverts d'abord."
@@ -84,13 +78,11 @@ pub fn ConsultationsPage() -> impl IntoView {
         <div class="fr-select-group">
             <label class="fr-label" for="status-filter">"Afficher"</label>
             <select class="fr-select" id="status-filter" on:change=move |ev| {
-                let value = event_target_value(&ev);
-                status.set(statuses.into_iter().find(|s| serde_json::to_value(s).ok().and_then(|v| v.as_str().map(|v| v == value)).unwrap_or(false)));
+                status.set(ConsultationStatus::parse(&event_target_value(&ev)));
             }>
                 <option value="" selected=move || status.get().is_none()>"Toutes les consultations"</option>
-                {statuses.into_iter().map(|s| {
-                    let value = serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-                    view! { <option value=value selected=move || status.get() == Some(s)>{s.label_fr()}</option> }
+                {ConsultationStatus::ALL.iter().copied().map(|s| {
+                    view! { <option value=s.as_str() selected=move || status.get() == Some(s)>{s.label_fr()}</option> }
                 }).collect_view()}
             </select>
         </div>

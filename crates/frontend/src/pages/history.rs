@@ -6,12 +6,13 @@ use leptos_router::hooks::use_query_map;
 use shared::consultation::{ChangeKind, ItemChange, WordOp};
 
 use crate::api::{self, ApiError};
-use crate::components::consultation_nav::{Breadcrumb, ConsultationNav, View, use_consultation_id};
+use crate::components::consultation_nav::{Breadcrumb, ConsultationNav, View};
 use crate::components::form::ErrorAlert;
 use crate::components::set_title;
 use crate::components::time::french_date_time;
+use crate::hooks::require_sign_in;
+use crate::hooks::use_consultation_id;
 use crate::session::Session;
-use crate::session::require_sign_in;
 
 fn change_label(kind: ChangeKind) -> &'static str {
     match kind {

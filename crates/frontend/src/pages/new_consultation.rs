@@ -10,7 +10,8 @@ use crate::api;
 use crate::components::consultation_nav::Breadcrumb;
 use crate::components::form::{ErrorAlert, FieldMessage, TextField, field_error, general_error};
 use crate::components::set_title;
-use crate::session::{Session, require_sign_in};
+use crate::hooks::require_sign_in;
+use crate::session::Session;
 
 /// Divisions whose code starts with, or whose label contains, what was typed.
 fn matching_divisions(typed: &str) -> Vec<(&'static str, &'static str)> {

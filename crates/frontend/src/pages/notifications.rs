@@ -5,7 +5,8 @@ use crate::api;
 use crate::components::resource::resource_view;
 use crate::components::set_title;
 use crate::components::time::{french_date_time, relative};
-use crate::session::{Session, require_sign_in};
+use crate::hooks::require_sign_in;
+use crate::session::Session;
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {

@@ -9,12 +9,11 @@ use shared::consultation::{ConsultationDto, SynthesisRow, TargetKind};
 use uuid::Uuid;
 
 use crate::api::{self, ApiError};
-use crate::components::consultation_nav::{
-    Breadcrumb, ConsultationNav, View, use_consultation_data,
-};
+use crate::components::consultation_nav::{Breadcrumb, ConsultationNav, View};
 use crate::components::resource::resource_view;
 use crate::components::set_title;
 use crate::components::table::DataTable;
+use crate::hooks::use_consultation_data;
 
 #[derive(Clone)]
 struct Loaded {

@@ -2,17 +2,17 @@
 //! the full journal of who did what (companies by pseudonym).
 
 use leptos::prelude::*;
+use shared::Named;
 use shared::consultation::{ConsultationDto, EventDto, RoundDto};
 use uuid::Uuid;
 
 use crate::api::{self, ApiError};
-use crate::components::consultation_nav::{
-    Breadcrumb, ConsultationNav, View, use_consultation_data,
-};
+use crate::components::consultation_nav::{Breadcrumb, ConsultationNav, View};
 use crate::components::resource::resource_view;
 use crate::components::set_title;
 use crate::components::table::DataTable;
 use crate::components::time::french_date_time;
+use crate::hooks::use_consultation_data;
 use crate::session::Session;
 
 #[derive(Clone)]

@@ -1,0 +1,200 @@
+//! The editor's model: one signal per field, rows keyed for the page's life
+//! so that moving a row keeps its DOM nodes (and the focus).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use leptos::prelude::*;
+use shared::consultation::{CctpContent, Clause, Criterion, Section};
+use uuid::Uuid;
+
+static NEXT_KEY: AtomicU64 = AtomicU64::new(1);
+
+/// Identifies a row in the page while it moves; ids exist only once saved.
+pub(super) fn key() -> u64 {
+    NEXT_KEY.fetch_add(1, Ordering::Relaxed)
+}
+
+#[derive(Clone)]
+pub(super) struct ClauseRow {
+    pub(super) key: u64,
+    pub(super) id: Option<Uuid>,
+    pub(super) number: ArcRwSignal<String>,
+    pub(super) title: ArcRwSignal<String>,
+    pub(super) text: ArcRwSignal<String>,
+}
+
+#[derive(Clone)]
+pub(super) struct SectionRow {
+    pub(super) key: u64,
+    pub(super) id: Option<Uuid>,
+    pub(super) title: ArcRwSignal<String>,
+    pub(super) clauses: ArcRwSignal<Vec<ClauseRow>>,
+}
+
+#[derive(Clone)]
+pub(super) struct CriterionRow {
+    pub(super) key: u64,
+    pub(super) id: Option<Uuid>,
+    pub(super) name: ArcRwSignal<String>,
+    pub(super) description: ArcRwSignal<String>,
+    /// Kept as typed; an unreadable weight is sent as 0 and the API says why.
+    pub(super) weight: ArcRwSignal<String>,
+}
+
+pub(super) fn clause_row(c: Clause) -> ClauseRow {
+    ClauseRow {
+        key: key(),
+        id: c.id,
+        number: ArcRwSignal::new(c.number),
+        title: ArcRwSignal::new(c.title),
+        text: ArcRwSignal::new(c.text),
+    }
+}
+
+pub(super) fn section_row(s: Section) -> SectionRow {
+    SectionRow {
+        key: key(),
+        id: s.id,
+        title: ArcRwSignal::new(s.title),
+        clauses: ArcRwSignal::new(s.clauses.into_iter().map(clause_row).collect()),
+    }
+}
+
+pub(super) fn criterion_row(c: Criterion) -> CriterionRow {
+    CriterionRow {
+        key: key(),
+        id: c.id,
+        name: ArcRwSignal::new(c.name),
+        description: ArcRwSignal::new(c.description),
+        weight: ArcRwSignal::new(c.weight.to_string()),
+    }
+}
+
+pub(super) fn parse_weight(typed: &str) -> Option<u32> {
+    typed.trim().trim_end_matches('%').trim().parse().ok()
+}
+
+/// The rows being edited; reading it through `content` tracks every field.
+#[derive(Clone, Copy)]
+pub(super) struct Editor {
+    pub(super) sections: RwSignal<Vec<SectionRow>>,
+    pub(super) criteria: RwSignal<Vec<CriterionRow>>,
+}
+
+impl Editor {
+    pub(super) fn load(&self, content: CctpContent) {
+        self.sections
+            .set(content.sections.into_iter().map(section_row).collect());
+        self.criteria
+            .set(content.criteria.into_iter().map(criterion_row).collect());
+    }
+
+    pub(super) fn content(&self) -> CctpContent {
+        CctpContent {
+            sections: self.sections.with(|sections| {
+                sections
+                    .iter()
+                    .map(|s| Section {
+                        id: s.id,
+                        title: s.title.get(),
+                        clauses: s.clauses.with(|clauses| {
+                            clauses
+                                .iter()
+                                .map(|c| Clause {
+                                    id: c.id,
+                                    number: c.number.get(),
+                                    title: c.title.get(),
+                                    text: c.text.get(),
+                                })
+                                .collect()
+                        }),
+                    })
+                    .collect()
+            }),
+            criteria: self.criteria.with(|criteria| {
+                criteria
+                    .iter()
+                    .map(|c| Criterion {
+                        id: c.id,
+                        name: c.name.get(),
+                        description: c.description.get(),
+                        weight: c.weight.with(|w| parse_weight(w)).unwrap_or(0),
+                    })
+                    .collect()
+            }),
+        }
+    }
+
+    /// `2.3` is the third clause of the second section.
+    pub(super) fn renumber(&self) {
+        self.sections.with_untracked(|sections| {
+            for (i, section) in sections.iter().enumerate() {
+                section.clauses.with_untracked(|clauses| {
+                    for (j, clause) in clauses.iter().enumerate() {
+                        clause.number.set(format!("{}.{}", i + 1, j + 1));
+                    }
+                });
+            }
+        });
+    }
+}
+
+pub(super) fn move_item<T>(items: &mut [T], index: usize, up: bool) {
+    let other = if up {
+        index.checked_sub(1)
+    } else {
+        Some(index + 1)
+    };
+    if let Some(other) = other.filter(|o| *o < items.len()) {
+        items.swap(index, other);
+    }
+}
+
+pub(super) fn position<T: Row>(items: &[T], key: u64) -> usize {
+    items.iter().position(|i| i.key() == key).unwrap_or(0)
+}
+
+/// A row of the editor, known by its page-local key.
+pub(super) trait Row {
+    fn key(&self) -> u64;
+}
+
+impl Row for SectionRow {
+    fn key(&self) -> u64 {
+        self.key
+    }
+}
+
+impl Row for ClauseRow {
+    fn key(&self) -> u64 {
+        self.key
+    }
+}
+
+impl Row for CriterionRow {
+    fn key(&self) -> u64 {
+        self.key
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{move_item, parse_weight};
+
+    #[test]
+    fn moving_a_row_swaps_it_with_its_neighbour_and_stops_at_the_ends() {
+        let mut rows = vec!['a', 'b', 'c'];
+        move_item(&mut rows, 2, true);
+        assert_eq!(rows, ['a', 'c', 'b']);
+        move_item(&mut rows, 0, true);
+        move_item(&mut rows, 2, false);
+        assert_eq!(rows, ['a', 'c', 'b']);
+    }
+
+    #[test]
+    fn weights_are_read_with_or_without_a_percent_sign() {
+        assert_eq!(parse_weight(" 40 "), Some(40));
+        assert_eq!(parse_weight("35 %"), Some(35));
+        assert_eq!(parse_weight("quarante"), None);
+    }
+}

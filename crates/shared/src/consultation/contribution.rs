@@ -1,0 +1,250 @@
+//! Contributions of companies, replies, decisions, the synthesis and pseudonyms.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "db",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ContributionKind {
+    Solution,
+    Clarification,
+    AlternativeClause,
+    AlternativeCriterion,
+}
+
+crate::named::named!(ContributionKind {
+    Solution = "solution": "Solution",
+    Clarification = "clarification": "Demande de précision",
+    AlternativeClause = "alternative_clause": "Rédaction alternative",
+    AlternativeCriterion = "alternative_criterion": "Critère alternatif",
+});
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "db",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+#[serde(rename_all = "snake_case")]
+pub enum CostDirection {
+    Increase,
+    Decrease,
+    Neutral,
+    Unknown,
+}
+
+crate::named::named!(CostDirection {
+    Increase = "increase": "↑ Hausse du coût",
+    Decrease = "decrease": "↓ Baisse du coût",
+    Neutral = "neutral": "= Sans effet sur le coût",
+    Unknown = "unknown": "? Effet sur le coût inconnu",
+});
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "db",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    Clause,
+    Criterion,
+    Document,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "db",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ContributionStatus {
+    Active,
+    Withdrawn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "db",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionKind {
+    Accepted,
+    PartiallyAccepted,
+    Rejected,
+    Answered,
+}
+
+crate::named::named!(DecisionKind {
+    Accepted = "accepted": "Retenue",
+    PartiallyAccepted = "partially_accepted": "Retenue en partie",
+    Rejected = "rejected": "Non retenue",
+    Answered = "answered": "Répondu",
+});
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "target_kind": "clause",
+    "target_id": "6a1f0c7e-3b7d-4c55-9e0a-1d2f3a4b5c6d",
+    "kind": "alternative_clause",
+    "body": "Un délai d'intervention de 8 h ouvrées suffit pour les postes non critiques.",
+    "justification": "Le délai de 4 h impose une astreinte coûteuse sans gain pour l'usager.",
+    "cost_direction": "decrease",
+    "proposed_text": "Le titulaire intervient sous 8 heures ouvrées.",
+    "confidential": false
+})))]
+#[serde(default)]
+pub struct ContributionRequest {
+    pub target_kind: Option<TargetKind>,
+    /// Clause or criterion id of the current revision; absent for the whole document.
+    pub target_id: Option<Uuid>,
+    pub kind: Option<ContributionKind>,
+    pub body: String,
+    pub justification: String,
+    /// Mandatory except for clarifications.
+    pub cost_direction: Option<CostDirection>,
+    /// Required for alternatives.
+    pub proposed_text: Option<String>,
+    /// Required for an alternative criterion (percent).
+    pub proposed_weight: Option<u32>,
+    /// Solutions only: seen by the owner agent and the buyer alone.
+    pub confidential: bool,
+}
+
+/// Who wrote something, as the reader may know it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuthorDto {
+    /// "Entreprise B", "L'agent", or "Vous".
+    pub label: String,
+    /// True when the reader wrote it.
+    pub is_you: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReplyDto {
+    pub id: Uuid,
+    pub author: AuthorDto,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DecisionDto {
+    pub decision: DecisionKind,
+    pub rationale: String,
+    pub integrated_in_round: Option<i32>,
+    pub decided_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContributionDto {
+    pub id: Uuid,
+    pub consultation_id: Uuid,
+    pub round: i32,
+    pub target_kind: TargetKind,
+    pub target_id: Option<Uuid>,
+    pub kind: ContributionKind,
+    pub body: String,
+    pub justification: String,
+    pub cost_direction: Option<CostDirection>,
+    pub proposed_text: Option<String>,
+    pub proposed_weight: Option<u32>,
+    pub confidential: bool,
+    pub status: ContributionStatus,
+    pub author: AuthorDto,
+    pub decision: Option<DecisionDto>,
+    pub replies: Vec<ReplyDto>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ReplyRequest {
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "decision": "partially_accepted",
+    "rationale": "Le délai passe à 8 h pour les postes non critiques seulement.",
+    "integrated_in_round": 2
+})))]
+#[serde(default)]
+pub struct DecisionRequest {
+    pub decision: Option<DecisionKind>,
+    pub rationale: String,
+    pub integrated_in_round: Option<i32>,
+}
+
+/// Counts for one target (clause, criterion or the document) in one round.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SynthesisRow {
+    pub round: i32,
+    pub target_kind: Option<TargetKind>,
+    pub target_id: Option<Uuid>,
+    pub solutions: u32,
+    pub clarifications: u32,
+    pub alternatives: u32,
+    pub cost_increase: u32,
+    pub cost_decrease: u32,
+    pub cost_neutral: u32,
+    pub cost_unknown: u32,
+    pub accepted: u32,
+    pub partially_accepted: u32,
+    pub rejected: u32,
+    pub answered: u32,
+    pub undecided: u32,
+}
+
+/// The n-th company of a consultation: A, B, … Z, AA, AB…
+pub fn pseudonym(index: u32) -> String {
+    let mut n = index;
+    let mut letters = Vec::new();
+    loop {
+        letters.push(char::from(b'A' + (n % 26) as u8));
+        if n < 26 {
+            break;
+        }
+        n = n / 26 - 1;
+    }
+    letters.reverse();
+    format!("Entreprise {}", letters.into_iter().collect::<String>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pseudonyms_run_from_a_to_z_then_aa() {
+        assert_eq!(pseudonym(0), "Entreprise A");
+        assert_eq!(pseudonym(1), "Entreprise B");
+        assert_eq!(pseudonym(25), "Entreprise Z");
+        assert_eq!(pseudonym(26), "Entreprise AA");
+        assert_eq!(pseudonym(27), "Entreprise AB");
+    }
+}

@@ -1,0 +1,190 @@
+//! The pre-publication dialogue on the wire: consultations (here), the CCTP
+//! and its rounds (`cctp`), contributions and their answers (`contribution`),
+//! the audit trail and notifications (`journal`). Everything is re-exported
+//! here, so clients name `shared::consultation::X` whatever the file.
+
+mod cctp;
+mod contribution;
+mod journal;
+
+pub use cctp::*;
+pub use contribution::*;
+pub use journal::*;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::types::Invalid;
+
+/// Longest accepted texts, in characters (documented in the API).
+pub mod limits {
+    pub const TITLE: usize = 200;
+    pub const SUMMARY: usize = 5_000;
+    pub const CLAUSE_TEXT: usize = 20_000;
+    pub const BODY: usize = 10_000;
+    pub const CHANGELOG: usize = 5_000;
+    pub const SECTIONS: usize = 100;
+    pub const CLAUSES_PER_SECTION: usize = 200;
+    pub const CRITERIA: usize = 30;
+}
+
+/// A full CPV 2008 code: 8 digits, a dash and a check digit (`72000000-5`),
+/// whose division (first two digits) exists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CpvCode(String);
+
+impl CpvCode {
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        let code = input.trim();
+        if code.is_empty() {
+            return Err(Invalid {
+                code: "required",
+                message: "Ce champ est obligatoire.".into(),
+            });
+        }
+        let bytes = code.as_bytes();
+        let well_formed = bytes.len() == 10
+            && bytes[8] == b'-'
+            && bytes
+                .iter()
+                .enumerate()
+                .all(|(i, b)| i == 8 || b.is_ascii_digit());
+        if !well_formed {
+            return Err(Invalid {
+                code: "format",
+                message: "Le code CPV doit avoir la forme 72000000-5 (8 chiffres, un tiret, un chiffre de contrôle).".into(),
+            });
+        }
+        if crate::reference::cpv_division_label(&code[..2]).is_none() {
+            return Err(Invalid {
+                code: "unknown",
+                message: format!("La division CPV « {} » n'existe pas.", &code[..2]),
+            });
+        }
+        Ok(Self(code.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn division(&self) -> &str {
+        &self.0[..2]
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "db",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    /// Only companies whose CPV divisions and départements match.
+    #[default]
+    Targeted,
+    /// Every registered company.
+    Open,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ConsultationStatus {
+    Draft,
+    InDialogue,
+    BetweenRounds,
+    AwaitingApproval,
+    Published,
+    Abandoned,
+}
+
+crate::named::named!(ConsultationStatus {
+    Draft = "draft": "Brouillon",
+    InDialogue = "in_dialogue": "Dialogue en cours",
+    BetweenRounds = "between_rounds": "Entre deux tours",
+    AwaitingApproval = "awaiting_approval": "En attente de validation",
+    Published = "published": "Publiée",
+    Abandoned = "abandoned": "Abandonnée",
+});
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "title": "Maintenance du parc informatique de la préfecture",
+    "summary": "Maintenance préventive et curative de 400 postes de travail.",
+    "cpv_code": "72000000-5",
+    "departement": "69",
+    "buyer_id": "0f5c2c1e-6f1b-4a7e-9d1f-2b8c7a1d4e10",
+    "visibility": "targeted"
+})))]
+#[serde(default)]
+pub struct CreateConsultationRequest {
+    /// 1 to 200 characters.
+    pub title: String,
+    /// Up to 5 000 characters.
+    pub summary: String,
+    pub cpv_code: String,
+    pub departement: String,
+    /// The PFRA buyer who will approve publication.
+    pub buyer_id: Option<Uuid>,
+    pub visibility: Visibility,
+}
+
+/// Changes to a consultation's description; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct UpdateConsultationRequest {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub visibility: Option<Visibility>,
+    /// `true` abandons the consultation (irreversible).
+    pub abandon: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConsultationDto {
+    pub id: Uuid,
+    pub title: String,
+    pub summary: String,
+    pub cpv_code: String,
+    pub cpv_label: String,
+    pub departement: String,
+    pub departement_name: String,
+    pub visibility: Visibility,
+    pub status: ConsultationStatus,
+    /// Name of the agent who runs the dialogue.
+    pub owner_name: String,
+    pub buyer_name: String,
+    pub current_round: Option<RoundDto>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct PublicationDecisionRequest {
+    /// `true` approves and freezes the final revision; `false` requests changes.
+    pub approve: bool,
+    /// Mandatory when requesting changes.
+    pub comment: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpv_codes_need_eight_digits_a_dash_a_check_digit_and_a_known_division() {
+        assert_eq!(CpvCode::parse("72000000-5").unwrap().division(), "72");
+        assert_eq!(CpvCode::parse("72000000").unwrap_err().code, "format");
+        assert_eq!(CpvCode::parse("99000000-1").unwrap_err().code, "unknown");
+    }
+}

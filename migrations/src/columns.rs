@@ -1,0 +1,53 @@
+//! Column and index shapes shared by the migrations (the same on SQLite and
+//! PostgreSQL). Released migrations use them: add new shapes, never change one.
+
+use sea_orm_migration::prelude::*;
+
+pub fn uuid_col(col: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(col).uuid().not_null().take()
+}
+
+pub fn text(col: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(col).text().not_null().take()
+}
+
+pub fn short(col: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(col).string_len(32).not_null().take()
+}
+
+pub fn at(col: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(col)
+        .timestamp_with_time_zone()
+        .not_null()
+        .take()
+}
+
+pub fn fk(
+    table: impl IntoIden,
+    col: impl IntoIden,
+    to: impl IntoIden,
+    to_col: impl IntoIden,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from(table, col)
+        .to(to, to_col)
+        .on_delete(ForeignKeyAction::Cascade)
+        .take()
+}
+
+pub async fn index(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: impl IntoIden,
+    cols: Vec<DynIden>,
+    unique: bool,
+) -> Result<(), DbErr> {
+    let mut stmt = Index::create().name(name).table(table).take();
+    for col in cols {
+        stmt.col(col);
+    }
+    if unique {
+        stmt.unique();
+    }
+    manager.create_index(stmt).await
+}
