@@ -3,13 +3,22 @@
 //! Integration tests: a real HTTP server on a free port, a fresh database
 //! per test, every DB test on SQLite and on PostgreSQL.
 
+mod fixtures;
 mod helpers;
 
 mod accounts;
+mod anonymity;
+mod answers;
+mod contributions;
 mod demo;
-mod dialogue;
+mod drafts;
 mod enumerations;
 mod errors;
 mod openapi;
+mod pseudonyms;
+mod publication;
+mod revisions;
+mod roles;
 mod sessions;
+mod targeting;
 mod web_app;

@@ -1,0 +1,138 @@
+//! The agent's answers and decisions: a clarification's answer is public,
+//! decisions reach their authors, notifications say so.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::db_test;
+use crate::fixtures::{call, json_of, round_one};
+use crate::helpers::{TestApp, problem};
+
+async fn a_clarification_answer_is_public_and_decisions_reach_their_authors(app: TestApp) {
+    let r = round_one(&app).await;
+    let question_id = r.question["id"].as_str().unwrap();
+    let alternative = &r.alternative;
+    // The answer to a clarification is public; decisions reach their authors.
+    let answered = json_of(
+        call(
+            &app,
+            &r.s.agent.token,
+            Method::POST,
+            &format!("/contributions/{question_id}/replies"),
+            Some(json!({
+                "body": "Oui, un seul site : la préfecture à Lyon.",
+            })),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(answered["replies"][0]["author"]["label"], "Vous");
+    let seen_by_alpha = json_of(
+        call(
+            &app,
+            &r.alpha.token,
+            Method::GET,
+            &format!("/contributions/{question_id}"),
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        seen_by_alpha["replies"][0]["body"],
+        "Oui, un seul site : la préfecture à Lyon."
+    );
+    assert_eq!(seen_by_alpha["author"]["label"], "Entreprise B");
+    assert_eq!(seen_by_alpha["replies"][0]["author"]["label"], "L'agent");
+    let wrong = call(
+        &app,
+        &r.s.agent.token,
+        Method::PUT,
+        &format!("/contributions/{question_id}/decision"),
+        Some(json!({"decision": "accepted", "rationale": "ok"})),
+    )
+    .await;
+    assert_eq!(
+        problem(wrong, StatusCode::UNPROCESSABLE_ENTITY)
+            .await
+            .errors[0]
+            .field,
+        "decision"
+    );
+    json_of(
+        call(
+            &app,
+            &r.s.agent.token,
+            Method::PUT,
+            &format!("/contributions/{question_id}/decision"),
+            Some(json!({"decision": "answered", "rationale": "Réponse publiée."})),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let alternative_id = alternative["id"].as_str().unwrap();
+    json_of(call(&app, &r.s.agent.token, Method::PUT, &format!("/contributions/{alternative_id}/decision"), Some(json!({
+        "decision": "partially_accepted", "rationale": "8 h pour les postes non critiques.", "integrated_in_round": 1,
+    }))).await, StatusCode::OK).await;
+    let notes = json_of(
+        call(&app, &r.alpha.token, Method::GET, "/notifications", None).await,
+        StatusCode::OK,
+    )
+    .await;
+    // Alpha registered after round 1 opened: it is told of the public answer only.
+    assert_eq!(notes["unread"], 1);
+    assert!(
+        notes["items"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("réponse publique")
+    );
+    let note_id = notes["items"][0]["id"].as_str().unwrap();
+    assert_eq!(
+        call(
+            &app,
+            &r.alpha.token,
+            Method::POST,
+            &format!("/notifications/{note_id}/read"),
+            None
+        )
+        .await
+        .status(),
+        StatusCode::NO_CONTENT
+    );
+    problem(
+        call(
+            &app,
+            &r.beta.token,
+            Method::POST,
+            &format!("/notifications/{note_id}/read"),
+            None,
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let notes = json_of(
+        call(&app, &r.alpha.token, Method::GET, "/notifications", None).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(notes["unread"], 0);
+    let mine = json_of(
+        call(
+            &app,
+            &r.gamma.token,
+            Method::GET,
+            &format!("/contributions/{alternative_id}"),
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(mine["decision"]["decision"], "partially_accepted");
+}
+db_test!(a_clarification_answer_is_public_and_decisions_reach_their_authors);

@@ -1,0 +1,92 @@
+//! The working draft: optimistic concurrency, validation, frozen after publication.
+
+use chrono::{Duration, Utc};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::db_test;
+use crate::fixtures::{call, draft_v1, json_of, staff};
+use crate::helpers::{TestApp, problem};
+
+async fn the_draft_is_saved_with_optimistic_concurrency(app: TestApp) {
+    let agent = staff(&app, "agent", "agent@rhone.gouv.fr").await;
+    let buyer = staff(&app, "buyer", "acheteur@pfra.gouv.fr").await;
+    let created = json_of(call(&app, &agent.token, Method::POST, "/consultations", Some(json!({
+        "title": "Nettoyage", "cpv_code": "90000000-7", "departement": "69", "buyer_id": buyer.id,
+    }))).await, StatusCode::CREATED).await;
+    let path = format!("/consultations/{}/draft", created["id"].as_str().unwrap());
+
+    let read = call(&app, &agent.token, Method::GET, &path, None).await;
+    assert_eq!(read.headers()["etag"], "\"1\"");
+    let put = |if_match: Option<&'static str>, body: Value| {
+        let mut request = app
+            .client
+            .put(app.url(&path))
+            .bearer_auth(&agent.token)
+            .json(&body);
+        if let Some(tag) = if_match {
+            request = request.header("If-Match", tag);
+        }
+        request.send()
+    };
+    problem(
+        put(None, draft_v1()).await.unwrap(),
+        StatusCode::PRECONDITION_REQUIRED,
+    )
+    .await;
+    assert_eq!(
+        put(Some("\"1\""), draft_v1()).await.unwrap().status(),
+        StatusCode::OK
+    );
+    // A second editor still holding version 1 is told someone saved first.
+    problem(
+        put(Some("\"1\""), draft_v1()).await.unwrap(),
+        StatusCode::PRECONDITION_FAILED,
+    )
+    .await;
+
+    let mut bad = draft_v1();
+    bad["criteria"][0]["weight"] = json!(50);
+    let refused = problem(
+        put(Some("\"2\""), bad).await.unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(refused.field_message("criteria").unwrap().contains("110"));
+    // Nothing changed: version 2 is still current.
+    let read = call(&app, &agent.token, Method::GET, &path, None).await;
+    assert_eq!(read.headers()["etag"], "\"2\"");
+
+    let rounds = format!("/consultations/{}/rounds", created["id"].as_str().unwrap());
+    let past = call(
+        &app,
+        &agent.token,
+        Method::POST,
+        &rounds,
+        Some(json!({"closes_at": Utc::now() - Duration::hours(1)})),
+    )
+    .await;
+    assert_eq!(
+        problem(past, StatusCode::UNPROCESSABLE_ENTITY).await.errors[0].field,
+        "closes_at"
+    );
+    let future = json!({"closes_at": Utc::now() + Duration::days(3)});
+    assert_eq!(
+        call(
+            &app,
+            &agent.token,
+            Method::POST,
+            &rounds,
+            Some(future.clone())
+        )
+        .await
+        .status(),
+        StatusCode::CREATED
+    );
+    problem(
+        call(&app, &agent.token, Method::POST, &rounds, Some(future)).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+}
+db_test!(the_draft_is_saved_with_optimistic_concurrency);

@@ -1,0 +1,355 @@
+//! The people and the consultation the dialogue tests act on, built through
+//! the API as users would, in stages: a scene in round 1, one contribution of
+//! every kind, the agent's answers, round 2, publication. Each stage checks
+//! its own status codes; each test asserts its concept.
+
+use chrono::{Duration, Utc};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{PASSWORD, TestApp, siret};
+
+/// A company with distinctive identifiers, to look for leaks.
+pub struct Company {
+    pub name: String,
+    pub email: String,
+    pub siret: String,
+    pub id: String,
+    pub token: String,
+}
+
+pub async fn company(app: &TestApp, n: u32, name: &str, cpv: &[&str], deps: &[&str]) -> Company {
+    let email = format!(
+        "contact@{}.example.fr",
+        name.to_lowercase().replace(' ', "-")
+    );
+    let siret = siret(100 + n);
+    let body = json!({
+        "email": email, "password": PASSWORD, "company_name": name, "siret": siret,
+        "cpv_divisions": cpv, "departements": deps,
+    });
+    let response = app.post("/auth/register-company", &body).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let login = app.login(&email).await;
+    Company {
+        name: name.into(),
+        id: login["user"]["id"].as_str().unwrap().into(),
+        token: login["access_token"].as_str().unwrap().into(),
+        email,
+        siret,
+    }
+}
+
+pub struct Staff {
+    pub token: String,
+    pub id: String,
+}
+
+pub async fn staff(app: &TestApp, role: &str, email: &str) -> Staff {
+    app.create_staff(role, email).await;
+    let login = app.login(email).await;
+    Staff {
+        token: login["access_token"].as_str().unwrap().into(),
+        id: login["user"]["id"].as_str().unwrap().into(),
+    }
+}
+
+pub async fn call(
+    app: &TestApp,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> reqwest::Response {
+    let mut request = app.client.request(method, app.url(path)).bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.unwrap()
+}
+
+pub async fn json_of(response: reqwest::Response, status: StatusCode) -> Value {
+    let actual = response.status();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(actual, status, "{body}");
+    body
+}
+
+pub fn draft_v1() -> Value {
+    json!({
+        "sections": [
+            {"title": "Objet du marché", "clauses": [
+                {"number": "1.1", "title": "Périmètre", "text": "Le marché porte sur la maintenance de 400 postes de travail."},
+                {"number": "1.2", "title": "Délais", "text": "Le titulaire intervient sous 4 heures ouvrées."}
+            ]},
+            {"title": "Exécution", "clauses": [
+                {"number": "2.1", "title": "Astreinte", "text": "Une astreinte est assurée le samedi."}
+            ]}
+        ],
+        "criteria": [
+            {"name": "Prix", "description": "Prix global", "weight": 40},
+            {"name": "Valeur technique", "description": "Méthodologie", "weight": 60}
+        ]
+    })
+}
+
+pub struct Scene {
+    pub agent: Staff,
+    pub buyer: Staff,
+    pub consultation: String,
+    pub draft: Value,
+}
+
+/// An agent, a buyer and a consultation in round 1 (72000000-5, Rhône).
+pub async fn scene(app: &TestApp) -> Scene {
+    let agent = staff(app, "agent", "agent@rhone.gouv.fr").await;
+    let buyer = staff(app, "buyer", "acheteur@pfra.gouv.fr").await;
+    let created = json_of(
+        call(
+            app,
+            &agent.token,
+            Method::POST,
+            "/consultations",
+            Some(json!({
+                "title": "Maintenance du parc informatique", "summary": "400 postes",
+                "cpv_code": "72000000-5", "departement": "69", "buyer_id": buyer.id,
+            })),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(created["status"], "draft");
+    let id = created["id"].as_str().unwrap().to_owned();
+    let saved = app
+        .client
+        .put(app.url(&format!("/consultations/{id}/draft")))
+        .bearer_auth(&agent.token)
+        .header("If-Match", "\"1\"")
+        .json(&draft_v1())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.headers()["etag"], "\"2\"");
+    let draft = json_of(saved, StatusCode::OK).await["content"].clone();
+    let round = call(
+        app,
+        &agent.token,
+        Method::POST,
+        &format!("/consultations/{id}/rounds"),
+        Some(json!({
+            "closes_at": Utc::now() + Duration::days(10), "changelog": "Première version",
+        })),
+    )
+    .await;
+    assert_eq!(round.status(), StatusCode::CREATED);
+    Scene {
+        agent,
+        buyer,
+        consultation: id,
+        draft,
+    }
+}
+
+pub fn clause_id(draft: &Value, section: usize, clause: usize) -> String {
+    draft["sections"][section]["clauses"][clause]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Round 1 with three companies of the domain and territory (Alpha, Beta,
+/// Gamma), one outsider (Omega) and one contribution of every kind: Alpha's
+/// confidential solution, Beta's clarification request, Gamma's alternative
+/// clause and alternative criterion.
+pub struct RoundOne {
+    pub s: Scene,
+    pub alpha: Company,
+    pub beta: Company,
+    pub gamma: Company,
+    pub outsider: Company,
+    pub secret: Value,
+    pub question: Value,
+    pub alternative: Value,
+}
+
+impl RoundOne {
+    pub fn id(&self) -> &str {
+        &self.s.consultation
+    }
+
+    pub fn contributions(&self) -> String {
+        format!("/consultations/{}/contributions", self.s.consultation)
+    }
+
+    /// Clause 1.2, which the contributions of round 1 aim at.
+    pub fn c12(&self) -> String {
+        clause_id(&self.s.draft, 0, 1)
+    }
+}
+
+pub async fn round_one(app: &TestApp) -> RoundOne {
+    let s = scene(app).await;
+    let alpha = company(app, 1, "Alpha Informatique", &["72"], &["69"]).await;
+    let beta = company(app, 2, "Beta Services", &["72", "48"], &["69", "01"]).await;
+    let gamma = company(app, 3, "Gamma Conseil", &["72"], &["69"]).await;
+    let outsider = company(app, 4, "Omega Travaux", &["45"], &["13"]).await;
+    let contributions = format!("/consultations/{}/contributions", s.consultation);
+    let c12 = clause_id(&s.draft, 0, 1);
+    let price = s.draft["criteria"][0]["id"].as_str().unwrap().to_owned();
+    let create = |token: &str, body: Value| {
+        let (token, path) = (token.to_owned(), contributions.clone());
+        async move {
+            json_of(
+                call(app, &token, Method::POST, &path, Some(body)).await,
+                StatusCode::CREATED,
+            )
+            .await
+        }
+    };
+    let secret = create(&alpha.token, json!({
+        "target_kind": "clause", "target_id": c12, "kind": "solution",
+        "body": "Télémaintenance avec prise de main à distance.", "justification": "Évite 80 % des déplacements.",
+        "cost_direction": "decrease", "confidential": true,
+    })).await;
+    let question = create(&beta.token, json!({
+        "kind": "clarification", "body": "Les postes sont-ils tous sur un même site ?", "justification": "Le coût de déplacement en dépend.",
+    })).await;
+    let alternative = create(&gamma.token, json!({
+        "target_kind": "clause", "target_id": c12, "kind": "alternative_clause",
+        "body": "Un délai de 8 heures suffit pour les postes non critiques.", "justification": "L'astreinte 4 h coûte cher.",
+        "cost_direction": "decrease", "proposed_text": "Le titulaire intervient sous 8 heures ouvrées.",
+    })).await;
+    create(&gamma.token, json!({
+        "target_kind": "criterion", "target_id": price, "kind": "alternative_criterion",
+        "body": "Baisser le poids du prix.", "justification": "La qualité prime.", "cost_direction": "increase",
+        "proposed_text": "Prix", "proposed_weight": 30,
+    })).await;
+    RoundOne {
+        s,
+        alpha,
+        beta,
+        gamma,
+        outsider,
+        secret,
+        question,
+        alternative,
+    }
+}
+
+/// The agent answers Beta's question publicly and decides on it and on
+/// Gamma's alternative clause (integrated in part).
+pub async fn answer_and_decide(app: &TestApp, r: &RoundOne) {
+    let agent = &r.s.agent.token;
+    let question = r.question["id"].as_str().unwrap();
+    let alternative = r.alternative["id"].as_str().unwrap();
+    for (method, path, body, status) in [
+        (
+            Method::POST,
+            format!("/contributions/{question}/replies"),
+            json!({"body": "Oui, un seul site : la préfecture à Lyon."}),
+            StatusCode::CREATED,
+        ),
+        (
+            Method::PUT,
+            format!("/contributions/{question}/decision"),
+            json!({"decision": "answered", "rationale": "Réponse publiée."}),
+            StatusCode::OK,
+        ),
+        (
+            Method::PUT,
+            format!("/contributions/{alternative}/decision"),
+            json!({"decision": "partially_accepted", "rationale": "8 h pour les postes non critiques.", "integrated_in_round": 1}),
+            StatusCode::OK,
+        ),
+    ] {
+        json_of(call(app, agent, method, &path, Some(body)).await, status).await;
+    }
+}
+
+/// Draft v2: clause 1.2 relaxed, clause 2.1 replaced by a new one.
+pub fn revised(mut draft: Value) -> Value {
+    draft["sections"][0]["clauses"][1]["text"] =
+        json!("Le titulaire intervient sous 8 heures ouvrées pour les postes non critiques.");
+    draft["sections"][1]["clauses"] = json!([
+        {"number": "2.1", "title": "Télémaintenance", "text": "La prise de main à distance est autorisée."}
+    ]);
+    draft
+}
+
+/// Saves the revised draft with the version it read (`If-Match`).
+pub async fn save_revised_draft(app: &TestApp, r: &RoundOne) {
+    let path = format!("/consultations/{}/draft", r.id());
+    let current = call(app, &r.s.agent.token, Method::GET, &path, None).await;
+    let etag = current.headers()["etag"].to_str().unwrap().to_owned();
+    let draft = json_of(current, StatusCode::OK).await["content"].clone();
+    let saved = app
+        .client
+        .put(app.url(&path))
+        .bearer_auth(&r.s.agent.token)
+        .header("If-Match", etag)
+        .json(&revised(draft))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), StatusCode::OK);
+}
+
+pub async fn close_round(app: &TestApp, r: &RoundOne, n: u32) {
+    let path = format!("/consultations/{}/rounds/{n}/close", r.id());
+    json_of(
+        call(app, &r.s.agent.token, Method::POST, &path, None).await,
+        StatusCode::OK,
+    )
+    .await;
+}
+
+pub fn round_two_opening() -> Value {
+    json!({"closes_at": Utc::now() + Duration::days(5), "changelog": "Délais assouplis"})
+}
+
+/// Round 2 on the revised draft, where Alpha agrees with the new delay.
+pub async fn second_round(app: &TestApp, r: &RoundOne) {
+    save_revised_draft(app, r).await;
+    close_round(app, r, 1).await;
+    let rounds = format!("/consultations/{}/rounds", r.id());
+    json_of(
+        call(
+            app,
+            &r.s.agent.token,
+            Method::POST,
+            &rounds,
+            Some(round_two_opening()),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    json_of(call(app, &r.alpha.token, Method::POST, &r.contributions(), Some(json!({
+        "target_kind": "clause", "target_id": r.c12(), "kind": "solution", "body": "Accord sur 8 h.", "justification": "Réaliste.", "cost_direction": "neutral",
+    }))).await, StatusCode::CREATED).await;
+}
+
+/// Round 2 closed, publication requested and approved by the assigned buyer.
+pub async fn publish(app: &TestApp, r: &RoundOne) {
+    close_round(app, r, 2).await;
+    let request = format!("/consultations/{}/publication-request", r.id());
+    let decision = format!("/consultations/{}/publication-decision", r.id());
+    json_of(
+        call(app, &r.s.agent.token, Method::POST, &request, None).await,
+        StatusCode::OK,
+    )
+    .await;
+    json_of(
+        call(
+            app,
+            &r.s.buyer.token,
+            Method::POST,
+            &decision,
+            Some(json!({"approve": true})),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+}

@@ -1,0 +1,123 @@
+//! Revisions: the agent revises the draft between rounds, opens the next
+//! round, and everyone sees what changed; round 1 targets no longer exist.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::db_test;
+use crate::fixtures::{
+    answer_and_decide, call, clause_id, json_of, round_one, round_two_opening, save_revised_draft,
+};
+use crate::helpers::{TestApp, problem};
+
+async fn a_revised_draft_opens_round_two_and_everyone_sees_what_changed(app: TestApp) {
+    let r = round_one(&app).await;
+    answer_and_decide(&app, &r).await;
+    let (cid, contributions, c12) = (r.id().to_owned(), r.contributions(), r.c12());
+    // Round 2: the agent revises the draft; everyone sees what changed.
+    save_revised_draft(&app, &r).await;
+    let closes = round_two_opening();
+    problem(
+        call(
+            &app,
+            &r.s.agent.token,
+            Method::POST,
+            &format!("/consultations/{cid}/rounds"),
+            Some(closes.clone()),
+        )
+        .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    json_of(
+        call(
+            &app,
+            &r.s.agent.token,
+            Method::POST,
+            &format!("/consultations/{cid}/rounds/1/close"),
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    problem(
+        call(
+            &app,
+            &r.gamma.token,
+            Method::POST,
+            &contributions,
+            Some(json!({"kind": "clarification", "body": "b", "justification": "j"})),
+        )
+        .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    json_of(
+        call(
+            &app,
+            &r.s.agent.token,
+            Method::POST,
+            &format!("/consultations/{cid}/rounds"),
+            Some(closes),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+
+    let diff = json_of(
+        call(
+            &app,
+            &r.beta.token,
+            Method::GET,
+            &format!("/consultations/{cid}/rounds/2/diff?from=1"),
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let changes: Vec<(&str, &str)> = diff["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["label_after"]
+                    .as_str()
+                    .or(c["label_before"].as_str())
+                    .unwrap(),
+                c["change"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [("1.2", "modified"), ("2.1", "added"), ("2.1", "removed")]
+    );
+    let words = &diff["clauses"][0]["text"];
+    assert!(
+        words
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["op"] == "insert" && w["text"].as_str().unwrap().contains("non critiques"))
+    );
+    assert!(
+        words
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["op"] == "delete" && w["text"].as_str().unwrap().contains('4'))
+    );
+    // The clause that existed only in round 1 is no longer a valid target.
+    let stale = call(&app, &r.alpha.token, Method::POST, &contributions, Some(json!({
+        "target_kind": "clause", "target_id": clause_id(&r.s.draft, 1, 0), "kind": "clarification", "body": "b", "justification": "j",
+    }))).await;
+    problem(stale, StatusCode::UNPROCESSABLE_ENTITY).await;
+    json_of(call(&app, &r.alpha.token, Method::POST, &contributions, Some(json!({
+        "target_kind": "clause", "target_id": c12, "kind": "solution", "body": "Accord sur 8 h.", "justification": "Réaliste.", "cost_direction": "neutral",
+    }))).await, StatusCode::CREATED).await;
+}
+db_test!(a_revised_draft_opens_round_two_and_everyone_sees_what_changed);
