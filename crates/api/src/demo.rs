@@ -104,6 +104,15 @@ async fn account(db: &Db, email: &str) -> Result<Authenticated, ApiError> {
     Authenticated::sign_in(db, email, DEMO_PASSWORD).await
 }
 
+/// The demo CCTP's clause `c` of section `s` (both exist: the demo wrote them).
+fn clause_mut(content: &mut CctpContent, s: usize, c: usize) -> Result<&mut Clause, ApiError> {
+    content
+        .sections
+        .get_mut(s)
+        .and_then(|section| section.clauses.get_mut(c))
+        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("demo clause {s}.{c} missing")))
+}
+
 fn clause(number: &str, title: &str, text: &str) -> Clause {
     Clause {
         id: None,
@@ -183,7 +192,7 @@ async fn dialogue_in_second_round(db: &Db) -> Result<(), ApiError> {
         ],
     };
     content = draft::save_draft(db, &owner, 1, content).await?.content;
-    let days = |n| Some(Utc::now() + chrono::Duration::days(n));
+    let days = |n| Utc::now().checked_add_signed(chrono::Duration::days(n));
     rounds::open_round(
         db,
         &owner,
@@ -193,8 +202,8 @@ async fn dialogue_in_second_round(db: &Db) -> Result<(), ApiError> {
         },
     )
     .await?;
-    let delay = content.sections[1].clauses[0].id;
-    let price = content.criteria[0].id;
+    let delay = clause_mut(&mut content, 1, 0)?.id;
+    let price = content.criteria.first().and_then(|c| c.id);
     let on_delay =
         |kind, body: &str, justification: &str, cost, proposed: Option<&str>| ContributionRequest {
             target_kind: Some(TargetKind::Clause),
@@ -284,8 +293,8 @@ async fn dialogue_in_second_round(db: &Db) -> Result<(), ApiError> {
     )
     .await?;
 
-    content.sections[1].clauses[0].text = "Le titulaire intervient sous 4 heures ouvrées pour les postes critiques et sous 8 heures ouvrées pour les autres.".into();
-    content.sections[0].clauses[1].text = "Les interventions ont lieu sur les deux sites de la préfecture à Lyon ; un local de stockage est mis à disposition sur chacun.".into();
+    clause_mut(&mut content, 1, 0)?.text = "Le titulaire intervient sous 4 heures ouvrées pour les postes critiques et sous 8 heures ouvrées pour les autres.".into();
+    clause_mut(&mut content, 0, 1)?.text = "Les interventions ont lieu sur les deux sites de la préfecture à Lyon ; un local de stockage est mis à disposition sur chacun.".into();
     draft::save_draft(db, &owner, 2, content).await?;
     rounds::close_round(db, &owner, 1).await?;
     rounds::open_round(

@@ -1,5 +1,9 @@
 //! JeSaisFaire web app: Leptos, client-side rendered, DSFR-styled, in French.
 
+// The page arithmetic is display arithmetic on list positions, round numbers
+// and dates the server bounds; checked operations would only add noise.
+#![allow(clippy::arithmetic_side_effects)]
+
 mod api;
 mod app;
 mod components;

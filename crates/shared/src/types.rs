@@ -76,7 +76,8 @@ impl Siret {
 }
 
 fn digit_values(digits: &str) -> impl DoubleEndedIterator<Item = u32> + '_ {
-    digits.bytes().map(|b| u32::from(b - b'0'))
+    // Callers pass ASCII digits only; anything else counts as 0.
+    digits.chars().map(|c| c.to_digit(10).unwrap_or(0))
 }
 
 /// Luhn checksum over a string of ASCII digits.
@@ -86,8 +87,13 @@ pub fn luhn_valid(digits: &str) -> bool {
         .enumerate()
         .map(|(i, d)| {
             if i % 2 == 1 {
-                let doubled = d * 2;
-                if doubled > 9 { doubled - 9 } else { doubled }
+                // A digit doubled is at most 18: neither operation can overflow.
+                let doubled = d.saturating_mul(2);
+                if doubled > 9 {
+                    doubled.saturating_sub(9)
+                } else {
+                    doubled
+                }
             } else {
                 d
             }

@@ -67,7 +67,7 @@ impl JwtKeys {
             typ: ACCESS_TOKEN_TYPE.into(),
             iat: now,
             nbf: now,
-            exp: now + self.ttl_seconds(),
+            exp: now.saturating_add(self.ttl_seconds()),
         };
         encode(&Header::new(ALGORITHM), &claims, &self.encoding).context("cannot sign JWT")
     }

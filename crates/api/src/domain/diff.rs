@@ -1,84 +1,106 @@
 //! What changed between two revisions: clauses and criteria followed by
-//! their stable ids, with word-level changes inside modified texts.
+//! their stable ids, with word-level changes inside modified titles and
+//! texts. The diffs come from `similar`, bounded in time: past the deadline
+//! it approximates instead of holding the request.
 
 use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
 
 use shared::consultation::{CctpContent, ChangeKind, DiffDto, ItemChange, WordChange, WordOp};
+use similar::{Algorithm, ChangeTag, DiffTag, TextDiff, capture_diff_slices_deadline};
 use uuid::Uuid;
 
-/// Above this many word pairs, a modified text is shown as replaced whole
-/// rather than spending quadratic memory on it.
-const MAX_WORD_PAIRS: usize = 4_000_000;
+/// Longest time one comparison of two revisions may take, all items together.
+const TIME_LIMIT: Duration = Duration::from_secs(2);
 
-/// Longest common subsequence of two sequences, as index pairs.
-fn lcs<T: PartialEq>(a: &[T], b: &[T]) -> Vec<(usize, usize)> {
-    let (n, m) = (a.len(), b.len());
-    let mut table = vec![0u32; (n + 1) * (m + 1)];
-    let at = |i: usize, j: usize| i * (m + 1) + j;
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            table[at(i, j)] = if a[i] == b[j] {
-                table[at(i + 1, j + 1)] + 1
-            } else {
-                table[at(i + 1, j)].max(table[at(i, j + 1)])
-            };
-        }
+/// Word-level changes in one text, whitespace and line breaks kept as typed.
+///
+/// Changes separated only by whitespace form one block (all that was
+/// deleted, then all that was inserted), so "4 heures" → "8 jours" reads as
+/// one replacement rather than a patchwork of words and spaces.
+pub fn words(before: &str, after: &str, deadline: Instant) -> Vec<WordChange> {
+    let diff = TextDiff::configure()
+        .algorithm(Algorithm::Myers)
+        .deadline(deadline)
+        .diff_words(before, after);
+    let mut out = Blocks::default();
+    for change in diff.iter_all_changes() {
+        out.push(change.tag(), change.value());
     }
-    let (mut i, mut j, mut pairs) = (0, 0, Vec::new());
-    while i < n && j < m {
-        if a[i] == b[j] {
-            pairs.push((i, j));
-            i += 1;
-            j += 1;
-        } else if table[at(i + 1, j)] >= table[at(i, j + 1)] {
-            i += 1;
-        } else {
-            j += 1;
-        }
-    }
-    pairs
+    out.finish()
 }
 
-fn push(out: &mut Vec<WordChange>, op: WordOp, word: &str) {
-    match out.last_mut() {
-        Some(last) if last.op == op => {
-            last.text.push(' ');
-            last.text.push_str(word);
-        }
-        _ => out.push(WordChange {
-            op,
-            text: word.to_owned(),
-        }),
-    }
+/// Builds the merged changes of `words`.
+#[derive(Default)]
+struct Blocks {
+    out: Vec<WordChange>,
+    deleted: String,
+    inserted: String,
+    /// Whitespace seen since the last change, kept until we know whether the
+    /// block of changes goes on.
+    gap: String,
 }
 
-/// Word-level changes from `before` to `after`, consecutive words merged.
-pub fn words(before: &str, after: &str) -> Vec<WordChange> {
-    let a: Vec<&str> = before.split_whitespace().collect();
-    let b: Vec<&str> = after.split_whitespace().collect();
-    let mut out = Vec::new();
-    if a.len().saturating_mul(b.len()) > MAX_WORD_PAIRS {
-        a.iter().for_each(|w| push(&mut out, WordOp::Delete, w));
-        b.iter().for_each(|w| push(&mut out, WordOp::Insert, w));
-        return out;
+impl Blocks {
+    fn in_change(&self) -> bool {
+        !self.deleted.is_empty() || !self.inserted.is_empty()
     }
-    let (mut i, mut j) = (0, 0);
-    for (ci, cj) in lcs(&a, &b)
-        .into_iter()
-        .chain(std::iter::once((a.len(), b.len())))
-    {
-        a[i..ci]
-            .iter()
-            .for_each(|w| push(&mut out, WordOp::Delete, w));
-        b[j..cj]
-            .iter()
-            .for_each(|w| push(&mut out, WordOp::Insert, w));
-        if ci < a.len() && cj < b.len() {
-            push(&mut out, WordOp::Equal, a[ci]);
+
+    fn push(&mut self, tag: ChangeTag, value: &str) {
+        match tag {
+            ChangeTag::Equal if self.in_change() && value.trim().is_empty() => {
+                self.gap.push_str(value);
+            }
+            ChangeTag::Equal => {
+                self.flush();
+                self.append(WordOp::Equal, value);
+            }
+            ChangeTag::Delete | ChangeTag::Insert => {
+                // The block goes on: the gap belongs to each side it separates.
+                let gap = std::mem::take(&mut self.gap);
+                for side in [&mut self.deleted, &mut self.inserted] {
+                    if !side.is_empty() {
+                        side.push_str(&gap);
+                    }
+                }
+                let side = if tag == ChangeTag::Delete {
+                    &mut self.deleted
+                } else {
+                    &mut self.inserted
+                };
+                side.push_str(value);
+            }
         }
-        (i, j) = (ci + 1, cj + 1);
     }
-    out
+
+    /// Ends a block of changes: what it deleted, what it inserted, then the
+    /// whitespace that followed it.
+    fn flush(&mut self) {
+        let deleted = std::mem::take(&mut self.deleted);
+        let inserted = std::mem::take(&mut self.inserted);
+        let gap = std::mem::take(&mut self.gap);
+        self.append(WordOp::Delete, &deleted);
+        self.append(WordOp::Insert, &inserted);
+        self.append(WordOp::Equal, &gap);
+    }
+
+    fn append(&mut self, op: WordOp, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        match self.out.last_mut() {
+            Some(last) if last.op == op => last.text.push_str(text),
+            _ => self.out.push(WordChange {
+                op,
+                text: text.to_owned(),
+            }),
+        }
+    }
+
+    fn finish(mut self) -> Vec<WordChange> {
+        self.flush();
+        self.out
+    }
 }
 
 /// One comparable item: its id, the group it sits in, its label, text and weight.
@@ -91,7 +113,7 @@ struct Item<'a> {
     weight: Option<u32>,
 }
 
-fn compare(before: &[Item], after: &[Item]) -> Vec<ItemChange> {
+fn compare(before: &[Item], after: &[Item], deadline: Instant) -> Vec<ItemChange> {
     let old: HashMap<Uuid, &Item> = before.iter().map(|i| (i.id, i)).collect();
     let new_ids: HashSet<Uuid> = after.iter().map(|i| i.id).collect();
     // Items kept in the same relative order are not "moved"; the others are.
@@ -105,10 +127,18 @@ fn compare(before: &[Item], after: &[Item]) -> Vec<ItemChange> {
         .map(|i| i.id)
         .filter(|id| old.contains_key(id))
         .collect();
-    let in_place: HashSet<Uuid> = lcs(&common_before, &common_after)
-        .into_iter()
-        .map(|(i, _)| common_before[i])
-        .collect();
+    let in_place: HashSet<Uuid> = capture_diff_slices_deadline(
+        Algorithm::Myers,
+        &common_before,
+        &common_after,
+        Some(deadline),
+    )
+    .iter()
+    .filter(|op| op.tag() == DiffTag::Equal)
+    .filter_map(|op| common_before.get(op.old_range()))
+    .flatten()
+    .copied()
+    .collect();
     let mut changes = Vec::new();
     for item in after {
         let Some(previous) = old.get(&item.id) else {
@@ -117,7 +147,8 @@ fn compare(before: &[Item], after: &[Item]) -> Vec<ItemChange> {
                 change: ChangeKind::Added,
                 label_before: None,
                 label_after: Some(item.label.clone()),
-                text: words("", item.text),
+                title: words("", item.title, deadline),
+                text: words("", item.text, deadline),
                 weight_before: None,
                 weight_after: item.weight,
             });
@@ -139,7 +170,8 @@ fn compare(before: &[Item], after: &[Item]) -> Vec<ItemChange> {
             change,
             label_before: Some(previous.label.clone()),
             label_after: Some(item.label.clone()),
-            text: words(previous.text, item.text),
+            title: words(previous.title, item.title, deadline),
+            text: words(previous.text, item.text, deadline),
             weight_before: previous.weight,
             weight_after: item.weight,
         });
@@ -150,7 +182,8 @@ fn compare(before: &[Item], after: &[Item]) -> Vec<ItemChange> {
             change: ChangeKind::Removed,
             label_before: Some(item.label.clone()),
             label_after: None,
-            text: words(item.text, ""),
+            title: words(item.title, "", deadline),
+            text: words(item.text, "", deadline),
             weight_before: item.weight,
             weight_after: None,
         });
@@ -192,11 +225,14 @@ fn criterion_items(content: &CctpContent) -> Vec<Item<'_>> {
 }
 
 pub fn between(from: i32, before: &CctpContent, to: i32, after: &CctpContent) -> DiffDto {
+    let deadline = Instant::now()
+        .checked_add(TIME_LIMIT)
+        .unwrap_or_else(Instant::now);
     DiffDto {
         from,
         to,
-        clauses: compare(&clause_items(before), &clause_items(after)),
-        criteria: compare(&criterion_items(before), &criterion_items(after)),
+        clauses: compare(&clause_items(before), &clause_items(after), deadline),
+        criteria: compare(&criterion_items(before), &criterion_items(after), deadline),
     }
 }
 
@@ -212,21 +248,59 @@ mod tests {
                 WordOp::Insert => format!("[+{}]", c.text),
                 WordOp::Delete => format!("[-{}]", c.text),
             })
-            .collect::<Vec<_>>()
-            .join(" ")
+            .collect()
+    }
+
+    fn changes(before: &str, after: &str) -> String {
+        let far = Instant::now().checked_add(Duration::from_secs(60)).unwrap();
+        render(&words(before, after, far))
     }
 
     #[test]
-    fn word_changes_mark_insertions_and_deletions() {
-        let changes = words(
-            "Le titulaire intervient sous 4 heures.",
-            "Le titulaire intervient sous 8 heures ouvrées.",
-        );
+    fn word_changes_mark_insertions_and_deletions_as_one_block() {
         assert_eq!(
-            render(&changes),
-            "Le titulaire intervient sous [-4 heures.] [+8 heures ouvrées.]"
+            changes(
+                "Le titulaire intervient sous 4 heures.",
+                "Le titulaire intervient sous 8 heures ouvrées."
+            ),
+            "Le titulaire intervient sous [-4 heures.][+8 heures ouvrées.]"
         );
-        assert_eq!(render(&words("a b", "a b")), "a b");
-        assert_eq!(render(&words("", "a")), "[+a]");
+        assert_eq!(changes("a b", "a b"), "a b");
+        assert_eq!(changes("", "a"), "[+a]");
+        assert_eq!(changes("a b c", "a c"), "a [-b ]c");
+    }
+
+    #[test]
+    fn line_breaks_are_kept_in_every_part() {
+        assert_eq!(
+            changes(
+                "Objet :\n- 400 postes\n- Lyon",
+                "Objet :\n- 450 postes\n- Lyon"
+            ),
+            "Objet :\n- [-400][+450] postes\n- Lyon"
+        );
+    }
+
+    #[test]
+    fn title_changes_are_reported() {
+        let clause = |title: &str| shared::consultation::Clause {
+            id: Some(Uuid::from_u128(1)),
+            number: "1.1".into(),
+            title: title.into(),
+            text: "Texte".into(),
+        };
+        let content = |title: &str| CctpContent {
+            sections: vec![shared::consultation::Section {
+                id: Some(Uuid::from_u128(2)),
+                title: "Objet".into(),
+                clauses: vec![clause(title)],
+            }],
+            criteria: vec![],
+        };
+        let diff = between(1, &content("Périmètre"), 2, &content("Périmètre technique"));
+        let change = &diff.clauses[0];
+        assert_eq!(change.change, ChangeKind::Modified);
+        assert_eq!(render(&change.title), "Périmètre[+ technique]");
+        assert_eq!(render(&change.text), "Texte");
     }
 }

@@ -36,15 +36,17 @@ async fn store_token(
 ) -> Result<String, ApiError> {
     let new = refresh_token::generate();
     let now = Utc::now();
-    let ttl = chrono::Duration::from_std(config.refresh_ttl)
-        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("refresh TTL out of range: {e}")))?;
+    let expires_at = chrono::Duration::from_std(config.refresh_ttl)
+        .ok()
+        .and_then(|ttl| now.checked_add_signed(ttl))
+        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("refresh TTL out of range")))?;
     token_entity::ActiveModel {
         id: Set(Uuid::new_v4()),
         family_id: Set(family_id),
         user_id: Set(user_id),
         token_hash: Set(new.hash),
         created_at: Set(now),
-        expires_at: Set(now + ttl),
+        expires_at: Set(expires_at),
         used_at: Set(None),
         revoked_at: Set(None),
     }

@@ -1,4 +1,12 @@
-#![allow(clippy::unwrap_used)] // A failed unwrap is a failed test, with its location.
+// In a test, a panic is a failed assertion with its location: the lints that
+// keep panics out of the server do not apply here.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
 
 //! Integration tests: a real HTTP server on a free port, a fresh database
 //! per test, every DB test on SQLite and on PostgreSQL.

@@ -161,6 +161,7 @@ mod tests {
             change,
             label_before: None,
             label_after: None,
+            title: Vec::new(),
             text: Vec::new(),
             weight_before: None,
             weight_after: None,

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use shared::consultation::{ChangeKind, ItemChange, WordOp};
+use shared::consultation::{ChangeKind, ItemChange, WordChange, WordOp};
 
 use crate::api::{self, ApiError};
 use crate::components::consultation_nav::{Breadcrumb, ConsultationNav, View};
@@ -24,6 +24,25 @@ fn change_label(kind: ChangeKind) -> &'static str {
     }
 }
 
+/// A text with its insertions and deletions marked, for screen readers too,
+/// whitespace and line breaks as typed (the CSS keeps them).
+fn marked(changes: Vec<WordChange>) -> impl IntoView {
+    let mut after_delete = false;
+    changes
+        .into_iter()
+        .map(|part| {
+            // A deletion directly followed by its replacement: a space keeps them apart.
+            let separator = (after_delete && part.op == WordOp::Insert).then_some(" ");
+            after_delete = part.op == WordOp::Delete;
+            match part.op {
+                WordOp::Equal => view! { <span>{part.text}</span> }.into_any(),
+                WordOp::Insert => view! { {separator}<ins><span class="fr-sr-only">"[ajouté] "</span>{part.text}</ins> }.into_any(),
+                WordOp::Delete => view! { <del><span class="fr-sr-only">"[supprimé] "</span>{part.text}</del> }.into_any(),
+            }
+        })
+        .collect_view()
+}
+
 #[component]
 fn Change(change: ItemChange) -> impl IntoView {
     let label = match (&change.label_before, &change.label_after) {
@@ -42,13 +61,8 @@ fn Change(change: ItemChange) -> impl IntoView {
                 <span class="fr-badge fr-badge--sm fr-badge--no-icon">{change_label(change.change)}</span>
             </p>
             {weight.map(|w| view! { <p class="fr-text--sm">{w}</p> })}
-            <p class="jsf-diff">
-                {change.text.into_iter().map(|word| match word.op {
-                    WordOp::Equal => view! { <span>{word.text}" "</span> }.into_any(),
-                    WordOp::Insert => view! { <ins><span class="fr-sr-only">"[ajouté] "</span>{word.text}</ins>" " }.into_any(),
-                    WordOp::Delete => view! { <del><span class="fr-sr-only">"[supprimé] "</span>{word.text}</del>" " }.into_any(),
-                }).collect_view()}
-            </p>
+            {(!change.title.is_empty()).then(|| view! { <p class="jsf-diff fr-text--bold">{marked(change.title)}</p> })}
+            <p class="jsf-diff">{marked(change.text)}</p>
         </li>
     }
 }

@@ -142,7 +142,10 @@ pub struct ItemChange {
     /// Clause number or criterion name, before and after.
     pub label_before: Option<String>,
     pub label_after: Option<String>,
-    /// Word-level changes of the text (clauses) or description (criteria).
+    /// Word-level changes of the clause title or criterion name.
+    pub title: Vec<WordChange>,
+    /// Word-level changes of the text (clauses) or description (criteria),
+    /// whitespace and line breaks included as typed.
     pub text: Vec<WordChange>,
     /// Criteria only.
     pub weight_before: Option<u32>,

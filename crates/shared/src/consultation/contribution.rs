@@ -225,11 +225,13 @@ pub fn pseudonym(index: u32) -> String {
     let mut n = index;
     let mut letters = Vec::new();
     loop {
-        letters.push(char::from(b'A' + (n % 26) as u8));
+        let letter = u8::try_from(n % 26).unwrap_or(0);
+        letters.push(char::from(b'A'.saturating_add(letter)));
         if n < 26 {
             break;
         }
-        n = n / 26 - 1;
+        // n ≥ 26 here, so n / 26 ≥ 1: no underflow.
+        n = (n / 26).saturating_sub(1);
     }
     letters.reverse();
     format!("Entreprise {}", letters.into_iter().collect::<String>())

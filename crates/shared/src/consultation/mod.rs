@@ -46,7 +46,7 @@ impl CpvCode {
         }
         let bytes = code.as_bytes();
         let well_formed = bytes.len() == 10
-            && bytes[8] == b'-'
+            && bytes.get(8) == Some(&b'-')
             && bytes
                 .iter()
                 .enumerate()
