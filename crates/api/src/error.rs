@@ -276,46 +276,8 @@ pub fn ensure_problem_body<B: MessageBody + 'static>(
     ))
 }
 
-/// Extractor error handlers: malformed JSON, wrong content type, oversized body.
-pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    use actix_web::error::JsonPayloadError as E;
-    let api_error = match &err {
-        E::ContentType => ApiError::UnsupportedMediaType,
-        E::Overflow { .. } | E::OverflowKnownLength { .. } => ApiError::PayloadTooLarge,
-        E::Deserialize(serde_err) => describe_serde_error(serde_err),
-        _ => ApiError::MalformedBody("Le corps de la requête n'a pas pu être lu.".into()),
-    };
-    api_error.into()
-}
-
-fn describe_serde_error(err: &serde_json::Error) -> ApiError {
-    use serde_json::error::Category;
-    match err.classify() {
-        Category::Data => {
-            let message = err.to_string();
-            let field = message
-                .split('`')
-                .nth(1)
-                .filter(|_| message.starts_with("missing field"))
-                .unwrap_or("body");
-            ApiError::field(
-                field,
-                "invalid_type",
-                format!(
-                    "Valeur de type incorrect (ligne {}, colonne {}).",
-                    err.line(),
-                    err.column()
-                ),
-            )
-        }
-        Category::Syntax | Category::Eof | Category::Io => ApiError::MalformedBody(format!(
-            "Le corps de la requête n'est pas un JSON valide (ligne {}, colonne {}).",
-            err.line(),
-            err.column()
-        )),
-    }
-}
-
+/// Extractor error handlers: malformed query strings and paths (JSON bodies
+/// have their own extractor, `extract::Json`).
 pub fn query_error(
     err: actix_web::error::QueryPayloadError,
     _req: &HttpRequest,

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod domain;
 pub mod entities;
 pub mod error;
+pub mod extract;
 pub mod routes;
 pub mod spa;
 pub mod startup;

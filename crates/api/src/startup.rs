@@ -44,11 +44,8 @@ pub fn app(
         .into_utoipa_app()
         .openapi(routes::ApiDoc::openapi())
         .app_data(state)
-        .app_data(
-            web::JsonConfig::default()
-                .limit(JSON_LIMIT)
-                .error_handler(error::json_error),
-        )
+        // The body limit of every JSON body (`extract::Json` reads through it).
+        .app_data(web::PayloadConfig::new(JSON_LIMIT))
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))
         .service(scope::scope("/api/v1").configure(routes::configure))

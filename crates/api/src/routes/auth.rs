@@ -9,6 +9,7 @@ use crate::auth::refresh_token::{COOKIE_NAME, COOKIE_PATH};
 use crate::domain::accounts;
 use crate::domain::sessions::{self, Session, SessionConfig};
 use crate::error::ApiError;
+use crate::extract::Json;
 use crate::state::AppState;
 
 fn session_config(state: &AppState) -> SessionConfig<'_> {
@@ -81,7 +82,7 @@ fn presented_token(
 #[post("/auth/register-company")]
 pub async fn register_company(
     state: web::Data<AppState>,
-    body: web::Json<RegisterCompanyRequest>,
+    body: Json<RegisterCompanyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let registration = body.validate().map_err(ApiError::Validation)?;
     let user = accounts::register_company(&state.db, registration).await?;
@@ -102,7 +103,7 @@ pub async fn register_company(
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
-    body: web::Json<LoginRequest>,
+    body: Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest {
         email,
@@ -134,7 +135,7 @@ pub async fn login(
 pub async fn refresh_session(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<RefreshRequest>,
+    body: Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (token, delivery) =
         presented_token(&req, body.into_inner()).ok_or(ApiError::InvalidToken)?;
@@ -160,7 +161,7 @@ pub async fn refresh_session(
 pub async fn logout(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<RefreshRequest>,
+    body: Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     if let Some((token, _)) = presented_token(&req, body.into_inner()) {
         sessions::close(&state.db, &token).await?;

@@ -18,6 +18,7 @@ use crate::domain::contributions::synthesis;
 use crate::domain::journal::events;
 use crate::domain::pagination::PageQuery;
 use crate::error::ApiError;
+use crate::extract::Json;
 use crate::state::AppState;
 
 /// Starts a consultation (agents only); its CCTP draft starts empty.
@@ -36,7 +37,7 @@ use crate::state::AppState;
 pub async fn create_consultation(
     state: web::Data<AppState>,
     who: Authenticated,
-    body: web::Json<CreateConsultationRequest>,
+    body: Json<CreateConsultationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let agent = AgentCapability::require(&who)?;
     let created = consultations::create(&state.db, &agent, body.into_inner()).await?;
@@ -125,7 +126,7 @@ pub async fn update_consultation(
     state: web::Data<AppState>,
     who: Authenticated,
     id: web::Path<Uuid>,
-    body: web::Json<UpdateConsultationRequest>,
+    body: Json<UpdateConsultationRequest>,
 ) -> Result<web::Json<ConsultationDto>, ApiError> {
     let owner = consultation_access(&state, &who, *id).await?.as_owner()?;
     Ok(web::Json(

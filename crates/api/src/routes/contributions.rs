@@ -15,6 +15,7 @@ use crate::auth::Authenticated;
 use crate::domain::contributions::{self, ContributionFilter, decisions, replies};
 use crate::domain::pagination::PageQuery;
 use crate::error::ApiError;
+use crate::extract::Json;
 use crate::state::AppState;
 
 /// A company reacts on a clause, a criterion or the whole document of the open round.
@@ -37,7 +38,7 @@ pub async fn create_contribution(
     state: web::Data<AppState>,
     who: Authenticated,
     id: web::Path<Uuid>,
-    body: web::Json<ContributionRequest>,
+    body: Json<ContributionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let access = consultation_access(&state, &who, *id).await?;
     Ok(HttpResponse::Created()
@@ -130,7 +131,7 @@ pub async fn edit_contribution(
     state: web::Data<AppState>,
     who: Authenticated,
     id: web::Path<Uuid>,
-    body: web::Json<ContributionRequest>,
+    body: Json<ContributionRequest>,
 ) -> Result<web::Json<ContributionDto>, ApiError> {
     Ok(web::Json(
         contributions::edit(&state.db, &who, *id, body.into_inner()).await?,
@@ -179,7 +180,7 @@ pub async fn reply_to_contribution(
     state: web::Data<AppState>,
     who: Authenticated,
     id: web::Path<Uuid>,
-    body: web::Json<ReplyRequest>,
+    body: Json<ReplyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(
         HttpResponse::Created()
@@ -206,7 +207,7 @@ pub async fn decide_contribution(
     state: web::Data<AppState>,
     who: Authenticated,
     id: web::Path<Uuid>,
-    body: web::Json<DecisionRequest>,
+    body: Json<DecisionRequest>,
 ) -> Result<web::Json<ContributionDto>, ApiError> {
     Ok(web::Json(
         decisions::decide(&state.db, &who, *id, body.into_inner()).await?,

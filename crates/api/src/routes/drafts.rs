@@ -9,6 +9,7 @@ use super::consultation_access;
 use crate::auth::Authenticated;
 use crate::domain::consultations::draft;
 use crate::error::ApiError;
+use crate::extract::Json;
 use crate::state::AppState;
 
 /// The working CCTP draft (owner, assigned buyer, admin). Its `ETag` is needed to save it.
@@ -73,7 +74,7 @@ pub async fn save_draft(
     who: Authenticated,
     id: web::Path<Uuid>,
     req: HttpRequest,
-    body: web::Json<CctpContent>,
+    body: Json<CctpContent>,
 ) -> Result<HttpResponse, ApiError> {
     let owner = consultation_access(&state, &who, *id).await?.as_owner()?;
     let version = if_match(&req)?;

@@ -8,6 +8,7 @@ use super::consultation_access;
 use crate::auth::Authenticated;
 use crate::domain::consultations::publication;
 use crate::error::ApiError;
+use crate::extract::Json;
 use crate::state::AppState;
 
 /// Asks the assigned PFRA buyer to approve publication (owner agent; no round open).
@@ -53,7 +54,7 @@ pub async fn decide_publication(
     state: web::Data<AppState>,
     who: Authenticated,
     id: web::Path<Uuid>,
-    body: web::Json<PublicationDecisionRequest>,
+    body: Json<PublicationDecisionRequest>,
 ) -> Result<web::Json<ConsultationDto>, ApiError> {
     let buyer = consultation_access(&state, &who, *id).await?.as_buyer()?;
     Ok(web::Json(

@@ -10,6 +10,7 @@ use super::consultation_access;
 use crate::auth::Authenticated;
 use crate::domain::consultations::rounds;
 use crate::error::ApiError;
+use crate::extract::Json;
 use crate::state::AppState;
 
 /// Publishes the draft as revision N and opens round N (owner agent only).
@@ -31,7 +32,7 @@ pub async fn open_round(
     state: web::Data<AppState>,
     who: Authenticated,
     id: web::Path<Uuid>,
-    body: web::Json<OpenRoundRequest>,
+    body: Json<OpenRoundRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let owner = consultation_access(&state, &who, *id).await?.as_owner()?;
     Ok(HttpResponse::Created()

@@ -6,6 +6,7 @@ use crate::domain::access::AgentCapability;
 use crate::domain::accounts;
 use crate::domain::pagination::PageQuery;
 use crate::error::ApiError;
+use crate::extract::Json;
 use crate::state::AppState;
 
 /// Create an agent, PFRA buyer or administrator account.
@@ -25,7 +26,7 @@ use crate::state::AppState;
 pub async fn create_user(
     state: web::Data<AppState>,
     RequireAdmin(admin): RequireAdmin,
-    body: web::Json<CreateUserRequest>,
+    body: Json<CreateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let new_user = body.validate().map_err(ApiError::Validation)?;
     let created = accounts::create_user(&state.db, &admin, new_user).await?;

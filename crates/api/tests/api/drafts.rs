@@ -90,3 +90,29 @@ async fn the_draft_is_saved_with_optimistic_concurrency(app: TestApp) {
     .await;
 }
 db_test!(the_draft_is_saved_with_optimistic_concurrency);
+
+async fn a_wrong_value_deep_in_a_draft_is_reported_at_its_place(app: TestApp) {
+    let agent = staff(&app, "agent", "agent@rhone.gouv.fr").await;
+    let buyer = staff(&app, "buyer", "acheteur@pfra.gouv.fr").await;
+    let created = json_of(call(&app, &agent.token, Method::POST, "/consultations", Some(json!({
+        "title": "Nettoyage", "cpv_code": "90000000-7", "departement": "69", "buyer_id": buyer.id,
+    }))).await, StatusCode::CREATED).await;
+    let mut draft = draft_v1();
+    draft["sections"][1]["clauses"][0]["title"] = json!(["pas", "un", "texte"]);
+    let refused = app
+        .client
+        .put(app.url(&format!(
+            "/consultations/{}/draft",
+            created["id"].as_str().unwrap()
+        )))
+        .bearer_auth(&agent.token)
+        .header("If-Match", "\"1\"")
+        .json(&draft)
+        .send()
+        .await
+        .unwrap();
+    let problem = problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(problem.errors[0].field, "sections[1].clauses[0].title");
+    assert_eq!(problem.errors[0].code, "invalid_type");
+}
+db_test!(a_wrong_value_deep_in_a_draft_is_reported_at_its_place);

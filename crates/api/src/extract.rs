@@ -1,0 +1,135 @@
+//! The JSON body extractor of every handler: like actix's `web::Json`, but a
+//! value of the wrong type is reported at its real place in the document
+//! (`sections[2].clauses[0].title`), so the web app can put the message next
+//! to the right field of a large CCTP.
+
+use std::future::Future;
+use std::ops::Deref;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, mime, web};
+use serde::de::DeserializeOwned;
+use serde_json::error::Category;
+
+use crate::error::ApiError;
+
+pub struct Json<T>(T);
+
+impl<T> Json<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> Deref for Json<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    req.mime_type()
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON))
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = is_json(req);
+        // Reads at most the `PayloadConfig` limit of the app (413 beyond).
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !json {
+                return Err(ApiError::UnsupportedMediaType.into());
+            }
+            let body = body.await?;
+            parse(&body).map(Json).map_err(Into::into)
+        })
+    }
+}
+
+fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(describe)?;
+    deserializer.end().map_err(|e| malformed(&e))?;
+    Ok(value)
+}
+
+fn malformed(err: &serde_json::Error) -> ApiError {
+    ApiError::MalformedBody(format!(
+        "Le corps de la requête n'est pas un JSON valide (ligne {}, colonne {}).",
+        err.line(),
+        err.column()
+    ))
+}
+
+fn describe(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let path = err.path().to_string();
+    let inner = err.into_inner();
+    if inner.classify() != Category::Data {
+        return malformed(&inner);
+    }
+    let message = inner.to_string();
+    // "missing field `title`" is reported on the field itself, not its parent.
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    let field = match (path.as_str(), missing) {
+        (".", Some(name)) => name.to_owned(),
+        (".", None) => "body".to_owned(),
+        (parent, Some(name)) => format!("{parent}.{name}"),
+        (at, None) => at.to_owned(),
+    };
+    ApiError::field(
+        &field,
+        "invalid_type",
+        format!(
+            "Valeur de type incorrect (ligne {}, colonne {}).",
+            inner.line(),
+            inner.column()
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use shared::consultation::CctpContent;
+
+    use super::*;
+
+    fn field_of(body: &str) -> String {
+        match parse::<CctpContent>(body.as_bytes()) {
+            Err(ApiError::Validation(errors)) => errors[0].field.clone(),
+            other => panic!("expected a field error, got {:?}", other.err()),
+        }
+    }
+
+    #[test]
+    fn a_wrong_value_deep_in_a_draft_is_reported_at_its_path() {
+        let body = r#"{"sections": [{"title": "A", "clauses": []},
+            {"title": "B", "clauses": [{"number": "2.1", "title": 7, "text": "t"}]}]}"#;
+        assert_eq!(field_of(body), "sections[1].clauses[0].title");
+        let missing =
+            r#"{"sections": [{"title": "A", "clauses": [{"number": "1", "text": "t"}]}]}"#;
+        assert_eq!(field_of(missing), "sections[0].clauses[0].title");
+    }
+
+    #[test]
+    fn broken_json_is_malformed_not_a_field_error() {
+        assert!(matches!(
+            parse::<CctpContent>(b"{\"sections\": ["),
+            Err(ApiError::MalformedBody(_))
+        ));
+        assert!(matches!(
+            parse::<CctpContent>(b"{} trailing"),
+            Err(ApiError::MalformedBody(_))
+        ));
+    }
+}
