@@ -9,9 +9,10 @@ trunk_version := "0.21.14"
 default:
     @just --list
 
-# Run the app on http://127.0.0.1:8080 with SQLite and demo accounts (release build).
+# Run the app on http://127.0.0.1:8080 with SQLite and demo accounts (quick-start
+# build of the server, release build of the web app).
 run: tools web-release
-    JESAISFAIRE_DEMO_DATA=true cargo run --release -p jesaisfaire-api -- serve
+    JESAISFAIRE_DEMO_DATA=true cargo run --profile quickstart -p jesaisfaire-api -- serve
 
 # Like `run`, with debug builds: quicker to rebuild while developing.
 dev: tools web
@@ -58,15 +59,13 @@ bench:
 openapi:
     cargo run -q -p jesaisfaire-api -- openapi > openapi/openapi.json
 
-# Build the web app (debug) into crates/frontend/dist.
+# Build the web app (debug) into crates/frontend/dist, unless already built.
 web: assets
-    cd crates/frontend && trunk build --offline
+    ./scripts/build-web.sh debug
 
-# Build the web app (release) into crates/frontend/dist.
+# Build the web app (release) into crates/frontend/dist, unless already built.
 web-release: assets
-    cd crates/frontend && PATH="{{justfile_directory()}}/node_modules/.bin:$PATH" \
-        trunk build --offline --release --cargo-profile wasm-release
-    node scripts/precompress.mjs crates/frontend/dist
+    ./scripts/build-web.sh release
 
 # Node packages and the DSFR files the web app serves.
 assets:

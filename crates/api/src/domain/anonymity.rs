@@ -13,6 +13,7 @@ use shared::consultation::{AuthorDto, pseudonym};
 use shared::types::Role;
 use uuid::Uuid;
 
+use crate::domain::access::ConsultationAccess;
 use crate::entities::participant;
 use crate::error::ApiError;
 
@@ -52,7 +53,7 @@ pub struct Labels {
 
 impl Labels {
     /// Reads the consultation's pseudonyms once, for any number of labels.
-    pub async fn load(
+    async fn load(
         conn: &impl ConnectionTrait,
         consultation_id: Uuid,
         owner_id: Uuid,
@@ -73,6 +74,15 @@ impl Labels {
             owner_id,
             pseudonyms,
         })
+    }
+
+    /// The labels as the caller of `access` reads them.
+    pub async fn for_reader(
+        conn: &impl ConnectionTrait,
+        access: &ConsultationAccess,
+    ) -> Result<Self, ApiError> {
+        let owner_id = access.consultation().owner_id;
+        Self::load(conn, access.id(), owner_id, access.user_id()).await
     }
 
     fn company(&self, user_id: Uuid) -> String {

@@ -3,11 +3,11 @@
 //! its département one of the company's départements.
 //!
 //! The rule is read from both ends — the consultations a company sees, the
-//! companies a consultation notifies — and both queries are built here from
-//! the same two subqueries, so they cannot drift apart.
+//! companies a consultation notifies — and both queries are built here on
+//! the same two tables (divisions, départements), so they cannot drift apart.
 
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Value};
 use shared::consultation::Visibility;
 use uuid::Uuid;
 
@@ -15,41 +15,37 @@ use crate::domain::consultations::Phase;
 use crate::entities::{company, company_cpv_division, company_departement, consultation};
 use crate::error::ApiError;
 
-/// The CPV divisions of one company.
-fn divisions_of(company_id: Uuid) -> SelectStatement {
+/// `SELECT select FROM entity WHERE filter = value`: the four subqueries
+/// of the rule, read from one end or the other.
+fn subquery<E: EntityTrait>(
+    entity: E,
+    select: E::Column,
+    filter: E::Column,
+    value: impl Into<Value>,
+) -> SelectStatement {
     Query::select()
-        .column(company_cpv_division::Column::Division)
-        .from(company_cpv_division::Entity)
-        .and_where(Expr::col(company_cpv_division::Column::CompanyId).eq(company_id))
-        .to_owned()
-}
-
-fn departements_of(company_id: Uuid) -> SelectStatement {
-    Query::select()
-        .column(company_departement::Column::Departement)
-        .from(company_departement::Entity)
-        .and_where(Expr::col(company_departement::Column::CompanyId).eq(company_id))
-        .to_owned()
-}
-
-fn companies_in_division(division: &str) -> SelectStatement {
-    Query::select()
-        .column(company_cpv_division::Column::CompanyId)
-        .from(company_cpv_division::Entity)
-        .and_where(Expr::col(company_cpv_division::Column::Division).eq(division))
-        .to_owned()
-}
-
-fn companies_in_departement(departement: &str) -> SelectStatement {
-    Query::select()
-        .column(company_departement::Column::CompanyId)
-        .from(company_departement::Entity)
-        .and_where(Expr::col(company_departement::Column::Departement).eq(departement))
+        .column(select)
+        .from(entity)
+        .and_where(Expr::col(filter).eq(value.into()))
         .to_owned()
 }
 
 /// The consultations a company may see: out of draft, and concerning it.
 pub fn consultations_for_company(company_id: Uuid) -> Condition {
+    use company_cpv_division::Column as Division;
+    use company_departement::Column as Territory;
+    let divisions = subquery(
+        company_cpv_division::Entity,
+        Division::Division,
+        Division::CompanyId,
+        company_id,
+    );
+    let departements = subquery(
+        company_departement::Entity,
+        Territory::Departement,
+        Territory::CompanyId,
+        company_id,
+    );
     Condition::all()
         .add(consultation::Column::Phase.ne(Phase::Draft))
         .add(
@@ -57,13 +53,8 @@ pub fn consultations_for_company(company_id: Uuid) -> Condition {
                 .add(consultation::Column::Visibility.eq(Visibility::Open))
                 .add(
                     Condition::all()
-                        .add(
-                            consultation::Column::CpvDivision.in_subquery(divisions_of(company_id)),
-                        )
-                        .add(
-                            consultation::Column::Departement
-                                .in_subquery(departements_of(company_id)),
-                        ),
+                        .add(consultation::Column::CpvDivision.in_subquery(divisions))
+                        .add(consultation::Column::Departement.in_subquery(departements)),
                 ),
         )
 }
@@ -73,16 +64,24 @@ pub async fn audience(
     conn: &impl ConnectionTrait,
     consultation: &consultation::Model,
 ) -> Result<Vec<Uuid>, ApiError> {
+    use company_cpv_division::Column as Division;
+    use company_departement::Column as Territory;
     let mut companies = company::Entity::find();
     if consultation.visibility != Visibility::Open {
+        let (division, departement) = (&consultation.cpv_division, &consultation.departement);
         companies = companies
-            .filter(
-                company::Column::Id.in_subquery(companies_in_division(&consultation.cpv_division)),
-            )
-            .filter(
-                company::Column::Id
-                    .in_subquery(companies_in_departement(&consultation.departement)),
-            );
+            .filter(company::Column::Id.in_subquery(subquery(
+                company_cpv_division::Entity,
+                Division::CompanyId,
+                Division::Division,
+                division.as_str(),
+            )))
+            .filter(company::Column::Id.in_subquery(subquery(
+                company_departement::Entity,
+                Territory::CompanyId,
+                Territory::Departement,
+                departement.as_str(),
+            )));
     }
     Ok(companies
         .all(conn)

@@ -250,11 +250,12 @@ pub async fn update(
     if let Some(visibility) = request.visibility {
         model.visibility = Set(visibility);
     }
+    let now = Utc::now();
+    model.updated_at = Set(now);
+    let mut saved = model.update(&*txn).await?;
     if request.abandon {
-        model.phase = Set(Phase::Abandoned);
+        saved = status::move_to(&*txn, saved, Phase::Abandoned, now).await?;
     }
-    model.updated_at = Set(Utc::now());
-    let saved = model.update(&*txn).await?;
     let action = if request.abandon {
         EventAction::ConsultationAbandoned
     } else {

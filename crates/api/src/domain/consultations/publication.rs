@@ -2,12 +2,11 @@
 //! final revision is frozen) or sends the CCTP back with a comment.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 use shared::auth::Validator;
 use shared::consultation::{ConsultationDto, EventAction, PublicationDecisionRequest, limits};
 
 use super::rounds::has_open_round;
-use super::status::Phase;
+use super::status::{Phase, move_to};
 use super::{locked, view};
 use crate::db::Db;
 use crate::domain::access::{BuyerCapability, OwnerCapability};
@@ -33,10 +32,7 @@ pub async fn request_publication(
         ));
     }
     let buyer_id = current.buyer_id;
-    let mut model = current.into_active_model();
-    model.phase = Set(Phase::AwaitingApproval);
-    model.updated_at = Set(now);
-    let saved = model.update(&*txn).await?;
+    let saved = move_to(&*txn, current, Phase::AwaitingApproval, now).await?;
     journal::record(
         &*txn,
         saved.id,
@@ -84,10 +80,7 @@ pub async fn decide_publication(
             format!("L'acheteur demande des modifications : {comment}"),
         )
     };
-    let mut model = current.into_active_model();
-    model.phase = Set(phase);
-    model.updated_at = Set(Utc::now());
-    let saved = model.update(&*txn).await?;
+    let saved = move_to(&*txn, current, phase, Utc::now()).await?;
     let detail = if comment.is_empty() {
         message.clone()
     } else {

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::draft::{parse_content, validate_content};
 use super::locked;
-use super::status::{Phase, round_is_open};
+use super::status::{Phase, move_to, round_is_open};
 use crate::db::Db;
 use crate::domain::access::{ConsultationAccess, OwnerCapability};
 use crate::domain::text::text;
@@ -147,10 +147,7 @@ pub async fn open_round(
     }
     .insert(&*txn)
     .await?;
-    let mut model = current.into_active_model();
-    model.phase = Set(Phase::Dialogue);
-    model.updated_at = Set(now);
-    let saved = model.update(&*txn).await?;
+    let saved = move_to(&*txn, current, Phase::Dialogue, now).await?;
     journal::record(
         &*txn,
         saved.id,

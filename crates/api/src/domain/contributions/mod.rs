@@ -16,14 +16,14 @@ use sea_orm::{
 };
 use shared::auth::Page;
 use shared::consultation::{
-    ContributionDto, ContributionKind, ContributionRequest, ContributionStatus, DecisionKind,
-    EventAction, TargetKind,
+    CctpContent, ContributionDto, ContributionKind, ContributionRequest, ContributionStatus,
+    DecisionKind, EventAction, TargetKind,
 };
 use uuid::Uuid;
 
 use crate::auth::Authenticated;
 use crate::db::Db;
-use crate::domain::access::{CompanyCapability, ConsultationAccess, Viewer};
+use crate::domain::access::{ConsultationAccess, Viewer};
 use crate::domain::anonymity::ensure_pseudonym;
 use crate::domain::consultations::rounds::open_revision;
 use crate::domain::journal;
@@ -183,29 +183,40 @@ pub async fn get(db: &Db, who: &Authenticated, id: Uuid) -> Result<ContributionD
     one_view(db, &access, c).await
 }
 
-/// What the author may still change: the author's own, active contribution
-/// of the round that is open now.
-struct OwnChange {
-    access: ConsultationAccess,
-    company: CompanyCapability,
-    current: contribution::Model,
+/// The author's change to its own contribution, allowed only while the
+/// contribution is active and its round is the open one.
+struct OwnChange<'a> {
+    /// Why the change is refused once the round has moved on.
+    refused: &'a str,
+    action: EventAction,
+    detail: &'a str,
 }
 
-async fn own_open_contribution(
+async fn change_own(
     db: &Db,
     who: &Authenticated,
     id: Uuid,
-) -> Result<OwnChange, ApiError> {
+    what: OwnChange<'_>,
+    change: impl FnOnce(&mut contribution::ActiveModel, &CctpContent) -> Result<(), ApiError>,
+) -> Result<ContributionDto, ApiError> {
     let (access, current) = load(db, who, id).await?;
     let company = access.as_company()?;
     if current.author_id != company.company_user_id() {
         return Err(ApiError::Forbidden);
     }
-    Ok(OwnChange {
-        access,
-        company,
-        current,
-    })
+    let txn = db.begin_write().await?;
+    let (round, revision) = open_revision(&*txn, access.consultation()).await?;
+    if current.round != round || current.status != ContributionStatus::Active {
+        return Err(ApiError::Conflict(what.refused.into()));
+    }
+    let mut model = current.into_active_model();
+    change(&mut model, &revision)?;
+    model.updated_at = Set(Utc::now());
+    let saved = model.update(&*txn).await?;
+    let author = company.company_user_id();
+    journal::record(&*txn, access.id(), author, what.action, what.detail).await?;
+    txn.commit().await?;
+    one_view(db, &access, saved).await
 }
 
 /// Edits by the author, while the round of the contribution is open.
@@ -215,52 +226,27 @@ pub async fn edit(
     id: Uuid,
     request: ContributionRequest,
 ) -> Result<ContributionDto, ApiError> {
-    let own = own_open_contribution(db, who, id).await?;
-    let txn = db.begin_write().await?;
-    let (round, revision) = open_revision(&*txn, own.access.consultation()).await?;
-    if own.current.round != round || own.current.status != ContributionStatus::Active {
-        return Err(ApiError::Conflict(
-            "Cette contribution ne peut plus être modifiée.".into(),
-        ));
-    }
-    let valid = validate(&request, &revision)?;
-    let mut model = own.current.into_active_model();
-    set_content(&mut model, valid);
-    model.updated_at = Set(Utc::now());
-    let saved = model.update(&*txn).await?;
-    journal::record(
-        &*txn,
-        own.access.id(),
-        own.company.company_user_id(),
-        EventAction::ContributionEdited,
-        "Contribution modifiée",
-    )
-    .await?;
-    txn.commit().await?;
-    one_view(db, &own.access, saved).await
+    let what = OwnChange {
+        refused: "Cette contribution ne peut plus être modifiée.",
+        action: EventAction::ContributionEdited,
+        detail: "Contribution modifiée",
+    };
+    change_own(db, who, id, what, |model, revision| {
+        set_content(model, validate(&request, revision)?);
+        Ok(())
+    })
+    .await
 }
 
 pub async fn withdraw(db: &Db, who: &Authenticated, id: Uuid) -> Result<ContributionDto, ApiError> {
-    let own = own_open_contribution(db, who, id).await?;
-    let txn = db.begin_write().await?;
-    let (round, _) = open_revision(&*txn, own.access.consultation()).await?;
-    if own.current.round != round || own.current.status != ContributionStatus::Active {
-        return Err(ApiError::Conflict(
-            "Cette contribution ne peut plus être retirée.".into(),
-        ));
-    }
-    let mut model = own.current.into_active_model();
-    model.status = Set(ContributionStatus::Withdrawn);
-    model.updated_at = Set(Utc::now());
-    let saved = model.update(&*txn).await?;
-    journal::record(
-        &*txn,
-        own.access.id(),
-        own.company.company_user_id(),
-        EventAction::ContributionWithdrawn,
-        "Contribution retirée",
-    )
-    .await?;
-    txn.commit().await?;
-    one_view(db, &own.access, saved).await
+    let what = OwnChange {
+        refused: "Cette contribution ne peut plus être retirée.",
+        action: EventAction::ContributionWithdrawn,
+        detail: "Contribution retirée",
+    };
+    change_own(db, who, id, what, |model, _| {
+        model.status = Set(ContributionStatus::Withdrawn);
+        Ok(())
+    })
+    .await
 }

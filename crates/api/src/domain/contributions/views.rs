@@ -20,13 +20,7 @@ pub async fn views(
     rows: Vec<contribution::Model>,
 ) -> Result<Vec<ContributionDto>, ApiError> {
     let conn = db.conn();
-    let labels = Labels::load(
-        conn,
-        access.id(),
-        access.consultation().owner_id,
-        access.user_id(),
-    )
-    .await?;
+    let labels = Labels::for_reader(conn, access).await?;
     let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
     let mut replies: HashMap<Uuid, Vec<reply::Model>> = HashMap::new();
     for r in reply::Entity::find()

@@ -52,13 +52,7 @@ pub async fn list(
         .order_by_asc(event::Column::CreatedAt)
         .order_by_asc(event::Column::Id);
     let (rows, total) = page.fetch(conn, query).await?;
-    let labels = Labels::load(
-        conn,
-        access.id(),
-        access.consultation().owner_id,
-        access.user_id(),
-    )
-    .await?;
+    let labels = Labels::for_reader(conn, access).await?;
     let actor_ids: Vec<Uuid> = rows.iter().map(|e| e.actor_id).collect();
     let roles: HashMap<Uuid, Role> = user::Entity::find()
         .filter(user::Column::Id.is_in(actor_ids))
