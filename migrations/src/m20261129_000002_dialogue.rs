@@ -115,6 +115,8 @@ enum Notifications {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // One schema step, table after table in dependency order: released, so
+        // it is read, never split or edited (changes go into new migrations).
         manager
             .create_table(
                 Table::create()

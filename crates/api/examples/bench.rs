@@ -45,6 +45,7 @@ fn fail(e: impl std::fmt::Display) -> anyhow::Error {
 }
 
 async fn seed(db: &Db) -> anyhow::Result<(uuid::Uuid, Vec<String>)> {
+    // The seed in order: staff, companies, consultations, contributions.
     let mut staff = Vec::new();
     for (role, email) in [("agent", "agent@bench.fr"), ("buyer", "buyer@bench.fr")] {
         let request = CreateUserRequest {
@@ -213,6 +214,7 @@ async fn measure(
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // Seed, start the server, then measure each endpoint in turn.
     let dir = tempfile::tempdir()?;
     let mut settings = Settings::from_env()?;
     settings.database_url = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());

@@ -125,6 +125,8 @@ fn clause(number: &str, title: &str, text: &str) -> Clause {
 /// One consultation in its second round, with contributions of every kind,
 /// replies and decisions, so that a newcomer sees the product alive.
 async fn dialogue_in_second_round(db: &Db) -> Result<(), ApiError> {
+    // The demo's story, told in order through the same domain functions as
+    // real users; splitting it would scatter one narrative.
     let agent = account(db, "agent@demo.jesaisfaire.fr").await?;
     let buyer = account(db, "acheteur@demo.jesaisfaire.fr").await?;
     let first = account(db, COMPANY_EMAIL).await?;

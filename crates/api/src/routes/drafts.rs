@@ -31,9 +31,14 @@ pub async fn get_draft(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let draft = draft::draft(&consultation_access(&state, &who, *id).await?)?;
-    Ok(HttpResponse::Ok()
+    Ok(with_etag(draft))
+}
+
+/// The draft with its version as `ETag`, to send back in `If-Match`.
+fn with_etag(draft: DraftDto) -> HttpResponse {
+    HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", draft.version)))
-        .json(draft))
+        .json(draft)
 }
 
 fn if_match(req: &HttpRequest) -> Result<i64, ApiError> {
@@ -79,7 +84,5 @@ pub async fn save_draft(
     let owner = consultation_access(&state, &who, *id).await?.as_owner()?;
     let version = if_match(&req)?;
     let draft = draft::save_draft(&state.db, &owner, version, body.into_inner()).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, format!("\"{}\"", draft.version)))
-        .json(draft))
+    Ok(with_etag(draft))
 }

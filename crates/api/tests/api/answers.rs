@@ -9,6 +9,7 @@ use crate::fixtures::{call, json_of, round_one};
 use crate::helpers::{TestApp, problem};
 
 async fn a_clarification_answer_is_public_and_decisions_reach_their_authors(app: TestApp) {
+    // A scenario: each step depends on the one before.
     let r = round_one(&app).await;
     let question_id = r.question["id"].as_str().unwrap();
     let alternative = &r.alternative;

@@ -9,6 +9,7 @@ use crate::fixtures::{call, draft_v1, json_of, staff};
 use crate::helpers::{TestApp, problem};
 
 async fn the_draft_is_saved_with_optimistic_concurrency(app: TestApp) {
+    // A scenario: each step depends on the one before.
     let agent = staff(&app, "agent", "agent@rhone.gouv.fr").await;
     let buyer = staff(&app, "buyer", "acheteur@pfra.gouv.fr").await;
     let created = json_of(call(&app, &agent.token, Method::POST, "/consultations", Some(json!({

@@ -6,6 +6,7 @@ use crate::db_test;
 use crate::helpers::{TestApp, problem};
 
 async fn every_bad_request_is_a_problem_json_never_a_500(app: TestApp) {
+    // One check per kind of bad request, each a few lines.
     let unknown = app.client.get(app.url("/nope")).send().await.unwrap();
     assert_eq!(
         problem(unknown, StatusCode::NOT_FOUND).await.code,

@@ -9,6 +9,7 @@ use crate::fixtures::{call, json_of, revised, round_one, second_round};
 use crate::helpers::{TestApp, problem};
 
 async fn publication_is_requested_between_rounds_and_decided_by_the_assigned_buyer(app: TestApp) {
+    // A scenario: each step depends on the one before.
     let r = round_one(&app).await;
     second_round(&app, &r).await;
     let cid = r.id().to_owned();

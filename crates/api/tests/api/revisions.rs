@@ -11,6 +11,7 @@ use crate::fixtures::{
 use crate::helpers::{TestApp, problem};
 
 async fn a_revised_draft_opens_round_two_and_everyone_sees_what_changed(app: TestApp) {
+    // A scenario: each step depends on the one before.
     let r = round_one(&app).await;
     answer_and_decide(&app, &r).await;
     let (cid, contributions, c12) = (r.id().to_owned(), r.contributions(), r.c12());

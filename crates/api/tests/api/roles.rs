@@ -8,6 +8,8 @@ use crate::fixtures::{call, clause_id, company, scene, staff};
 use crate::helpers::{TestApp, problem};
 
 async fn every_operation_answers_each_role_as_the_rules_say(app: TestApp) {
+    // Long on purpose: the matrix below is the specification, one table read
+    // row by row, checked by one loop.
     let s = scene(&app).await;
     let cid = s.consultation.clone();
     let other_agent = staff(&app, "agent", "autre.agent@ain.gouv.fr").await;

@@ -17,6 +17,7 @@ use crate::session::Session;
 /// The owner agent answers and decides where the contribution is read.
 #[component]
 fn AgentActions(contribution: ContributionDto, reload: Callback<()>) -> impl IntoView {
+    // Two small forms side by side (reply, decision): signals, then markup.
     let session = Session::get();
     let id = contribution.id;
     let is_clarification = contribution.kind == ContributionKind::Clarification;
@@ -205,6 +206,89 @@ pub fn ContributionCard(
     }
 }
 
+/// What the company types in the form, one signal per field, starting from
+/// the contribution being edited when there is one.
+#[derive(Clone, Copy)]
+struct Fields {
+    kind: RwSignal<ContributionKind>,
+    body: RwSignal<String>,
+    justification: RwSignal<String>,
+    proposed: RwSignal<String>,
+    weight: RwSignal<String>,
+    cost: RwSignal<Option<CostDirection>>,
+    confidential: RwSignal<bool>,
+}
+
+impl Fields {
+    fn new(start: Option<&ContributionDto>) -> Self {
+        let text = |pick: fn(&ContributionDto) -> Option<String>| {
+            RwSignal::new(start.and_then(pick).unwrap_or_default())
+        };
+        Self {
+            kind: RwSignal::new(start.map_or(ContributionKind::Solution, |c| c.kind)),
+            body: text(|c| Some(c.body.clone())),
+            justification: text(|c| Some(c.justification.clone())),
+            proposed: text(|c| c.proposed_text.clone()),
+            weight: text(|c| c.proposed_weight.map(|w| w.to_string())),
+            cost: RwSignal::new(start.and_then(|c| c.cost_direction)),
+            confidential: RwSignal::new(start.is_some_and(|c| c.confidential)),
+        }
+    }
+
+    fn request(&self, target_kind: TargetKind, target_id: Option<Uuid>) -> ContributionRequest {
+        let kind = self.kind.get_untracked();
+        let weight = self.weight.get_untracked();
+        ContributionRequest {
+            target_kind: Some(target_kind),
+            target_id,
+            kind: Some(kind),
+            body: self.body.get_untracked(),
+            justification: self.justification.get_untracked(),
+            cost_direction: self.cost.get_untracked(),
+            proposed_text: Some(self.proposed.get_untracked()).filter(|t| !t.trim().is_empty()),
+            proposed_weight: weight.trim().trim_end_matches('%').trim().parse().ok(),
+            confidential: self.confidential.get_untracked() && kind == ContributionKind::Solution,
+        }
+    }
+}
+
+/// The four cost directions as radio buttons, in words (not arrows alone).
+#[component]
+fn CostDirectionField(
+    prefix: String,
+    cost: RwSignal<Option<CostDirection>>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let legend = format!("{prefix}-cost-legend");
+    let messages = format!("{prefix}-cost-messages");
+    let name = format!("{prefix}-cost");
+    view! {
+        <fieldset class="fr-fieldset" aria-labelledby=format!("{legend} {messages}")>
+            <legend class="fr-fieldset__legend" id=legend.clone()>"Effet attendu sur le coût"</legend>
+            {CostDirection::ALL.iter().copied().map(|value| {
+                let id = format!("{prefix}-cost-{}", value.as_str());
+                let label = match value {
+                    CostDirection::Increase => "↑ Hausse",
+                    CostDirection::Decrease => "↓ Baisse",
+                    CostDirection::Neutral => "= Neutre",
+                    CostDirection::Unknown => "? Inconnu",
+                };
+                view! {
+                    <div class="fr-fieldset__element fr-fieldset__element--inline">
+                        <div class="fr-radio-group">
+                            <input type="radio" id=id.clone() name=name.clone() value=value.as_str()
+                                prop:checked=move || cost.get() == Some(value)
+                                on:change=move |_| cost.set(Some(value))/>
+                            <label class="fr-label" for=id>{label}</label>
+                        </div>
+                    </div>
+                }
+            }).collect_view()}
+            <FieldMessage id=messages.clone() error/>
+        </fieldset>
+    }
+}
+
 /// The form a company fills where it reads the clause or criterion; with
 /// `editing`, it changes that contribution instead.
 #[component]
@@ -215,36 +299,10 @@ pub fn ContributionForm(
     #[prop(optional)] editing: Option<ContributionDto>,
     on_done: Callback<()>,
 ) -> impl IntoView {
+    // The fields live in `Fields`; what remains is the submission and the markup.
     let session = Session::get();
     let editing_id = editing.as_ref().map(|c| c.id);
-    let start = editing.clone();
-    let kind = RwSignal::new(
-        start
-            .as_ref()
-            .map_or(ContributionKind::Solution, |c| c.kind),
-    );
-    let body = RwSignal::new(start.as_ref().map(|c| c.body.clone()).unwrap_or_default());
-    let justification = RwSignal::new(
-        start
-            .as_ref()
-            .map(|c| c.justification.clone())
-            .unwrap_or_default(),
-    );
-    let proposed = RwSignal::new(
-        start
-            .as_ref()
-            .and_then(|c| c.proposed_text.clone())
-            .unwrap_or_default(),
-    );
-    let weight = RwSignal::new(
-        start
-            .as_ref()
-            .and_then(|c| c.proposed_weight)
-            .map(|w| w.to_string())
-            .unwrap_or_default(),
-    );
-    let cost = RwSignal::new(start.as_ref().and_then(|c| c.cost_direction));
-    let confidential = RwSignal::new(start.as_ref().is_some_and(|c| c.confidential));
+    let fields = Fields::new(editing.as_ref());
     let submit = Action::new_local(move |request: &ContributionRequest| {
         let request = request.clone();
         session.send(move |token| {
@@ -274,31 +332,25 @@ pub fn ContributionForm(
     let kind_id = format!("{prefix}-kind");
     let proposed_id = format!("{prefix}-proposed");
     let weight_id = format!("{prefix}-weight");
-    let cost_name = format!("{prefix}-cost");
     let confidential_id = format!("{prefix}-confidential");
     let alternative = match target_kind {
         TargetKind::Criterion => ContributionKind::AlternativeCriterion,
         _ => ContributionKind::AlternativeClause,
     };
+    let Fields {
+        kind,
+        body,
+        justification,
+        proposed,
+        weight,
+        cost,
+        confidential,
+    } = fields;
     let is = move |k: ContributionKind| kind.get() == k;
-    let cost_legend = format!("{prefix}-cost-legend");
-    let cost_messages = format!("{prefix}-cost-messages");
     view! {
         <form class="fr-mt-2w jsf-contribution-form" novalidate=true on:submit=move |ev| {
             ev.prevent_default();
-            let chosen = kind.get_untracked();
-            let proposed_text = Some(proposed.get_untracked()).filter(|t| !t.trim().is_empty());
-            submit.dispatch(ContributionRequest {
-                target_kind: Some(target_kind),
-                target_id,
-                kind: Some(chosen),
-                body: body.get_untracked(),
-                justification: justification.get_untracked(),
-                cost_direction: cost.get_untracked(),
-                proposed_text,
-                proposed_weight: weight.get_untracked().trim().trim_end_matches('%').trim().parse().ok(),
-                confidential: confidential.get_untracked() && chosen == ContributionKind::Solution,
-            });
+            submit.dispatch(fields.request(target_kind, target_id));
         }>
             <ErrorAlert error=general_error(result)/>
             <div class="fr-select-group">
@@ -324,29 +376,7 @@ pub fn ContributionForm(
                 <TextField id=weight_id.clone() label="Poids proposé (%)" value=weight error=field_error(result, "proposed_weight")/>
             </Show>
             <Show when=move || !is(ContributionKind::Clarification)>
-                <fieldset class="fr-fieldset" aria-labelledby=format!("{cost_legend} {cost_messages}")>
-                    <legend class="fr-fieldset__legend" id=cost_legend.clone()>"Effet attendu sur le coût"</legend>
-                    {CostDirection::ALL.iter().copied().map(|value| {
-                        let id = format!("{prefix}-cost-{}", value.as_str());
-                        let label = match value {
-                            CostDirection::Increase => "↑ Hausse",
-                            CostDirection::Decrease => "↓ Baisse",
-                            CostDirection::Neutral => "= Neutre",
-                            CostDirection::Unknown => "? Inconnu",
-                        };
-                        view! {
-                            <div class="fr-fieldset__element fr-fieldset__element--inline">
-                                <div class="fr-radio-group">
-                                    <input type="radio" id=id.clone() name=cost_name.clone() value=value.as_str()
-                                        prop:checked=move || cost.get() == Some(value)
-                                        on:change=move |_| cost.set(Some(value))/>
-                                    <label class="fr-label" for=id>{label}</label>
-                                </div>
-                            </div>
-                        }
-                    }).collect_view()}
-                    <FieldMessage id=cost_messages.clone() error=field_error(result, "cost_direction")/>
-                </fieldset>
+                <CostDirectionField prefix=prefix.clone() cost error=field_error(result, "cost_direction")/>
             </Show>
             <Show when=move || is(ContributionKind::Solution)>
                 <div class="fr-toggle">

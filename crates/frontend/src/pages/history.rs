@@ -69,6 +69,7 @@ fn Change(change: ItemChange) -> impl IntoView {
 
 #[component]
 pub fn HistoryPage() -> impl IntoView {
+    // Two round pickers and the comparison they choose: signals, then markup.
     set_title("Historique des révisions");
     require_sign_in();
     let id = use_consultation_id();

@@ -36,6 +36,7 @@ fn matching_divisions(typed: &str) -> Vec<(&'static str, &'static str)> {
 
 #[component]
 pub fn NewConsultationPage() -> impl IntoView {
+    // One form: its signals and reference data first, then its markup.
     set_title("Nouvelle consultation");
     require_sign_in();
     let session = Session::get();

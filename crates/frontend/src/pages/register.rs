@@ -8,6 +8,7 @@ use crate::components::set_title;
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
+    // One form: its signals first, then its markup.
     set_title("Inscription d'une entreprise");
     let navigate = use_navigate();
     let email = RwSignal::new(String::new());

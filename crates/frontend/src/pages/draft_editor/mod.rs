@@ -42,6 +42,8 @@ enum SaveState {
 
 #[component]
 pub fn DraftEditorPage() -> impl IntoView {
+    // The page wires the editor state (load, save, conflict) to its blocks;
+    // each block is its own component below.
     set_title("Rédiger le CCTP");
     require_sign_in();
     let session = Session::get();

@@ -13,6 +13,7 @@ use crate::session::Session;
 /// confirms in a dialog that says so.
 #[component]
 pub(super) fn PublishRound(consultation: ConsultationDto, dirty: Signal<bool>) -> impl IntoView {
+    // One form and its confirmation dialog: signals first, then markup.
     let session = Session::get();
     let navigate = use_navigate();
     let id = consultation.id;
