@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::builder::BoolishValueParser;
-use clap::{ArgAction, Args, Parser};
+use std::ffi::{OsStr, OsString};
+
+use clap::{ArgAction, Args, Command, CommandFactory, FromArgMatches, Parser};
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/jesaisfaire.db?mode=rwc";
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
@@ -92,15 +94,45 @@ struct EnvironmentOnly {
 impl Settings {
     /// The settings from the environment alone, without flags (the default
     /// command, the OpenAPI command and the benchmark).
-    pub fn from_env() -> anyhow::Result<Self> {
-        Ok(EnvironmentOnly::try_parse_from(["jesaisfaire-api"])?.settings)
+    pub fn from_env() -> Result<Self, clap::Error> {
+        let command =
+            ignoring_empty_variables(EnvironmentOnly::command(), &|name| std::env::var_os(name));
+        let matches = command.try_get_matches_from(["jesaisfaire-api"])?;
+        Ok(EnvironmentOnly::from_arg_matches(&matches)?.settings)
     }
+}
+
+/// A variable set to nothing (`JESAISFAIRE_JWT_SECRET=` in an env file)
+/// counts as unset, so the default applies, rather than as an empty value.
+/// Applies to `command` and its subcommands; `lookup` reads a variable.
+pub fn ignoring_empty_variables(
+    mut command: Command,
+    lookup: &dyn Fn(&OsStr) -> Option<OsString>,
+) -> Command {
+    let empty: Vec<String> = command
+        .get_arguments()
+        .filter(|arg| {
+            arg.get_env()
+                .and_then(lookup)
+                .is_some_and(|value| value.to_string_lossy().trim().is_empty())
+        })
+        .map(|arg| arg.get_id().to_string())
+        .collect();
+    for id in empty {
+        command = command.mut_arg(id, |arg| arg.env(None));
+    }
+    let subcommands: Vec<String> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_owned())
+        .collect();
+    for name in subcommands {
+        command = command.mut_subcommand(name, |sub| ignoring_empty_variables(sub, lookup));
+    }
+    command
 }
 
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
-
     use super::*;
 
     #[test]
@@ -118,6 +150,20 @@ mod tests {
         ] {
             assert!(help.contains(variable), "{variable} missing from --help");
         }
+    }
+
+    #[test]
+    fn a_variable_set_to_nothing_counts_as_unset() {
+        let lookup = |name: &OsStr| (name == "JESAISFAIRE_JWT_SECRET").then(|| OsString::from(" "));
+        let command = ignoring_empty_variables(EnvironmentOnly::command(), &lookup);
+        let env_of = |id: &str| {
+            command
+                .get_arguments()
+                .find(|arg| arg.get_id() == id)
+                .and_then(|arg| arg.get_env().map(ToOwned::to_owned))
+        };
+        assert_eq!(env_of("jwt_secret"), None);
+        assert_eq!(env_of("demo_data"), Some("JESAISFAIRE_DEMO_DATA".into()));
     }
 
     #[test]

@@ -1,8 +1,8 @@
 use std::io::{BufRead, IsTerminal};
 
 use anyhow::{Context, bail};
-use clap::{Parser, Subcommand};
-use jesaisfaire_api::configuration::{DEFAULT_DATABASE_URL, Settings};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use jesaisfaire_api::configuration::{DEFAULT_DATABASE_URL, Settings, ignoring_empty_variables};
 use jesaisfaire_api::db::Db;
 use jesaisfaire_api::domain::accounts;
 use jesaisfaire_api::startup::{Application, openapi_spec};
@@ -53,10 +53,11 @@ fn read_password() -> anyhow::Result<String> {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+    let command = ignoring_empty_variables(Cli::command(), &|name| std::env::var_os(name));
+    let cli = Cli::from_arg_matches(&command.get_matches()).unwrap_or_else(|e| e.exit());
     let command = match cli.command {
         Some(command) => command,
-        None => Command::Serve(Settings::from_env()?),
+        None => Command::Serve(Settings::from_env().unwrap_or_else(|e| e.exit())),
     };
     match command {
         Command::Serve(settings) => {
