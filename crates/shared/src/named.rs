@@ -18,15 +18,49 @@ pub trait Named: Copy + PartialEq + 'static {
     }
 }
 
-/// Implements `Named`: `named!(Kind { Solution = "solution": "Solution", … });`
+/// Declares an enumeration as it travels, with each value's wire name and
+/// French label: serde, the OpenAPI schema (feature `openapi`) and the
+/// database column (feature `db`) all spell values in snake_case, and
+/// `Named` gives the name and the label.
+///
+/// ```ignore
+/// named! {
+///     /// What a contribution proposes.
+///     pub enum ContributionKind {
+///         Solution = "solution": "Solution",
+///         Clarification = "clarification": "Demande de précision",
+///     }
+/// }
+/// ```
 macro_rules! named {
-    ($ty:ident { $($variant:ident = $name:literal : $label:literal),+ $(,)? }) => {
-        impl $crate::named::Named for $ty {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$variant_meta:meta])* $variant:ident = $wire:literal : $label:literal ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+        #[cfg_attr(
+            feature = "db",
+            sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+        )]
+        // snake_case for serde, the schema and the column alike; the test below
+        // checks that each `$wire` name spells it so (derive macros do not all
+        // read a per-variant name passed through a macro).
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $( $(#[$variant_meta])* $variant, )+
+        }
+
+        impl $crate::named::Named for $name {
             const ALL: &'static [Self] = &[$(Self::$variant),+];
 
             fn as_str(self) -> &'static str {
                 match self {
-                    $(Self::$variant => $name),+
+                    $(Self::$variant => $wire),+
                 }
             }
 
@@ -46,7 +80,8 @@ mod tests {
 
     use super::Named;
     use crate::consultation::{
-        ConsultationStatus, ContributionKind, CostDirection, DecisionKind, EventAction,
+        ConsultationStatus, ContributionKind, ContributionStatus, CostDirection, DecisionKind,
+        EventAction, TargetKind, Visibility,
     };
     use crate::types::Role;
 
@@ -69,6 +104,9 @@ mod tests {
         wire_names_match_serde::<CostDirection>();
         wire_names_match_serde::<DecisionKind>();
         wire_names_match_serde::<EventAction>();
+        wire_names_match_serde::<TargetKind>();
+        wire_names_match_serde::<ContributionStatus>();
+        wire_names_match_serde::<Visibility>();
         assert_eq!(ContributionKind::parse("alternative"), None);
     }
 }

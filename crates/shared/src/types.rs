@@ -283,32 +283,19 @@ impl DisplayName {
     }
 }
 
-/// What a person may do on JeSaisFaire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "db",
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// State agent: writes draft CCTPs and runs the dialogue.
-    Agent,
-    /// Company (PME): reads drafts and contributes.
-    Company,
-    /// Buyer of the regional platform (PFRA): approves publication.
-    Buyer,
-    /// Administrator: manages accounts.
-    Admin,
+crate::named::named! {
+    /// What a person may do on JeSaisFaire.
+    pub enum Role {
+        /// State agent: writes draft CCTPs and runs the dialogue.
+        Agent = "agent": "Agent de l'État",
+        /// Company (PME): reads drafts and contributes.
+        Company = "company": "Entreprise",
+        /// Buyer of the regional platform (PFRA): approves publication.
+        Buyer = "buyer": "Acheteur PFRA",
+        /// Administrator: manages accounts.
+        Admin = "admin": "Administrateur",
+    }
 }
-
-crate::named::named!(Role {
-    Agent = "agent": "Agent de l'État",
-    Company = "company": "Entreprise",
-    Buyer = "buyer": "Acheteur PFRA",
-    Admin = "admin": "Administrateur",
-});
 
 impl Role {
     /// The State's side of the dialogue (agents, PFRA buyers, administrators),

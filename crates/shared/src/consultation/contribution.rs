@@ -4,98 +4,48 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "db",
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum ContributionKind {
-    Solution,
-    Clarification,
-    AlternativeClause,
-    AlternativeCriterion,
+crate::named::named! {
+    pub enum ContributionKind {
+        Solution = "solution": "Solution",
+        Clarification = "clarification": "Demande de précision",
+        AlternativeClause = "alternative_clause": "Rédaction alternative",
+        AlternativeCriterion = "alternative_criterion": "Critère alternatif",
+    }
 }
 
-crate::named::named!(ContributionKind {
-    Solution = "solution": "Solution",
-    Clarification = "clarification": "Demande de précision",
-    AlternativeClause = "alternative_clause": "Rédaction alternative",
-    AlternativeCriterion = "alternative_criterion": "Critère alternatif",
-});
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "db",
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum CostDirection {
-    Increase,
-    Decrease,
-    Neutral,
-    Unknown,
+crate::named::named! {
+    pub enum CostDirection {
+        Increase = "increase": "↑ Hausse du coût",
+        Decrease = "decrease": "↓ Baisse du coût",
+        Neutral = "neutral": "= Sans effet sur le coût",
+        Unknown = "unknown": "? Effet sur le coût inconnu",
+    }
 }
 
-crate::named::named!(CostDirection {
-    Increase = "increase": "↑ Hausse du coût",
-    Decrease = "decrease": "↓ Baisse du coût",
-    Neutral = "neutral": "= Sans effet sur le coût",
-    Unknown = "unknown": "? Effet sur le coût inconnu",
-});
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "db",
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum TargetKind {
-    Clause,
-    Criterion,
-    Document,
+crate::named::named! {
+    /// What a contribution reacts to.
+    pub enum TargetKind {
+        Clause = "clause": "Clause",
+        Criterion = "criterion": "Critère",
+        Document = "document": "Document entier",
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "db",
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum ContributionStatus {
-    Active,
-    Withdrawn,
+crate::named::named! {
+    pub enum ContributionStatus {
+        Active = "active": "Active",
+        Withdrawn = "withdrawn": "Retirée",
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "db",
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum DecisionKind {
-    Accepted,
-    PartiallyAccepted,
-    Rejected,
-    Answered,
+crate::named::named! {
+    pub enum DecisionKind {
+        Accepted = "accepted": "Retenue",
+        PartiallyAccepted = "partially_accepted": "Retenue en partie",
+        Rejected = "rejected": "Non retenue",
+        Answered = "answered": "Répondu",
+    }
 }
-
-crate::named::named!(DecisionKind {
-    Accepted = "accepted": "Retenue",
-    PartiallyAccepted = "partially_accepted": "Retenue en partie",
-    Rejected = "rejected": "Non retenue",
-    Answered = "answered": "Répondu",
-});
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

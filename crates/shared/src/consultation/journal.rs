@@ -14,48 +14,25 @@ pub struct EventDto {
     pub detail: String,
 }
 
-/// What an entry of the audit trail records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "db",
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum EventAction {
-    ConsultationCreated,
-    ConsultationUpdated,
-    ConsultationAbandoned,
-    DraftSaved,
-    RoundOpened,
-    RoundClosed,
-    ContributionCreated,
-    ContributionEdited,
-    ContributionWithdrawn,
-    ReplyPosted,
-    DecisionMade,
-    PublicationRequested,
-    PublicationApproved,
-    ChangesRequested,
+crate::named::named! {
+    /// What an entry of the audit trail records.
+    pub enum EventAction {
+        ConsultationCreated = "consultation_created": "Consultation créée",
+        ConsultationUpdated = "consultation_updated": "Consultation modifiée",
+        ConsultationAbandoned = "consultation_abandoned": "Consultation abandonnée",
+        DraftSaved = "draft_saved": "Brouillon enregistré",
+        RoundOpened = "round_opened": "Tour ouvert",
+        RoundClosed = "round_closed": "Tour clos",
+        ContributionCreated = "contribution_created": "Contribution déposée",
+        ContributionEdited = "contribution_edited": "Contribution modifiée",
+        ContributionWithdrawn = "contribution_withdrawn": "Contribution retirée",
+        ReplyPosted = "reply_posted": "Réponse publiée",
+        DecisionMade = "decision_made": "Décision rendue",
+        PublicationRequested = "publication_requested": "Publication demandée",
+        PublicationApproved = "publication_approved": "Publication validée",
+        ChangesRequested = "changes_requested": "Modifications demandées",
+    }
 }
-
-crate::named::named!(EventAction {
-    ConsultationCreated = "consultation_created": "Consultation créée",
-    ConsultationUpdated = "consultation_updated": "Consultation modifiée",
-    ConsultationAbandoned = "consultation_abandoned": "Consultation abandonnée",
-    DraftSaved = "draft_saved": "Brouillon enregistré",
-    RoundOpened = "round_opened": "Tour ouvert",
-    RoundClosed = "round_closed": "Tour clos",
-    ContributionCreated = "contribution_created": "Contribution déposée",
-    ContributionEdited = "contribution_edited": "Contribution modifiée",
-    ContributionWithdrawn = "contribution_withdrawn": "Contribution retirée",
-    ReplyPosted = "reply_posted": "Réponse publiée",
-    DecisionMade = "decision_made": "Décision rendue",
-    PublicationRequested = "publication_requested": "Publication demandée",
-    PublicationApproved = "publication_approved": "Publication validée",
-    ChangesRequested = "changes_requested": "Modifications demandées",
-});
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -75,42 +75,28 @@ impl CpvCode {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "db",
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Visibility {
-    /// Only companies whose CPV divisions and départements match.
-    #[default]
-    Targeted,
-    /// Every registered company.
-    Open,
+crate::named::named! {
+    /// Which companies a consultation concerns.
+    #[derive(Default)]
+    pub enum Visibility {
+        /// Only companies whose CPV divisions and départements match.
+        #[default]
+        Targeted = "targeted": "Entreprises du domaine et du territoire",
+        /// Every registered company.
+        Open = "open": "Toutes les entreprises",
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ConsultationStatus {
-    Draft,
-    InDialogue,
-    BetweenRounds,
-    AwaitingApproval,
-    Published,
-    Abandoned,
+crate::named::named! {
+    pub enum ConsultationStatus {
+        Draft = "draft": "Brouillon",
+        InDialogue = "in_dialogue": "Dialogue en cours",
+        BetweenRounds = "between_rounds": "Entre deux tours",
+        AwaitingApproval = "awaiting_approval": "En attente de validation",
+        Published = "published": "Publiée",
+        Abandoned = "abandoned": "Abandonnée",
+    }
 }
-
-crate::named::named!(ConsultationStatus {
-    Draft = "draft": "Brouillon",
-    InDialogue = "in_dialogue": "Dialogue en cours",
-    BetweenRounds = "between_rounds": "Entre deux tours",
-    AwaitingApproval = "awaiting_approval": "En attente de validation",
-    Published = "published": "Publiée",
-    Abandoned = "abandoned": "Abandonnée",
-});
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
