@@ -52,15 +52,14 @@ pub struct Labels {
 }
 
 impl Labels {
-    /// Reads the consultation's pseudonyms once, for any number of labels.
-    async fn load(
+    /// The labels as the caller of `access` reads them; the consultation's
+    /// pseudonyms are read once, for any number of labels.
+    pub async fn for_reader(
         conn: &impl ConnectionTrait,
-        consultation_id: Uuid,
-        owner_id: Uuid,
-        reader_id: Uuid,
+        access: &ConsultationAccess,
     ) -> Result<Self, ApiError> {
         let pseudonyms = participant::Entity::find()
-            .filter(participant::Column::ConsultationId.eq(consultation_id))
+            .filter(participant::Column::ConsultationId.eq(access.id()))
             .all(conn)
             .await?
             .into_iter()
@@ -70,19 +69,10 @@ impl Labels {
             })
             .collect();
         Ok(Self {
-            reader_id,
-            owner_id,
+            reader_id: access.user_id(),
+            owner_id: access.consultation().owner_id,
             pseudonyms,
         })
-    }
-
-    /// The labels as the caller of `access` reads them.
-    pub async fn for_reader(
-        conn: &impl ConnectionTrait,
-        access: &ConsultationAccess,
-    ) -> Result<Self, ApiError> {
-        let owner_id = access.consultation().owner_id;
-        Self::load(conn, access.id(), owner_id, access.user_id()).await
     }
 
     fn company(&self, user_id: Uuid) -> String {

@@ -118,11 +118,27 @@ impl Modify for BearerAuth {
     }
 }
 
-/// What the routing tree cannot say operation by operation; applied once the
-/// routes have been added to the document.
+/// What the routing tree cannot say operation by operation, applied once the
+/// routes have been added to the document:
+/// - every error answer is an RFC 9457 problem, so handlers document only the
+///   status and why, and the body is filled in here for all of them;
+/// - operations without a bearer requirement are public, and say so with an
+///   explicit empty `security` rather than by omission.
 pub fn complete_spec(openapi: &mut utoipa::openapi::OpenApi) {
-    ProblemResponses.modify(openapi);
-    PublicOperations.modify(openapi);
+    for path in openapi.paths.paths.values_mut() {
+        for operation in operations(path) {
+            operation.security.get_or_insert_with(Vec::new);
+            for (status, response) in &mut operation.responses.responses {
+                let is_error = status.starts_with('4') || status.starts_with('5');
+                if let (true, RefOr::T(response)) = (is_error, response) {
+                    response.content.insert(
+                        PROBLEM_JSON.to_owned(),
+                        RefOr::T(Content::new(Some(Ref::from_schema_name("ProblemDetails")))),
+                    );
+                }
+            }
+        }
+    }
 }
 
 fn operations(path: &mut PathItem) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
@@ -135,40 +151,4 @@ fn operations(path: &mut PathItem) -> impl Iterator<Item = &mut utoipa::openapi:
     ]
     .into_iter()
     .filter_map(Option::as_mut)
-}
-
-/// Every error answer is an RFC 9457 problem: the handlers document only the
-/// status and why, and this fills in the body once for all of them.
-struct ProblemResponses;
-
-impl Modify for ProblemResponses {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        for path in openapi.paths.paths.values_mut() {
-            for operation in operations(path) {
-                for (status, response) in &mut operation.responses.responses {
-                    let is_error = status.starts_with('4') || status.starts_with('5');
-                    if let (true, RefOr::T(response)) = (is_error, response) {
-                        response.content.insert(
-                            PROBLEM_JSON.to_owned(),
-                            RefOr::T(Content::new(Some(Ref::from_schema_name("ProblemDetails")))),
-                        );
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Operations without a bearer requirement are public, and say so with an
-/// explicit empty `security` (rather than inheriting nothing by omission).
-struct PublicOperations;
-
-impl Modify for PublicOperations {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        for path in openapi.paths.paths.values_mut() {
-            for operation in operations(path) {
-                operation.security.get_or_insert_with(Vec::new);
-            }
-        }
-    }
 }

@@ -5,7 +5,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::db_test;
-use crate::fixtures::{call, json_of, revised, round_one, second_round};
+use crate::fixtures::{call, close_round, json_of, revised, round_one, second_round};
 use crate::helpers::{TestApp, problem};
 
 async fn publication_is_requested_between_rounds_and_decided_by_the_assigned_buyer(app: TestApp) {
@@ -23,18 +23,7 @@ async fn publication_is_requested_between_rounds_and_decided_by_the_assigned_buy
         StatusCode::CONFLICT,
     )
     .await;
-    json_of(
-        call(
-            &app,
-            &r.s.agent.token,
-            Method::POST,
-            &format!("/consultations/{cid}/rounds/2/close"),
-            None,
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    close_round(&app, &r, 2).await;
     assert_eq!(
         json_of(
             call(&app, &r.s.agent.token, Method::POST, &request, None).await,

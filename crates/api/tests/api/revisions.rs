@@ -6,7 +6,8 @@ use serde_json::json;
 
 use crate::db_test;
 use crate::fixtures::{
-    answer_and_decide, call, clause_id, json_of, round_one, round_two_opening, save_revised_draft,
+    answer_and_decide, call, clause_id, close_round, json_of, round_one, round_two_opening,
+    save_revised_draft,
 };
 use crate::helpers::{TestApp, problem};
 
@@ -30,18 +31,7 @@ async fn a_revised_draft_opens_round_two_and_everyone_sees_what_changed(app: Tes
         StatusCode::CONFLICT,
     )
     .await;
-    json_of(
-        call(
-            &app,
-            &r.s.agent.token,
-            Method::POST,
-            &format!("/consultations/{cid}/rounds/1/close"),
-            None,
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    close_round(&app, &r, 1).await;
     problem(
         call(
             &app,

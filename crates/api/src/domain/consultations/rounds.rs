@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::draft::{parse_content, validate_content};
 use super::locked;
-use super::status::{Phase, move_to, round_is_open};
+use super::status::{Phase, is_open, move_to};
 use crate::db::Db;
 use crate::domain::access::{ConsultationAccess, OwnerCapability};
 use crate::domain::text::text;
@@ -28,7 +28,7 @@ pub fn round_dto(r: &round::Model, now: DateTime<Utc>) -> RoundDto {
         closes_at: r.closes_at,
         closed_early_at: r.closed_early_at,
         changelog: r.changelog.clone(),
-        is_open: round_is_open(r.closes_at, r.closed_early_at, now),
+        is_open: is_open(r, now),
     }
 }
 
@@ -51,7 +51,7 @@ pub async fn has_open_round(
 ) -> Result<bool, ApiError> {
     Ok(latest_round(conn, consultation_id)
         .await?
-        .is_some_and(|r| round_is_open(r.closes_at, r.closed_early_at, now)))
+        .is_some_and(|r| is_open(&r, now)))
 }
 
 async fn round_by_number(
@@ -126,10 +126,7 @@ pub async fn open_round(
     let current = locked(&*txn, owner.consultation_id()).await?;
     freezable_draft(&current)?;
     let previous = latest_round(&*txn, current.id).await?;
-    if previous
-        .as_ref()
-        .is_some_and(|r| round_is_open(r.closes_at, r.closed_early_at, now))
-    {
+    if previous.as_ref().is_some_and(|r| is_open(r, now)) {
         return Err(ApiError::Conflict(
             "Un tour est déjà ouvert : clôturez-le avant d'en ouvrir un autre.".into(),
         ));
@@ -202,7 +199,7 @@ pub async fn open_revision(
     }
     let round = latest_round(conn, consultation.id)
         .await?
-        .filter(|r| round_is_open(r.closes_at, r.closed_early_at, Utc::now()))
+        .filter(|r| is_open(r, Utc::now()))
         .ok_or_else(|| {
             ApiError::Conflict("Aucun tour n'est ouvert : les contributions sont closes.".into())
         })?;
@@ -217,7 +214,7 @@ pub async fn close_round(
     let now = Utc::now();
     let txn = db.begin_write().await?;
     let r = round_by_number(&*txn, owner.consultation_id(), number).await?;
-    if !round_is_open(r.closes_at, r.closed_early_at, now) {
+    if !is_open(&r, now) {
         return Err(ApiError::Conflict("Ce tour est déjà clos.".into()));
     }
     let mut model = r.into_active_model();

@@ -1,11 +1,14 @@
 //! The consultation state machine.
 //!
 //! ```text
-//!  Draft ──open round──▶ Dialogue ──request publication──▶ AwaitingApproval
-//!    │                    ▲  │ (rounds open and close)        │      │
-//!    │                    │  └──────────────── changes requested ◀──┘      │ approved
-//!    └──abandon──▶ Abandoned ◀──abandon── (any phase but Published)   Published
+//!  Draft ──open round 1──▶ Dialogue ──request publication──▶ AwaitingApproval ──approve──▶ Published
+//!                          ▲  │ open round N                        │
+//!                          │  └──▶ itself                           │
+//!                          └──────────── changes requested ─────────┘
+//!  Draft, Dialogue, AwaitingApproval ──abandon──▶ Abandoned
 //! ```
+//!
+//! `Phase::allows` holds exactly these arrows; `move_to` is the only way along them.
 //!
 //! The stored `Phase` says where the consultation stands; whether a round is
 //! open depends on the clock, so the status shown to people (`InDialogue` or
@@ -90,12 +93,10 @@ pub async fn move_to(
     Ok(model.update(conn).await?)
 }
 
-pub fn round_is_open(
-    closes_at: DateTime<Utc>,
-    closed_early_at: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-) -> bool {
-    closed_early_at.is_none() && closes_at > now
+/// A round takes contributions until its deadline, unless the agent closed
+/// it early. `open_round_exists` is the same rule in SQL.
+pub fn is_open(round: &round::Model, now: DateTime<Utc>) -> bool {
+    round.closed_early_at.is_none() && round.closes_at > now
 }
 
 /// The status people see, from the phase and the latest round.
@@ -118,12 +119,14 @@ pub fn status_condition(status: ConsultationStatus, now: DateTime<Utc>) -> Condi
         ConsultationStatus::AwaitingApproval => phase(Phase::AwaitingApproval),
         ConsultationStatus::Published => phase(Phase::Published),
         ConsultationStatus::Abandoned => phase(Phase::Abandoned),
-        ConsultationStatus::InDialogue => phase(Phase::Dialogue).add(has_open_round(now)),
-        ConsultationStatus::BetweenRounds => phase(Phase::Dialogue).add(has_open_round(now).not()),
+        ConsultationStatus::InDialogue => phase(Phase::Dialogue).add(open_round_exists(now)),
+        ConsultationStatus::BetweenRounds => {
+            phase(Phase::Dialogue).add(open_round_exists(now).not())
+        }
     }
 }
 
-fn has_open_round(now: DateTime<Utc>) -> SimpleExpr {
+fn open_round_exists(now: DateTime<Utc>) -> SimpleExpr {
     Expr::exists(
         Query::select()
             .expr(Expr::val(1))
