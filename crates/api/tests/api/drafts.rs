@@ -100,12 +100,10 @@ async fn a_wrong_value_deep_in_a_draft_is_reported_at_its_place(app: TestApp) {
     }))).await, StatusCode::CREATED).await;
     let mut draft = draft_v1();
     draft["sections"][1]["clauses"][0]["title"] = json!(["pas", "un", "texte"]);
+    let path = format!("/consultations/{}/draft", created["id"].as_str().unwrap());
     let refused = app
         .client
-        .put(app.url(&format!(
-            "/consultations/{}/draft",
-            created["id"].as_str().unwrap()
-        )))
+        .put(app.url(&path))
         .bearer_auth(&agent.token)
         .header("If-Match", "\"1\"")
         .json(&draft)
@@ -115,5 +113,11 @@ async fn a_wrong_value_deep_in_a_draft_is_reported_at_its_place(app: TestApp) {
     let problem = problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(problem.errors[0].field, "sections[1].clauses[0].title");
     assert_eq!(problem.errors[0].code, "invalid_type");
+    assert!(problem.errors[0].message.contains("type incorrect"));
+    // Nothing was saved: the draft is still at version 1 and empty.
+    let read = call(&app, &agent.token, Method::GET, &path, None).await;
+    assert_eq!(read.headers()["etag"], "\"1\"");
+    let unchanged = json_of(read, StatusCode::OK).await;
+    assert_eq!(unchanged["content"]["sections"], json!([]));
 }
 db_test!(a_wrong_value_deep_in_a_draft_is_reported_at_its_place);

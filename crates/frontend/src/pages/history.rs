@@ -10,8 +10,7 @@ use crate::components::consultation_nav::{Breadcrumb, ConsultationNav, View};
 use crate::components::form::ErrorAlert;
 use crate::components::set_title;
 use crate::components::time::french_date_time;
-use crate::hooks::require_sign_in;
-use crate::hooks::use_consultation_id;
+use crate::hooks::{require_sign_in, use_consultation_id};
 use crate::session::Session;
 
 fn change_label(kind: ChangeKind) -> &'static str {
