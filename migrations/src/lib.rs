@@ -7,6 +7,7 @@ mod columns;
 mod m20261129_000001_accounts;
 mod m20261129_000002_dialogue;
 mod m20261129_000003_enumeration_checks;
+mod m20261129_000004_settled_contributions;
 
 pub use m20261129_000003_enumeration_checks::ENUMERATION_COLUMNS;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_accounts::Migration),
             Box::new(m20261129_000002_dialogue::Migration),
             Box::new(m20261129_000003_enumeration_checks::Migration),
+            Box::new(m20261129_000004_settled_contributions::Migration),
         ]
     }
 }

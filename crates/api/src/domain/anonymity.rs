@@ -44,6 +44,23 @@ pub async fn ensure_pseudonym(
     Ok(())
 }
 
+/// The pseudonym under which the reading company appears in this
+/// consultation, once it has one (staff have none).
+pub async fn own_pseudonym(
+    conn: &impl ConnectionTrait,
+    access: &ConsultationAccess,
+) -> Result<Option<String>, ApiError> {
+    if access.as_company().is_err() {
+        return Ok(None);
+    }
+    Ok(
+        participant::Entity::find_by_id((access.id(), access.user_id()))
+            .one(conn)
+            .await?
+            .map(|p| pseudonym(u32::try_from(p.pseudonym_index).unwrap_or_default())),
+    )
+}
+
 /// The names under which the people of one consultation appear to one reader.
 pub struct Labels {
     reader_id: Uuid,

@@ -25,6 +25,8 @@ pub struct Model {
     pub decision_rationale: Option<String>,
     pub decision_round: Option<i32>,
     pub decided_at: Option<ChronoDateTimeUtc>,
+    /// When the owner agent first replied.
+    pub answered_at: Option<ChronoDateTimeUtc>,
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,
 }

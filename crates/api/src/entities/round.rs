@@ -13,6 +13,8 @@ pub struct Model {
     pub opened_at: ChronoDateTimeUtc,
     pub closes_at: ChronoDateTimeUtc,
     pub closed_early_at: Option<ChronoDateTimeUtc>,
+    /// A revision submitted for publication, without a contribution window.
+    pub for_publication: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

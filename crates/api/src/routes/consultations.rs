@@ -102,9 +102,7 @@ pub async fn get_consultation(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<ConsultationDto>, ApiError> {
     let access = consultation_access(&state, &who, *id).await?;
-    Ok(web::Json(
-        consultations::view(state.db.conn(), access.into_consultation()).await?,
-    ))
+    Ok(web::Json(consultations::get(&state.db, access).await?))
 }
 
 /// Edits the title, summary or visibility, or abandons (owner agent only).

@@ -71,3 +71,114 @@ async fn nobody_edits_someone_elses_contribution(app: TestApp) {
     .await;
 }
 db_test!(nobody_edits_someone_elses_contribution);
+
+async fn an_answered_or_decided_contribution_is_no_longer_rewritten_nor_withdrawn(app: TestApp) {
+    let r = round_one(&app).await;
+    let agent = &r.s.agent.token;
+    let (question, alternative, secret) = (
+        r.question["id"].as_str().unwrap(),
+        r.alternative["id"].as_str().unwrap(),
+        r.secret["id"].as_str().unwrap(),
+    );
+    let rewrite = |token: &str, id: &str, body: serde_json::Value| {
+        let (token, path) = (token.to_owned(), format!("/contributions/{id}"));
+        let app = &app;
+        async move { call(app, &token, Method::PATCH, &path, Some(body)).await }
+    };
+    let withdraw = |token: &str, id: &str| {
+        let (token, path) = (token.to_owned(), format!("/contributions/{id}/withdraw"));
+        let app = &app;
+        async move { call(app, &token, Method::POST, &path, None).await }
+    };
+    // The author's own reply does not settle anything: it may still edit.
+    let own_reply = call(
+        &app,
+        &r.alpha.token,
+        Method::POST,
+        &format!("/contributions/{secret}/replies"),
+        Some(json!({"body": "Précision : la télémaintenance est chiffrée à part."})),
+    )
+    .await;
+    assert_eq!(own_reply.status(), StatusCode::CREATED);
+    let mut edited = r.secret.clone();
+    edited["body"] = json!("Télémaintenance et prise de main à distance chiffrées.");
+    assert_eq!(
+        rewrite(&r.alpha.token, secret, edited).await.status(),
+        StatusCode::OK
+    );
+
+    // The agent answers Beta's question (no decision yet): its text is settled.
+    let answered = call(
+        &app,
+        agent,
+        Method::POST,
+        &format!("/contributions/{question}/replies"),
+        Some(json!({"body": "Un seul site : la préfecture."})),
+    )
+    .await;
+    let answered: serde_json::Value = answered.json().await.unwrap();
+    assert!(answered["answered_at"].is_string());
+    let mut rewritten = r.question.clone();
+    rewritten["body"] = json!("Les postes sont-ils répartis sur plusieurs sites ?");
+    let refused = problem(
+        rewrite(&r.beta.token, question, rewritten).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert!(
+        refused.detail.contains("déjà répondu"),
+        "{}",
+        refused.detail
+    );
+    problem(
+        withdraw(&r.beta.token, question).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    // The author may still complete it with a reply.
+    let completed = call(
+        &app,
+        &r.beta.token,
+        Method::POST,
+        &format!("/contributions/{question}/replies"),
+        Some(json!({"body": "Merci. Et les horaires d'accès ?"})),
+    )
+    .await;
+    assert_eq!(completed.status(), StatusCode::CREATED);
+
+    // A decision without any reply settles it too.
+    let decided = call(
+        &app,
+        agent,
+        Method::PUT,
+        &format!("/contributions/{alternative}/decision"),
+        Some(json!({"decision": "rejected", "rationale": "Le délai de 4 h est impératif."})),
+    )
+    .await;
+    assert_eq!(decided.status(), StatusCode::OK);
+    problem(
+        rewrite(&r.gamma.token, alternative, r.alternative.clone()).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    problem(
+        withdraw(&r.gamma.token, alternative).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+
+    // What everyone reads is what was answered.
+    let read = call(
+        &app,
+        &r.alpha.token,
+        Method::GET,
+        &format!("/contributions/{question}"),
+        None,
+    )
+    .await;
+    let read: serde_json::Value = read.json().await.unwrap();
+    assert_eq!(read["body"], r.question["body"]);
+    assert_eq!(read["status"], "active");
+    assert_eq!(read["replies"].as_array().unwrap().len(), 2);
+}
+db_test!(an_answered_or_decided_contribution_is_no_longer_rewritten_nor_withdrawn);

@@ -46,19 +46,47 @@ async fn the_draft_is_saved_with_optimistic_concurrency(app: TestApp) {
     )
     .await;
 
-    let mut bad = draft_v1();
-    bad["criteria"][0]["weight"] = json!(50);
+    // A half-written draft is kept, whatever its weights sum to…
+    let mut unbalanced = draft_v1();
+    unbalanced["criteria"][0]["weight"] = json!(50);
+    let kept = json_of(
+        put(Some("\"2\""), unbalanced).await.unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(kept["version"], 3);
+    assert_eq!(kept["content"]["criteria"][0]["weight"], 50);
+
+    // …but no round opens on it, and nothing else happens.
+    let rounds = format!("/consultations/{}/rounds", created["id"].as_str().unwrap());
+    let future = json!({"closes_at": Utc::now() + Duration::days(3)});
     let refused = problem(
-        put(Some("\"2\""), bad).await.unwrap(),
+        call(
+            &app,
+            &agent.token,
+            Method::POST,
+            &rounds,
+            Some(future.clone()),
+        )
+        .await,
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
+    assert_eq!(refused.errors[0].code, "weights_sum");
     assert!(refused.field_message("criteria").unwrap().contains("110"));
-    // Nothing changed: version 2 is still current.
-    let read = call(&app, &agent.token, Method::GET, &path, None).await;
-    assert_eq!(read.headers()["etag"], "\"2\"");
+    assert_eq!(
+        json_of(
+            call(&app, &agent.token, Method::GET, &rounds, None).await,
+            StatusCode::OK
+        )
+        .await,
+        json!([])
+    );
+    assert_eq!(
+        put(Some("\"3\""), draft_v1()).await.unwrap().status(),
+        StatusCode::OK
+    );
 
-    let rounds = format!("/consultations/{}/rounds", created["id"].as_str().unwrap());
     let past = call(
         &app,
         &agent.token,

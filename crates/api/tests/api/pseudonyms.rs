@@ -76,3 +76,26 @@ async fn pseudonyms_are_stable_and_confidential_solutions_stay_with_staff(app: T
     assert_eq!(seen_by_buyer["items"][0]["confidential"], true);
 }
 db_test!(pseudonyms_are_stable_and_confidential_solutions_stay_with_staff);
+
+async fn a_company_is_told_its_own_pseudonym_and_nobody_elses(app: TestApp) {
+    let r = round_one(&app).await;
+    let path = format!("/consultations/{}", r.id());
+    let appears_as = |token: &str| {
+        let (token, path, app) = (token.to_owned(), path.clone(), &app);
+        async move {
+            json_of(
+                call(app, &token, Method::GET, &path, None).await,
+                StatusCode::OK,
+            )
+            .await["you_appear_as"]
+                .clone()
+        }
+    };
+    assert_eq!(appears_as(&r.beta.token).await, "Entreprise B");
+    assert_eq!(appears_as(&r.gamma.token).await, "Entreprise C");
+    // Staff have no pseudonym; a company that has not contributed has none yet.
+    assert!(appears_as(&r.s.agent.token).await.is_null());
+    let delta = crate::fixtures::company(&app, 5, "Delta Réseaux", &["72"], &["69"]).await;
+    assert!(appears_as(&delta.token).await.is_null());
+}
+db_test!(a_company_is_told_its_own_pseudonym_and_nobody_elses);

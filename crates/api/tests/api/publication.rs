@@ -113,3 +113,143 @@ async fn publication_is_requested_between_rounds_and_decided_by_the_assigned_buy
     );
 }
 db_test!(publication_is_requested_between_rounds_and_decided_by_the_assigned_buyer);
+
+async fn after_changes_are_requested_the_revised_draft_is_submitted_without_a_new_round(
+    app: TestApp,
+) {
+    let r = round_one(&app).await;
+    second_round(&app, &r).await;
+    close_round(&app, &r, 2).await;
+    let cid = r.id().to_owned();
+    let (agent, buyer) = (&r.s.agent.token, &r.s.buyer.token);
+    let request = format!("/consultations/{cid}/publication-request");
+    let decision = format!("/consultations/{cid}/publication-decision");
+    let draft_path = format!("/consultations/{cid}/draft");
+    let rounds = format!("/consultations/{cid}/rounds");
+    json_of(
+        call(&app, agent, Method::POST, &request, None).await,
+        StatusCode::OK,
+    )
+    .await;
+    json_of(
+        call(
+            &app,
+            buyer,
+            Method::POST,
+            &decision,
+            Some(json!({"approve": false, "comment": "Préciser le site.\nEt les horaires."})),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let save = |version: &str, content: serde_json::Value| {
+        app.client
+            .put(app.url(&draft_path))
+            .bearer_auth(agent)
+            .header("If-Match", format!("\"{version}\""))
+            .json(&content)
+            .send()
+    };
+    // A draft on its way (weights at 90 %) is saved but cannot be submitted.
+    let mut content = revised(r.s.draft.clone());
+    content["criteria"][0]["weight"] = json!(30);
+    assert_eq!(
+        save("3", content.clone()).await.unwrap().status(),
+        StatusCode::OK
+    );
+    let refused = problem(
+        call(&app, agent, Method::POST, &request, None).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(refused.field_message("criteria").unwrap().contains("90 %"));
+    // Completed, it is submitted as revision 3: readable by companies, open to no contribution.
+    content["criteria"][0]["weight"] = json!(40);
+    content["sections"][0]["clauses"][0]["text"] =
+        json!("Le marché porte sur 400 postes, sur le seul site de la préfecture.");
+    assert_eq!(save("4", content).await.unwrap().status(), StatusCode::OK);
+    let submitted = json_of(
+        call(&app, agent, Method::POST, &request, None).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(submitted["status"], "awaiting_approval");
+    assert_eq!(submitted["current_round"]["number"], 3);
+    assert_eq!(submitted["current_round"]["for_publication"], true);
+    assert_eq!(submitted["current_round"]["is_open"], false);
+    let all = json_of(
+        call(&app, &r.alpha.token, Method::GET, &rounds, None).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(all.as_array().unwrap().len(), 3);
+    let diff = json_of(
+        call(
+            &app,
+            &r.alpha.token,
+            Method::GET,
+            &format!("{rounds}/3/diff?from=2"),
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(
+        diff["clauses"][0]["change"] == "modified" && diff.to_string().contains("seul site"),
+        "{diff}"
+    );
+    problem(
+        call(
+            &app,
+            &r.alpha.token,
+            Method::POST,
+            &r.contributions(),
+            Some(json!({
+                "kind": "clarification", "body": "Et le parking ?", "justification": "Accès.",
+            })),
+        )
+        .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    json_of(
+        call(
+            &app,
+            buyer,
+            Method::POST,
+            &decision,
+            Some(json!({"approve": true})),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    // Companies were told when round 1 closed early and when the CCTP was approved.
+    let notes = json_of(
+        call(&app, &r.beta.token, Method::GET, "/notifications", None).await,
+        StatusCode::OK,
+    )
+    .await;
+    let messages: Vec<&str> = notes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("Le tour 1") && m.contains("clos avant l'échéance")),
+        "{messages:?}"
+    );
+    assert!(messages[0].contains("est validé"), "{messages:?}");
+    let outsider = json_of(
+        call(&app, &r.outsider.token, Method::GET, "/notifications", None).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(outsider["items"], json!([]));
+}
+db_test!(after_changes_are_requested_the_revised_draft_is_submitted_without_a_new_round);

@@ -149,6 +149,7 @@ mod tests {
                 is_you: true,
             },
             decision: None,
+            answered_at: None,
             replies: Vec::new(),
             created_at: Utc::now(),
             updated_at: Utc::now(),

@@ -97,6 +97,9 @@ pub struct RoundDto {
     pub changelog: String,
     /// Computed from the clock: open until the deadline or an early close.
     pub is_open: bool,
+    /// A revision the agent submitted for publication after the buyer asked
+    /// for changes: published for everyone to read, without contributions.
+    pub for_publication: bool,
 }
 
 /// A frozen revision: the CCTP as published when round `number` opened.

@@ -123,9 +123,19 @@ pub struct ContributionDto {
     pub status: ContributionStatus,
     pub author: AuthorDto,
     pub decision: Option<DecisionDto>,
+    /// When the owner agent first replied.
+    pub answered_at: Option<DateTime<Utc>>,
     pub replies: Vec<ReplyDto>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl ContributionDto {
+    /// Answered or decided: the author may no longer edit or withdraw it (it
+    /// may add a reply), so that an answer stays under its question.
+    pub fn is_settled(&self) -> bool {
+        self.answered_at.is_some() || self.decision.is_some()
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -149,6 +149,9 @@ pub struct ConsultationDto {
     pub owner_name: String,
     pub buyer_name: String,
     pub current_round: Option<RoundDto>,
+    /// For a company reading one consultation: its pseudonym there, once it
+    /// has contributed ("Entreprise B"). Absent in lists and for staff.
+    pub you_appear_as: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

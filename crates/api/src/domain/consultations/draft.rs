@@ -154,8 +154,23 @@ pub fn validate_content(mut content: CctpContent) -> Result<CctpContent, ApiErro
     for (i, criterion) in content.criteria.iter_mut().enumerate() {
         validate_criterion(&mut v, &mut ids, i, criterion);
     }
-    // An invalid weight may be as large as u32 allows (and is reported
-    // above): the sum saturates rather than overflowing.
+    v.finish(Some(content)).map_err(ApiError::Validation)
+}
+
+/// What a draft needs before companies or the buyer read it as a revision:
+/// at least one clause, and weights summing to 100 %. A draft saved on the
+/// way there may lack both.
+pub fn ensure_complete(content: &CctpContent) -> Result<(), ApiError> {
+    let mut v = Validator::default();
+    if content.clauses().next().is_none() {
+        v.push(FieldError::new(
+            "draft",
+            "empty",
+            "Le CCTP doit contenir au moins une clause.",
+        ));
+    }
+    // An invalid weight may be as large as u32 allows: the sum saturates
+    // rather than overflowing.
     let total = content
         .criteria
         .iter()
@@ -167,7 +182,7 @@ pub fn validate_content(mut content: CctpContent) -> Result<CctpContent, ApiErro
             format!("La somme des poids doit être 100 % (actuellement {total} %)."),
         ));
     }
-    v.finish(Some(content)).map_err(ApiError::Validation)
+    v.finish(Some(())).map_err(ApiError::Validation)
 }
 
 /// Replaces the working draft if it is still at `expected_version`.
@@ -257,6 +272,37 @@ mod tests {
     }
 
     #[test]
+    fn a_draft_is_complete_with_a_clause_and_weights_summing_to_100() {
+        let mut content = CctpContent::default();
+        let codes = |c: &CctpContent| match ensure_complete(c) {
+            Err(ApiError::Validation(errors)) => errors.into_iter().map(|e| e.code).collect(),
+            Ok(()) => Vec::new(),
+            Err(other) => panic!("unexpected {other:?}"),
+        };
+        assert_eq!(codes(&content), ["empty"]);
+        content.sections.push(Section {
+            id: None,
+            title: "S".into(),
+            clauses: vec![Clause {
+                id: None,
+                number: "1".into(),
+                title: "T".into(),
+                text: "Texte".into(),
+            }],
+        });
+        let criterion = |weight| Criterion {
+            id: None,
+            name: "C".into(),
+            description: String::new(),
+            weight,
+        };
+        content.criteria = vec![criterion(40), criterion(50)];
+        assert_eq!(codes(&content), ["weights_sum"]);
+        content.criteria.push(criterion(10));
+        assert!(codes(&content).is_empty());
+    }
+
+    #[test]
     fn limits_duplicate_ids_and_empty_texts_are_field_errors() {
         let criterion = Criterion {
             id: None,
@@ -274,11 +320,7 @@ mod tests {
                 .iter()
                 .any(|e| e.field == "criteria" && e.code == "too_many")
         );
-        assert!(
-            found
-                .iter()
-                .any(|e| e.field == "criteria" && e.code == "weights_sum")
-        );
+        assert!(!found.iter().any(|e| e.code == "weights_sum"));
 
         let id = Some(uuid::Uuid::new_v4());
         let clause = Clause {

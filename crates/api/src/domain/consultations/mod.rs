@@ -27,7 +27,8 @@ pub use status::Phase;
 
 use crate::auth::Authenticated;
 use crate::db::Db;
-use crate::domain::access::{AgentCapability, OwnerCapability, visibility};
+use crate::domain::access::{AgentCapability, ConsultationAccess, OwnerCapability, visibility};
+use crate::domain::anonymity::own_pseudonym;
 use crate::domain::journal;
 use crate::domain::pagination::PageRequest;
 use crate::domain::text::text;
@@ -74,6 +75,7 @@ async fn views(
                 owner_name: name(&c.owner_id),
                 buyer_name: name(&c.buyer_id),
                 current_round,
+                you_appear_as: None,
                 title: c.title,
                 summary: c.summary,
                 cpv_code: c.cpv_code,
@@ -93,6 +95,15 @@ pub async fn view(
         .await?
         .pop()
         .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("consultation view vanished")))
+}
+
+/// One consultation as its reader sees it, a company with its pseudonym.
+pub async fn get(db: &Db, access: ConsultationAccess) -> Result<ConsultationDto, ApiError> {
+    let conn = db.conn();
+    let you_appear_as = own_pseudonym(conn, &access).await?;
+    let mut dto = view(conn, access.into_consultation()).await?;
+    dto.you_appear_as = you_appear_as;
+    Ok(dto)
 }
 
 /// The PFRA buyer an agent names, or the field error to show.

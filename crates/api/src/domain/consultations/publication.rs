@@ -5,13 +5,13 @@ use chrono::Utc;
 use shared::auth::Validator;
 use shared::consultation::{ConsultationDto, EventAction, PublicationDecisionRequest, limits};
 
-use super::rounds::has_open_round;
+use super::rounds::{freezable_draft, has_open_round, submit_revision};
 use super::status::{Phase, move_to};
 use super::{locked, view};
 use crate::db::Db;
 use crate::domain::access::{BuyerCapability, OwnerCapability};
-use crate::domain::journal;
 use crate::domain::text::text;
+use crate::domain::{journal, targeting};
 use crate::error::ApiError;
 
 pub async fn request_publication(
@@ -31,14 +31,22 @@ pub async fn request_publication(
             "Clôturez le tour en cours avant de demander la publication.".into(),
         ));
     }
+    // What the buyer approves is the draft as it stands: revised after a
+    // request for changes, it becomes a revision of its own, without a round.
+    let content = freezable_draft(&current)?;
+    let submitted = submit_revision(&*txn, &current, &content, now).await?;
     let buyer_id = current.buyer_id;
     let saved = move_to(&*txn, current, Phase::AwaitingApproval, now).await?;
+    let detail = match submitted {
+        Some(n) => format!("Publication demandée (révision {n}, sans tour de contributions)"),
+        None => "Publication demandée".to_owned(),
+    };
     journal::record(
         &*txn,
         saved.id,
         owner.agent_id(),
         EventAction::PublicationRequested,
-        "Publication demandée",
+        detail,
     )
     .await?;
     let message = format!("Publication demandée pour « {} ».", saved.title);
@@ -88,6 +96,14 @@ pub async fn decide_publication(
     };
     journal::record(&*txn, saved.id, buyer.buyer_id(), action, detail).await?;
     journal::notify(&*txn, [owner_id], saved.id, &message).await?;
+    if request.approve {
+        let audience = targeting::audience(&*txn, &saved).await?;
+        let message = format!(
+            "Le CCTP de la consultation « {} » est validé : il sera publié pour la procédure formelle.",
+            saved.title
+        );
+        journal::notify(&*txn, audience, saved.id, &message).await?;
+    }
     txn.commit().await?;
     view(db.conn(), saved).await
 }

@@ -8,10 +8,12 @@ use sea_orm::{
 };
 use shared::FieldError;
 use shared::auth::Validator;
-use shared::consultation::{DiffDto, EventAction, OpenRoundRequest, RevisionDto, RoundDto, limits};
+use shared::consultation::{
+    CctpContent, DiffDto, EventAction, OpenRoundRequest, RevisionDto, RoundDto, limits,
+};
 use uuid::Uuid;
 
-use super::draft::{parse_content, validate_content};
+use super::draft::{ensure_complete, parse_content, validate_content};
 use super::locked;
 use super::status::{Phase, is_open, move_to};
 use crate::db::Db;
@@ -29,6 +31,7 @@ pub fn round_dto(r: &round::Model, now: DateTime<Utc>) -> RoundDto {
         closed_early_at: r.closed_early_at,
         changelog: r.changelog.clone(),
         is_open: is_open(r, now),
+        for_publication: r.for_publication,
     }
 }
 
@@ -52,6 +55,39 @@ pub async fn has_open_round(
     Ok(latest_round(conn, consultation_id)
         .await?
         .is_some_and(|r| is_open(&r, now)))
+}
+
+/// Freezes the draft as the next revision, submitted for publication: it
+/// opens no contribution window (it closes as it opens). Used when the draft
+/// changed since the latest revision, so that what the buyer approves is a
+/// revision everyone can read and compare.
+pub(super) async fn submit_revision(
+    conn: &impl ConnectionTrait,
+    consultation: &consultation::Model,
+    content: &CctpContent,
+    now: DateTime<Utc>,
+) -> Result<Option<i32>, ApiError> {
+    let previous = latest_round(conn, consultation.id).await?;
+    if let Some(r) = &previous
+        && parse_content(&r.content)? == *content
+    {
+        return Ok(None);
+    }
+    let number = previous.map_or(1, |r| r.number.saturating_add(1));
+    round::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        consultation_id: Set(consultation.id),
+        number: Set(number),
+        content: Set(consultation.draft.clone()),
+        changelog: Set("Révision soumise pour publication, sans tour de contributions.".into()),
+        opened_at: Set(now),
+        closes_at: Set(now),
+        closed_early_at: Set(None),
+        for_publication: Set(true),
+    }
+    .insert(conn)
+    .await?;
+    Ok(Some(number))
 }
 
 async fn round_by_number(
@@ -100,18 +136,12 @@ fn validate_opening(
         .map_err(ApiError::Validation)
 }
 
-/// The draft a round may freeze: valid, with at least one clause.
-fn freezable_draft(current: &consultation::Model) -> Result<(), ApiError> {
+/// The draft a revision may freeze: valid and complete.
+pub(super) fn freezable_draft(current: &consultation::Model) -> Result<CctpContent, ApiError> {
     current.phase.ensure_editable()?;
     let content = validate_content(parse_content(&current.draft)?)?;
-    if content.clauses().next().is_none() {
-        return Err(ApiError::field(
-            "draft",
-            "empty",
-            "Le brouillon doit contenir au moins une clause avant d'ouvrir un tour.",
-        ));
-    }
-    Ok(())
+    ensure_complete(&content)?;
+    Ok(content)
 }
 
 /// Freezes the draft as revision N and opens round N.
@@ -141,6 +171,7 @@ pub async fn open_round(
         opened_at: Set(now),
         closes_at: Set(closes_at),
         closed_early_at: Set(None),
+        for_publication: Set(false),
     }
     .insert(&*txn)
     .await?;
@@ -228,6 +259,13 @@ pub async fn close_round(
         format!("Tour {number} clos avant l'échéance"),
     )
     .await?;
+    let consultation = locked(&*txn, owner.consultation_id()).await?;
+    let audience = targeting::audience(&*txn, &consultation).await?;
+    let message = format!(
+        "Le tour {number} de la consultation « {} » a été clos avant l'échéance : les contributions sont closes.",
+        consultation.title
+    );
+    journal::notify(&*txn, audience, consultation.id, &message).await?;
     txn.commit().await?;
     Ok(round_dto(&closed, now))
 }

@@ -2,7 +2,9 @@
 //! clarification is "answered"; anything else accepted, partly or not.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, Set,
+};
 use shared::FieldError;
 use shared::auth::Validator;
 use shared::consultation::{
@@ -17,6 +19,7 @@ use crate::db::Db;
 use crate::domain::consultations::rounds::latest_round;
 use crate::domain::journal;
 use crate::domain::text::text;
+use crate::entities::contribution;
 use crate::error::ApiError;
 
 /// A clarification is answered; other kinds are accepted, partly or not.
@@ -68,6 +71,10 @@ async fn check_integration_round(
     Ok(())
 }
 
+fn withdrawn() -> ApiError {
+    ApiError::Conflict("Une contribution retirée ne reçoit pas de décision.".into())
+}
+
 pub async fn decide(
     db: &Db,
     who: &Authenticated,
@@ -83,9 +90,7 @@ pub async fn decide(
     check_integration_round(&*txn, &mut v, access.id(), request.integrated_in_round).await?;
     let rationale = v.finish(rationale).map_err(ApiError::Validation)?;
     if current.status != ContributionStatus::Active {
-        return Err(ApiError::Conflict(
-            "Une contribution retirée ne reçoit pas de décision.".into(),
-        ));
+        return Err(withdrawn());
     }
     let author_id = current.author_id;
     let mut model = current.into_active_model();
@@ -93,7 +98,16 @@ pub async fn decide(
     model.decision_rationale = Set(Some(rationale));
     model.decision_round = Set(request.integrated_in_round);
     model.decided_at = Set(Some(Utc::now()));
-    let saved = model.update(&*txn).await?;
+    // A withdrawal committed meanwhile wins: decide only what is still active.
+    let saved = match contribution::Entity::update(model)
+        .validate()?
+        .filter(contribution::Column::Status.eq(ContributionStatus::Active))
+        .exec(&*txn)
+        .await
+    {
+        Err(DbErr::RecordNotUpdated) => return Err(withdrawn()),
+        other => other?,
+    };
     journal::record(
         &*txn,
         access.id(),

@@ -11,7 +11,7 @@ pub mod views;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter,
+    ActiveModelTrait, ColumnTrait, Condition, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, Set,
 };
 use shared::auth::Page;
@@ -54,6 +54,7 @@ pub async fn create(
         decision_rationale: Set(None),
         decision_round: Set(None),
         decided_at: Set(None),
+        answered_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -184,12 +185,37 @@ pub async fn get(db: &Db, who: &Authenticated, id: Uuid) -> Result<ContributionD
 }
 
 /// The author's change to its own contribution, allowed only while the
-/// contribution is active and its round is the open one.
+/// contribution is active, its round is the open one, and the agent has
+/// neither answered nor decided it: an answer must stay under the question
+/// it answers.
 struct OwnChange<'a> {
     /// Why the change is refused once the round has moved on.
     refused: &'a str,
     action: EventAction,
     detail: &'a str,
+}
+
+/// Why the author may not change this contribution now, if it may not.
+fn refusal(c: &contribution::Model, open_round: i32, what: &OwnChange<'_>) -> Option<ApiError> {
+    if c.answered_at.is_some() || c.decision.is_some() {
+        return Some(ApiError::Conflict(
+            "L'agent a déjà répondu à cette contribution ou rendu sa décision : elle ne peut plus \
+             être modifiée ni retirée. Vous pouvez la compléter par une réponse."
+                .into(),
+        ));
+    }
+    (c.round != open_round || c.status != ContributionStatus::Active)
+        .then(|| ApiError::Conflict(what.refused.into()))
+}
+
+/// The same rule as `refusal`, as the condition of the update itself: an
+/// answer or a decision committed by a concurrent request wins over the edit.
+fn still_changeable(open_round: i32) -> Condition {
+    Condition::all()
+        .add(contribution::Column::Round.eq(open_round))
+        .add(contribution::Column::Status.eq(ContributionStatus::Active))
+        .add(contribution::Column::AnsweredAt.is_null())
+        .add(contribution::Column::Decision.is_null())
 }
 
 async fn change_own(
@@ -206,13 +232,29 @@ async fn change_own(
     }
     let txn = db.begin_write().await?;
     let (round, revision) = open_revision(&*txn, access.consultation()).await?;
-    if current.round != round || current.status != ContributionStatus::Active {
-        return Err(ApiError::Conflict(what.refused.into()));
+    if let Some(refused) = refusal(&current, round, &what) {
+        return Err(refused);
     }
     let mut model = current.into_active_model();
     change(&mut model, &revision)?;
     model.updated_at = Set(Utc::now());
-    let saved = model.update(&*txn).await?;
+    let saved = match contribution::Entity::update(model)
+        .validate()?
+        .filter(still_changeable(round))
+        .exec(&*txn)
+        .await
+    {
+        Ok(saved) => saved,
+        Err(DbErr::RecordNotUpdated) => {
+            let now = contribution::Entity::find_by_id(id)
+                .one(&*txn)
+                .await?
+                .ok_or(ApiError::NotFound)?;
+            return Err(refusal(&now, round, &what)
+                .unwrap_or_else(|| ApiError::Conflict(what.refused.into())));
+        }
+        Err(other) => return Err(other.into()),
+    };
     let author = company.company_user_id();
     journal::record(&*txn, access.id(), author, what.action, what.detail).await?;
     txn.commit().await?;

@@ -4,7 +4,8 @@
 //! so every company the consultation concerns is told, not only the author.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use shared::auth::Validator;
 use shared::consultation::{ContributionDto, ContributionKind, EventAction, ReplyRequest, limits};
 use uuid::Uuid;
@@ -24,7 +25,7 @@ pub async fn reply(
     id: Uuid,
     request: ReplyRequest,
 ) -> Result<ContributionDto, ApiError> {
-    let (access, c) = load(db, who, id).await?;
+    let (access, mut c) = load(db, who, id).await?;
     let by_owner = access.as_owner().is_ok();
     if !by_owner && c.author_id != access.user_id() {
         return Err(ApiError::Forbidden);
@@ -32,13 +33,14 @@ pub async fn reply(
     let mut v = Validator::default();
     let body = v.field("body", text(&request.body, limits::BODY, true));
     let body = v.finish(body).map_err(ApiError::Validation)?;
+    let now = Utc::now();
     let txn = db.begin_write().await?;
     reply::ActiveModel {
         id: Set(Uuid::new_v4()),
         contribution_id: Set(c.id),
         author_id: Set(access.user_id()),
         body: Set(body),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
     }
     .insert(&*txn)
     .await?;
@@ -51,6 +53,15 @@ pub async fn reply(
     )
     .await?;
     if by_owner {
+        // Writing the row (not only a reply next to it) makes a concurrent
+        // edit by the author wait for this answer, then find it settled.
+        contribution::Entity::update_many()
+            .col_expr(contribution::Column::AnsweredAt, Expr::value(now))
+            .filter(contribution::Column::Id.eq(c.id))
+            .filter(contribution::Column::AnsweredAt.is_null())
+            .exec(&*txn)
+            .await?;
+        c.answered_at = c.answered_at.or(Some(now));
         notify_agent_reply(&*txn, &access, &c).await?;
     }
     txn.commit().await?;

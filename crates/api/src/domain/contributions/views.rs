@@ -52,6 +52,7 @@ fn view(labels: &Labels, c: contribution::Model, replies: Vec<reply::Model>) -> 
         cost_direction: c.cost_direction,
         proposed_weight: c.proposed_weight.map(i32::unsigned_abs),
         status: c.status,
+        answered_at: c.answered_at,
         author: labels.author(c.author_id),
         decision: match (c.decision, c.decided_at) {
             (Some(decision), Some(at)) => Some(DecisionDto {

@@ -1,0 +1,83 @@
+//! Two facts the dialogue now keeps:
+//! - `contributions.answered_at`: when the owner agent first replied. From
+//!   then on (or once decided) the author may no longer rewrite or withdraw
+//!   it, so that an answer is never read under a different question.
+//! - `rounds.for_publication`: a revision the agent submitted for publication
+//!   without a contribution window (after the buyer asked for changes).
+//!
+//! Existing contributions the owner already replied to are marked answered.
+
+use sea_orm_migration::prelude::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum Contributions {
+    Table,
+    AnsweredAt,
+}
+
+#[derive(DeriveIden)]
+enum Rounds {
+    Table,
+    ForPublication,
+}
+
+const BACKFILL: &str = "UPDATE contributions SET answered_at = (\
+    SELECT MIN(r.created_at) FROM replies r JOIN consultations c ON c.id = contributions.consultation_id \
+    WHERE r.contribution_id = contributions.id AND r.author_id = c.owner_id)";
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Contributions::Table)
+                    .add_column(
+                        ColumnDef::new(Contributions::AnsweredAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .take(),
+            )
+            .await?;
+        manager
+            .get_connection()
+            .execute_unprepared(BACKFILL)
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Rounds::Table)
+                    .add_column(
+                        ColumnDef::new(Rounds::ForPublication)
+                            .boolean()
+                            .not_null()
+                            .default(false),
+                    )
+                    .take(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Rounds::Table)
+                    .drop_column(Rounds::ForPublication)
+                    .take(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Contributions::Table)
+                    .drop_column(Contributions::AnsweredAt)
+                    .take(),
+            )
+            .await
+    }
+}
