@@ -4,6 +4,8 @@
 //!   it, so that an answer is never read under a different question.
 //! - `rounds.for_publication`: a revision the agent submitted for publication
 //!   without a contribution window (after the buyer asked for changes).
+//! - `notifications.contribution_id`: the contribution a notification is
+//!   about, so that following it leads there rather than to the page top.
 //!
 //! Existing contributions the owner already replied to are marked answered.
 
@@ -16,6 +18,12 @@ pub struct Migration;
 enum Contributions {
     Table,
     AnsweredAt,
+}
+
+#[derive(DeriveIden)]
+enum Notifications {
+    Table,
+    ContributionId,
 }
 
 #[derive(DeriveIden)]
@@ -59,10 +67,26 @@ impl MigrationTrait for Migration {
                     )
                     .take(),
             )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Notifications::Table)
+                    .add_column(ColumnDef::new(Notifications::ContributionId).uuid().null())
+                    .take(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Notifications::Table)
+                    .drop_column(Notifications::ContributionId)
+                    .take(),
+            )
+            .await?;
         manager
             .alter_table(
                 Table::alter()

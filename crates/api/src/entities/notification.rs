@@ -7,6 +7,8 @@ pub struct Model {
     pub id: Uuid,
     pub user_id: Uuid,
     pub consultation_id: Uuid,
+    /// The contribution it is about, if any.
+    pub contribution_id: Option<Uuid>,
     pub message: String,
     pub read_at: Option<ChronoDateTimeUtc>,
     pub created_at: ChronoDateTimeUtc,

@@ -58,7 +58,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(contributions::reply_to_contribution)
         .service(contributions::decide_contribution)
         .service(notifications::list_notifications)
-        .service(notifications::mark_notification_read);
+        .service(notifications::mark_notification_read)
+        .service(notifications::mark_all_notifications_read);
 }
 
 /// Every dialogue handler starts here: the consultation as the caller may

@@ -41,6 +41,23 @@ pub async fn mark_notification_read(
     who: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    notifications::mark_read(&state.db, &who, *id).await?;
+    notifications::mark_read(&state.db, &who, Some(*id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Marks every unread notification of the signed-in person as read.
+#[utoipa::path(
+    tag = "notifications", security(("bearer" = [])),
+    responses(
+        (status = 204, description = "All marked as read"),
+        (status = 401, description = "Not signed in"),
+    )
+)]
+#[post("/notifications/read-all")]
+pub async fn mark_all_notifications_read(
+    state: web::Data<AppState>,
+    who: Authenticated,
+) -> Result<HttpResponse, ApiError> {
+    notifications::mark_read(&state.db, &who, None).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -91,6 +91,8 @@ async fn a_clarification_answer_is_public_and_decisions_reach_their_authors(app:
             .unwrap()
             .contains("réponse publique")
     );
+    // It leads to the question answered.
+    assert_eq!(notes["items"][0]["contribution_id"], r.question["id"]);
     let note_id = notes["items"][0]["id"].as_str().unwrap();
     assert_eq!(
         call(

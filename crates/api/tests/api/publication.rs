@@ -151,6 +151,23 @@ async fn after_changes_are_requested_the_revised_draft_is_submitted_without_a_ne
             .json(&content)
             .send()
     };
+    // The agent (not companies) reads the buyer's comment on the consultation.
+    let comment_for = |token: &str| {
+        let (token, path, app) = (token.to_owned(), format!("/consultations/{cid}"), &app);
+        async move {
+            json_of(
+                call(app, &token, Method::GET, &path, None).await,
+                StatusCode::OK,
+            )
+            .await["changes_requested"]
+                .clone()
+        }
+    };
+    assert_eq!(
+        comment_for(agent).await,
+        "Préciser le site.\nEt les horaires."
+    );
+    assert!(comment_for(&r.alpha.token).await.is_null());
     // A draft on its way (weights at 90 %) is saved but cannot be submitted.
     let mut content = revised(r.s.draft.clone());
     content["criteria"][0]["weight"] = json!(30);
@@ -178,6 +195,7 @@ async fn after_changes_are_requested_the_revised_draft_is_submitted_without_a_ne
     assert_eq!(submitted["current_round"]["number"], 3);
     assert_eq!(submitted["current_round"]["for_publication"], true);
     assert_eq!(submitted["current_round"]["is_open"], false);
+    assert!(comment_for(agent).await.is_null());
     let all = json_of(
         call(&app, &r.alpha.token, Method::GET, &rounds, None).await,
         StatusCode::OK,
@@ -245,6 +263,29 @@ async fn after_changes_are_requested_the_revised_draft_is_submitted_without_a_ne
         "{messages:?}"
     );
     assert!(messages[0].contains("est validé"), "{messages:?}");
+    assert!(notes["unread"].as_u64().unwrap() >= 2);
+    let read_all = call(
+        &app,
+        &r.beta.token,
+        Method::POST,
+        "/notifications/read-all",
+        None,
+    )
+    .await;
+    assert_eq!(read_all.status(), StatusCode::NO_CONTENT);
+    let notes = json_of(
+        call(&app, &r.beta.token, Method::GET, "/notifications", None).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(notes["unread"], 0);
+    assert!(
+        notes["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["read"] == true)
+    );
     let outsider = json_of(
         call(&app, &r.outsider.token, Method::GET, "/notifications", None).await,
         StatusCode::OK,

@@ -39,6 +39,8 @@ crate::named::named! {
 pub struct NotificationDto {
     pub id: Uuid,
     pub consultation_id: Uuid,
+    /// The contribution it is about, if any.
+    pub contribution_id: Option<Uuid>,
     pub message: String,
     pub created_at: DateTime<Utc>,
     pub read: bool,

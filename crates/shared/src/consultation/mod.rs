@@ -152,6 +152,9 @@ pub struct ConsultationDto {
     /// For a company reading one consultation: its pseudonym there, once it
     /// has contributed ("Entreprise B"). Absent in lists and for staff.
     pub you_appear_as: Option<String>,
+    /// For staff reading one consultation sent back by the buyer: the
+    /// buyer's comment, until publication is requested again.
+    pub changes_requested: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

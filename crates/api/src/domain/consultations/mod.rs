@@ -76,6 +76,7 @@ async fn views(
                 buyer_name: name(&c.buyer_id),
                 current_round,
                 you_appear_as: None,
+                changes_requested: None,
                 title: c.title,
                 summary: c.summary,
                 cpv_code: c.cpv_code,
@@ -97,12 +98,15 @@ pub async fn view(
         .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("consultation view vanished")))
 }
 
-/// One consultation as its reader sees it, a company with its pseudonym.
+/// One consultation as its reader sees it: a company with its pseudonym,
+/// staff with the buyer's pending request for changes.
 pub async fn get(db: &Db, access: ConsultationAccess) -> Result<ConsultationDto, ApiError> {
     let conn = db.conn();
     let you_appear_as = own_pseudonym(conn, &access).await?;
+    let changes_requested = publication::changes_requested(conn, &access).await?;
     let mut dto = view(conn, access.into_consultation()).await?;
     dto.you_appear_as = you_appear_as;
+    dto.changes_requested = changes_requested;
     Ok(dto)
 }
 

@@ -8,10 +8,14 @@ use shared::consultation::{ConsultationDto, EventAction, PublicationDecisionRequ
 use super::rounds::{freezable_draft, has_open_round, submit_revision};
 use super::status::{Phase, move_to};
 use super::{locked, view};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
 use crate::db::Db;
-use crate::domain::access::{BuyerCapability, OwnerCapability};
+use crate::domain::access::{BuyerCapability, ConsultationAccess, OwnerCapability};
+use crate::domain::journal::About;
 use crate::domain::text::text;
 use crate::domain::{journal, targeting};
+use crate::entities::event;
 use crate::error::ApiError;
 
 pub async fn request_publication(
@@ -50,7 +54,7 @@ pub async fn request_publication(
     )
     .await?;
     let message = format!("Publication demandée pour « {} ».", saved.title);
-    journal::notify(&*txn, [buyer_id], saved.id, &message).await?;
+    journal::notify(&*txn, [buyer_id], About::consultation(saved.id), &message).await?;
     txn.commit().await?;
     view(db.conn(), saved).await
 }
@@ -95,15 +99,38 @@ pub async fn decide_publication(
         comment
     };
     journal::record(&*txn, saved.id, buyer.buyer_id(), action, detail).await?;
-    journal::notify(&*txn, [owner_id], saved.id, &message).await?;
+    journal::notify(&*txn, [owner_id], About::consultation(saved.id), &message).await?;
     if request.approve {
         let audience = targeting::audience(&*txn, &saved).await?;
         let message = format!(
             "Le CCTP de la consultation « {} » est validé : il sera publié pour la procédure formelle.",
             saved.title
         );
-        journal::notify(&*txn, audience, saved.id, &message).await?;
+        journal::notify(&*txn, audience, About::consultation(saved.id), &message).await?;
     }
     txn.commit().await?;
     view(db.conn(), saved).await
+}
+
+/// The buyer's comment while the agent revises after a request for changes
+/// (staff only: it is an exchange between the agent and the buyer).
+pub async fn changes_requested(
+    conn: &impl ConnectionTrait,
+    access: &ConsultationAccess,
+) -> Result<Option<String>, ApiError> {
+    if !access.is_staff() || access.consultation().phase != Phase::Dialogue {
+        return Ok(None);
+    }
+    let last = event::Entity::find()
+        .filter(event::Column::ConsultationId.eq(access.id()))
+        .filter(event::Column::Action.is_in([
+            EventAction::PublicationRequested,
+            EventAction::ChangesRequested,
+        ]))
+        .order_by_desc(event::Column::CreatedAt)
+        .one(conn)
+        .await?;
+    Ok(last
+        .filter(|e| e.action == EventAction::ChangesRequested)
+        .map(|e| e.detail))
 }

@@ -18,6 +18,7 @@ use super::locked;
 use super::status::{Phase, is_open, move_to};
 use crate::db::Db;
 use crate::domain::access::{ConsultationAccess, OwnerCapability};
+use crate::domain::journal::About;
 use crate::domain::text::text;
 use crate::domain::{diff, journal, targeting};
 use crate::entities::{consultation, round};
@@ -189,7 +190,7 @@ pub async fn open_round(
         "Le tour {number} de la consultation « {} » est ouvert.",
         saved.title
     );
-    journal::notify(&*txn, audience, saved.id, &message).await?;
+    journal::notify(&*txn, audience, About::consultation(saved.id), &message).await?;
     txn.commit().await?;
     Ok(round_dto(&opened, now))
 }
@@ -265,7 +266,13 @@ pub async fn close_round(
         "Le tour {number} de la consultation « {} » a été clos avant l'échéance : les contributions sont closes.",
         consultation.title
     );
-    journal::notify(&*txn, audience, consultation.id, &message).await?;
+    journal::notify(
+        &*txn,
+        audience,
+        About::consultation(consultation.id),
+        &message,
+    )
+    .await?;
     txn.commit().await?;
     Ok(round_dto(&closed, now))
 }

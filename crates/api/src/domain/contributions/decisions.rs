@@ -17,7 +17,7 @@ use super::{load, views::one_view};
 use crate::auth::Authenticated;
 use crate::db::Db;
 use crate::domain::consultations::rounds::latest_round;
-use crate::domain::journal;
+use crate::domain::journal::{self, About};
 use crate::domain::text::text;
 use crate::entities::contribution;
 use crate::error::ApiError;
@@ -120,7 +120,13 @@ pub async fn decide(
         "L'agent a rendu sa décision sur votre contribution à « {} ».",
         access.consultation().title
     );
-    journal::notify(&*txn, [author_id], access.id(), &message).await?;
+    journal::notify(
+        &*txn,
+        [author_id],
+        About::contribution(access.id(), id),
+        &message,
+    )
+    .await?;
     txn.commit().await?;
     one_view(db, &access, saved).await
 }

@@ -14,6 +14,7 @@ use super::{load, views::one_view};
 use crate::auth::Authenticated;
 use crate::db::Db;
 use crate::domain::access::ConsultationAccess;
+use crate::domain::journal::About;
 use crate::domain::text::text;
 use crate::domain::{journal, targeting};
 use crate::entities::{contribution, reply};
@@ -74,10 +75,11 @@ async fn notify_agent_reply(
     c: &contribution::Model,
 ) -> Result<(), ApiError> {
     let title = &access.consultation().title;
+    let about = About::contribution(access.id(), c.id);
     journal::notify(
         conn,
         [c.author_id],
-        access.id(),
+        about,
         &format!("L'agent a répondu à votre contribution sur « {title} »."),
     )
     .await?;
@@ -90,7 +92,7 @@ async fn notify_agent_reply(
         journal::notify(
             conn,
             others,
-            access.id(),
+            about,
             &format!("Nouvelle réponse publique à une demande de précision sur « {title} »."),
         )
         .await?;

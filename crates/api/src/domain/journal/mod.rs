@@ -5,4 +5,4 @@ pub mod events;
 pub mod notifications;
 
 pub use events::record;
-pub use notifications::notify;
+pub use notifications::{About, notify};
