@@ -1,10 +1,30 @@
 import { expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
-/** Fails the test on any uncaught error in the page: it is how a broken wasm shows. */
-export function watchPageErrors(page: Page): string[] {
+/**
+ * Refusals the interface answers on purpose and shows in the page (a field to
+ * correct, a conflict to resolve): the browser logs the response, the app did
+ * nothing wrong.
+ */
+const EXPECTED_REFUSAL = /Failed to load resource: the server responded with a status of (409|412|422)/;
+
+/**
+ * Everything that should never reach the console of a working page: uncaught
+ * errors (how a broken wasm shows), console errors, and warnings — Leptos
+ * reports misuse of its reactive system as warnings in debug builds.
+ * The test expects the returned list to stay empty.
+ */
+export function watchPageErrors(page: Page, options: { alsoExpected?: RegExp } = {}): string[] {
   const errors: string[] = [];
+  const expected = (text: string) =>
+    EXPECTED_REFUSAL.test(text) || (options.alsoExpected?.test(text) ?? false);
   page.on('pageerror', (err) => errors.push(err.message));
+  page.on('console', (message) => {
+    const kind = message.type();
+    if ((kind === 'error' || kind === 'warning') && !expected(message.text())) {
+      errors.push(`${kind} on ${page.url()}: ${message.text()}`);
+    }
+  });
   return errors;
 }
 

@@ -44,9 +44,15 @@ impl Session {
             expired: RwSignal::new(false),
         };
         provide_context(session);
+        if !marker::present() {
+            // Nobody signed in on this browser: nothing to restore.
+            session.ready.set(true);
+            return session;
+        }
         leptos::task::spawn_local(async move {
-            if let Ok(tokens) = api::refresh().await {
-                session.sign_in(tokens);
+            match api::refresh().await {
+                Ok(tokens) => session.sign_in(tokens),
+                Err(_) => marker::forget(),
             }
             session.ready.set(true);
         });
@@ -75,8 +81,15 @@ impl Session {
             .with(|s| s.as_ref().map(|s| s.access_token.clone()))
     }
 
+    /// The signed-in person; reactive: for closures that follow sign-in changes.
     pub fn user(&self) -> Option<UserDto> {
         self.current.with(|s| s.as_ref().map(|s| s.user.clone()))
+    }
+
+    /// The signed-in person now, for code that runs once (a component body).
+    pub fn user_now(&self) -> Option<UserDto> {
+        self.current
+            .with_untracked(|s| s.as_ref().map(|s| s.user.clone()))
     }
 
     pub fn ready(&self) -> bool {
@@ -161,9 +174,37 @@ impl Session {
     }
 
     fn expire(self) {
+        marker::forget();
         if self.current.with_untracked(Option::is_some) {
             self.expired.set(true);
             self.current.set(None);
+        }
+    }
+}
+
+/// The readable `jsf_signed_in` cookie the server sets with the refresh
+/// cookie and clears at logout.
+mod marker {
+    use wasm_bindgen::JsCast;
+    use web_sys::HtmlDocument;
+
+    const NAME: &str = "jsf_signed_in";
+
+    fn document() -> Option<HtmlDocument> {
+        web_sys::window()?.document()?.dyn_into().ok()
+    }
+
+    pub fn present() -> bool {
+        document()
+            .and_then(|d| d.cookie().ok())
+            .is_some_and(|cookies| cookies.split(';').any(|c| c.trim() == format!("{NAME}=1")))
+    }
+
+    /// After a refused renewal: the session is over, do not try again.
+    pub fn forget() {
+        if let Some(d) = document() {
+            // Failing to clear it costs one refused refresh at the next load.
+            let _ = d.set_cookie(&format!("{NAME}=; Max-Age=0; Path=/; SameSite=Strict"));
         }
     }
 }

@@ -7,6 +7,10 @@ use sha2::{Digest, Sha256};
 
 pub const COOKIE_NAME: &str = "jsf_refresh";
 pub const COOKIE_PATH: &str = "/api/v1/auth";
+/// A non-secret cookie the web app can read, living as long as the refresh
+/// cookie: without it, there is no session to restore and the app does not
+/// try (an attempt would only fail with 401).
+pub const MARKER_NAME: &str = "jsf_signed_in";
 
 pub struct NewRefreshToken {
     /// Given to the client once.

@@ -5,7 +5,7 @@ use shared::auth::{
     UserDto,
 };
 
-use crate::auth::refresh_token::{COOKIE_NAME, COOKIE_PATH};
+use crate::auth::refresh_token::{COOKIE_NAME, COOKIE_PATH, MARKER_NAME};
 use crate::domain::accounts;
 use crate::domain::sessions::{self, Session, SessionConfig};
 use crate::error::ApiError;
@@ -29,6 +29,16 @@ fn refresh_cookie(state: &AppState, value: String, max_age: time::Duration) -> C
         .finish()
 }
 
+fn marker_cookie(state: &AppState, max_age: time::Duration) -> Cookie<'static> {
+    let value = if max_age.is_zero() { "" } else { "1" };
+    Cookie::build(MARKER_NAME, value)
+        .path("/")
+        .same_site(SameSite::Strict)
+        .secure(state.settings.cookie_secure)
+        .max_age(max_age)
+        .finish()
+}
+
 fn session_response(
     state: &AppState,
     mut response: HttpResponseBuilder,
@@ -42,6 +52,7 @@ fn session_response(
                 i64::try_from(state.settings.refresh_token_ttl.as_secs()).unwrap_or(i64::MAX),
             );
             response.cookie(refresh_cookie(state, session.refresh_token, max_age));
+            response.cookie(marker_cookie(state, max_age));
             None
         }
     };
@@ -94,7 +105,7 @@ pub async fn register_company(
     tag = "auth",
     request_body = LoginRequest,
     responses(
-        (status = 200, description = "Signed in. With `refresh_token_delivery: cookie` the refresh token is set as the HttpOnly cookie `jsf_refresh` instead of being in the body.", body = TokenResponse),
+        (status = 200, description = "Signed in. With `refresh_token_delivery: cookie` the refresh token is set as the HttpOnly cookie `jsf_refresh` instead of being in the body, with the readable cookie `jsf_signed_in=1` of the same lifetime (it tells a web client there is a session to restore).", body = TokenResponse),
         (status = 400, description = "Malformed JSON"),
         (status = 401, description = "Unknown e-mail or wrong password (same answer for both)"),
         (status = 415, description = "Body is not JSON"),
@@ -168,5 +179,6 @@ pub async fn logout(
     }
     Ok(HttpResponse::NoContent()
         .cookie(refresh_cookie(&state, String::new(), time::Duration::ZERO))
+        .cookie(marker_cookie(&state, time::Duration::ZERO))
         .finish())
 }

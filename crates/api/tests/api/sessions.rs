@@ -191,10 +191,25 @@ async fn the_web_app_gets_its_refresh_token_as_a_strict_http_only_cookie(app: Te
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let cookies: Vec<String> = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|c| c.to_str().unwrap().to_owned())
+        .collect();
+    let cookie = cookies
+        .iter()
+        .find(|c| c.starts_with("jsf_refresh="))
+        .unwrap();
+    // Beside it, a readable marker tells the web app a session can be restored.
+    let marker = cookies
+        .iter()
+        .find(|c| c.starts_with("jsf_signed_in=1"))
+        .unwrap();
+    assert!(
+        !marker.contains("HttpOnly") && marker.contains("Path=/;"),
+        "{marker}"
+    );
     for attribute in [
         "jsf_refresh=",
         "HttpOnly",
@@ -217,6 +232,14 @@ async fn the_web_app_gets_its_refresh_token_as_a_strict_http_only_cookie(app: Te
     assert_eq!(refreshed.status(), StatusCode::OK);
     let logout = app.post("/auth/logout", &json!({})).await;
     assert_eq!(logout.status(), StatusCode::NO_CONTENT);
+    assert!(
+        logout
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().unwrap().starts_with("jsf_signed_in=;")),
+        "the marker is cleared"
+    );
     problem(
         app.post("/auth/refresh", &json!({})).await,
         StatusCode::UNAUTHORIZED,

@@ -21,7 +21,7 @@ pub enum View {
 #[component]
 pub fn ConsultationNav(id: Uuid, current: View) -> impl IntoView {
     let session = Session::get();
-    let role = session.user().map(|u| u.role);
+    let role = session.user_now().map(|u| u.role);
     let staff = role.is_some_and(Role::is_staff);
     let tabs = [
         (View::Revision, "", "Projet de CCTP", true),

@@ -14,28 +14,68 @@ use crate::api;
 use crate::components::form::{ErrorAlert, FieldMessage, TextField, field_error, general_error};
 use crate::session::Session;
 
-/// The owner agent answers and decides where the contribution is read.
+/// A reply under a contribution: the owner agent's answer, or the author's
+/// complement once its contribution is settled.
 #[component]
-fn AgentActions(contribution: ContributionDto, reload: Callback<()>) -> impl IntoView {
-    // Two small forms side by side (reply, decision): signals, then markup.
+fn ReplyForm(
+    id: Uuid,
+    label: &'static str,
+    submit: &'static str,
+    on_done: Callback<()>,
+) -> impl IntoView {
     let session = Session::get();
-    let id = contribution.id;
-    let is_clarification = contribution.kind == ContributionKind::Clarification;
-    let answer = RwSignal::new(String::new());
-    let decision = RwSignal::new(if is_clarification {
-        DecisionKind::Answered
-    } else {
-        DecisionKind::Accepted
-    });
-    let rationale = RwSignal::new(String::new());
-    let send_reply = Action::new_local(move |body: &String| {
+    let body = RwSignal::new(String::new());
+    let send = Action::new_local(move |body: &String| {
         let body = body.clone();
         session.send(move |token| {
             let body = body.clone();
             async move { api::reply(&token, id, body).await }
         })
     });
-    let send_decision = Action::new_local(move |request: &DecisionRequest| {
+    Effect::new(move || {
+        if matches!(send.value().get(), Some(Ok(_))) {
+            on_done.run(());
+        }
+    });
+    let sent = Signal::derive(move || send.value().get());
+    view! {
+        <form on:submit=move |ev| {
+            ev.prevent_default();
+            send.dispatch(body.get_untracked());
+        }>
+            <ErrorAlert error=Signal::derive(move || general_error(sent).get().filter(|e| e.field_message("body").is_none()))/>
+            <TextField id=format!("reply-{id}") label rows=3 value=body error=field_error(sent, "body")/>
+            <ul class="fr-btns-group fr-btns-group--inline fr-btns-group--sm">
+                <li><button class="fr-btn fr-btn--sm" type="submit" disabled=move || send.pending().get()>{submit}</button></li>
+                <li><button class="fr-btn fr-btn--sm fr-btn--tertiary" type="button" on:click=move |_| on_done.run(())>"Annuler"</button></li>
+            </ul>
+        </form>
+    }
+}
+
+/// The decision form, starting from the saved decision when there is one so
+/// that saving never overwrites it unknowingly.
+#[component]
+fn DecisionForm(contribution: ContributionDto, on_done: Callback<()>) -> impl IntoView {
+    let session = Session::get();
+    let id = contribution.id;
+    let is_clarification = contribution.kind == ContributionKind::Clarification;
+    let saved = contribution.decision.clone();
+    let decision = RwSignal::new(saved.as_ref().map_or(
+        if is_clarification {
+            DecisionKind::Answered
+        } else {
+            DecisionKind::Accepted
+        },
+        |d| d.decision,
+    ));
+    let rationale = RwSignal::new(
+        saved
+            .as_ref()
+            .map(|d| d.rationale.clone())
+            .unwrap_or_default(),
+    );
+    let send = Action::new_local(move |request: &DecisionRequest| {
         let request = request.clone();
         session.send(move |token| {
             let request = request.clone();
@@ -43,61 +83,101 @@ fn AgentActions(contribution: ContributionDto, reload: Callback<()>) -> impl Int
         })
     });
     Effect::new(move || {
-        if matches!(send_reply.value().get(), Some(Ok(_)))
-            || matches!(send_decision.value().get(), Some(Ok(_)))
-        {
-            reload.run(());
+        if matches!(send.value().get(), Some(Ok(_))) {
+            on_done.run(());
         }
     });
-    let replied = Signal::derive(move || send_reply.value().get());
-    let decided = Signal::derive(move || send_decision.value().get());
+    let decided = Signal::derive(move || send.value().get());
     let decision_error = Signal::derive(move || {
         field_error(decided, "rationale")
             .get()
             .or_else(|| field_error(decided, "decision").get())
     });
-    let prefix = format!("agent-{id}");
-    let decision_id = format!("{prefix}-decision");
-    let options: Vec<DecisionKind> = if is_clarification {
-        vec![DecisionKind::Answered]
+    let decision_id = format!("decision-{id}");
+    let options: &[DecisionKind] = if is_clarification {
+        &[DecisionKind::Answered]
     } else {
-        vec![
+        &[
             DecisionKind::Accepted,
             DecisionKind::PartiallyAccepted,
             DecisionKind::Rejected,
         ]
     };
+    let integrated_in_round = saved.as_ref().and_then(|d| d.integrated_in_round);
     view! {
-        <div class="fr-grid-row fr-grid-row--gutters fr-mt-1w">
-            <form class="fr-col-12 fr-col-md-6" on:submit=move |ev| {
-                ev.prevent_default();
-                send_reply.dispatch(answer.get_untracked());
-            }>
-                <TextField id=format!("{prefix}-reply") label="Répondre" rows=2 value=answer error=field_error(replied, "body")/>
-                <button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">"Publier la réponse"</button>
-            </form>
-            <form class="fr-col-12 fr-col-md-6" on:submit=move |ev| {
-                ev.prevent_default();
-                send_decision.dispatch(DecisionRequest {
-                    decision: Some(decision.get_untracked()),
-                    rationale: rationale.get_untracked(),
-                    integrated_in_round: None,
-                });
-            }>
-                <div class="fr-select-group">
-                    <label class="fr-label" for=decision_id.clone()>"Décision"</label>
-                    <select class="fr-select" id=decision_id on:change=move |ev| {
-                        if let Some(chosen) = DecisionKind::parse(&event_target_value(&ev)) {
-                            decision.set(chosen);
-                        }
-                    }>
-                        {options.into_iter().map(|d| view! { <option value=d.as_str()>{d.label_fr()}</option> }).collect_view()}
-                    </select>
-                </div>
-                <TextField id=format!("{prefix}-rationale") label="Motif de la décision" value=rationale error=decision_error/>
-                <button class="fr-btn fr-btn--sm" type="submit">"Enregistrer la décision"</button>
-            </form>
-        </div>
+        <form on:submit=move |ev| {
+            ev.prevent_default();
+            send.dispatch(DecisionRequest {
+                decision: Some(decision.get_untracked()),
+                rationale: rationale.get_untracked(),
+                integrated_in_round,
+            });
+        }>
+            <ErrorAlert error=Signal::derive(move || general_error(decided).get().filter(|e| e.field_message("rationale").is_none() && e.field_message("decision").is_none()))/>
+            <div class="fr-select-group">
+                <label class="fr-label" for=decision_id.clone()>"Décision"</label>
+                <select class="fr-select" id=decision_id on:change=move |ev| {
+                    if let Some(chosen) = DecisionKind::parse(&event_target_value(&ev)) {
+                        decision.set(chosen);
+                    }
+                }>
+                    {options.iter().copied().map(|d| view! {
+                        <option value=d.as_str() selected=move || decision.get_untracked() == d>{d.label_fr()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <TextField id=format!("rationale-{id}") label="Motif de la décision" rows=2 value=rationale error=decision_error/>
+            <ul class="fr-btns-group fr-btns-group--inline fr-btns-group--sm">
+                <li><button class="fr-btn fr-btn--sm" type="submit" disabled=move || send.pending().get()>
+                    {if saved.is_some() { "Enregistrer la nouvelle décision" } else { "Enregistrer la décision" }}
+                </button></li>
+                <li><button class="fr-btn fr-btn--sm fr-btn--tertiary" type="button" on:click=move |_| on_done.run(())>"Annuler"</button></li>
+            </ul>
+        </form>
+    }
+}
+
+/// Which form is open under a contribution; one at a time, on demand, so
+/// that a page of two hundred contributions stays a list to read.
+#[derive(Clone, Copy, PartialEq)]
+enum Open {
+    Nothing,
+    Reply,
+    Decision,
+    Edit,
+}
+
+/// The owner agent answers and decides where the contribution is read.
+#[component]
+fn AgentActions(contribution: ContributionDto, reload: Callback<()>) -> impl IntoView {
+    let id = contribution.id;
+    let open = RwSignal::new(Open::Nothing);
+    let done = Callback::new(move |()| {
+        open.set(Open::Nothing);
+        reload.run(());
+    });
+    let decide_label = if contribution.decision.is_some() {
+        "Modifier la décision"
+    } else {
+        "Décider"
+    };
+    let toggle = move |what: Open| {
+        open.update(|o| *o = if *o == what { Open::Nothing } else { what });
+    };
+    view! {
+        <ul class="fr-btns-group fr-btns-group--inline fr-btns-group--sm fr-mt-1w">
+            <li><button class="fr-btn fr-btn--sm fr-btn--secondary" type="button"
+                aria-expanded=move || (open.get() == Open::Reply).to_string()
+                on:click=move |_| toggle(Open::Reply)>"Répondre"</button></li>
+            <li><button class="fr-btn fr-btn--sm fr-btn--secondary" type="button"
+                aria-expanded=move || (open.get() == Open::Decision).to_string()
+                on:click=move |_| toggle(Open::Decision)>{decide_label}</button></li>
+        </ul>
+        {move || match open.get() {
+            Open::Reply => view! { <ReplyForm id label="Votre réponse" submit="Publier la réponse" on_done=done/> }.into_any(),
+            Open::Decision => view! { <DecisionForm contribution=contribution.clone() on_done=done/> }.into_any(),
+            Open::Nothing | Open::Edit => ().into_any(),
+        }}
     }
 }
 
@@ -110,12 +190,14 @@ pub enum Outcome {
     Unchanged { to: i32 },
 }
 
-/// The company edits or withdraws its contribution while the round is open.
+/// The company edits or withdraws its contribution while the round is open
+/// and the agent has neither answered nor decided it; after that, it may
+/// only complete it with a reply.
 #[component]
 fn AuthorActions(contribution: ContributionDto, reload: Callback<()>) -> impl IntoView {
     let session = Session::get();
     let id = contribution.id;
-    let editing = RwSignal::new(false);
+    let open = RwSignal::new(Open::Nothing);
     let confirming = RwSignal::new(false);
     let withdraw = Action::new_local(move |(): &()| {
         session.send(move |token| async move { api::withdraw(&token, id).await })
@@ -126,26 +208,43 @@ fn AuthorActions(contribution: ContributionDto, reload: Callback<()>) -> impl In
         }
     });
     let done = Callback::new(move |()| {
-        editing.set(false);
+        open.set(Open::Nothing);
         reload.run(());
     });
+    let toggle = move |what: Open| {
+        open.update(|o| *o = if *o == what { Open::Nothing } else { what });
+    };
+    if contribution.is_settled() {
+        return view! {
+            <p class="fr-text--sm fr-mt-1w">"L'agent a répondu ou décidé : cette contribution ne peut plus être modifiée ni retirée, pour que sa réponse reste lisible. Vous pouvez la compléter."</p>
+            <button class="fr-btn fr-btn--sm fr-btn--secondary" type="button"
+                aria-expanded=move || (open.get() == Open::Reply).to_string()
+                on:click=move |_| toggle(Open::Reply)>"Compléter ma contribution"</button>
+            <Show when=move || open.get() == Open::Reply>
+                <ReplyForm id label="Votre complément" submit="Publier le complément" on_done=done/>
+            </Show>
+        }
+        .into_any();
+    }
     let original = contribution.clone();
     view! {
         <ErrorAlert error=general_error(Signal::derive(move || withdraw.value().get()))/>
         <ul class="fr-btns-group fr-btns-group--inline fr-btns-group--sm">
-            <li><button class="fr-btn fr-btn--sm fr-btn--secondary" type="button" aria-expanded=move || editing.get().to_string()
-                on:click=move |_| editing.update(|e| *e = !*e)>"Modifier"</button></li>
+            <li><button class="fr-btn fr-btn--sm fr-btn--secondary" type="button" aria-expanded=move || (open.get() == Open::Edit).to_string()
+                on:click=move |_| toggle(Open::Edit)>"Modifier"</button></li>
             <li>{move || if confirming.get() {
                 view! { <button class="fr-btn fr-btn--sm" type="button" on:click=move |_| { withdraw.dispatch(()); }>"Confirmer le retrait"</button> }.into_any()
             } else {
                 view! { <button class="fr-btn fr-btn--sm fr-btn--tertiary" type="button" on:click=move |_| confirming.set(true)>"Retirer"</button> }.into_any()
             }}</li>
         </ul>
-        <Show when=move || editing.get()>
+        <Show when=move || open.get() == Open::Edit>
             <ContributionForm consultation_id=original.consultation_id target_kind=original.target_kind
-                target_id=original.target_id editing=original.clone() on_done=done/>
+                target_id=original.target_id editing=original.clone() on_done=done
+                on_cancel=Callback::new(move |()| open.set(Open::Nothing))/>
         </Show>
     }
+    .into_any()
 }
 
 #[component]
@@ -177,7 +276,7 @@ pub fn ContributionCard(
     let c = contribution;
     let withdrawn = c.status == ContributionStatus::Withdrawn;
     view! {
-        <article class="fr-tile fr-mb-2w jsf-contribution" class:jsf-withdrawn=withdrawn>
+        <article class="fr-tile fr-mb-2w jsf-contribution" class:jsf-withdrawn=withdrawn id=format!("contribution-{}", c.id)>
             <div class="fr-tile__body">
                 <h4 class="fr-tile__title fr-text--md">
                     {format!("{} — {} (tour {})", c.author.label, c.kind.label_fr(), c.round)}
@@ -246,7 +345,7 @@ impl Fields {
             justification: self.justification.get_untracked(),
             cost_direction: self.cost.get_untracked(),
             proposed_text: Some(self.proposed.get_untracked()).filter(|t| !t.trim().is_empty()),
-            proposed_weight: weight.trim().trim_end_matches('%').trim().parse().ok(),
+            proposed_weight: weight.trim().parse().ok(),
             confidential: self.confidential.get_untracked() && kind == ContributionKind::Solution,
         }
     }
@@ -298,6 +397,7 @@ pub fn ContributionForm(
     target_id: Option<Uuid>,
     #[prop(optional)] editing: Option<ContributionDto>,
     on_done: Callback<()>,
+    on_cancel: Callback<()>,
 ) -> impl IntoView {
     // The fields live in `Fields`; what remains is the submission and the markup.
     let session = Session::get();
@@ -331,6 +431,7 @@ pub fn ContributionForm(
     };
     let kind_id = format!("{prefix}-kind");
     let proposed_id = format!("{prefix}-proposed");
+    let criterion_name_id = format!("{prefix}-criterion-name");
     let weight_id = format!("{prefix}-weight");
     let confidential_id = format!("{prefix}-confidential");
     let alternative = match target_kind {
@@ -369,11 +470,13 @@ pub fn ContributionForm(
             </div>
             <TextField id=format!("{prefix}-body") label="Votre contribution" rows=3 value=body error=field_error(result, "body")/>
             <TextField id=format!("{prefix}-justification") label="Justification" hint="Pourquoi cette proposition sert le besoin" rows=2 value=justification error=field_error(result, "justification")/>
-            <Show when=move || is(alternative)>
+            <Show when=move || is(ContributionKind::AlternativeClause)>
                 <TextField id=proposed_id.clone() label="Rédaction proposée" rows=3 value=proposed error=field_error(result, "proposed_text")/>
             </Show>
             <Show when=move || is(ContributionKind::AlternativeCriterion)>
-                <TextField id=weight_id.clone() label="Poids proposé (%)" value=weight error=field_error(result, "proposed_weight")/>
+                <TextField id=criterion_name_id.clone() label="Nom du critère proposé" value=proposed error=field_error(result, "proposed_text")/>
+                <TextField id=weight_id.clone() label="Poids proposé (%)" hint="Un nombre entier entre 1 et 100" kind="number"
+                    value=weight error=field_error(result, "proposed_weight")/>
             </Show>
             <Show when=move || !is(ContributionKind::Clarification)>
                 <CostDirectionField prefix=prefix.clone() cost error=field_error(result, "cost_direction")/>
@@ -386,9 +489,12 @@ pub fn ContributionForm(
                     <label class="fr-toggle__label" for=confidential_id.clone()>"Confidentielle (vue par l'agent et l'acheteur seulement)"</label>
                 </div>
             </Show>
-            <button class="fr-btn fr-mt-2w" type="submit" disabled=move || submit.pending().get()>
-                {if editing_id.is_some() { "Enregistrer les modifications" } else { "Envoyer ma contribution" }}
-            </button>
+            <ul class="fr-btns-group fr-btns-group--inline fr-mt-2w">
+                <li><button class="fr-btn" type="submit" disabled=move || submit.pending().get()>
+                    {if editing_id.is_some() { "Enregistrer les modifications" } else { "Envoyer ma contribution" }}
+                </button></li>
+                <li><button class="fr-btn fr-btn--tertiary" type="button" on:click=move |_| on_cancel.run(())>"Annuler"</button></li>
+            </ul>
         </form>
     }
 }

@@ -1,3 +1,4 @@
+pub mod confirm;
 pub mod consultation_nav;
 pub mod contribution;
 pub mod contribution_filters;

@@ -46,12 +46,13 @@ pub struct DialogueContext {
     pub diffs: Arc<HashMap<i32, DiffDto>>,
 }
 
-/// A clause or criterion with its contributions and, for companies during
-/// a round, the form to contribute on it.
+/// A clause, a criterion or the whole document with its contributions and,
+/// for companies during a round, the form to contribute on it.
 #[component]
 pub fn TargetBlock(
     target_kind: TargetKind,
-    target_id: Uuid,
+    /// None for the whole document.
+    target_id: Option<Uuid>,
     heading: String,
     #[prop(optional)] text: Option<String>,
     change: Option<(ChangeKind, i32)>,
@@ -64,7 +65,15 @@ pub fn TargetBlock(
         open.set(false);
         reload.run(());
     });
-    let count = move || contributions.with(Vec::len);
+    // Withdrawn contributions stay listed (struck through) but, as in the
+    // synthesis, do not count.
+    let count = move || {
+        contributions.with(|all| {
+            all.iter()
+                .filter(|c| c.status == ContributionStatus::Active)
+                .count()
+        })
+    };
     let badge = change.map(|(kind, from)| {
         let text = match kind {
             ChangeKind::Added => "Nouveau".to_owned(),
@@ -74,16 +83,18 @@ pub fn TargetBlock(
         view! { <span class="fr-badge fr-badge--sm fr-badge--new fr-badge--no-icon fr-ml-1w">{text}</span> }
     });
     let changed = change.is_some();
-    let what = match target_kind {
-        TargetKind::Criterion => "ce critère",
-        _ => "cette clause",
+    let action = match target_kind {
+        TargetKind::Criterion => "Contribuer sur ce critère",
+        TargetKind::Clause => "Contribuer sur cette clause",
+        TargetKind::Document => "Poser une question ou contribuer sur l'ensemble du document",
     };
+    let anchor = target_id.map_or_else(|| "target-document".to_owned(), |t| format!("target-{t}"));
     let can_contribute = ctx.is_company && ctx.open_round.is_some();
     let consultation_id = ctx.consultation_id;
     let card_ctx = ctx.clone();
     view! {
-        <section class="fr-mb-4w jsf-target" class:jsf-changed=changed aria-labelledby=format!("target-{target_id}")>
-            <h3 class="fr-h6" id=format!("target-{target_id}")>
+        <section class="fr-mb-4w jsf-target" class:jsf-changed=changed aria-labelledby=anchor.clone()>
+            <h3 class="fr-h6" id=anchor.clone()>
                 {heading}" "
                 <span class="fr-badge fr-badge--sm fr-badge--no-icon">
                     {move || match count() { 0 => "aucune contribution".to_owned(), 1 => "1 contribution".to_owned(), n => format!("{n} contributions") }}
@@ -94,21 +105,24 @@ pub fn TargetBlock(
             <For each=move || contributions.get() key=|c| (c.id, c.updated_at, c.replies.len(), c.decision.as_ref().map(|d| d.decided_at)) children=move |c| {
                 let ctx = card_ctx.clone();
                 let outcome = if c.author.is_you { outcome(&c, &ctx.diffs) } else { None };
-                let author_can_edit = c.author.is_you && c.status == ContributionStatus::Active && ctx.open_round == Some(c.round);
+                // Settled ones may still be completed after their round.
+                let author_acts = c.author.is_you && c.status == ContributionStatus::Active
+                    && (ctx.open_round == Some(c.round) || c.is_settled());
                 view! {
                     <ContributionCard contribution=c
                         agent_reload=ctx.agent_answers.then_some(ctx.reload)
-                        author_reload=author_can_edit.then_some(ctx.reload)
+                        author_reload=author_acts.then_some(ctx.reload)
                         outcome/>
                 }
             }/>
             <Show when=move || can_contribute>
                 <button class="fr-btn fr-btn--secondary fr-btn--sm" type="button" aria-expanded=move || open.get().to_string()
                     on:click=move |_| open.update(|o| *o = !*o)>
-                    {format!("Contribuer sur {what}")}
+                    {action}
                 </button>
                 <Show when=move || open.get()>
-                    <ContributionForm consultation_id target_kind target_id=Some(target_id) on_done=done/>
+                    <ContributionForm consultation_id target_kind target_id on_done=done
+                        on_cancel=Callback::new(move |()| open.set(false))/>
                 </Show>
             </Show>
         </section>

@@ -14,7 +14,6 @@ use uuid::Uuid;
 
 use crate::api::{self, ApiError};
 use crate::components::consultation_nav::{Breadcrumb, ConsultationNav, View};
-use crate::components::contribution::ContributionCard;
 use crate::components::contribution_filters::{FilterBar, Filters};
 use crate::components::resource::resource_view;
 use crate::components::set_title;
@@ -111,6 +110,12 @@ pub fn ConsultationPage() -> impl IntoView {
                 <p class="fr-mt-2w">{c.summary.clone()}</p>
                 <p class="fr-text--sm">{format!("{} — {} — {} ({})", c.cpv_code, c.cpv_label, c.departement_name, c.departement)}</p>
                 <ConsultationNav id=c.id current=View::Revision/>
+                {(role() == Some(Role::Company)).then(|| view! {
+                    <p class="fr-badge fr-badge--info fr-badge--no-icon fr-mb-2w">{match c.you_appear_as.clone() {
+                        Some(pseudonym) => format!("Vous apparaissez comme {pseudonym}"),
+                        None => "Vous recevrez un pseudonyme à votre première contribution".to_owned(),
+                    }}</p>
+                })}
                 <PublicationPanel consultation=c.clone() reload/>
                 {c.current_round.clone().map(|round| view! { <RoundNotice round/> })}
                 {match loaded.revision.clone() {
@@ -132,7 +137,12 @@ pub fn ConsultationPage() -> impl IntoView {
 /// Whether the round is open, until when, and what changed in it.
 #[component]
 fn RoundNotice(round: RoundDto) -> impl IntoView {
-    let state = if round.is_open {
+    let state = if round.for_publication {
+        format!(
+            "Révision {} soumise pour publication, sans tour de contributions.",
+            round.number
+        )
+    } else if round.is_open {
         format!(
             "Tour {} ouvert jusqu'au {} ({}).",
             round.number,
@@ -198,9 +208,8 @@ fn RevisionView(
             view! {
                 <h3 class="fr-h5 fr-mt-4w">{section.title}</h3>
                 {section.clauses.into_iter().map(|clause| {
-                    let target = clause.id.unwrap_or_default();
                     view! {
-                        <TargetBlock target_kind=TargetKind::Clause target_id=target
+                        <TargetBlock target_kind=TargetKind::Clause target_id=clause.id
                             heading=format!("{} — {}", clause.number, clause.title) text=clause.text
                             change=change(clause.id) contributions=on_target(TargetKind::Clause, clause.id) ctx=ctx.clone()/>
                     }
@@ -215,21 +224,14 @@ fn RevisionView(
             </tbody>
         </DataTable>
         {criteria.into_iter().map(|k| {
-            let target = k.id.unwrap_or_default();
             view! {
-                <TargetBlock target_kind=TargetKind::Criterion target_id=target
+                <TargetBlock target_kind=TargetKind::Criterion target_id=k.id
                     heading=format!("Critère « {} » ({} %)", k.name, k.weight)
                     change=change(k.id) contributions=on_target(TargetKind::Criterion, k.id) ctx=ctx.clone()/>
             }
         }).collect_view()}
         <h2 class="fr-mt-6w">"Contributions sur l'ensemble du document"</h2>
-        {move || if general.with(Vec::is_empty) {
-            view! { <p>"Aucune pour le moment."</p> }.into_any()
-        } else {
-            let ctx = general_ctx.clone();
-            general.get().into_iter().map(|c| view! {
-                <ContributionCard contribution=c agent_reload=ctx.agent_answers.then_some(ctx.reload) author_reload=None outcome=None/>
-            }).collect_view().into_any()
-        }}
+        <TargetBlock target_kind=TargetKind::Document target_id=None heading="Le CCTP dans son ensemble".to_owned()
+            change=None contributions=general ctx=general_ctx/>
     }
 }

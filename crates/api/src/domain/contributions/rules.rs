@@ -105,7 +105,7 @@ fn proposed_weight(
             v.push(FieldError::new(
                 "proposed_weight",
                 "required",
-                "Proposez un poids pour ce critère.",
+                "Indiquez le poids proposé : un pourcentage entre 1 et 100.",
             ));
             None
         }

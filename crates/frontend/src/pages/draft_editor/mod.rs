@@ -18,7 +18,7 @@ use crate::components::form::{ErrorAlert, field_error, general_error};
 use crate::components::resource::resource_view;
 use crate::components::set_title;
 use crate::components::time::{french_date_time, now};
-use crate::hooks::{require_sign_in, use_consultation_id};
+use crate::hooks::{require_sign_in, use_consultation_id, warn_before_leaving};
 use crate::session::Session;
 use publish_round::PublishRound;
 use row_editors::{CriterionEditor, SectionEditor};
@@ -72,6 +72,10 @@ pub fn DraftEditorPage() -> impl IntoView {
     let dirty = Signal::derive(move || {
         saved.with(|s| s.as_ref().is_some_and(|s| s.content != current.get()))
     });
+    warn_before_leaving(
+        dirty,
+        "Vos modifications du CCTP ne sont pas enregistrées. Quitter la page sans les enregistrer ?",
+    );
 
     let save = Action::new_local(move |request: &Save| {
         let (request, id) = (request.clone(), id());

@@ -5,6 +5,7 @@ use leptos_router::hooks::use_navigate;
 use shared::consultation::{ConsultationDto, OpenRoundRequest};
 
 use crate::api;
+use crate::components::confirm::{ConfirmModal, ConfirmTrigger};
 use crate::components::form::{ErrorAlert, FieldMessage, TextField, field_error, general_error};
 use crate::components::time::{french_date_time, now, paris_input_value, paris_to_utc, relative};
 use crate::session::Session;
@@ -65,6 +66,9 @@ pub(super) fn PublishRound(consultation: ConsultationDto, dirty: Signal<bool>) -
             <h2 id="publish-heading">{format!("Publier le tour {next}")}</h2>
             <p>"Le brouillon enregistré devient la révision "{next}" : les entreprises concernées sont prévenues et peuvent contribuer jusqu'à la date limite."</p>
             <ErrorAlert error=Signal::derive(move || general_error(result).get().filter(|e| e.field_message("closes_at").is_none() && e.field_message("changelog").is_none()))/>
+            // What makes the saved draft incomplete (weights, no clause).
+            {move || field_error(result, "criteria").get().or_else(|| field_error(result, "draft").get())
+                .map(|m| view! { <p class="fr-message fr-message--error jsf-incomplete">{m}</p> })}
             <div class="fr-input-group" class:fr-input-group--error=move || deadline_error.get().is_some()>
                 <label class="fr-label" for="closes-at">"Date limite des contributions"
                     <span class="fr-hint-text">"Heure de Paris"</span>
@@ -78,38 +82,14 @@ pub(super) fn PublishRound(consultation: ConsultationDto, dirty: Signal<bool>) -
             <Show when=move || dirty.get()>
                 <p class="fr-message fr-message--warning">"Enregistrez d'abord vos modifications : le tour publie le brouillon enregistré."</p>
             </Show>
-            // A DSFR modal: its script opens and closes it, traps the focus
-            // and gives it back to the opening button.
-            <button class="fr-btn" type="button" disabled=move || dirty.get()
-                data-fr-opened="false" aria-controls="publish-modal">{format!("Publier le tour {next}…")}</button>
-            <dialog id="publish-modal" class="fr-modal" aria-labelledby="publish-modal-title">
-                <div class="fr-container fr-container--fluid fr-container-md">
-                    <div class="fr-grid-row fr-grid-row--center">
-                        <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
-                            <div class="fr-modal__body">
-                                <div class="fr-modal__header">
-                                    <button class="fr-btn--close fr-btn" type="button" aria-controls="publish-modal">"Fermer"</button>
-                                </div>
-                                <div class="fr-modal__content">
-                                    <h2 class="fr-modal__title" id="publish-modal-title">{format!("Publier la révision {next} ?")}</h2>
-                                    <p>{move || format!("Les entreprises pourront contribuer {}.", summary())}</p>
-                                    <p>"La révision publiée ne pourra plus être modifiée ; vous continuerez à rédiger la suivante."</p>
-                                    <ErrorAlert error=general_error(result)/>
-                                    {move || deadline_error.get().map(|m| view! { <p class="fr-message fr-message--error">{m}</p> })}
-                                </div>
-                                <div class="fr-modal__footer">
-                                    <ul class="fr-btns-group fr-btns-group--right fr-btns-group--inline-reverse fr-btns-group--inline-lg">
-                                        <li><button class="fr-btn" type="button" disabled=move || publish.pending().get() on:click=move |_| {
-                                            publish.dispatch(OpenRoundRequest { closes_at: closes_at(), changelog: changelog.get_untracked() });
-                                        }>"Confirmer la publication"</button></li>
-                                        <li><button class="fr-btn fr-btn--secondary" type="button" aria-controls="publish-modal">"Annuler"</button></li>
-                                    </ul>
-                                </div>
-                            </div>
-                        </div>
-                    </div>
-                </div>
-            </dialog>
+            <ConfirmTrigger modal_id="publish-modal" disabled=dirty>{format!("Publier le tour {next}…")}</ConfirmTrigger>
+            <ConfirmModal id="publish-modal" title=format!("Publier la révision {next} ?") confirm_label="Confirmer la publication"
+                on_confirm=Callback::new(move |()| {
+                    publish.dispatch(OpenRoundRequest { closes_at: closes_at(), changelog: changelog.get_untracked() });
+                })>
+                <p>{move || format!("Les entreprises pourront contribuer {}.", summary())}</p>
+                <p>"La révision publiée ne pourra plus être modifiée ; vous continuerez à rédiger la suivante."</p>
+            </ConfirmModal>
         </section>
     }.into_any()
 }

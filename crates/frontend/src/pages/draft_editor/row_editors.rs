@@ -7,17 +7,45 @@ use super::rows::{
     ClauseRow, CriterionRow, Editor, Row, SectionRow, clause_row, move_item, position,
 };
 use crate::api::ApiError;
+use crate::components::confirm::{ConfirmModal, ConfirmTrigger};
 use crate::components::form::TextField;
 
 /// Up, down and remove buttons for the row `key` of `rows`, labelled with
-/// what they act on.
+/// what they act on. With a `removal_warning` (a section that holds
+/// clauses), removing asks first in a modal that says what goes with it.
 #[component]
-fn RowTools<S, T>(what: Signal<String>, rows: S, key: u64) -> impl IntoView
+fn RowTools<S, T>(
+    what: Signal<String>,
+    rows: S,
+    key: u64,
+    #[prop(optional)] removal_warning: Option<Signal<Option<String>>>,
+) -> impl IntoView
 where
     S: Update<Value = Vec<T>> + Clone + Send + Sync + 'static,
     T: Row + 'static,
 {
     let (up, down, remove) = (rows.clone(), rows.clone(), rows);
+    let remove_now = Callback::new(move |()| remove.update(|rows| rows.retain(|r| r.key() != key)));
+    let modal_id = format!("remove-{key}-modal");
+    let removal = move || {
+        match removal_warning.and_then(|w| w.get()) {
+        Some(warning) => view! {
+            <ConfirmTrigger modal_id=modal_id.clone() class="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-delete-line"
+                aria_label=Signal::derive(move || format!("Supprimer {}", what.get()))>"Supprimer"</ConfirmTrigger>
+            <ConfirmModal id=modal_id.clone() title=Signal::derive(move || format!("Supprimer {} ?", what.get()))
+                confirm_label="Supprimer" on_confirm=remove_now>
+                <p>{warning}</p>
+            </ConfirmModal>
+        }
+        .into_any(),
+        None => view! {
+            <button class="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-delete-line" type="button"
+                aria-label=move || format!("Supprimer {}", what.get())
+                on:click=move |_| remove_now.run(())>"Supprimer"</button>
+        }
+        .into_any(),
+    }
+    };
     view! {
         <ul class="fr-btns-group fr-btns-group--inline fr-btns-group--sm fr-btns-group--icon-left jsf-row-tools">
             <li><button class="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-arrow-up-line" type="button"
@@ -26,9 +54,7 @@ where
             <li><button class="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-arrow-down-line" type="button"
                 aria-label=move || format!("Descendre {}", what.get())
                 on:click=move |_| down.update(|rows| { let i = position(rows, key); move_item(rows, i, false) })>"Descendre"</button></li>
-            <li><button class="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-delete-line" type="button"
-                aria-label=move || format!("Supprimer {}", what.get())
-                on:click=move |_| remove.update(|rows| rows.retain(|r| r.key() != key))>"Supprimer"</button></li>
+            <li>{removal}</li>
         </ul>
     }
 }
@@ -100,6 +126,14 @@ pub(super) fn SectionEditor(
         }
     };
     let each = clauses.clone();
+    let counted = clauses.clone();
+    let removal_warning = Signal::derive(move || {
+        match counted.with(Vec::len) {
+        0 => None,
+        1 => Some("Sa clause est supprimée avec elle. Rien n'est définitif avant l'enregistrement du brouillon.".to_owned()),
+        n => Some(format!("Ses {n} clauses sont supprimées avec elle. Rien n'est définitif avant l'enregistrement du brouillon.")),
+    }
+    });
     let section_for_rows = section.clone();
     view! {
         <section class="fr-mb-6w jsf-section-editor" aria-labelledby=format!("section-{key}-heading")>
@@ -113,7 +147,7 @@ pub(super) fn SectionEditor(
                     {move || format!("Ajouter une clause à la section {}", index.get() + 1)}
                 </button></li>
             </ul>
-            <RowTools what rows=editor.sections key/>
+            <RowTools what rows=editor.sections key removal_warning/>
         </section>
     }
 }
