@@ -58,3 +58,16 @@ export class Header {
     await this.page.getByRole('banner').getByRole('link', { name: 'Se déconnecter' }).click();
   }
 }
+
+/**
+ * Clicks an irreversible action, checks that its DSFR confirmation modal
+ * says what will happen, and confirms.
+ */
+export async function confirmAction(page: Page, action: string, confirm: string, says: RegExp | string) {
+  await page.getByRole('button', { name: action, exact: true }).click();
+  const modal = page.getByRole('dialog');
+  await expect(modal).toBeVisible();
+  await expect(modal).toContainText(says);
+  await modal.getByRole('button', { name: confirm, exact: true }).click();
+  await expect(modal).toBeHidden();
+}

@@ -35,6 +35,23 @@ export class ConsultationPage {
     return this.page.getByRole('navigation', { name: 'Vues de la consultation' }).getByRole('link', { name });
   }
 
+  /** The owner agent's public or private answer under a contribution. */
+  async answer(card: Locator, text: string) {
+    await card.getByRole('button', { name: 'Répondre' }).click();
+    await card.getByLabel('Votre réponse').fill(text);
+    await card.getByRole('button', { name: 'Publier la réponse' }).click();
+    await expect(card.getByText(`Vous : ${text}`)).toBeVisible();
+  }
+
+  /** The owner agent's decision; `decision` is a wire value ('accepted'…). */
+  async decide(card: Locator, decision: string | null, rationale: string) {
+    await card.getByRole('button', { name: /^(Décider|Modifier la décision)$/ }).click();
+    if (decision) await card.getByLabel('Décision', { exact: true }).selectOption(decision);
+    await card.getByLabel('Motif de la décision').fill(rationale);
+    await card.getByRole('button', { name: /^Enregistrer (la|la nouvelle) décision$/ }).click();
+    await expect(card.getByText(rationale)).toBeVisible();
+  }
+
   async contribute(target: Locator, c: Contribution) {
     await target.getByRole('button', { name: /^Contribuer sur/ }).click();
     await fillContribution(target, c);
@@ -46,7 +63,10 @@ export async function fillContribution(form: Locator, c: Contribution) {
   if (c.kind) await form.getByLabel('Type de contribution').selectOption(c.kind);
   await form.getByLabel('Votre contribution').fill(c.body);
   await form.getByLabel(/Justification/).fill(c.justification);
-  if (c.proposedText !== undefined) await form.getByLabel('Rédaction proposée').fill(c.proposedText);
+  if (c.proposedText !== undefined) {
+    const label = c.kind === 'alternative_criterion' ? 'Nom du critère proposé' : 'Rédaction proposée';
+    await form.getByLabel(label).fill(c.proposedText);
+  }
   if (c.proposedWeight !== undefined) await form.getByLabel('Poids proposé (%)').fill(c.proposedWeight);
   if (c.cost) await form.locator('label', { hasText: c.cost }).click();
   if (c.confidential) await form.locator('label', { hasText: /^Confidentielle/ }).click();

@@ -40,7 +40,10 @@ test('a company registers, is told about a bad SIRET, logs in, sees its account 
   await expectAccessible(page);
   await new LoginPage(page).logIn(company.email, company.password);
 
-  await expect(page).toHaveURL(/\/mon-compte$/);
+  // A company lands on its home, the consultations.
+  await expect(page).toHaveURL(/\/consultations$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Consultations' })).toBeVisible();
+  await header.accountLink().click();
   await expect(page.getByRole('heading', { level: 1, name: 'Mon compte' })).toBeVisible();
   await expect(page.getByText(company.email)).toBeVisible();
   await expect(page.getByText('45 — Travaux de construction')).toBeVisible();
@@ -68,6 +71,7 @@ test('a wrong password is refused with a clear message', async ({ page }) => {
   await expectAccessible(page);
   await new LoginPage(page).logIn('agent@demo.jesaisfaire.fr', 'demo-jesaisfaire-2026');
   await expect(page.getByRole('banner').getByRole('link', { name: /^Mon compte \(/ })).toContainText("Agent de l'État");
+  await expect(page.getByRole('heading', { level: 1, name: 'Consultations' })).toBeVisible();
   expect(errors).toEqual([]);
 });
 
@@ -80,8 +84,27 @@ test('notifications show their unread count and can be marked as read', async ({
   await expect(page.getByRole('link', { name: /Notifications \(\d+ non lues\)/ })).toBeVisible();
   await expect(page.getByText(/Non lue — Le tour 2 de la consultation/)).toBeVisible();
   await expectAccessible(page);
+  const menuLink = (n: number) =>
+    page.getByRole('navigation', { name: 'Menu principal' })
+      .getByRole('link', { name: n === 0 ? 'Notifications' : `Notifications (${n} non lue${n > 1 ? 's' : ''})`, exact: true });
   const before = await page.getByRole('button', { name: 'Marquer comme lue' }).count();
+  await expect(menuLink(before)).toBeAttached();
   await page.getByRole('button', { name: 'Marquer comme lue' }).first().click();
   await expect(page.getByRole('button', { name: 'Marquer comme lue' })).toHaveCount(before - 1);
+  // The count in the menu follows at once.
+  await expect(menuLink(before - 1)).toBeAttached();
+  // On a phone the count stays in sight beside the folded menu.
+  await page.setViewportSize({ width: 375, height: 800 });
+  await expect(page.getByRole('banner').getByRole('link', { name: `Notifications : ${before - 1} non lue${before - 1 > 1 ? 's' : ''}` })).toBeVisible();
+  await expectAccessible(page);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  // Following one reads it.
+  await page.locator('li', { hasText: 'Non lue' }).first().getByRole('link').click();
+  await expect(page.getByRole('heading', { level: 1, name: /Maintenance/ })).toBeVisible();
+  await expect(menuLink(before - 2)).toBeAttached();
+  await page.goto('/notifications');
+  await page.getByRole('button', { name: 'Tout marquer comme lu' }).click();
+  await expect(page.getByText(/^Non lue/)).toHaveCount(0);
+  await expect(menuLink(0)).toBeAttached();
   expect(errors).toEqual([]);
 });

@@ -2,7 +2,8 @@
 // the last one closes the demo's round and publishes the consultation.
 
 import { expect, test } from '@playwright/test';
-import { expectAccessible, watchPageErrors } from '../pages/app';
+import { confirmAction, expectAccessible, watchPageErrors } from '../pages/app';
+import { ConsultationPage } from '../pages/consultation';
 import { LoginPage } from '../pages/login';
 
 const DEMO_PASSWORD = 'demo-jesaisfaire-2026';
@@ -63,10 +64,12 @@ test('the agent answers a contribution and records a decision with its rationale
   await expect(card.getByText(/Entreprise B — Solution \(tour 2\)/)).toBeVisible();
   await expectAccessible(page);
 
-  await card.getByLabel('Répondre').fill('Merci : pouvez-vous préciser la zone couverte ?');
-  await card.getByRole('button', { name: 'Publier la réponse' }).click();
-  await expect(card.getByText('Vous : Merci : pouvez-vous préciser la zone couverte ?')).toBeVisible();
+  const view = new ConsultationPage(page);
+  // The forms open on demand: a long list stays a list to read.
+  await expect(card.getByLabel('Motif de la décision')).toHaveCount(0);
+  await view.answer(card, 'Merci : pouvez-vous préciser la zone couverte ?');
 
+  await card.getByRole('button', { name: 'Décider' }).click();
   await card.getByRole('button', { name: 'Enregistrer la décision' }).click();
   await expect(card.getByText('Ce champ est obligatoire.')).toBeVisible();
   await card.getByLabel('Décision', { exact: true }).selectOption('partially_accepted');
@@ -74,7 +77,13 @@ test('the agent answers a contribution and records a decision with its rationale
   await card.getByRole('button', { name: 'Enregistrer la décision' }).click();
   await expect(card.locator('.fr-badge', { hasText: 'Retenue en partie' })).toBeVisible();
   await expect(card.getByText('Retenue pour les postes critiques seulement.')).toBeVisible();
+  // Changing it starts from the saved decision, never from a default.
+  await card.getByRole('button', { name: 'Modifier la décision' }).click();
+  await expect(card.getByLabel('Décision', { exact: true })).toHaveValue('partially_accepted');
+  await expect(card.getByLabel('Motif de la décision')).toHaveValue('Retenue pour les postes critiques seulement.');
   await expectAccessible(page);
+  await card.getByRole('button', { name: 'Annuler' }).click();
+  await expect(card.getByLabel('Motif de la décision')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 
@@ -83,10 +92,10 @@ test('the agent closes the round and asks for publication; the PFRA buyer approv
   await page.goto('/connexion?next=/consultations');
   await new LoginPage(page).logIn('agent@demo.jesaisfaire.fr', DEMO_PASSWORD);
   await page.getByRole('link', { name: TITLE }).click();
-  await page.getByRole('button', { name: 'Clore le tour 2 maintenant' }).click();
+  await confirmAction(page, 'Clore le tour 2 maintenant', 'Clore le tour', 'ne pourront plus contribuer');
   await expect(page.getByText('Tour 2 clos.')).toBeVisible();
   await expect(page.getByText('Entre deux tours')).toBeVisible();
-  await page.getByRole('button', { name: 'Demander la publication' }).click();
+  await confirmAction(page, 'Demander la publication', 'Confirmer la demande', 'validera le CCTP');
   await expect(page.getByText('En attente de validation')).toBeVisible();
   await expectAccessible(page);
   await page.getByRole('banner').getByRole('link', { name: 'Se déconnecter' }).click();
@@ -98,7 +107,7 @@ test('the agent closes the round and asks for publication; the PFRA buyer approv
   await page.getByRole('button', { name: 'Demander des modifications' }).click();
   await expect(page.locator('#publication-comment-messages')).toContainText('obligatoire');
   await expectAccessible(page);
-  await page.getByRole('button', { name: 'Valider la publication' }).click();
+  await confirmAction(page, 'Valider la publication', 'Confirmer la validation', 'figée définitivement');
   await expect(page.getByText('Publiée', { exact: true })).toBeVisible();
   await expectAccessible(page);
   expect(errors).toEqual([]);

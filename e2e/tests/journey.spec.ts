@@ -5,7 +5,7 @@
 
 import * as path from 'node:path';
 import { Browser, BrowserContext, expect, Page, test } from '@playwright/test';
-import { expectAccessible, watchPageErrors } from '../pages/app';
+import { confirmAction, expectAccessible, watchPageErrors } from '../pages/app';
 import { ConsultationPage, fillContribution } from '../pages/consultation';
 import { DraftEditor } from '../pages/editor';
 import { LoginPage } from '../pages/login';
@@ -42,7 +42,7 @@ async function registerAndLogIn(page: Page, name: string) {
   await registration.fill({ name, siret: validSiret(), email, password: PASSWORD, divisions: ['50'], departements: ['42'] });
   await registration.submit();
   await new LoginPage(page).logIn(email, PASSWORD);
-  await expect(page.getByRole('heading', { level: 1, name: 'Mon compte' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Consultations' })).toBeVisible();
 }
 
 async function shot(page: Page, name: string) {
@@ -89,6 +89,8 @@ test('an agent, two companies and a buyer take a consultation through two rounds
   await editor.addCriterion(1, 'Prix', '40');
   await editor.addCriterion(2, 'Valeur technique', '50');
   await expect(agent.page.getByText('Total des poids : 90 % — il manque 10 %')).toBeVisible();
+  // A half-written CCTP is kept, whatever its weights.
+  await editor.save();
   await editor.criterion(2).getByLabel('Poids (%)').fill('60');
   await expect(agent.page.getByText('Total des poids : 100 %')).toBeVisible();
   await expect(editor.saveState()).toHaveText('Modifications non enregistrées');
@@ -129,10 +131,8 @@ test('an agent, two companies and a buyer take a consultation through two rounds
   await expect(confirm).toBeVisible();
   await expectAccessible(agent.page);
   await confirm.getByRole('button', { name: 'Confirmer la publication' }).click();
-  await expect(confirm.getByText('La date limite doit être dans le futur.')).toBeVisible();
-  await confirm.getByRole('button', { name: 'Annuler' }).click();
   await expect(confirm).toBeHidden();
-  await expect(agent.page.locator('#closes-at-messages')).toContainText('dans le futur');
+  await expect(agent.page.locator('#closes-at-messages')).toContainText('La date limite doit être dans le futur.');
   await deadline.fill(chosen);
   await editor.publishRound(1, 'Première version soumise au dialogue.');
   await expect(agent.page.getByRole('heading', { level: 1, name: TITLE })).toBeVisible();
@@ -152,6 +152,14 @@ test('an agent, two companies and a buyer take a consultation through two rounds
   });
   await expect(alphaView.card(alphaView.target('1.1 — Équipements'), 'supervision à distance')).toContainText('Vous — Solution (tour 1)');
   const price = alphaView.target(/Critère « Prix »/);
+  // The criterion form names a criterion and takes a number; it can be cancelled.
+  await price.getByRole('button', { name: 'Contribuer sur ce critère' }).click();
+  await price.getByLabel('Type de contribution').selectOption('alternative_criterion');
+  await expect(price.getByLabel('Nom du critère proposé')).toBeVisible();
+  await expect(price.getByLabel('Poids proposé (%)')).toHaveAttribute('type', 'number');
+  await expect(price.getByLabel('Rédaction proposée')).toHaveCount(0);
+  await price.getByRole('button', { name: 'Annuler' }).click();
+  await expect(price.getByLabel('Type de contribution')).toHaveCount(0);
   await alphaView.contribute(price, {
     kind: 'alternative_criterion',
     body: 'Pondérer le prix à 30 %.',
@@ -172,6 +180,15 @@ test('an agent, two companies and a buyer take a consultation through two rounds
     justification: 'Cela évite de couper les services en semaine.',
   });
   await expect(betaView.card(visits, 'le samedi')).toContainText('Vous — Demande de précision (tour 1)');
+  // A question on the whole document, and the company is told its pseudonym.
+  const whole = betaView.target('Le CCTP dans son ensemble');
+  await betaView.contribute(whole, {
+    kind: 'clarification',
+    body: 'Le marché est-il reconductible ?',
+    justification: "L'amortissement des pièces détachées en dépend.",
+  });
+  await expect(betaView.card(whole, 'reconductible')).toContainText('Vous — Demande de précision (tour 1)');
+  await expect(beta.page.getByText('Vous apparaissez comme Entreprise B')).toBeVisible();
   // The confidential solution of the other company is not shown to it.
   await expect(beta.page.getByText('supervision à distance')).toHaveCount(0);
   await expect(beta.page.getByText('Entreprise A — Critère alternatif (tour 1)')).toBeVisible();
@@ -187,25 +204,20 @@ test('an agent, two companies and a buyer take a consultation through two rounds
   await expect(agent.page.getByText(ALPHA)).toHaveCount(0);
   await expect(agent.page.getByText(BETA)).toHaveCount(0);
   await agent.page.getByLabel('Type', { exact: true }).selectOption('clarification');
-  await expect(agent.page.locator('article.jsf-contribution')).toHaveCount(1);
+  await expect(agent.page.locator('article.jsf-contribution')).toHaveCount(2);
   await agent.page.getByLabel('Type', { exact: true }).selectOption('');
   await agent.page.getByLabel('Effet sur le coût').selectOption('decrease');
   await expect(agent.page.locator('article.jsf-contribution')).toHaveCount(1);
   await expect(confidential).toBeVisible();
   await agent.page.getByLabel('Effet sur le coût').selectOption('');
-  await expect(agent.page.locator('article.jsf-contribution')).toHaveCount(3);
+  await expect(agent.page.locator('article.jsf-contribution')).toHaveCount(4);
   await expectAccessible(agent.page);
 
   const question = agentView.card(agentView.target('1.2 — Visites'), 'le samedi');
-  await question.getByLabel('Répondre').fill('Oui, le samedi matin est possible.');
-  await question.getByRole('button', { name: 'Publier la réponse' }).click();
-  await expect(question).toContainText('Vous : Oui, le samedi matin est possible.');
-  await question.getByLabel('Motif de la décision').fill('Précision apportée à la clause 1.2.');
-  await question.getByRole('button', { name: 'Enregistrer la décision' }).click();
+  await agentView.answer(question, 'Oui, le samedi matin est possible.');
+  await agentView.decide(question, null, 'Précision apportée à la clause 1.2.');
   await expect(question.locator('.fr-badge', { hasText: 'Répondu' })).toBeVisible();
-  await confidential.getByLabel('Décision', { exact: true }).selectOption('accepted');
-  await confidential.getByLabel('Motif de la décision').fill('La supervision sera demandée en révision 2.');
-  await confidential.getByRole('button', { name: 'Enregistrer la décision' }).click();
+  await agentView.decide(confidential, 'accepted', 'La supervision sera demandée en révision 2.');
   await expect(confidential.locator('.fr-badge', { hasText: 'Retenue' })).toBeVisible();
   await shot(agent.page, 'agent-contributions');
 
@@ -216,6 +228,19 @@ test('an agent, two companies and a buyer take a consultation through two rounds
   await expect(equipmentRow.getByRole('cell')).toHaveText(['1', '0', '0', '0', '1', '0', '0', '1', '0', '0', '0', '0']);
   await expectAccessible(agent.page);
   await shot(agent.page, 'agent-synthese');
+
+  // --- An answered question can no longer be rewritten: its author completes it.
+  await beta.page.reload();
+  const answered = betaView.card(visits, 'le samedi');
+  await expect(answered).toContainText("L'agent : Oui, le samedi matin est possible.");
+  await expect(answered).toContainText('ne peut plus être modifiée ni retirée');
+  await expect(answered.getByRole('button', { name: 'Modifier' })).toHaveCount(0);
+  await expect(answered.getByRole('button', { name: 'Retirer' })).toHaveCount(0);
+  await answered.getByRole('button', { name: 'Compléter ma contribution' }).click();
+  await answered.getByLabel('Votre complément').fill('Merci. Le samedi après-midi aussi ?');
+  await answered.getByRole('button', { name: 'Publier le complément' }).click();
+  await expect(answered).toContainText('Vous : Merci. Le samedi après-midi aussi ?');
+  await expectAccessible(beta.page);
 
   // --- The company sees the public answer and edits its own contribution.
   await alpha.page.reload();
@@ -236,15 +261,42 @@ test('an agent, two companies and a buyer take a consultation through two rounds
 
   // --- Round 2: the agent closes round 1, revises the draft and publishes.
   await agent.page.goto(agent.page.url().replace(/\/synthese$/, ''));
-  await agent.page.getByRole('button', { name: 'Clore le tour 1 maintenant' }).click();
+  await confirmAction(agent.page, 'Clore le tour 1 maintenant', 'Clore le tour', 'ne pourront plus contribuer');
   await expect(agent.page.getByText('Tour 1 clos.')).toBeVisible();
   await agentView.tab('Rédiger le CCTP').click();
   await editor.expectLoaded();
   await editor.clause('1.1').getByLabel('Texte de la clause').fill('Douze onduleurs de 3 à 10 kVA sur deux sites, supervisés à distance.');
+  // Leaving with unsaved edits asks first: a link of the app, or the tab itself.
+  const leave = agent.page.waitForEvent('dialog');
+  await agentView.tab('Journal').click();
+  const question1 = await leave;
+  expect(question1.message()).toContain('ne sont pas enregistrées');
+  await question1.dismiss();
+  await editor.expectLoaded();
+  await expect(editor.clause('1.1').getByLabel('Texte de la clause')).toHaveValue(/supervisés à distance/);
+  const unloadRefused = await agent.page.evaluate(() => {
+    const event = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(event);
+    return event.defaultPrevented;
+  });
+  expect(unloadRefused).toBe(true);
+  // Removing a section that holds clauses is confirmed.
+  await editor.addSection('Section provisoire');
+  await editor.addClause(3, '3.1', 'Brouillon', 'À supprimer.');
+  await editor.section(3).getByRole('button', { name: 'Supprimer la section 3' }).click();
+  const removal = agent.page.getByRole('dialog', { name: 'Supprimer la section 3 ?' });
+  await expect(removal).toContainText('Sa clause est supprimée avec elle.');
+  await removal.getByRole('button', { name: 'Supprimer', exact: true }).click();
+  await expect(agent.page.locator('section.jsf-section-editor')).toHaveCount(2);
+  // Weights short of 100 % are saved, but no round opens on them.
   await editor.criterion(1).getByLabel('Poids (%)').fill('35');
-  await editor.criterion(2).getByLabel('Poids (%)').fill('65');
   await editor.save();
   await editor.publishRound(2, 'Supervision à distance ; prix pondéré à 35 %.');
+  await expect(agent.page.getByText('La somme des poids doit être 100 % (actuellement 95 %).')).toBeVisible();
+  await editor.criterion(2).getByLabel('Poids (%)').fill('65');
+  await editor.save();
+  await agent.page.getByRole('button', { name: 'Publier le tour 2…' }).click();
+  await agent.page.getByRole('dialog').getByRole('button', { name: 'Confirmer la publication' }).click();
   await expect(agent.page.getByText(/Tour 2 ouvert jusqu'au/)).toBeVisible();
 
   // --- The company sees what changed, and what became of its contributions.
@@ -271,6 +323,8 @@ test('an agent, two companies and a buyer take a consultation through two rounds
   await second.getByRole('button', { name: 'Confirmer le retrait' }).click();
   await expect(second.locator('.fr-badge', { hasText: 'Retirée' })).toBeVisible();
   await expect(second.getByRole('button', { name: 'Modifier' })).toHaveCount(0);
+  // A withdrawn contribution no longer counts, as in the synthesis.
+  await expect(repair.getByRole('heading')).toContainText('aucune contribution');
   await mine.getByRole('link', { name: 'Voir les changements de la révision 2' }).click();
   await expect(alpha.page.getByRole('heading', { level: 1, name: 'Historique des révisions' })).toBeVisible();
   await expect(alpha.page.locator('ins').first()).toBeVisible();
@@ -286,8 +340,8 @@ test('an agent, two companies and a buyer take a consultation through two rounds
   await expectAccessible(beta.page);
 
   // --- The agent ends the dialogue and asks for publication.
-  await agent.page.getByRole('button', { name: 'Clore le tour 2 maintenant' }).click();
-  await agent.page.getByRole('button', { name: 'Demander la publication' }).click();
+  await confirmAction(agent.page, 'Clore le tour 2 maintenant', 'Clore le tour', 'ne pourront plus contribuer');
+  await confirmAction(agent.page, 'Demander la publication', 'Confirmer la demande', 'validera le CCTP');
   await expect(agent.page.getByText('En attente de validation')).toBeVisible();
   await agentView.tab('Journal').click();
   await expect(agent.page.getByRole('cell', { name: 'Entreprise A' }).first()).toBeVisible();
@@ -309,14 +363,37 @@ test('an agent, two companies and a buyer take a consultation through two rounds
   await expect(buyer.page.getByRole('heading', { level: 1, name: 'Historique des révisions' })).toBeVisible();
   await expectAccessible(buyer.page);
   await buyerView.tab('Projet de CCTP').click();
+  // The buyer sends it back with a comment on several lines…
+  await buyer.page.getByLabel(/Commentaire/).fill('Préciser les sites.\nAjouter le rapport de visite.');
+  await buyer.page.getByRole('button', { name: 'Demander des modifications' }).click();
+  await expect(buyer.page.getByText('Vous avez demandé des modifications')).toBeVisible();
+
+  // …the agent reads it on the consultation, revises the draft and asks again, without a new round.
+  await agent.page.goto(agent.page.url().replace(/\/journal$/, ''));
+  const sentBack = agent.page.locator('.jsf-multiline');
+  await expect(sentBack).toHaveText('Préciser les sites.\nAjouter le rapport de visite.');
+  await agentView.tab('Rédiger le CCTP').click();
+  await editor.expectLoaded();
+  await editor.clause('1.2').getByLabel('Texte de la clause').fill('Deux visites préventives par an sur chacun des deux sites, avec rapport de visite.');
+  await editor.save();
+  await agentView.tab('Projet de CCTP').click();
+  await confirmAction(agent.page, 'Demander la publication', 'Confirmer la demande', 'sans nouveau tour de contributions');
+  await expect(agent.page.getByText('Révision 3 soumise pour publication, sans tour de contributions.')).toBeVisible();
+  await expectAccessible(agent.page);
+
+  await buyer.page.reload();
+  await expect(buyer.page.getByText('Cette révision a été soumise sans tour de contributions')).toBeVisible();
+  await expect(buyer.page.getByText('avec rapport de visite')).toBeVisible();
   await buyer.page.getByLabel(/Commentaire/).fill('Conforme au besoin exprimé.');
-  await buyer.page.getByRole('button', { name: 'Valider la publication' }).click();
+  await confirmAction(buyer.page, 'Valider la publication', 'Confirmer la validation', 'figée définitivement');
   await expect(buyer.page.getByText('Publiée', { exact: true })).toBeVisible();
   await expect(buyer.page.getByText(ALPHA)).toHaveCount(0);
 
   // Everyone was notified along the way.
   await alpha.page.goto('/notifications');
   await expect(alpha.page.getByText(/non lue/).first()).toBeVisible();
+  await expect(alpha.page.getByText(/Le tour 2 de la consultation .* a été clos avant l'échéance/)).toBeVisible();
+  await expect(alpha.page.getByText(/Le CCTP de la consultation .* est validé/)).toBeVisible();
   await expectAccessible(alpha.page);
 
   for (const p of [agent, alpha, beta, buyer]) {

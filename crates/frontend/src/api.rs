@@ -382,6 +382,10 @@ pub async fn mark_read(token: &str, id: Uuid) -> Result<(), ApiError> {
     post_action(token, &format!("/notifications/{id}/read")).await
 }
 
+pub async fn mark_all_read(token: &str) -> Result<(), ApiError> {
+    post_action(token, "/notifications/read-all").await
+}
+
 pub async fn rounds(token: &str, id: Uuid) -> Result<Vec<RoundDto>, ApiError> {
     get(token, &format!("/consultations/{id}/rounds")).await
 }

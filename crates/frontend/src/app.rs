@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::components::layout::{Footer, Header};
+use crate::components::layout::{Footer, Header, UnreadCount};
 use crate::pages::draft_editor::DraftEditorPage;
 use crate::pages::history::HistoryPage;
 use crate::pages::new_consultation::NewConsultationPage;
@@ -21,6 +21,17 @@ pub fn App() -> impl IntoView {
     Session::provide();
     view! {
         <Router>
+            <Shell/>
+        </Router>
+    }
+}
+
+/// Everything inside the router, so that what it provides (the unread
+/// count, which follows the location) reaches the header and every page.
+#[component]
+fn Shell() -> impl IntoView {
+    UnreadCount::provide();
+    view! {
             <div class="fr-skiplinks">
                 <nav class="fr-container" role="navigation" aria-label="Accès rapide">
                     <ul class="fr-skiplinks__list">
@@ -47,6 +58,5 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
             <Footer/>
-        </Router>
     }
 }

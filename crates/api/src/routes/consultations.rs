@@ -102,7 +102,9 @@ pub async fn get_consultation(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<ConsultationDto>, ApiError> {
     let access = consultation_access(&state, &who, *id).await?;
-    Ok(web::Json(consultations::get(&state.db, access).await?))
+    Ok(web::Json(
+        consultations::get(&state.db, &who, access).await?,
+    ))
 }
 
 /// Edits the title, summary or visibility, or abandons (owner agent only).

@@ -5,7 +5,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::db_test;
-use crate::fixtures::{call, json_of, round_one};
+use crate::fixtures::{answer_and_decide, call, json_of, round_one};
 use crate::helpers::{TestApp, problem};
 
 async fn a_clarification_answer_is_public_and_decisions_reach_their_authors(app: TestApp) {
@@ -139,3 +139,47 @@ async fn a_clarification_answer_is_public_and_decisions_reach_their_authors(app:
     assert_eq!(mine["decision"]["decision"], "partially_accepted");
 }
 db_test!(a_clarification_answer_is_public_and_decisions_reach_their_authors);
+
+async fn the_consultations_list_shows_the_work_awaiting_each_reader(app: TestApp) {
+    let r = round_one(&app).await;
+    let activity = |token: &str| {
+        let (token, app, id) = (token.to_owned(), &app, r.id().to_owned());
+        async move {
+            let list = json_of(
+                call(app, &token, Method::GET, "/consultations?q=parc", None).await,
+                StatusCode::OK,
+            )
+            .await;
+            let item = list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["id"] == id.as_str())
+                .unwrap()
+                .clone();
+            item["activity"].clone()
+        }
+    };
+    let agent = activity(&r.s.agent.token).await;
+    assert_eq!(
+        (agent["contributions"].as_u64(), agent["undecided"].as_u64()),
+        (Some(4), Some(4))
+    );
+    answer_and_decide(&app, &r).await;
+    let agent = activity(&r.s.agent.token).await;
+    assert_eq!(
+        (agent["contributions"].as_u64(), agent["undecided"].as_u64()),
+        (Some(4), Some(2))
+    );
+    // A company counts what is new to it, never the others' contributions.
+    let beta = activity(&r.beta.token).await;
+    assert!(beta["contributions"].is_null() && beta["undecided"].is_null());
+    let notes = json_of(
+        call(&app, &r.beta.token, Method::GET, "/notifications", None).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(notes["unread"].as_u64().unwrap() > 0);
+    assert_eq!(beta["unread"], notes["unread"]);
+}
+db_test!(the_consultations_list_shows_the_work_awaiting_each_reader);

@@ -21,6 +21,7 @@ pub fn Header() -> impl IntoView {
                                     <p class="fr-logo">"République" <br/> "Française"</p>
                                 </div>
                                 <div class="fr-header__navbar">
+                                    <PhoneUnreadLink/>
                                     <button class="fr-btn--menu fr-btn" data-fr-opened="false"
                                         aria-controls="menu-modal" aria-haspopup="menu" id="menu-button" title="Menu">
                                         "Menu"
@@ -69,12 +70,29 @@ pub fn Header() -> impl IntoView {
 #[component]
 fn ToolLinks() -> impl IntoView {
     let session = Session::get();
+    let location = use_location();
+    // Signing in from a page comes back to it.
+    let login = move || {
+        let here = location.pathname.get();
+        if matches!(
+            here.as_str(),
+            "/" | "/connexion" | "/inscription" | "/deconnexion"
+        ) {
+            "/connexion".to_owned()
+        } else {
+            let here = format!("{here}{}", location.search.get());
+            format!(
+                "/connexion?next={}",
+                String::from(js_sys::encode_uri_component(&here))
+            )
+        }
+    };
     view! {
         <ul class="fr-btns-group">
             {move || match session.user() {
                 None => view! {
                     <li>
-                        <A href="/connexion" attr:class="fr-btn fr-icon-lock-line">"Se connecter"</A>
+                        <A href=login attr:class="fr-btn fr-icon-lock-line">"Se connecter"</A>
                     </li>
                     <li>
                         <A href="/inscription" attr:class="fr-btn fr-icon-add-circle-line">"Inscrire mon entreprise"</A>
@@ -95,24 +113,75 @@ fn ToolLinks() -> impl IntoView {
     }
 }
 
+/// The number of unread notifications, shared by the menu link and the
+/// phone header; counted again on every page change and whenever a page
+/// marks some read.
+#[derive(Clone, Copy)]
+pub struct UnreadCount {
+    changes: RwSignal<u64>,
+    count: LocalResource<Option<u64>>,
+}
+
+impl UnreadCount {
+    pub fn provide() {
+        let session = Session::get();
+        let location = use_location();
+        let changes = RwSignal::new(0);
+        let count = LocalResource::new(move || {
+            location.pathname.track();
+            changes.track();
+            let fetched = session.fetch(|token| async move {
+                crate::api::notifications(&token).await.map(|n| n.unread)
+            });
+            async move { fetched.await.and_then(Result::ok) }
+        });
+        provide_context(Self { changes, count });
+    }
+
+    pub fn get() -> Self {
+        expect_context::<Self>()
+    }
+
+    pub fn changed(self) {
+        self.changes.update(|n| *n = n.wrapping_add(1));
+    }
+
+    fn now(self) -> Option<u64> {
+        self.count.get().flatten()
+    }
+}
+
+fn unread_label(n: u64) -> String {
+    if n == 1 {
+        "1 non lue".to_owned()
+    } else {
+        format!("{n} non lues")
+    }
+}
+
 /// "Notifications", with the unread count once it is known.
 #[component]
 fn NotificationsLink() -> impl IntoView {
-    let session = Session::get();
-    let location = use_location();
-    // Counted again on every page change: reading a notification or acting on
-    // a consultation changes it.
-    let unread = LocalResource::new(move || {
-        location.pathname.track();
-        session
-            .fetch(|token| async move { crate::api::notifications(&token).await.map(|n| n.unread) })
-    });
-    let label = move || match unread.get().flatten().and_then(Result::ok) {
+    let unread = UnreadCount::get();
+    let label = move || match unread.now() {
         Some(0) | None => "Notifications".to_owned(),
-        Some(1) => "Notifications (1 non lue)".to_owned(),
-        Some(n) => format!("Notifications ({n} non lues)"),
+        Some(n) => format!("Notifications ({})", unread_label(n)),
     };
     view! { <A href="/notifications" attr:class="fr-nav__link">{label}</A> }
+}
+
+/// On phones the menu is folded: the unread count stays in sight beside it.
+#[component]
+fn PhoneUnreadLink() -> impl IntoView {
+    let unread = UnreadCount::get();
+    move || {
+        unread.now().filter(|n| *n > 0).map(|n| {
+            view! {
+                <A href="/notifications" attr:class="fr-btn jsf-phone-unread"
+                    attr:title=format!("Notifications : {}", unread_label(n))>{unread_label(n)}</A>
+            }
+        })
+    }
 }
 
 /// Entries of the main menu for a role; each feature adds its own here.

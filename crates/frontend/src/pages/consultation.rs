@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 use shared::consultation::{
     ConsultationDto, ConsultationStatus, ContributionDto, DiffDto, RevisionDto, RoundDto,
     TargetKind,
@@ -81,6 +82,9 @@ pub fn ConsultationPage() -> impl IntoView {
         _ => Vec::new(),
     });
     let role = move || session.user().map(|u| u.role);
+    scroll_to_anchor_once_loaded(Signal::derive(move || {
+        matches!(data.get(), Some(Some(Ok(_))))
+    }));
     resource_view(
         data,
         "Chargement de la consultation…",
@@ -132,6 +136,29 @@ pub fn ConsultationPage() -> impl IntoView {
             }.into_any()
         },
     )
+}
+
+/// A link to one contribution (`#contribution-…`, from a notification)
+/// lands on it once the page has loaded it, the first time only: reloads
+/// after an answer must not move the page.
+fn scroll_to_anchor_once_loaded(loaded: Signal<bool>) {
+    let location = use_location();
+    let done = StoredValue::new(false);
+    Effect::new(move || {
+        if !loaded.get() || done.get_value() {
+            return;
+        }
+        done.set_value(true);
+        let hash = location.hash.get_untracked();
+        if let Some(id) = hash.strip_prefix('#').filter(|id| !id.is_empty()) {
+            let id = id.to_owned();
+            request_animation_frame(move || {
+                if let Some(target) = document().get_element_by_id(&id) {
+                    target.scroll_into_view();
+                }
+            });
+        }
+    });
 }
 
 /// Whether the round is open, until when, and what changed in it.

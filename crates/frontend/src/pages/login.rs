@@ -2,15 +2,25 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+use shared::types::Role;
+
 use crate::api;
 use crate::components::form::{ErrorAlert, TextField};
 use crate::components::set_title;
 use crate::session::Session;
 
-/// Only same-site paths are followed after login, never another origin.
-fn safe_next(next: Option<String>) -> String {
+/// Where a person lands after login: the page they came from (same-site
+/// paths only, never another origin), or else their role's home.
+fn landing(next: Option<String>, role: Role) -> String {
     next.filter(|n| n.starts_with('/') && !n.starts_with("//"))
-        .unwrap_or_else(|| "/mon-compte".into())
+        .unwrap_or_else(|| {
+            match role {
+                // Buyers' list opens on what awaits their approval.
+                Role::Agent | Role::Company | Role::Buyer => "/consultations",
+                Role::Admin => "/mon-compte",
+            }
+            .into()
+        })
 }
 
 #[component]
@@ -27,8 +37,8 @@ pub fn LoginPage() -> impl IntoView {
     });
     Effect::new(move || {
         if let Some(Ok(tokens)) = submit.value().get() {
+            let next = landing(query.with_untracked(|q| q.get("next")), tokens.user.role);
             session.sign_in(tokens);
-            let next = safe_next(query.with_untracked(|q| q.get("next")));
             navigate(&next, Default::default());
         }
     });

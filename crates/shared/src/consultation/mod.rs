@@ -133,6 +133,19 @@ pub struct UpdateConsultationRequest {
     pub abandon: bool,
 }
 
+/// What awaits the reader in a consultation: the work to do at a glance.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActivityDto {
+    /// Active contributions (staff only).
+    pub contributions: Option<u64>,
+    /// Active contributions without a decision yet (staff only).
+    pub undecided: Option<u64>,
+    /// The reader's unread notifications about this consultation (new
+    /// answers, decisions, rounds).
+    pub unread: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsultationDto {
@@ -155,6 +168,7 @@ pub struct ConsultationDto {
     /// For staff reading one consultation sent back by the buyer: the
     /// buyer's comment, until publication is requested again.
     pub changes_requested: Option<String>,
+    pub activity: ActivityDto,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -1,6 +1,7 @@
 //! Consultations: creation, description, lists and views. The CCTP draft,
 //! rounds and publication each have their own module.
 
+pub mod activity;
 pub mod draft;
 pub mod publication;
 pub mod rounds;
@@ -16,8 +17,8 @@ use sea_orm::{
 use shared::FieldError;
 use shared::auth::{Page, Validator};
 use shared::consultation::{
-    CctpContent, ConsultationDto, ConsultationStatus, CpvCode, CreateConsultationRequest,
-    EventAction, RoundDto, UpdateConsultationRequest, limits,
+    ActivityDto, CctpContent, ConsultationDto, ConsultationStatus, CpvCode,
+    CreateConsultationRequest, EventAction, RoundDto, UpdateConsultationRequest, limits,
 };
 use shared::reference::{cpv_division_label, departement_name};
 use shared::types::{Departement, Role};
@@ -77,6 +78,7 @@ async fn views(
                 current_round,
                 you_appear_as: None,
                 changes_requested: None,
+                activity: ActivityDto::default(),
                 title: c.title,
                 summary: c.summary,
                 cpv_code: c.cpv_code,
@@ -100,11 +102,16 @@ pub async fn view(
 
 /// One consultation as its reader sees it: a company with its pseudonym,
 /// staff with the buyer's pending request for changes.
-pub async fn get(db: &Db, access: ConsultationAccess) -> Result<ConsultationDto, ApiError> {
+pub async fn get(
+    db: &Db,
+    who: &Authenticated,
+    access: ConsultationAccess,
+) -> Result<ConsultationDto, ApiError> {
     let conn = db.conn();
     let you_appear_as = own_pseudonym(conn, &access).await?;
     let changes_requested = publication::changes_requested(conn, &access).await?;
-    let mut dto = view(conn, access.into_consultation()).await?;
+    let activity = activity::of(conn, who, &[access.id()]).await?;
+    let mut dto = with_activity(view(conn, access.into_consultation()).await?, &activity);
     dto.you_appear_as = you_appear_as;
     dto.changes_requested = changes_requested;
     Ok(dto)
@@ -230,7 +237,19 @@ pub async fn list(
         .order_by_desc(consultation::Column::UpdatedAt)
         .order_by_asc(consultation::Column::Id);
     let (rows, total) = page.fetch(conn, query).await?;
-    Ok(page.page_of(views(conn, rows).await?, total))
+    let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
+    let activity = activity::of(conn, who, &ids).await?;
+    let items = views(conn, rows)
+        .await?
+        .into_iter()
+        .map(|c| with_activity(c, &activity))
+        .collect();
+    Ok(page.page_of(items, total))
+}
+
+fn with_activity(mut c: ConsultationDto, activity: &HashMap<Uuid, ActivityDto>) -> ConsultationDto {
+    c.activity = activity.get(&c.id).cloned().unwrap_or_default();
+    c
 }
 
 pub async fn update(

@@ -1,0 +1,65 @@
+//! The work awaiting a reader in each consultation of a list, counted with
+//! one grouped query per measure, whatever the number of consultations.
+
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use shared::consultation::{ActivityDto, ContributionStatus};
+use uuid::Uuid;
+
+use crate::auth::Authenticated;
+use crate::entities::{contribution, notification};
+use crate::error::ApiError;
+
+pub async fn of(
+    conn: &impl ConnectionTrait,
+    reader: &Authenticated,
+    consultations: &[Uuid],
+) -> Result<HashMap<Uuid, ActivityDto>, ApiError> {
+    let mut activity: HashMap<Uuid, ActivityDto> = HashMap::new();
+    let count = |n: i64| u64::try_from(n).unwrap_or_default();
+    // Counting contributions is the staff's view; a company counts only
+    // what is new to it, never the others' contributions (some confidential).
+    if reader.role().is_staff() {
+        let rows: Vec<(Uuid, i64, i64)> = contribution::Entity::find()
+            .select_only()
+            .column(contribution::Column::ConsultationId)
+            .column_as(Expr::col(contribution::Column::Id).count(), "contributions")
+            .column_as(
+                Expr::cust("COUNT(CASE WHEN decision IS NULL THEN 1 END)"),
+                "undecided",
+            )
+            .filter(contribution::Column::ConsultationId.is_in(consultations.iter().copied()))
+            .filter(contribution::Column::Status.eq(ContributionStatus::Active))
+            .group_by(contribution::Column::ConsultationId)
+            .into_tuple()
+            .all(conn)
+            .await?;
+        for id in consultations {
+            let entry = activity.entry(*id).or_default();
+            entry.contributions = Some(0);
+            entry.undecided = Some(0);
+        }
+        for (id, contributions, undecided) in rows {
+            let entry = activity.entry(id).or_default();
+            entry.contributions = Some(count(contributions));
+            entry.undecided = Some(count(undecided));
+        }
+    }
+    let unread: Vec<(Uuid, i64)> = notification::Entity::find()
+        .select_only()
+        .column(notification::Column::ConsultationId)
+        .column_as(Expr::col(notification::Column::Id).count(), "unread")
+        .filter(notification::Column::UserId.eq(reader.user_id()))
+        .filter(notification::Column::ReadAt.is_null())
+        .filter(notification::Column::ConsultationId.is_in(consultations.iter().copied()))
+        .group_by(notification::Column::ConsultationId)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    for (id, n) in unread {
+        activity.entry(id).or_default().unread = count(n);
+    }
+    Ok(activity)
+}
