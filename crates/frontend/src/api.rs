@@ -241,12 +241,25 @@ pub async fn departements() -> Result<Vec<DepartementEntry>, ApiError> {
     get_public("/reference/departements").await
 }
 
+/// One page of the consultations a person may see, filtered.
 pub async fn consultations(
     token: &str,
     status: Option<ConsultationStatus>,
+    search: &str,
+    page: u64,
+    per_page: u64,
 ) -> Result<Page<ConsultationDto>, ApiError> {
-    let filter = status.map_or_else(String::new, |s| format!("&status={}", s.as_str()));
-    get(token, &format!("/consultations?per_page=100{filter}")).await
+    let mut query = format!("/consultations?page={page}&per_page={per_page}");
+    if let Some(s) = status {
+        query.push_str(&format!("&status={}", s.as_str()));
+    }
+    if !search.trim().is_empty() {
+        query.push_str(&format!(
+            "&q={}",
+            String::from(js_sys::encode_uri_component(search.trim()))
+        ));
+    }
+    get(token, &query).await
 }
 
 pub async fn create_consultation(

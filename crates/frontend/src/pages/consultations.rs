@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::Named;
-use shared::consultation::{ConsultationDto, ConsultationStatus};
+use shared::consultation::{ActivityDto, ConsultationDto, ConsultationStatus};
 use shared::types::Role;
 
 use crate::api;
@@ -43,6 +43,34 @@ fn ordered(mut items: Vec<ConsultationDto>) -> Vec<ConsultationDto> {
     items
 }
 
+/// The work awaiting the reader, as badges.
+fn activity_badges(a: ActivityDto) -> impl IntoView {
+    let plural = |n: u64, one: &str, many: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    let contributions = a
+        .contributions
+        .map(|n| plural(n, "contribution", "contributions"));
+    let undecided = a
+        .undecided
+        .filter(|n| *n > 0)
+        .map(|n| plural(n, "à traiter", "à traiter"));
+    let unread = (a.unread > 0).then(|| plural(a.unread, "nouveauté", "nouveautés"));
+    view! {
+        <ul class="fr-badges-group fr-mt-1w">
+            {contributions.map(|t| view! { <li><p class="fr-badge fr-badge--sm fr-badge--no-icon">{t}</p></li> })}
+            {undecided.map(|t| view! { <li><p class="fr-badge fr-badge--sm fr-badge--warning fr-badge--no-icon">{t}</p></li> })}
+            {unread.map(|t| view! { <li><p class="fr-badge fr-badge--sm fr-badge--new fr-badge--no-icon">{t}</p></li> })}
+        </ul>
+    }
+}
+
+const PER_PAGE: u64 = 20;
+
 #[component]
 pub fn ConsultationsPage() -> impl IntoView {
     set_title("Consultations");
@@ -56,10 +84,24 @@ pub fn ConsultationsPage() -> impl IntoView {
             status.set(Some(ConsultationStatus::AwaitingApproval));
         }
     });
+    let search = RwSignal::new(String::new());
+    let typed = RwSignal::new(String::new());
+    let page = RwSignal::new(1_u64);
     let list = LocalResource::new(move || {
-        let status = status.get();
-        session.fetch(move |token| async move { api::consultations(&token, status).await })
+        let (status, search, page) = (status.get(), search.get(), page.get());
+        session.fetch(move |token| {
+            let search = search.clone();
+            async move { api::consultations(&token, status, &search, page, PER_PAGE).await }
+        })
     });
+    // Companies never see drafts: no use offering them the filter.
+    let statuses = move || {
+        ConsultationStatus::ALL
+            .iter()
+            .copied()
+            .filter(|s| role() != Some(Role::Company) || *s != ConsultationStatus::Draft)
+            .collect::<Vec<_>>()
+    };
     let intro = move || match session.user().map(|u| u.role) {
         Some(Role::Company) => {
             "Les consultations de votre domaine et de votre territoire, les tours ouverts d'abord."
@@ -75,27 +117,46 @@ pub fn ConsultationsPage() -> impl IntoView {
         <Show when=move || role() == Some(Role::Agent)>
             <A href="/consultations/nouvelle" attr:class="fr-btn fr-icon-add-line fr-btn--icon-left fr-mb-3w">"Nouvelle consultation"</A>
         </Show>
-        <div class="fr-select-group">
-            <label class="fr-label" for="status-filter">"Afficher"</label>
-            <select class="fr-select" id="status-filter" on:change=move |ev| {
-                status.set(ConsultationStatus::parse(&event_target_value(&ev)));
+        <div class="fr-grid-row fr-grid-row--gutters">
+            <div class="fr-col-12 fr-col-md-5 fr-select-group">
+                <label class="fr-label" for="status-filter">"Afficher"</label>
+                <select class="fr-select" id="status-filter" on:change=move |ev| {
+                    status.set(ConsultationStatus::parse(&event_target_value(&ev)));
+                    page.set(1);
+                }>
+                    <option value="" selected=move || status.get().is_none()>"Toutes les consultations"</option>
+                    {move || statuses().into_iter().map(|s| {
+                        view! { <option value=s.as_str() selected=move || status.get() == Some(s)>{s.label_fr()}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <form class="fr-col-12 fr-col-md-7" role="search" on:submit=move |ev| {
+                ev.prevent_default();
+                search.set(typed.get_untracked());
+                page.set(1);
             }>
-                <option value="" selected=move || status.get().is_none()>"Toutes les consultations"</option>
-                {ConsultationStatus::ALL.iter().copied().map(|s| {
-                    view! { <option value=s.as_str() selected=move || status.get() == Some(s)>{s.label_fr()}</option> }
-                }).collect_view()}
-            </select>
+                <div class="fr-search-bar">
+                    <label class="fr-label" for="consultation-search">"Rechercher dans les titres et présentations"</label>
+                    <input class="fr-input" type="search" id="consultation-search" placeholder="Rechercher"
+                        prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
+                    <button class="fr-btn" type="submit" title="Rechercher">"Rechercher"</button>
+                </div>
+            </form>
         </div>
         <Transition fallback=loading>
             {move || match list.get() {
-                Some(Some(Ok(page))) if page.items.is_empty() => view! {
-                    <div class="fr-callout"><p class="fr-callout__text">{move || if status.get().is_some() { "Aucune consultation dans cet état." } else { "Aucune consultation pour le moment." }}</p></div>
+                Some(Some(Ok(found))) if found.items.is_empty() => view! {
+                    <div class="fr-callout"><p class="fr-callout__text">{move || if status.get().is_some() || !search.get().is_empty() { "Aucune consultation ne correspond." } else { "Aucune consultation pour le moment." }}</p></div>
                 }.into_any(),
-                Some(Some(Ok(page))) => view! {
+                Some(Some(Ok(found))) => {
+                    let pages = found.total.div_ceil(PER_PAGE).max(1);
+                    view! {
+                    <p class="fr-text--sm" role="status">{format!("{} consultation{}", found.total, if found.total > 1 { "s" } else { "" })}</p>
                     <ul class="fr-grid-row fr-grid-row--gutters jsf-plain-list">
-                        {ordered(page.items).into_iter().map(|c| {
+                        {ordered(found.items).into_iter().map(|c| {
                             let href = format!("/consultations/{}", c.id);
                             let when = deadline(&c);
+                            let badges = activity_badges(c.activity.clone());
                             view! {
                                 <li class="fr-col-12 fr-col-md-6">
                                     <div class="fr-card fr-enlarge-link">
@@ -105,6 +166,7 @@ pub fn ConsultationsPage() -> impl IntoView {
                                                 <p class="fr-card__desc">{c.summary.clone()}</p>
                                                 <div class="fr-card__start">{status_badge(c.status)}</div>
                                                 <p class="fr-card__detail">{format!("{} — {} ({})", c.cpv_code, c.departement_name, c.departement)}</p>
+                                                {badges}
                                                 <div class="fr-card__end"><p class="fr-card__detail">{when}</p></div>
                                             </div>
                                         </div>
@@ -113,10 +175,29 @@ pub fn ConsultationsPage() -> impl IntoView {
                             }
                         }).collect_view()}
                     </ul>
-                }.into_any(),
+                    <Pager page pages/>
+                }.into_any()},
                 Some(Some(Err(err))) => view! { <ErrorAlert error=Signal::derive(move || Some(err.clone()))/> }.into_any(),
                 _ => loading().into_any(),
             }}
         </Transition>
     }
+}
+
+/// Previous and next pages, when there are several.
+#[component]
+fn Pager(page: RwSignal<u64>, pages: u64) -> impl IntoView {
+    (pages > 1).then(|| {
+        view! {
+            <nav class="fr-pagination fr-mt-3w" role="navigation" aria-label="Pagination">
+                <ul class="fr-pagination__list">
+                    <li><button class="fr-pagination__link fr-pagination__link--prev fr-pagination__link--lg-label" type="button"
+                        disabled=move || page.get() <= 1 on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>"Page précédente"</button></li>
+                    <li><span class="fr-pagination__link" aria-current="page">{move || format!("Page {} sur {pages}", page.get())}</span></li>
+                    <li><button class="fr-pagination__link fr-pagination__link--next fr-pagination__link--lg-label" type="button"
+                        disabled=move || page.get() >= pages on:click=move |_| page.update(|p| *p = p.saturating_add(1).min(pages))>"Page suivante"</button></li>
+                </ul>
+            </nav>
+        }
+    })
 }
