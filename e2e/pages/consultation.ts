@@ -53,7 +53,7 @@ export class ConsultationPage {
   }
 
   async contribute(target: Locator, c: Contribution) {
-    await target.getByRole('button', { name: /^Contribuer sur/ }).click();
+    await target.getByRole('button', { name: /^(Contribuer sur|Poser une question)/ }).click();
     await fillContribution(target, c);
     await target.getByRole('button', { name: 'Envoyer ma contribution' }).click();
   }

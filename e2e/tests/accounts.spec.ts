@@ -64,7 +64,8 @@ test('a company registers, is told about a bad SIRET, logs in, sees its account 
 });
 
 test('a wrong password is refused with a clear message', async ({ page }) => {
-  const errors = watchPageErrors(page);
+  // The refusal (401) is what this test provokes.
+  const errors = watchPageErrors(page, { alsoExpected: /status of 401/ });
   await page.goto('/connexion');
   await new LoginPage(page).logIn('agent@demo.jesaisfaire.fr', 'pas le bon mot de passe');
   await expect(page.getByRole('alert')).toContainText('Adresse e-mail ou mot de passe incorrect');

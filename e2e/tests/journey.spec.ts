@@ -223,11 +223,20 @@ test('an agent, two companies and a buyer take a consultation through two rounds
 
   await agentView.tab('Synthèse').click();
   await expect(agent.page.getByRole('heading', { level: 1, name: 'Synthèse des contributions' })).toBeVisible();
-  await expect(agent.page.getByRole('img', { name: /Contributions par passage/ })).toBeVisible();
+  await expect(agent.page.getByRole('img', { name: 'Contributions par passage, par type' })).toBeVisible();
+  await expect(agent.page.getByRole('list', { name: 'Légende' })).toContainText('S : Solutions');
   const equipmentRow = agent.page.getByRole('row', { name: /1\.1 — Équipements/ });
   await expect(equipmentRow.getByRole('cell')).toHaveText(['1', '0', '0', '0', '1', '0', '0', '1', '0', '0', '0', '0']);
   await expectAccessible(agent.page);
   await shot(agent.page, 'agent-synthese');
+  // On a phone both charts stay on screen, one above the other.
+  await agent.page.setViewportSize({ width: 375, height: 800 });
+  const cost = agent.page.getByRole('img', { name: 'Contributions par passage, par effet sur le coût' });
+  await cost.scrollIntoViewIfNeeded();
+  const box = await cost.boundingBox();
+  expect(box && box.x >= 0 && box.x + box.width <= 375).toBe(true);
+  await expectAccessible(agent.page);
+  await agent.page.setViewportSize({ width: 1280, height: 800 });
 
   // --- An answered question can no longer be rewritten: its author completes it.
   await beta.page.reload();
@@ -328,6 +337,10 @@ test('an agent, two companies and a buyer take a consultation through two rounds
   await mine.getByRole('link', { name: 'Voir les changements de la révision 2' }).click();
   await expect(alpha.page.getByRole('heading', { level: 1, name: 'Historique des révisions' })).toBeVisible();
   await expect(alpha.page.locator('ins').first()).toBeVisible();
+  // The breadcrumb names the consultation; clauses have their titles; no empty heading.
+  await expect(alpha.page.getByRole('navigation', { name: 'vous êtes ici :' })).toContainText(TITLE);
+  await expect(alpha.page.getByText('1.1 — Équipements')).toBeVisible();
+  await expect(alpha.page.getByRole('heading', { name: 'Critères' })).toBeVisible();
   await expect(alpha.page.getByText(BETA)).toHaveCount(0);
   await expectAccessible(alpha.page);
 
@@ -345,6 +358,8 @@ test('an agent, two companies and a buyer take a consultation through two rounds
   await expect(agent.page.getByText('En attente de validation')).toBeVisible();
   await agentView.tab('Journal').click();
   await expect(agent.page.getByRole('cell', { name: 'Entreprise A' }).first()).toBeVisible();
+  await expect(agent.page.getByRole('cell', { name: 'Consultation créée', exact: true })).toBeVisible();
+  await expect(agent.page.getByText(/consultation_created|round_opened/)).toHaveCount(0);
   await expect(agent.page.getByText(ALPHA)).toHaveCount(0);
   await expectAccessible(agent.page);
 
@@ -357,7 +372,7 @@ test('an agent, two companies and a buyer take a consultation through two rounds
   await buyer.page.getByRole('link', { name: TITLE }).click();
   await expect(buyer.page.getByText('Confidentielle')).toBeVisible();
   await buyerView.tab('Synthèse').click();
-  await expect(buyer.page.getByRole('img', { name: /Contributions par passage/ })).toBeVisible();
+  await expect(buyer.page.getByRole('img', { name: 'Contributions par passage, par type' })).toBeVisible();
   await expectAccessible(buyer.page);
   await buyerView.tab('Historique des révisions').click();
   await expect(buyer.page.getByRole('heading', { level: 1, name: 'Historique des révisions' })).toBeVisible();

@@ -177,8 +177,9 @@ fn PhoneUnreadLink() -> impl IntoView {
     move || {
         unread.now().filter(|n| *n > 0).map(|n| {
             view! {
-                <A href="/notifications" attr:class="fr-btn jsf-phone-unread"
-                    attr:title=format!("Notifications : {}", unread_label(n))>{unread_label(n)}</A>
+                <A href="/notifications" attr:class="fr-btn jsf-phone-unread">
+                    <span class="fr-sr-only">"Notifications : "</span>{unread_label(n)}
+                </A>
             }
         })
     }

@@ -54,16 +54,28 @@ fn Change(change: ItemChange) -> impl IntoView {
         (Some(b), Some(a)) if a != b => Some(format!("Poids : {b} % → {a} %")),
         _ => None,
     };
+    // The number and the title name the clause together, as on the revision.
+    let titled = !change.title.is_empty();
     view! {
         <li class="fr-mb-3w">
-            <p class="fr-mb-1w"><strong>{label}</strong>" "
+            <p class="fr-mb-1w jsf-diff"><strong>{label}{titled.then_some(" — ")}{marked(change.title)}</strong>" "
                 <span class="fr-badge fr-badge--sm fr-badge--no-icon">{change_label(change.change)}</span>
             </p>
             {weight.map(|w| view! { <p class="fr-text--sm">{w}</p> })}
-            {(!change.title.is_empty()).then(|| view! { <p class="jsf-diff fr-text--bold">{marked(change.title)}</p> })}
             <p class="jsf-diff">{marked(change.text)}</p>
         </li>
     }
+}
+
+/// One heading and its changes; nothing at all when nothing changed.
+#[component]
+fn ChangeList(heading: &'static str, changes: Vec<ItemChange>) -> impl IntoView {
+    (!changes.is_empty()).then(|| {
+        view! {
+            <h2 class="fr-mt-4w">{heading}</h2>
+            <ul class="jsf-plain-list">{changes.into_iter().map(|c| view! { <Change change=c/> }).collect_view()}</ul>
+        }
+    })
 }
 
 #[component]
@@ -79,6 +91,15 @@ pub fn HistoryPage() -> impl IntoView {
         move |key: &str| query.with_untracked(|q| q.get(key).and_then(|v| v.parse::<i32>().ok()));
     let from = RwSignal::new(asked("de"));
     let to = RwSignal::new(asked("a"));
+    let consultation = LocalResource::new(move || {
+        let id = id();
+        session.fetch(move |token| async move {
+            match id {
+                Some(id) => api::consultation(&token, id).await,
+                None => Err(ApiError::not_found()),
+            }
+        })
+    });
     let rounds = LocalResource::new(move || {
         let id = id();
         session.fetch(move |token| async move {
@@ -131,7 +152,12 @@ pub fn HistoryPage() -> impl IntoView {
         }
     };
     view! {
-        <Breadcrumb consultation=(id().unwrap_or_default(), "Consultation".to_owned()) here="Historique"/>
+        {move || match consultation.get() {
+            Some(Some(Ok(c))) => view! {
+                <Breadcrumb consultation=(c.id, c.title.clone()) here="Historique"/>
+            }.into_any(),
+            _ => view! { <Breadcrumb here="Historique"/> }.into_any(),
+        }}
         <h1>"Historique des révisions"</h1>
         {move || id().map(|id| view! { <ConsultationNav id current=View::History/> })}
         <div class="fr-grid-row fr-grid-row--gutters">
@@ -144,10 +170,8 @@ pub fn HistoryPage() -> impl IntoView {
                     <p class="fr-mt-2w">"Aucune différence entre ces deux révisions."</p>
                 }.into_any(),
                 Some(Some(Ok(d))) => view! {
-                    <h2 class="fr-mt-4w">"Clauses"</h2>
-                    <ul class="jsf-plain-list">{d.clauses.into_iter().map(|c| view! { <Change change=c/> }).collect_view()}</ul>
-                    <h2 class="fr-mt-4w">"Critères"</h2>
-                    <ul class="jsf-plain-list">{d.criteria.into_iter().map(|c| view! { <Change change=c/> }).collect_view()}</ul>
+                    <ChangeList heading="Clauses" changes=d.clauses/>
+                    <ChangeList heading="Critères" changes=d.criteria/>
                 }.into_any(),
                 Some(Some(Err(err))) => view! { <ErrorAlert error=Signal::derive(move || Some(err.clone()))/> }.into_any(),
                 _ => ().into_any(),

@@ -121,80 +121,137 @@ fn lines(loaded: &Loaded, round: Option<i32>) -> Vec<Line> {
 }
 
 const ROW_HEIGHT: u32 = 44;
-const LABEL_WIDTH: u32 = 260;
+const LABEL_WIDTH: u32 = 250;
 const BAR_WIDTH: u32 = 300;
-const GAP: u32 = 40;
 
-/// Two bars per target: contributions by kind (left) and the cost balance
-/// around a middle axis, decreases to the left, increases to the right.
-/// Every segment carries its number, so colour is never the only cue.
-fn chart(lines: &[Line]) -> impl IntoView + use<> {
+fn chart_height(lines: &[Line]) -> u32 {
+    ROW_HEIGHT * u32::try_from(lines.len()).unwrap_or(u32::MAX / ROW_HEIGHT) + 40
+}
+
+fn label_text(line: &Line) -> String {
+    line.label.chars().take(32).collect()
+}
+
+/// Contributions by kind, one stacked bar per target; every segment
+/// carries its letter and number, so colour is never the only cue.
+fn kinds_chart(lines: &[Line]) -> impl IntoView + use<> {
     let max_kinds = lines
         .iter()
         .map(|l| l.row.solutions + l.row.clarifications + l.row.alternatives)
         .max()
         .unwrap_or(0)
         .max(1);
+    let height = chart_height(lines);
+    let bars = lines.iter().enumerate().map(|(i, line)| {
+        let y = 30 + ROW_HEIGHT * i as u32;
+        let r = &line.row;
+        let scale = |n: u32| n * BAR_WIDTH / max_kinds;
+        let mut x = LABEL_WIDTH;
+        let segments: Vec<_> = KINDS
+            .iter()
+            .map(|(pick, class, letter, _)| (pick(r), *class, *letter))
+            .filter(|(n, _, _)| *n > 0)
+            .map(|(n, class, letter)| {
+                let (start, w) = (x, scale(n));
+                x += w;
+                view! {
+                    <rect x=start y=y width=w height="24" class=class/>
+                    <text x=start + 4 y=y + 17 class="jsf-chart-value">{format!("{letter} {n}")}</text>
+                }
+            })
+            .collect();
+        view! {
+            <text x="0" y=y + 17 class="jsf-chart-label">{label_text(line)}</text>
+            {segments}
+        }
+    }).collect_view();
+    view! {
+        <svg viewBox=format!("0 0 {} {height}", LABEL_WIDTH + BAR_WIDTH + 20) role="img" aria-labelledby="kinds-title kinds-desc" width="100%">
+            <title id="kinds-title">"Contributions par passage, par type"</title>
+            <desc id="kinds-desc">"Nombre de solutions (S), demandes de précision (P) et alternatives (A) par passage. Les mêmes nombres sont dans le tableau qui suit."</desc>
+            <text x=LABEL_WIDTH y="16" class="jsf-chart-heading">"Types de contribution"</text>
+            {bars}
+        </svg>
+    }
+}
+
+/// The cost balance per target around a middle axis: decreases to the left,
+/// increases to the right, neutral and unknown as numbers.
+fn cost_chart(lines: &[Line]) -> impl IntoView + use<> {
     let max_cost = lines
         .iter()
         .map(|l| l.row.cost_increase.max(l.row.cost_decrease))
         .max()
         .unwrap_or(0)
         .max(1);
-    let height = ROW_HEIGHT * lines.len() as u32 + 40;
-    let width = LABEL_WIDTH + BAR_WIDTH + GAP + BAR_WIDTH;
-    let cost_axis = LABEL_WIDTH + BAR_WIDTH + GAP + BAR_WIDTH / 2;
+    let height = chart_height(lines);
+    let half = BAR_WIDTH / 2;
+    let axis = LABEL_WIDTH + half;
     let bars = lines.iter().enumerate().map(|(i, line)| {
         let y = 30 + ROW_HEIGHT * i as u32;
         let r = &line.row;
-        let scale = |n: u32| n * BAR_WIDTH / max_kinds;
-        let mut x = LABEL_WIDTH;
-        let segments: Vec<_> = [
-            (r.solutions, "jsf-chart-solution", "S"),
-            (r.clarifications, "jsf-chart-clarification", "P"),
-            (r.alternatives, "jsf-chart-alternative", "A"),
-        ]
-        .into_iter()
-        .filter(|(n, _, _)| *n > 0)
-        .map(|(n, class, letter)| {
-            let (start, w) = (x, scale(n));
-            x += w;
-            view! {
-                <rect x=start y=y width=w height="24" class=class/>
-                <text x=start + 4 y=y + 17 class="jsf-chart-value">{format!("{letter} {n}")}</text>
-            }
-        })
-        .collect();
-        let half = BAR_WIDTH / 2;
         let down = r.cost_decrease * half / max_cost;
         let up = r.cost_increase * half / max_cost;
-        let label: String = line.label.chars().take(34).collect();
         view! {
-            <text x="0" y=y + 17 class="jsf-chart-label">{label}</text>
-            {segments}
+            <text x="0" y=y + 17 class="jsf-chart-label">{label_text(line)}</text>
             {(down > 0).then(|| view! {
-                <rect x=cost_axis - down y=y width=down height="24" class="jsf-chart-down"/>
-                <text x=cost_axis - down + 2 y=y + 17 class="jsf-chart-value">{format!("↓{}", r.cost_decrease)}</text>
+                <rect x=axis - down y=y width=down height="24" class="jsf-chart-down"/>
+                <text x=axis - down + 2 y=y + 17 class="jsf-chart-value">{format!("↓{}", r.cost_decrease)}</text>
             })}
             {(up > 0).then(|| view! {
-                <rect x=cost_axis y=y width=up height="24" class="jsf-chart-up"/>
-                <text x=cost_axis + 2 y=y + 17 class="jsf-chart-value">{format!("↑{}", r.cost_increase)}</text>
+                <rect x=axis y=y width=up height="24" class="jsf-chart-up"/>
+                <text x=axis + 2 y=y + 17 class="jsf-chart-value">{format!("↑{}", r.cost_increase)}</text>
             })}
             {(r.cost_neutral + r.cost_unknown > 0).then(|| view! {
-                <text x=cost_axis + half + 4 y=y + 17 class="jsf-chart-value">{format!("={} ?{}", r.cost_neutral, r.cost_unknown)}</text>
+                <text x=axis + half + 4 y=y + 17 class="jsf-chart-value">{format!("={} ?{}", r.cost_neutral, r.cost_unknown)}</text>
             })}
         }
     }).collect_view();
     view! {
-        <div class="jsf-chart" tabindex="0" role="region" aria-label="Graphique des contributions">
-            <svg viewBox=format!("0 0 {} {height}", width + 60) role="img" aria-labelledby="chart-title chart-desc" width="100%">
-                <title id="chart-title">"Contributions par passage : types et effet sur le coût"</title>
-                <desc id="chart-desc">"À gauche, le nombre de solutions (S), demandes de précision (P) et alternatives (A) ; à droite, les baisses (↓) et hausses (↑) de coût annoncées. Les mêmes nombres sont dans le tableau qui suit."</desc>
-                <text x=LABEL_WIDTH y="16" class="jsf-chart-heading">"Types de contribution"</text>
-                <text x=cost_axis - BAR_WIDTH / 2 y="16" class="jsf-chart-heading">"↓ Baisse — coût — Hausse ↑"</text>
-                <line x1=cost_axis x2=cost_axis y1="22" y2=height class="jsf-chart-axis"/>
-                {bars}
-            </svg>
+        <svg viewBox=format!("0 0 {} {height}", LABEL_WIDTH + BAR_WIDTH + 70) role="img" aria-labelledby="cost-title cost-desc" width="100%">
+            <title id="cost-title">"Contributions par passage, par effet sur le coût"</title>
+            <desc id="cost-desc">"Baisses (↓) à gauche de l'axe, hausses (↑) à droite, puis les effets neutres (=) et inconnus (?). Les mêmes nombres sont dans le tableau qui suit."</desc>
+            <text x=LABEL_WIDTH y="16" class="jsf-chart-heading">"↓ Baisse — coût — Hausse ↑"</text>
+            <line x1=axis x2=axis y1="22" y2=height class="jsf-chart-axis"/>
+            {bars}
+        </svg>
+    }
+}
+
+/// Each kind's count, colour class, letter on the bars and legend.
+type KindCount = fn(&SynthesisRow) -> u32;
+const KINDS: [(KindCount, &str, &str, &str); 3] = [
+    (|r| r.solutions, "jsf-chart-solution", "S", "Solutions"),
+    (
+        |r| r.clarifications,
+        "jsf-chart-clarification",
+        "P",
+        "Demandes de précision",
+    ),
+    (
+        |r| r.alternatives,
+        "jsf-chart-alternative",
+        "A",
+        "Alternatives (clause ou critère)",
+    ),
+];
+
+/// Both charts, side by side on wide screens and one above the other on
+/// phones, with a legend that says what letters and colours mean.
+fn chart(lines: &[Line]) -> impl IntoView + use<> {
+    view! {
+        <ul class="jsf-chart-legend" aria-label="Légende">
+            {KINDS.iter().map(|(_, class, letter, name)| view! {
+                <li><svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" class=*class/></svg>
+                    {format!(" {letter} : {name}")}</li>
+            }).collect_view()}
+            <li><svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" class="jsf-chart-down"/></svg>" ↓ : baisse du coût"</li>
+            <li><svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" class="jsf-chart-up"/></svg>" ↑ : hausse du coût"</li>
+            <li>"= : sans effet, ? : effet inconnu"</li>
+        </ul>
+        <div class="fr-grid-row fr-grid-row--gutters jsf-chart">
+            <div class="fr-col-12 fr-col-lg-6">{kinds_chart(lines)}</div>
+            <div class="fr-col-12 fr-col-lg-6">{cost_chart(lines)}</div>
         </div>
     }
 }
@@ -215,7 +272,7 @@ fn table(lines: &[Line]) -> impl IntoView + use<> {
         })
         .collect_view();
     view! {
-        <DataTable caption="Synthèse chiffrée par passage">
+        <div class="jsf-synthesis-table"><DataTable caption="Synthèse chiffrée par passage">
                 <thead><tr>
                     <th scope="col">"Passage"</th>
                     <th scope="col">"Solutions"</th><th scope="col">"Précisions"</th><th scope="col">"Alternatives"</th>
@@ -223,7 +280,7 @@ fn table(lines: &[Line]) -> impl IntoView + use<> {
                     <th scope="col">"Retenues"</th><th scope="col">"En partie"</th><th scope="col">"Non retenues"</th><th scope="col">"Répondues"</th><th scope="col">"Sans décision"</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
-        </DataTable>
+        </DataTable></div>
     }
 }
 

@@ -52,6 +52,18 @@ fn round_line(r: &RoundDto) -> String {
     )
 }
 
+/// What happened, in words: the action's French name, then the detail when
+/// it says more than the name.
+fn describe(e: &EventDto) -> String {
+    let label = e.action.label_fr();
+    let detail = e.detail.trim();
+    if detail.is_empty() || detail == label {
+        label.to_owned()
+    } else {
+        format!("{label} — {detail}")
+    }
+}
+
 #[component]
 pub fn TimelinePage() -> impl IntoView {
     set_title("Journal");
@@ -86,12 +98,15 @@ pub fn TimelinePage() -> impl IntoView {
                 <DataTable caption="Événements, du plus ancien au plus récent">
                     <thead><tr><th scope="col">"Date"</th><th scope="col">"Qui"</th><th scope="col">"Quoi"</th></tr></thead>
                     <tbody>
-                        {events.into_iter().map(|e| view! {
-                            <tr>
-                                <td>{french_date_time(e.at)}</td>
-                                <td>{e.actor}</td>
-                                <td>{e.action.label_fr()}{(!e.detail.is_empty()).then(|| format!(" — {}", e.detail))}</td>
-                            </tr>
+                        {events.into_iter().map(|e| {
+                            let what = describe(&e);
+                            view! {
+                                <tr>
+                                    <td>{french_date_time(e.at)}</td>
+                                    <td>{e.actor}</td>
+                                    <td>{what}</td>
+                                </tr>
+                            }
                         }).collect_view()}
                     </tbody>
                 </DataTable>

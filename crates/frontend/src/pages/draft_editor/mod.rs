@@ -47,6 +47,8 @@ pub fn DraftEditorPage() -> impl IntoView {
     require_sign_in();
     let session = Session::get();
     let id = use_consultation_id();
+    // The action reads the id when dispatched, outside any reactive scope.
+    let id_now = move || untrack(id);
     let loaded = LocalResource::new(move || {
         let id = id();
         session.fetch(move |token| async move {
@@ -78,7 +80,7 @@ pub fn DraftEditorPage() -> impl IntoView {
     );
 
     let save = Action::new_local(move |request: &Save| {
-        let (request, id) = (request.clone(), id());
+        let (request, id) = (request.clone(), id_now());
         let version = saved.with_untracked(|s| s.as_ref().map_or(0, |s| s.version));
         session.send(move |token| {
             let request = request.clone();
