@@ -49,6 +49,21 @@ test('a company registers, is told about a bad SIRET, logs in, sees its account 
   await expect(page.getByText('45 — Travaux de construction')).toBeVisible();
   await expect(header.accountLink()).toContainText('Entreprise');
   await expectAccessible(page);
+  // Not in IT yet: the demo consultation (division 72, Rhône) does not concern it.
+  await page.goto('/consultations');
+  await expect(page.getByText('Aucune consultation pour le moment.')).toBeVisible();
+  // It adds the IT division to its profile; its targeting follows.
+  await header.accountLink().click();
+  await page.getByRole('button', { name: 'Modifier mon entreprise' }).click();
+  await page.getByLabel('Raison sociale').fill('Menuiserie et Réseaux Dupont');
+  await page.locator('label[for=cpv_divisions-72]').click();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(page.getByText('72 — Services de technologies de l')).toBeVisible();
+  await expect(page.getByText('Menuiserie et Réseaux Dupont').first()).toBeVisible();
+  await page.goto('/consultations');
+  await expect(page.getByRole('link', { name: 'Maintenance du parc informatique de la préfecture du Rhône' })).toBeVisible();
+  await header.accountLink().click();
 
   // The session survives a reload through the refresh cookie.
   await page.reload();
@@ -60,6 +75,32 @@ test('a company registers, is told about a bad SIRET, logs in, sees its account 
   await page.goto('/mon-compte');
   await expect(page).toHaveURL(/\/connexion\?next=%2Fmon-compte/);
 
+  expect(errors).toEqual([]);
+});
+
+test('an administrator creates a buyer account, who can then sign in', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  await page.goto('/connexion');
+  await new LoginPage(page).logIn('admin@demo.jesaisfaire.fr', 'demo-jesaisfaire-2026');
+  await expect(page.getByRole('heading', { level: 1, name: 'Comptes' })).toBeVisible();
+  await expectAccessible(page);
+  const email = `acheteur-${Date.now()}@pfra.gouv.fr`;
+  await page.getByLabel('Rôle').selectOption('buyer');
+  await page.getByLabel(/Nom affiché/).fill('Sacha Acheteur (PFRA Bretagne)');
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByLabel(/Mot de passe initial/).fill('court');
+  await page.getByRole('button', { name: 'Créer le compte' }).click();
+  await expect(page.locator('#password-messages')).not.toBeEmpty();
+  await page.getByLabel(/Mot de passe initial/).fill('un mot de passe solide');
+  await page.getByRole('button', { name: 'Créer le compte' }).click();
+  await expect(page.getByText('Sacha Acheteur (PFRA Bretagne) (Acheteur PFRA) peut se connecter')).toBeVisible();
+  await expect(page.getByRole('cell', { name: email })).toBeVisible();
+  await expectAccessible(page);
+  await new Header(page).logOut();
+  await page.goto('/connexion');
+  await new LoginPage(page).logIn(email, 'un mot de passe solide');
+  await expect(page.getByRole('heading', { level: 1, name: 'Consultations' })).toBeVisible();
+  await expect(page.getByLabel('Afficher')).toHaveValue('awaiting_approval');
   expect(errors).toEqual([]);
 });
 
@@ -100,7 +141,7 @@ test('notifications show their unread count and can be marked as read', async ({
   await expectAccessible(page);
   await page.setViewportSize({ width: 1280, height: 800 });
   // Following one reads it.
-  await page.locator('li', { hasText: 'Non lue' }).first().getByRole('link').click();
+  await page.getByRole('main').locator('li', { hasText: 'Non lue —' }).first().getByRole('link').click();
   await expect(page.getByRole('heading', { level: 1, name: /Maintenance/ })).toBeVisible();
   await expect(menuLink(before - 2)).toBeAttached();
   await page.goto('/notifications');

@@ -50,6 +50,17 @@ test('an agent sees its consultations with their deadlines', async ({ page }) =>
   await new LoginPage(page).logIn('agent@demo.jesaisfaire.fr', DEMO_PASSWORD);
   await expect(page.getByRole('link', { name: TITLE })).toBeVisible();
   await expect(page.locator('.fr-badge', { hasText: 'Dialogue en cours' })).toBeVisible();
+  // The work awaiting the agent, on the card.
+  const card = page.locator('.fr-card', { hasText: TITLE });
+  await expect(card.locator('.fr-badge', { hasText: /^\d+ contributions$/ })).toBeVisible();
+  await expect(card.locator('.fr-badge', { hasText: /^\d+ à traiter$/ })).toBeVisible();
+  // Searching titles and presentations.
+  await page.getByLabel('Rechercher dans les titres et présentations').fill('onduleurs');
+  await page.getByRole('button', { name: 'Rechercher' }).click();
+  await expect(page.getByText('Aucune consultation ne correspond.')).toBeVisible();
+  await page.getByLabel('Rechercher dans les titres et présentations').fill('parc informatique');
+  await page.getByRole('button', { name: 'Rechercher' }).click();
+  await expect(page.getByRole('link', { name: TITLE })).toBeVisible();
   await page.setViewportSize({ width: 375, height: 800 });
   await expectAccessible(page);
   expect(errors).toEqual([]);
@@ -67,6 +78,14 @@ test('the agent answers a contribution and records a decision with its rationale
   const view = new ConsultationPage(page);
   // The forms open on demand: a long list stays a list to read.
   await expect(card.getByLabel('Motif de la décision')).toHaveCount(0);
+  // What awaits a decision is listed; the compact view folds contributions under their passage.
+  await expect(page.getByRole('heading', { name: /^À traiter : \d+ contributions? sans décision$/ })).toBeVisible();
+  await page.locator('label[for=compact-view]').click();
+  await expect(page.locator('article.jsf-contribution')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /^Afficher (la contribution|les \d+ contributions)/ }).first()).toBeVisible();
+  await expectAccessible(page);
+  await page.locator('.jsf-to-do').getByRole('link', { name: /Nous pouvons garantir 4 heures/ }).click();
+  await expect(card).toBeVisible();
   await view.answer(card, 'Merci : pouvez-vous préciser la zone couverte ?');
 
   await card.getByRole('button', { name: 'Décider' }).click();
@@ -84,6 +103,31 @@ test('the agent answers a contribution and records a decision with its rationale
   await expectAccessible(page);
   await card.getByRole('button', { name: 'Annuler' }).click();
   await expect(card.getByLabel('Motif de la décision')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test('the agent edits the description of a consultation, and abandons another after confirming', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  await page.goto('/connexion');
+  await new LoginPage(page).logIn('agent@demo.jesaisfaire.fr', DEMO_PASSWORD);
+  await page.getByRole('link', { name: TITLE }).click();
+  await page.getByRole('button', { name: 'Modifier la description' }).click();
+  await page.getByLabel('Présentation du besoin').fill('Maintenance de 400 postes sur trois sites du Rhône.');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+  await expect(page.getByText('Maintenance de 400 postes sur trois sites du Rhône.')).toBeVisible();
+
+  await page.goto('/consultations/nouvelle');
+  await page.getByLabel('Intitulé').fill('Consultation à abandonner');
+  await page.getByLabel(/Code CPV/).fill('72000000-5');
+  await page.getByLabel("Département d'exécution").selectOption('69');
+  await page.getByLabel(/Acheteur de la PFRA/).selectOption({ index: 1 });
+  await page.getByRole('button', { name: 'Créer et rédiger le CCTP' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Rédiger le CCTP' })).toBeVisible();
+  await page.getByRole('navigation', { name: 'Vues de la consultation' }).getByRole('link', { name: 'Projet de CCTP' }).click();
+  await confirmAction(page, 'Abandonner la consultation', 'Abandonner définitivement', 'ne peut pas être reprise');
+  await expect(page.locator('.fr-badge', { hasText: 'Abandonnée' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Modifier la description' })).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 

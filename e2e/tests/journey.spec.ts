@@ -265,7 +265,8 @@ test('an agent, two companies and a buyer take a consultation through two rounds
   await expect(alpha.page.locator('article.jsf-contribution')).toHaveCount(2);
   await expect(alpha.page.getByText(/^Entreprise B/)).toHaveCount(0);
   await alpha.page.locator('label[for=filter-mine]').click();
-  await expect(alpha.page.locator('article.jsf-contribution')).toHaveCount(3);
+  // Beta's answered question on the clause and its question on the whole document.
+  await expect(alpha.page.locator('article.jsf-contribution')).toHaveCount(4);
   await expectAccessible(alpha.page);
 
   // --- Round 2: the agent closes round 1, revises the draft and publishes.

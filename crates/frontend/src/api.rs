@@ -7,14 +7,14 @@ use serde::de::DeserializeOwned;
 use shared::Named;
 use shared::auth::Page;
 use shared::auth::{
-    BuyerDto, LoginRequest, RefreshRequest, RefreshTokenDelivery, RegisterCompanyRequest,
-    TokenResponse, UserDto,
+    BuyerDto, CompanyProfileRequest, CreateUserRequest, LoginRequest, RefreshRequest,
+    RefreshTokenDelivery, RegisterCompanyRequest, TokenResponse, UserDto,
 };
 use shared::consultation::{
     CctpContent, ConsultationDto, ConsultationStatus, ContributionDto, ContributionRequest,
     CreateConsultationRequest, DecisionRequest, DiffDto, DraftDto, EventDto, NotificationsDto,
     OpenRoundRequest, PublicationDecisionRequest, ReplyRequest, RevisionDto, RoundDto,
-    SynthesisRow,
+    SynthesisRow, UpdateConsultationRequest,
 };
 use shared::reference::{CpvDivisionEntry, DepartementEntry};
 use shared::{ErrorCode, ProblemDetails};
@@ -231,6 +231,30 @@ pub async fn register_company(request: RegisterCompanyRequest) -> Result<UserDto
 
 pub async fn me(token: &str) -> Result<UserDto, ApiError> {
     get(token, "/me").await
+}
+
+pub async fn update_consultation(
+    token: &str,
+    id: Uuid,
+    request: &UpdateConsultationRequest,
+) -> Result<ConsultationDto, ApiError> {
+    patch(token, &format!("/consultations/{id}"), request).await
+}
+
+pub async fn update_company_profile(
+    token: &str,
+    profile: &CompanyProfileRequest,
+) -> Result<UserDto, ApiError> {
+    put(token, "/me/company", profile).await
+}
+
+/// One page of the accounts (administrators).
+pub async fn users(token: &str, page: u64) -> Result<Page<UserDto>, ApiError> {
+    get(token, &format!("/users?page={page}&per_page=50")).await
+}
+
+pub async fn create_user(token: &str, request: &CreateUserRequest) -> Result<UserDto, ApiError> {
+    post(token, "/users", request).await
 }
 
 pub async fn cpv_divisions() -> Result<Vec<CpvDivisionEntry>, ApiError> {

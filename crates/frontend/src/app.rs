@@ -3,6 +3,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::layout::{Footer, Header, UnreadCount};
+use crate::pages::admin_accounts::AdminAccountsPage;
 use crate::pages::draft_editor::DraftEditorPage;
 use crate::pages::history::HistoryPage;
 use crate::pages::new_consultation::NewConsultationPage;
@@ -46,6 +47,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/connexion") view=LoginPage/>
                     <Route path=path!("/inscription") view=RegisterPage/>
                     <Route path=path!("/mon-compte") view=AccountPage/>
+                    <Route path=path!("/administration/comptes") view=AdminAccountsPage/>
                     <Route path=path!("/deconnexion") view=LogoutPage/>
                     <Route path=path!("/consultations") view=ConsultationsPage/>
                     <Route path=path!("/notifications") view=NotificationsPage/>

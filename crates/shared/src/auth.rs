@@ -102,18 +102,8 @@ impl RegisterCompanyRequest {
         let password = v.field("password", Password::parse(&self.password));
         let company_name = v.field("company_name", DisplayName::parse(&self.company_name));
         let siret = v.field("siret", Siret::parse(&self.siret));
-        let cpv_divisions = v.list(
-            "cpv_divisions",
-            &self.cpv_divisions,
-            CpvDivision::parse,
-            "Choisissez au moins un domaine d'activité (division CPV).",
-        );
-        let departements = v.list(
-            "departements",
-            &self.departements,
-            Departement::parse,
-            "Choisissez au moins un département d'intervention.",
-        );
+        let (cpv_divisions, departements) =
+            targeting_lists(&mut v, &self.cpv_divisions, &self.departements);
         let valid = (|| {
             Some(ValidCompanyRegistration {
                 email: email?,
@@ -126,6 +116,71 @@ impl RegisterCompanyRequest {
         })();
         v.finish(valid)
     }
+}
+
+/// A company's own profile: its name and what its targeting follows (the
+/// whole lists replace the previous ones).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "company_name": "Lyon Maintenance Services",
+    "cpv_divisions": ["50", "72"],
+    "departements": ["69", "01"]
+})))]
+#[serde(default)]
+pub struct CompanyProfileRequest {
+    pub company_name: String,
+    /// Two-digit CPV 2008 divisions (at least one).
+    pub cpv_divisions: Vec<String>,
+    /// Département codes (at least one).
+    pub departements: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ValidCompanyProfile {
+    pub company_name: DisplayName,
+    pub cpv_divisions: Vec<CpvDivision>,
+    pub departements: Vec<Departement>,
+}
+
+impl CompanyProfileRequest {
+    pub fn validate(&self) -> Result<ValidCompanyProfile, Vec<FieldError>> {
+        let mut v = Validator::default();
+        let company_name = v.field("company_name", DisplayName::parse(&self.company_name));
+        let (cpv_divisions, departements) =
+            targeting_lists(&mut v, &self.cpv_divisions, &self.departements);
+        let valid = (|| {
+            Some(ValidCompanyProfile {
+                company_name: company_name?,
+                cpv_divisions: cpv_divisions?,
+                departements: departements?,
+            })
+        })();
+        v.finish(valid)
+    }
+}
+
+/// The divisions and départements a company is targeted by, as registered
+/// and as edited later: the same rules, the same messages.
+fn targeting_lists(
+    v: &mut Validator,
+    divisions: &[String],
+    departements: &[String],
+) -> (Option<Vec<CpvDivision>>, Option<Vec<Departement>>) {
+    (
+        v.list(
+            "cpv_divisions",
+            divisions,
+            CpvDivision::parse,
+            "Choisissez au moins un domaine d'activité (division CPV).",
+        ),
+        v.list(
+            "departements",
+            departements,
+            Departement::parse,
+            "Choisissez au moins un département d'intervention.",
+        ),
+    )
 }
 
 /// Where the client wants the refresh token.

@@ -4,16 +4,20 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,
 };
-use shared::auth::{BuyerDto, CompanyDto, Page, UserDto, ValidCompanyRegistration, ValidNewUser};
-use shared::types::{Email, Role};
+use shared::auth::{
+    BuyerDto, CompanyDto, CompanyProfileRequest, Page, UserDto, ValidCompanyRegistration,
+    ValidNewUser,
+};
+use shared::types::{CpvDivision, Departement, Email, Role};
 use shared::{FieldError, Named};
 use uuid::Uuid;
 
-use crate::auth::{AdminCapability, password};
+use crate::auth::{AdminCapability, Authenticated, password};
 use crate::db::Db;
 use crate::domain::access::AgentCapability;
 use crate::domain::pagination::PageRequest;
@@ -95,25 +99,98 @@ pub async fn register_company(
     }
     .insert(&*txn)
     .await?;
-    company_cpv_division::Entity::insert_many(registration.cpv_divisions.iter().map(|d| {
+    insert_targeting(
+        &*txn,
+        company_id,
+        &registration.cpv_divisions,
+        &registration.departements,
+    )
+    .await?;
+    txn.commit().await?;
+    tracing::info!(%user_id, "company registered");
+    user_view(db.conn(), user_id).await
+}
+
+/// The company's own profile replaced: its name (the account's display
+/// name too) and the divisions and départements its targeting follows.
+pub async fn update_company_profile(
+    db: &Db,
+    who: &Authenticated,
+    request: &CompanyProfileRequest,
+) -> Result<UserDto, ApiError> {
+    // Staff have no company profile, whatever they send.
+    if who.role() != Role::Company {
+        return Err(ApiError::Forbidden);
+    }
+    let profile = request.validate().map_err(ApiError::Validation)?;
+    let txn = db.begin_write().await?;
+    let company = company::Entity::find()
+        .filter(company::Column::UserId.eq(who.user_id()))
+        .one(&*txn)
+        .await?
+        .ok_or(ApiError::Forbidden)?;
+    let name = profile.company_name.as_str().to_owned();
+    user::Entity::update_many()
+        .col_expr(user::Column::DisplayName, Expr::value(name.clone()))
+        .filter(user::Column::Id.eq(who.user_id()))
+        .exec(&*txn)
+        .await?;
+    company::Entity::update_many()
+        .col_expr(company::Column::Name, Expr::value(name))
+        .filter(company::Column::Id.eq(company.id))
+        .exec(&*txn)
+        .await?;
+    replace_targeting(
+        &*txn,
+        company.id,
+        &profile.cpv_divisions,
+        &profile.departements,
+    )
+    .await?;
+    txn.commit().await?;
+    user_view(db.conn(), who.user_id()).await
+}
+
+async fn replace_targeting(
+    conn: &impl ConnectionTrait,
+    company_id: Uuid,
+    divisions: &[CpvDivision],
+    departements: &[Departement],
+) -> Result<(), ApiError> {
+    company_cpv_division::Entity::delete_many()
+        .filter(company_cpv_division::Column::CompanyId.eq(company_id))
+        .exec(conn)
+        .await?;
+    company_departement::Entity::delete_many()
+        .filter(company_departement::Column::CompanyId.eq(company_id))
+        .exec(conn)
+        .await?;
+    insert_targeting(conn, company_id, divisions, departements).await
+}
+
+async fn insert_targeting(
+    conn: &impl ConnectionTrait,
+    company_id: Uuid,
+    divisions: &[CpvDivision],
+    departements: &[Departement],
+) -> Result<(), ApiError> {
+    company_cpv_division::Entity::insert_many(divisions.iter().map(|d| {
         company_cpv_division::ActiveModel {
             company_id: Set(company_id),
             division: Set(d.as_str().to_owned()),
         }
     }))
-    .exec_without_returning(&*txn)
+    .exec_without_returning(conn)
     .await?;
-    company_departement::Entity::insert_many(registration.departements.iter().map(|d| {
+    company_departement::Entity::insert_many(departements.iter().map(|d| {
         company_departement::ActiveModel {
             company_id: Set(company_id),
             departement: Set(d.as_str().to_owned()),
         }
     }))
-    .exec_without_returning(&*txn)
+    .exec_without_returning(conn)
     .await?;
-    txn.commit().await?;
-    tracing::info!(%user_id, "company registered");
-    user_view(db.conn(), user_id).await
+    Ok(())
 }
 
 /// A staff account, created by an administrator.

@@ -30,6 +30,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(auth::refresh_session)
         .service(auth::logout)
         .service(me::get_me)
+        .service(me::update_company_profile)
         .service(users::create_user)
         .service(users::list_users)
         .service(users::list_buyers)

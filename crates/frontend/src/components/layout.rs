@@ -190,6 +190,9 @@ fn role_links(role: Role) -> impl IntoView {
     let admin_docs = (role == Role::Admin).then(|| {
         view! {
             <li class="fr-nav__item">
+                <A href="/administration/comptes" attr:class="fr-nav__link">"Comptes"</A>
+            </li>
+            <li class="fr-nav__item">
                 <a class="fr-nav__link" href="/api/docs/">"Documentation de l'API"</a>
             </li>
         }

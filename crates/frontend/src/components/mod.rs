@@ -4,6 +4,7 @@ pub mod contribution;
 pub mod contribution_filters;
 pub mod form;
 pub mod layout;
+pub mod pager;
 pub mod resource;
 pub mod table;
 pub mod target_block;

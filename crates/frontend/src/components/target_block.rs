@@ -44,6 +44,8 @@ pub struct DialogueContext {
     pub open_round: Option<i32>,
     pub is_company: bool,
     pub diffs: Arc<HashMap<i32, DiffDto>>,
+    /// The agent's compact view: contributions folded under their passage.
+    pub compact: RwSignal<bool>,
 }
 
 /// A clause, a criterion or the whole document with its contributions and,
@@ -90,6 +92,17 @@ pub fn TargetBlock(
     };
     let anchor = target_id.map_or_else(|| "target-document".to_owned(), |t| format!("target-{t}"));
     let can_contribute = ctx.is_company && ctx.open_round.is_some();
+    // In the compact view each passage shows its counts; the agent unfolds one.
+    let compact = ctx.compact;
+    let unfolded = RwSignal::new(false);
+    let undecided = move || {
+        contributions.with(|all| {
+            all.iter()
+                .filter(|c| c.status == ContributionStatus::Active && c.decision.is_none())
+                .count()
+        })
+    };
+    let folded = move || compact.get() && !unfolded.get() && count() > 0;
     let consultation_id = ctx.consultation_id;
     let card_ctx = ctx.clone();
     view! {
@@ -102,7 +115,17 @@ pub fn TargetBlock(
                 {badge}
             </h3>
             {text.map(|t| view! { <p class="jsf-clause-text">{t}</p> })}
-            <For each=move || contributions.get() key=|c| (c.id, c.updated_at, c.replies.len(), c.decision.as_ref().map(|d| d.decided_at)) children=move |c| {
+            <Show when=folded>
+                <button class="fr-btn fr-btn--tertiary fr-btn--sm" type="button" on:click=move |_| unfolded.set(true)>
+                    {move || match (count(), undecided()) {
+                        (1, 0) => "Afficher la contribution".to_owned(),
+                        (1, _) => "Afficher la contribution (à traiter)".to_owned(),
+                        (n, 0) => format!("Afficher les {n} contributions"),
+                        (n, u) => format!("Afficher les {n} contributions ({u} à traiter)"),
+                    }}
+                </button>
+            </Show>
+            <For each=move || if folded() { Vec::new() } else { contributions.get() } key=|c| (c.id, c.updated_at, c.replies.len(), c.decision.as_ref().map(|d| d.decided_at)) children=move |c| {
                 let ctx = card_ctx.clone();
                 let outcome = if c.author.is_you { outcome(&c, &ctx.diffs) } else { None };
                 // Settled ones may still be completed after their round.

@@ -1,9 +1,13 @@
+//! "Mon compte": who one is; a company edits its name and what its
+//! targeting follows (CPV divisions, départements).
+
 use leptos::prelude::*;
 use shared::Named;
-use shared::auth::UserDto;
+use shared::auth::{CompanyDto, CompanyProfileRequest, UserDto};
 use shared::reference::{cpv_division_label, departement_name};
 
 use crate::api;
+use crate::components::form::{CheckboxList, ErrorAlert, TextField, field_error, general_error};
 use crate::components::resource::resource_view;
 use crate::components::set_title;
 use crate::hooks::require_sign_in;
@@ -16,14 +20,16 @@ pub fn AccountPage() -> impl IntoView {
     let session = Session::get();
     let account =
         LocalResource::new(move || session.fetch(|token| async move { api::me(&token).await }));
+    let reload = Callback::new(move |()| account.refetch());
     view! {
         <h1>"Mon compte"</h1>
-        {resource_view(account, "Chargement de votre compte…", |user| view! { <AccountDetails user/> })}
+        {resource_view(account, "Chargement de votre compte…", move |user| view! { <AccountDetails user reload/> })}
     }
 }
 
 #[component]
-fn AccountDetails(user: UserDto) -> impl IntoView {
+fn AccountDetails(user: UserDto, reload: Callback<()>) -> impl IntoView {
+    let editing = RwSignal::new(false);
     let company = user.company.clone().map(|company| {
         let divisions: Vec<String> = company
             .cpv_divisions
@@ -35,17 +41,27 @@ fn AccountDetails(user: UserDto) -> impl IntoView {
             .iter()
             .map(|c| format!("{c} — {}", departement_name(c).unwrap_or_default()))
             .collect();
+        let done = Callback::new(move |()| {
+            editing.set(false);
+            reload.run(());
+        });
+        let current = company.clone();
         view! {
             <h2 class="fr-mt-4w">"Mon entreprise"</h2>
-            <dl class="jsf-details">
-                <dt>"Raison sociale"</dt><dd>{company.name}</dd>
-                <dt>"SIRET"</dt><dd>{company.siret}</dd>
-                <dt>"Domaines d'activité"</dt>
-                <dd><ul>{divisions.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul></dd>
-                <dt>"Départements d'intervention"</dt>
-                <dd><ul>{departements.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul></dd>
-            </dl>
-            <p class="fr-hint-text">"Ces informations ne sont jamais montrées aux autres participants."</p>
+            <Show when=move || !editing.get() fallback=move || view! {
+                <CompanyProfileForm company=current.clone() on_done=done on_cancel=Callback::new(move |()| editing.set(false))/>
+            }>
+                <dl class="jsf-details">
+                    <dt>"Raison sociale"</dt><dd>{company.name.clone()}</dd>
+                    <dt>"SIRET"</dt><dd>{company.siret.clone()}</dd>
+                    <dt>"Domaines d'activité"</dt>
+                    <dd><ul>{divisions.iter().map(|d| view! { <li>{d.clone()}</li> }).collect_view()}</ul></dd>
+                    <dt>"Départements d'intervention"</dt>
+                    <dd><ul>{departements.iter().map(|d| view! { <li>{d.clone()}</li> }).collect_view()}</ul></dd>
+                </dl>
+                <button class="fr-btn fr-btn--secondary" type="button" on:click=move |_| editing.set(true)>"Modifier mon entreprise"</button>
+            </Show>
+            <p class="fr-hint-text fr-mt-2w">"Ces informations ne sont jamais montrées aux autres participants. Les consultations qui vous concernent suivent vos domaines et départements."</p>
         }
     });
     view! {
@@ -55,5 +71,62 @@ fn AccountDetails(user: UserDto) -> impl IntoView {
             <dt>"Rôle"</dt><dd><p class="fr-badge fr-badge--info">{user.role.label_fr()}</p></dd>
         </dl>
         {company}
+    }
+}
+
+/// The company's name, divisions and départements, replaced together.
+#[component]
+fn CompanyProfileForm(
+    company: CompanyDto,
+    on_done: Callback<()>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let session = Session::get();
+    let name = RwSignal::new(company.name);
+    let cpv_divisions = RwSignal::new(company.cpv_divisions);
+    let departements = RwSignal::new(company.departements);
+    let divisions = LocalResource::new(api::cpv_divisions);
+    let territories = LocalResource::new(api::departements);
+    let division_options = Signal::derive(move || match divisions.get() {
+        Some(Ok(list)) => list.into_iter().map(|d| (d.code, d.label)).collect(),
+        _ => Vec::new(),
+    });
+    let departement_options = Signal::derive(move || match territories.get() {
+        Some(Ok(list)) => list.into_iter().map(|d| (d.code, d.name)).collect(),
+        _ => Vec::new(),
+    });
+    let save = Action::new_local(move |request: &CompanyProfileRequest| {
+        let request = request.clone();
+        session.send(move |token| {
+            let request = request.clone();
+            async move { api::update_company_profile(&token, &request).await }
+        })
+    });
+    Effect::new(move || {
+        if let Some(Ok(_)) = save.value().get() {
+            on_done.run(());
+        }
+    });
+    let result = Signal::derive(move || save.value().get());
+    view! {
+        <form novalidate=true on:submit=move |ev| {
+            ev.prevent_default();
+            save.dispatch(CompanyProfileRequest {
+                company_name: name.get_untracked(),
+                cpv_divisions: cpv_divisions.get_untracked(),
+                departements: departements.get_untracked(),
+            });
+        }>
+            <ErrorAlert error=general_error(result)/>
+            <TextField id="company_name" label="Raison sociale" value=name error=field_error(result, "company_name")/>
+            <CheckboxList id="cpv_divisions" legend="Domaines d'activité" hint="Les divisions CPV de vos marchés"
+                options=division_options selected=cpv_divisions error=field_error(result, "cpv_divisions")/>
+            <CheckboxList id="departements" legend="Départements d'intervention" hint="Où vous pouvez exécuter un marché"
+                options=departement_options selected=departements error=field_error(result, "departements")/>
+            <ul class="fr-btns-group fr-btns-group--inline">
+                <li><button class="fr-btn" type="submit" disabled=move || save.pending().get()>"Enregistrer"</button></li>
+                <li><button class="fr-btn fr-btn--tertiary" type="button" on:click=move |_| on_cancel.run(())>"Annuler"</button></li>
+            </ul>
+        </form>
     }
 }

@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
+use shared::Named;
 use shared::consultation::{
-    ConsultationDto, ConsultationStatus, ContributionDto, DiffDto, RevisionDto, RoundDto,
-    TargetKind,
+    ConsultationDto, ConsultationStatus, ContributionDto, ContributionStatus, DiffDto, RevisionDto,
+    RoundDto, TargetKind,
 };
 use shared::types::Role;
 use uuid::Uuid;
@@ -22,6 +23,7 @@ use crate::components::table::DataTable;
 use crate::components::target_block::{DialogueContext, TargetBlock, change_of};
 use crate::components::time::{french_date_time, relative};
 use crate::hooks::use_consultation_data;
+use crate::pages::consultation_settings::ConsultationSettings;
 use crate::pages::consultations::status_badge;
 use crate::pages::publication::PublicationPanel;
 use crate::session::Session;
@@ -82,6 +84,7 @@ pub fn ConsultationPage() -> impl IntoView {
         _ => Vec::new(),
     });
     let role = move || session.user().map(|u| u.role);
+    let compact = RwSignal::new(false);
     scroll_to_anchor_once_loaded(Signal::derive(move || {
         matches!(data.get(), Some(Some(Ok(_))))
     }));
@@ -106,7 +109,11 @@ pub fn ConsultationPage() -> impl IntoView {
                     .map(|r| r.number),
                 is_company: role() == Some(Role::Company),
                 diffs: Arc::new(loaded.diffs.clone()),
+                compact,
             };
+            let to_do = ctx
+                .agent_answers
+                .then(|| view! { <ToDo contributions=loaded.contributions.clone() compact/> });
             view! {
                 <Breadcrumb here=c.title.clone()/>
                 <h1>{c.title.clone()}</h1>
@@ -120,7 +127,10 @@ pub fn ConsultationPage() -> impl IntoView {
                         None => "Vous recevrez un pseudonyme à votre première contribution".to_owned(),
                     }}</p>
                 })}
+                {(role() == Some(Role::Agent) && !matches!(c.status, ConsultationStatus::Published | ConsultationStatus::Abandoned))
+                    .then(|| view! { <ConsultationSettings consultation=c.clone() reload/> })}
                 <PublicationPanel consultation=c.clone() reload/>
+                {to_do}
                 {c.current_round.clone().map(|round| view! { <RoundNotice round/> })}
                 {match loaded.revision.clone() {
                     None => view! {
@@ -159,6 +169,49 @@ fn scroll_to_anchor_once_loaded(loaded: Signal<bool>) {
             });
         }
     });
+}
+
+/// The agent's work list: contributions without a decision, each a link to
+/// its card, and the switch to the compact view of a long page.
+#[component]
+fn ToDo(contributions: Vec<ContributionDto>, compact: RwSignal<bool>) -> impl IntoView {
+    let pending: Vec<ContributionDto> = contributions
+        .into_iter()
+        .filter(|c| c.status == ContributionStatus::Active && c.decision.is_none())
+        .collect();
+    let count = pending.len();
+    view! {
+        <section class="fr-mb-4w" aria-labelledby="to-do-title">
+            <h2 class="fr-h5" id="to-do-title">{match count {
+                0 => "À traiter : rien, chaque contribution a sa décision".to_owned(),
+                1 => "À traiter : 1 contribution sans décision".to_owned(),
+                n => format!("À traiter : {n} contributions sans décision"),
+            }}</h2>
+            {(count > 0).then(|| view! {
+                <ul class="jsf-to-do">
+                    {pending.into_iter().map(|c| view! {
+                        // Unfold everything so that the card exists to jump to.
+                        <li><a class="fr-link" href=format!("#contribution-{}", c.id) on:click=move |_| compact.set(false)>
+                            {format!("{} — {} (tour {}) : {}", c.author.label, c.kind.label_fr(), c.round, excerpt(&c.body))}
+                        </a></li>
+                    }).collect_view()}
+                </ul>
+            })}
+            <div class="fr-toggle">
+                <input type="checkbox" class="fr-toggle__input" id="compact-view"
+                    prop:checked=move || compact.get() on:change=move |ev| compact.set(event_target_checked(&ev))/>
+                <label class="fr-toggle__label" for="compact-view">"Vue compacte : contributions repliées sous chaque passage"</label>
+            </div>
+        </section>
+    }
+}
+
+/// The start of a text, for a list that points to it.
+fn excerpt(text: &str) -> String {
+    let mut words = text.split_whitespace();
+    let start: Vec<&str> = words.by_ref().take(12).collect();
+    let more = if words.next().is_some() { " …" } else { "" };
+    format!("{}{more}", start.join(" "))
 }
 
 /// Whether the round is open, until when, and what changed in it.

@@ -6,6 +6,7 @@ use shared::types::Role;
 
 use crate::api;
 use crate::components::form::ErrorAlert;
+use crate::components::pager::Pager;
 use crate::components::set_title;
 use crate::components::time::{french_date_time, relative};
 use crate::hooks::require_sign_in;
@@ -182,22 +183,4 @@ pub fn ConsultationsPage() -> impl IntoView {
             }}
         </Transition>
     }
-}
-
-/// Previous and next pages, when there are several.
-#[component]
-fn Pager(page: RwSignal<u64>, pages: u64) -> impl IntoView {
-    (pages > 1).then(|| {
-        view! {
-            <nav class="fr-pagination fr-mt-3w" role="navigation" aria-label="Pagination">
-                <ul class="fr-pagination__list">
-                    <li><button class="fr-pagination__link fr-pagination__link--prev fr-pagination__link--lg-label" type="button"
-                        disabled=move || page.get() <= 1 on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>"Page précédente"</button></li>
-                    <li><span class="fr-pagination__link" aria-current="page">{move || format!("Page {} sur {pages}", page.get())}</span></li>
-                    <li><button class="fr-pagination__link fr-pagination__link--next fr-pagination__link--lg-label" type="button"
-                        disabled=move || page.get() >= pages on:click=move |_| page.update(|p| *p = p.saturating_add(1).min(pages))>"Page suivante"</button></li>
-                </ul>
-            </nav>
-        }
-    })
 }

@@ -17,7 +17,7 @@ fn landing(next: Option<String>, role: Role) -> String {
             match role {
                 // Buyers' list opens on what awaits their approval.
                 Role::Agent | Role::Company | Role::Buyer => "/consultations",
-                Role::Admin => "/mon-compte",
+                Role::Admin => "/administration/comptes",
             }
             .into()
         })

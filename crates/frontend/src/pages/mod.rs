@@ -1,7 +1,9 @@
 //! One page per file.
 
 pub mod account;
+pub mod admin_accounts;
 pub mod consultation;
+pub mod consultation_settings;
 pub mod consultations;
 pub mod draft_editor;
 pub mod history;
