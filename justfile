@@ -55,6 +55,12 @@ e2e: tools web
 bench:
     cargo run --release -p jesaisfaire-api --example bench
 
+# Lighthouse scores of the public pages on a phone (mobile preset, simulated
+# slow 4G), against the release build served by the API; reports in target/lighthouse/.
+lighthouse: tools web-release
+    cargo build --profile quickstart -p jesaisfaire-api
+    ./scripts/lighthouse.sh
+
 # Rewrite openapi/openapi.json from the code.
 openapi:
     cargo run -q -p jesaisfaire-api -- openapi > openapi/openapi.json

@@ -277,11 +277,13 @@ test('an agent, two companies and a buyer take a consultation through two rounds
   await editor.expectLoaded();
   await editor.clause('1.1').getByLabel('Texte de la clause').fill('Douze onduleurs de 3 à 10 kVA sur deux sites, supervisés à distance.');
   // Leaving with unsaved edits asks first: a link of the app, or the tab itself.
-  const leave = agent.page.waitForEvent('dialog');
+  let asked = '';
+  agent.page.once('dialog', (dialog) => {
+    asked = dialog.message();
+    void dialog.dismiss();
+  });
   await agentView.tab('Journal').click();
-  const question1 = await leave;
-  expect(question1.message()).toContain('ne sont pas enregistrées');
-  await question1.dismiss();
+  await expect.poll(() => asked).toContain('ne sont pas enregistrées');
   await editor.expectLoaded();
   await expect(editor.clause('1.1').getByLabel('Texte de la clause')).toHaveValue(/supervisés à distance/);
   const unloadRefused = await agent.page.evaluate(() => {
