@@ -6,9 +6,9 @@
 use std::path::{Path, PathBuf};
 
 use actix_files::{Files, NamedFile};
+use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse, fn_service};
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::body::MessageBody;
 use actix_web::middleware::{DefaultHeaders, Next, from_fn};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 
@@ -62,9 +62,8 @@ fn is_content_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
     let stem = name.split('.').next().unwrap_or_default();
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(_, hash)| {
-        hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
-    })
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 async fn cache_policy(
@@ -119,11 +118,23 @@ mod tests {
     #[test]
     fn hashed_build_files_are_cached_for_ever_dsfr_for_a_day_the_shell_never() {
         let forever = Some("public, max-age=31536000, immutable");
-        assert_eq!(cache_control("/jesaisfaire-frontend-6ce00227917b31e0.js"), forever);
-        assert_eq!(cache_control("/jesaisfaire-frontend-6ce00227917b31e0_bg.wasm"), forever);
+        assert_eq!(
+            cache_control("/jesaisfaire-frontend-6ce00227917b31e0.js"),
+            forever
+        );
+        assert_eq!(
+            cache_control("/jesaisfaire-frontend-6ce00227917b31e0_bg.wasm"),
+            forever
+        );
         assert_eq!(cache_control("/style-2fec45be2d4fb680.css"), forever);
-        assert_eq!(cache_control("/dsfr/dsfr.min.css"), Some("public, max-age=86400"));
+        assert_eq!(
+            cache_control("/dsfr/dsfr.min.css"),
+            Some("public, max-age=86400")
+        );
         assert_eq!(cache_control("/index.html"), None);
-        assert_eq!(cache_control("/consultations/6ce00227-9170-4b31-a0e0-2fec45be2d4f"), None);
+        assert_eq!(
+            cache_control("/consultations/6ce00227-9170-4b31-a0e0-2fec45be2d4f"),
+            None
+        );
     }
 }
