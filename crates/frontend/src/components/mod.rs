@@ -8,6 +8,7 @@ pub mod pager;
 pub mod resource;
 pub mod table;
 pub mod target_block;
+pub mod targeting_fields;
 pub mod time;
 
 /// Sets the browser tab title, which screen readers announce on navigation.

@@ -7,7 +7,8 @@ use shared::auth::{CompanyDto, CompanyProfileRequest, UserDto};
 use shared::reference::{cpv_division_label, departement_name};
 
 use crate::api;
-use crate::components::form::{CheckboxList, ErrorAlert, TextField, field_error, general_error};
+use crate::components::form::{ErrorAlert, TextField, field_error, general_error};
+use crate::components::targeting_fields::TargetingFields;
 use crate::components::resource::resource_view;
 use crate::components::set_title;
 use crate::hooks::require_sign_in;
@@ -85,16 +86,6 @@ fn CompanyProfileForm(
     let name = RwSignal::new(company.name);
     let cpv_divisions = RwSignal::new(company.cpv_divisions);
     let departements = RwSignal::new(company.departements);
-    let divisions = LocalResource::new(api::cpv_divisions);
-    let territories = LocalResource::new(api::departements);
-    let division_options = Signal::derive(move || match divisions.get() {
-        Some(Ok(list)) => list.into_iter().map(|d| (d.code, d.label)).collect(),
-        _ => Vec::new(),
-    });
-    let departement_options = Signal::derive(move || match territories.get() {
-        Some(Ok(list)) => list.into_iter().map(|d| (d.code, d.name)).collect(),
-        _ => Vec::new(),
-    });
     let save = Action::new_local(move |request: &CompanyProfileRequest| {
         let request = request.clone();
         session.send(move |token| {
@@ -119,10 +110,8 @@ fn CompanyProfileForm(
         }>
             <ErrorAlert error=general_error(result)/>
             <TextField id="company_name" label="Raison sociale" value=name error=field_error(result, "company_name")/>
-            <CheckboxList id="cpv_divisions" legend="Domaines d'activité" hint="Les divisions CPV de vos marchés"
-                options=division_options selected=cpv_divisions error=field_error(result, "cpv_divisions")/>
-            <CheckboxList id="departements" legend="Départements d'intervention" hint="Où vous pouvez exécuter un marché"
-                options=departement_options selected=departements error=field_error(result, "departements")/>
+            <TargetingFields cpv_divisions departements
+                divisions_error=field_error(result, "cpv_divisions") departements_error=field_error(result, "departements")/>
             <ul class="fr-btns-group fr-btns-group--inline">
                 <li><button class="fr-btn" type="submit" disabled=move || save.pending().get()>"Enregistrer"</button></li>
                 <li><button class="fr-btn fr-btn--tertiary" type="button" on:click=move |_| on_cancel.run(())>"Annuler"</button></li>

@@ -3,7 +3,8 @@ use leptos_router::hooks::use_navigate;
 use shared::auth::RegisterCompanyRequest;
 
 use crate::api::{self, ApiError};
-use crate::components::form::{CheckboxList, ErrorAlert, TextField};
+use crate::components::form::{ErrorAlert, TextField};
+use crate::components::targeting_fields::TargetingFields;
 use crate::components::set_title;
 
 #[component]
@@ -17,21 +18,6 @@ pub fn RegisterPage() -> impl IntoView {
     let siret = RwSignal::new(String::new());
     let cpv_divisions = RwSignal::new(Vec::<String>::new());
     let departements = RwSignal::new(Vec::<String>::new());
-
-    let divisions = LocalResource::new(api::cpv_divisions);
-    let territories = LocalResource::new(api::departements);
-    let division_options = Signal::derive(move || match divisions.get() {
-        Some(Ok(list)) => list.into_iter().map(|d| (d.code, d.label)).collect(),
-        _ => Vec::new(),
-    });
-    let departement_options = Signal::derive(move || match territories.get() {
-        Some(Ok(list)) => list.into_iter().map(|d| (d.code, d.name)).collect(),
-        _ => Vec::new(),
-    });
-    let reference_error = Signal::derive(move || {
-        let divisions_error = divisions.get().and_then(Result::err);
-        divisions_error.or_else(|| territories.get().and_then(Result::err))
-    });
 
     let submit = Action::new_local(move |request: &RegisterCompanyRequest| {
         api::register_company(request.clone())
@@ -51,7 +37,7 @@ pub fn RegisterPage() -> impl IntoView {
     let general_error = Signal::derive(move || match result.get() {
         Some(Err(ApiError::Problem(p))) if !p.errors.is_empty() => Some(ApiError::Problem(p)),
         Some(Err(err)) => Some(err),
-        _ => reference_error.get(),
+        _ => None,
     });
 
     view! {
@@ -82,12 +68,8 @@ pub fn RegisterPage() -> impl IntoView {
                         kind="email" autocomplete="email" value=email error=field("email")/>
                     <TextField id="password" label="Mot de passe" hint="12 caractères au minimum"
                         kind="password" autocomplete="new-password" value=password error=field("password")/>
-                    <CheckboxList id="cpv_divisions" legend="Domaines d'activité"
-                        hint="Divisions du vocabulaire commun des marchés publics (CPV)"
-                        options=division_options selected=cpv_divisions error=field("cpv_divisions")/>
-                    <CheckboxList id="departements" legend="Départements d'intervention"
-                        hint="Où votre entreprise peut intervenir"
-                        options=departement_options selected=departements error=field("departements")/>
+                    <TargetingFields cpv_divisions departements
+                        divisions_error=field("cpv_divisions") departements_error=field("departements")/>
                     <button class="fr-btn fr-mt-2w" type="submit" disabled=move || submit.pending().get()>
                         {move || if submit.pending().get() { "Inscription…" } else { "Inscrire mon entreprise" }}
                     </button>
