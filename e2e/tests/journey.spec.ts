@@ -336,7 +336,7 @@ test('an agent, two companies and a buyer take a consultation through two rounds
   await expect(second.locator('.fr-badge', { hasText: 'Retirée' })).toBeVisible();
   await expect(second.getByRole('button', { name: 'Modifier' })).toHaveCount(0);
   // A withdrawn contribution no longer counts, as in the synthesis.
-  await expect(repair.getByRole('heading')).toContainText('aucune contribution');
+  await expect(repair.getByRole('heading', { level: 3 })).toContainText('aucune contribution');
   await mine.getByRole('link', { name: 'Voir les changements de la révision 2' }).click();
   await expect(alpha.page.getByRole('heading', { level: 1, name: 'Historique des révisions' })).toBeVisible();
   await expect(alpha.page.locator('ins').first()).toBeVisible();
