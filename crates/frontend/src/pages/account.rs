@@ -8,9 +8,9 @@ use shared::reference::{cpv_division_label, departement_name};
 
 use crate::api;
 use crate::components::form::{ErrorAlert, TextField, field_error, general_error};
-use crate::components::targeting_fields::TargetingFields;
 use crate::components::resource::resource_view;
 use crate::components::set_title;
+use crate::components::targeting_fields::TargetingFields;
 use crate::hooks::require_sign_in;
 use crate::session::Session;
 

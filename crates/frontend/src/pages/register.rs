@@ -4,8 +4,8 @@ use shared::auth::RegisterCompanyRequest;
 
 use crate::api::{self, ApiError};
 use crate::components::form::{ErrorAlert, TextField};
-use crate::components::targeting_fields::TargetingFields;
 use crate::components::set_title;
+use crate::components::targeting_fields::TargetingFields;
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {

@@ -40,6 +40,13 @@ async fn load(token: String, id: Option<Uuid>, staff: bool) -> Result<Loaded, Ap
 }
 
 fn round_line(r: &RoundDto) -> String {
+    if r.for_publication {
+        return format!(
+            "Révision {} soumise pour publication le {}, sans tour de contributions.",
+            r.number,
+            french_date_time(r.opened_at)
+        );
+    }
     let end = match r.closed_early_at {
         Some(at) => format!("clos par l'agent le {}", french_date_time(at)),
         None if r.is_open => format!("ouvert jusqu'au {}", french_date_time(r.closes_at)),
