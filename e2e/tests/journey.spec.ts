@@ -409,7 +409,7 @@ test('an agent, two companies and a buyer take a consultation through two rounds
 
   // Everyone was notified along the way.
   await alpha.page.goto('/notifications');
-  await expect(alpha.page.getByText(/non lue/).first()).toBeVisible();
+  await expect(alpha.page.getByRole('main').getByText(/non lue/).first()).toBeVisible();
   await expect(alpha.page.getByText(/Le tour 2 de la consultation .* a été clos avant l'échéance/)).toBeVisible();
   await expect(alpha.page.getByText(/Le CCTP de la consultation .* est validé/)).toBeVisible();
   await expectAccessible(alpha.page);
