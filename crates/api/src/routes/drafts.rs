@@ -55,7 +55,9 @@ fn if_match(req: &HttpRequest) -> Result<i64, ApiError> {
 }
 
 /// Replaces the working draft. Requires `If-Match` with the `ETag` read last.
-/// Limits: 100 sections, 200 clauses per section, 30 criteria, clause text ≤ 20 000 characters; weights sum to 100.
+/// Limits: 100 sections, 200 clauses per section, 30 criteria, clause text ≤ 20 000 characters.
+/// A draft may be saved unfinished (weights summing to anything); the weights must sum to 100
+/// when a round opens or publication is requested.
 #[utoipa::path(
     tag = "drafts", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Consultation id"), ("If-Match" = String, Header, description = "ETag of the draft being edited, e.g. \"3\"")),
@@ -69,7 +71,7 @@ fn if_match(req: &HttpRequest) -> Result<i64, ApiError> {
         (status = 404, description = "Unknown or not visible"),
         (status = 409, description = "Draft frozen (publication requested or done)"),
         (status = 412, description = "Someone saved another version first"),
-        (status = 422, description = "Invalid content (weights not summing to 100, empty texts, limits)"),
+        (status = 422, description = "Invalid content (empty texts, duplicate ids, limits, weights outside 1–100)"),
         (status = 428, description = "If-Match missing"),
     )
 )]

@@ -12,6 +12,8 @@ use crate::extract::Json;
 use crate::state::AppState;
 
 /// Asks the assigned PFRA buyer to approve publication (owner agent; no round open).
+/// The draft is submitted as it stands: if it changed since the latest revision, it becomes
+/// the next revision (`for_publication`: readable by all, opening no round).
 #[utoipa::path(
     tag = "publication", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Consultation id")),
@@ -21,6 +23,7 @@ use crate::state::AppState;
         (status = 403, description = "Not the owner agent"),
         (status = 404, description = "Unknown or not visible"),
         (status = 409, description = "A round is open, or no round yet"),
+        (status = 422, description = "The draft is incomplete: no clause, or criteria weights not summing to 100"),
     )
 )]
 #[post("/consultations/{id}/publication-request")]

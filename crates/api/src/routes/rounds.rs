@@ -24,7 +24,7 @@ use crate::state::AppState;
         (status = 403, description = "Not the owner agent"),
         (status = 404, description = "Unknown or not visible"),
         (status = 409, description = "A round is already open, or the consultation is closed"),
-        (status = 422, description = "Deadline missing or past, empty or invalid draft"),
+        (status = 422, description = "Deadline missing or past; draft empty, invalid, or with criteria weights not summing to 100"),
     )
 )]
 #[post("/consultations/{id}/rounds")]

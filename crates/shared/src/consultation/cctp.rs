@@ -35,7 +35,8 @@ pub struct Criterion {
     pub name: String,
     #[serde(default)]
     pub description: String,
-    /// Weight in percent; the weights of a draft sum to 100.
+    /// Weight in percent (1 to 100); the weights sum to 100 in every revision
+    /// (a draft may be saved before they do).
     pub weight: u32,
 }
 
