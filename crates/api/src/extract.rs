@@ -1,7 +1,8 @@
 //! The JSON body extractor of every handler: like actix's `web::Json`, but a
 //! value of the wrong type is reported at its real place in the document
 //! (`sections[2].clauses[0].title`), so the web app can put the message next
-//! to the right field of a large CCTP.
+//! to the right field of a large CCTP. Its size limit is part of its type:
+//! small by default, larger where a route documents it (the CCTP draft).
 
 use std::future::Future;
 use std::ops::Deref;
@@ -14,15 +15,19 @@ use serde_json::error::Category;
 
 use crate::error::ApiError;
 
-pub struct Json<T>(T);
+/// Largest JSON body accepted by default, in bytes.
+pub const JSON_LIMIT: usize = 64 * 1024;
 
-impl<T> Json<T> {
+/// A JSON body of at most `LIMIT` bytes (413 beyond).
+pub struct Json<T, const LIMIT: usize = JSON_LIMIT>(T);
+
+impl<T, const LIMIT: usize> Json<T, LIMIT> {
     pub fn into_inner(self) -> T {
         self.0
     }
 }
 
-impl<T> Deref for Json<T> {
+impl<T, const LIMIT: usize> Deref for Json<T, LIMIT> {
     type Target = T;
 
     fn deref(&self) -> &T {
@@ -37,19 +42,22 @@ fn is_json(req: &HttpRequest) -> bool {
         .is_some_and(|m| m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON))
 }
 
-impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+impl<T: DeserializeOwned + 'static, const LIMIT: usize> FromRequest for Json<T, LIMIT> {
     type Error = actix_web::Error;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let json = is_json(req);
-        // Reads at most the `PayloadConfig` limit of the app (413 beyond).
-        let body = web::Bytes::from_request(req, payload);
+        let body = web::Payload::from_request(req, payload);
         Box::pin(async move {
             if !json {
                 return Err(ApiError::UnsupportedMediaType.into());
             }
-            let body = body.await?;
+            let body = body
+                .await?
+                .to_bytes_limited(LIMIT)
+                .await
+                .map_err(|_| ApiError::PayloadTooLarge)??;
             parse(&body).map(Json).map_err(Into::into)
         })
     }

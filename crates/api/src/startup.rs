@@ -18,11 +18,9 @@ use crate::auth::JwtKeys;
 use crate::configuration::Settings;
 use crate::db::Db;
 use crate::error;
+use crate::extract::JSON_LIMIT;
 use crate::state::AppState;
 use crate::{demo, routes, spa};
-
-/// Largest JSON body accepted, in bytes.
-pub const JSON_LIMIT: usize = 64 * 1024;
 
 /// The actix application and the OpenAPI document of exactly its routes.
 pub fn app(
@@ -44,7 +42,7 @@ pub fn app(
         .into_utoipa_app()
         .openapi(routes::ApiDoc::openapi())
         .app_data(state)
-        // The body limit of every JSON body (`extract::Json` reads through it).
+        // Bodies read by actix's own extractors; `extract::Json` has its own limit.
         .app_data(web::PayloadConfig::new(JSON_LIMIT))
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))

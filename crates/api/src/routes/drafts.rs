@@ -54,8 +54,13 @@ fn if_match(req: &HttpRequest) -> Result<i64, ApiError> {
         .ok_or(ApiError::PreconditionFailed)
 }
 
+/// The largest draft body: 1 000 000 characters of text (`limits::CCTP_TEXT`)
+/// of up to 4 bytes each in UTF-8, with room for the JSON around them.
+const DRAFT_BODY_LIMIT: usize = 8 * 1024 * 1024;
+
 /// Replaces the working draft. Requires `If-Match` with the `ETag` read last.
-/// Limits: 100 sections, 200 clauses per section, 30 criteria, clause text ≤ 20 000 characters.
+/// Limits: 100 sections, 200 clauses per section, 30 criteria, clause text ≤ 20 000 characters,
+/// 1 000 000 characters in all, a body of 8 MiB.
 /// A draft may be saved unfinished (weights summing to anything); the weights must sum to 100
 /// when a round opens or publication is requested.
 #[utoipa::path(
@@ -71,6 +76,8 @@ fn if_match(req: &HttpRequest) -> Result<i64, ApiError> {
         (status = 404, description = "Unknown or not visible"),
         (status = 409, description = "Draft frozen (publication requested or done)"),
         (status = 412, description = "Someone saved another version first"),
+        (status = 413, description = "Body larger than 8 MiB"),
+        (status = 415, description = "Body is not JSON"),
         (status = 422, description = "Invalid content (empty texts, duplicate ids, limits, weights outside 1–100)"),
         (status = 428, description = "If-Match missing"),
     )
@@ -81,7 +88,7 @@ pub async fn save_draft(
     who: Authenticated,
     id: web::Path<Uuid>,
     req: HttpRequest,
-    body: Json<CctpContent>,
+    body: Json<CctpContent, DRAFT_BODY_LIMIT>,
 ) -> Result<HttpResponse, ApiError> {
     let owner = consultation_access(&state, &who, *id).await?.as_owner()?;
     let version = if_match(&req)?;

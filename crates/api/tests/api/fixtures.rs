@@ -353,3 +353,34 @@ pub async fn publish(app: &TestApp, r: &RoundOne) {
     )
     .await;
 }
+
+/// A CCTP of real size: `sections` × `clauses` numbered clauses of about
+/// 1 300 characters each (30 × 11 gives 330 clauses, some 430 000
+/// characters: a 150-page document), and two criteria.
+pub fn large_cctp(sections: usize, clauses: usize) -> Value {
+    let paragraph = "Le titulaire assure la maintenance préventive et curative des équipements \
+        décrits à l'annexe technique, dans le respect des délais d'intervention fixés au présent \
+        article et des consignes de sécurité du site. Il tient à jour le registre des interventions \
+        et le transmet chaque mois au pouvoir adjudicateur. ";
+    let sections: Vec<Value> = (1..=sections)
+        .map(|s| {
+            let clauses: Vec<Value> = (1..=clauses)
+                .map(|c| {
+                    json!({
+                        "number": format!("{s}.{c}"),
+                        "title": format!("Exigence {s}.{c}"),
+                        "text": format!("Article {s}.{c}. {}", paragraph.repeat(4)),
+                    })
+                })
+                .collect();
+            json!({"title": format!("Chapitre {s}"), "clauses": clauses})
+        })
+        .collect();
+    json!({
+        "sections": sections,
+        "criteria": [
+            {"name": "Prix", "description": "Prix global", "weight": 40},
+            {"name": "Valeur technique", "description": "Mémoire technique", "weight": 60}
+        ]
+    })
+}

@@ -27,6 +27,9 @@ pub mod limits {
     pub const SECTIONS: usize = 100;
     pub const CLAUSES_PER_SECTION: usize = 200;
     pub const CRITERIA: usize = 30;
+    /// All the texts of one CCTP together: twice the largest real ones
+    /// (150 pages, about 500 000 characters).
+    pub const CCTP_TEXT: usize = 1_000_000;
 }
 
 /// A full CPV 2008 code: 8 digits, a dash and a check digit (`72000000-5`),

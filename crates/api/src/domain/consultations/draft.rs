@@ -154,7 +154,37 @@ pub fn validate_content(mut content: CctpContent) -> Result<CctpContent, ApiErro
     for (i, criterion) in content.criteria.iter_mut().enumerate() {
         validate_criterion(&mut v, &mut ids, i, criterion);
     }
+    let length = text_length(&content);
+    if length > limits::CCTP_TEXT {
+        v.push(FieldError::new(
+            "draft",
+            "too_long",
+            format!(
+                "Le CCTP compte {length} caractères ; il en compte {} au plus.",
+                limits::CCTP_TEXT
+            ),
+        ));
+    }
     v.finish(Some(content)).map_err(ApiError::Validation)
+}
+
+/// Every character a reader of the CCTP reads.
+fn text_length(content: &CctpContent) -> usize {
+    let sections = content.sections.iter().flat_map(|s| {
+        std::iter::once(s.title.as_str()).chain(
+            s.clauses
+                .iter()
+                .flat_map(|c| [c.number.as_str(), c.title.as_str(), c.text.as_str()]),
+        )
+    });
+    let criteria = content
+        .criteria
+        .iter()
+        .flat_map(|c| [c.name.as_str(), c.description.as_str()]);
+    sections
+        .chain(criteria)
+        .map(|t| t.chars().count())
+        .fold(0, usize::saturating_add)
 }
 
 /// What a draft needs before companies or the buyer read it as a revision:
