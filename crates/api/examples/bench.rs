@@ -3,6 +3,8 @@
 //!
 //! Seed: 300 consultations in dialogue, 200 companies, 1 000 contributions on
 //! one consultation. Each endpoint is called 200 times, 8 requests in flight.
+//! Then a 150-page CCTP (330 clauses, about 430 000 characters) is saved,
+//! opened as a round, revised and diffed; writes are timed one by one.
 
 // A benchmark harness: a panic is a failed run, and its arithmetic is on
 // small fixed counts.
@@ -293,5 +295,125 @@ async fn main() -> anyhow::Result<()> {
         &agent,
     )
     .await?;
-    Ok(())
+    large_cctp(&client, &base, &agent).await
+}
+
+/// A 150-page CCTP: 30 chapters of 11 clauses of about 1 300 characters.
+fn hundred_fifty_pages() -> CctpContent {
+    let paragraph = "Le titulaire assure la maintenance préventive et curative des équipements \
+        décrits à l'annexe technique, dans le respect des délais d'intervention fixés au présent \
+        article et des consignes de sécurité du site. Il tient à jour le registre des interventions \
+        et le transmet chaque mois au pouvoir adjudicateur. ";
+    CctpContent {
+        sections: (1..=30)
+            .map(|s| Section {
+                id: None,
+                title: format!("Chapitre {s}"),
+                clauses: (1..=11)
+                    .map(|c| Clause {
+                        id: None,
+                        number: format!("{s}.{c}"),
+                        title: format!("Exigence {s}.{c}"),
+                        text: format!("Article {s}.{c}. {}", paragraph.repeat(4)),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        criteria: vec![Criterion {
+            id: None,
+            name: "Prix".into(),
+            description: String::new(),
+            weight: 100,
+        }],
+    }
+}
+
+/// One write, timed, which must succeed; its JSON answer.
+async fn timed(name: &str, request: reqwest::RequestBuilder) -> anyhow::Result<serde_json::Value> {
+    let t = Instant::now();
+    let response = request.send().await?;
+    let status = response.status();
+    let body: serde_json::Value = response.json().await?;
+    anyhow::ensure!(status.is_success(), "{name}: {status} {body}");
+    println!("{name:<48} {:>8.2} ms", t.elapsed().as_secs_f64() * 1e3);
+    Ok(body)
+}
+
+async fn large_cctp(client: &reqwest::Client, base: &str, agent: &str) -> anyhow::Result<()> {
+    let cctp = hundred_fifty_pages();
+    let size = serde_json::to_vec(&cctp)?.len();
+    println!("150-page CCTP: 330 clauses, {} KiB of JSON", size / 1024);
+    let buyers: serde_json::Value = client
+        .get(format!("{base}/buyers"))
+        .bearer_auth(agent)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let created = timed(
+        "POST /consultations",
+        client
+            .post(format!("{base}/consultations"))
+            .bearer_auth(agent)
+            .json(&serde_json::json!({
+                "title": "CCTP de 150 pages", "cpv_code": "72000000-5", "departement": "69",
+                "buyer_id": buyers[0]["id"],
+            })),
+    )
+    .await?;
+    let id = created["id"].as_str().unwrap_or_default().to_owned();
+    let draft = format!("{base}/consultations/{id}/draft");
+    let rounds = format!("{base}/consultations/{id}/rounds");
+    let put = |version: i64, content: &CctpContent| {
+        client
+            .put(&draft)
+            .bearer_auth(agent)
+            .header("If-Match", format!("\"{version}\""))
+            .json(content)
+    };
+    let saved = timed("PUT draft (150 pages, first save)", put(1, &cctp)).await?;
+    let mut content: CctpContent = serde_json::from_value(saved["content"].clone())?;
+    timed("PUT draft (150 pages, saved again)", put(2, &content)).await?;
+    let opening = |days: i64| {
+        client
+            .post(&rounds)
+            .bearer_auth(agent)
+            .json(&serde_json::json!({
+                "closes_at": Utc::now() + chrono::Duration::days(days), "changelog": "Banc",
+            }))
+    };
+    timed("POST rounds (freezes 150 pages)", opening(10)).await?;
+    for section in content.sections.iter_mut().take(10) {
+        if let Some(clause) = section.clauses.first_mut() {
+            clause.text = format!("{} Délai ramené à 8 heures.", clause.text);
+        }
+    }
+    timed("PUT draft (10 clauses revised)", put(3, &content)).await?;
+    timed(
+        "POST rounds/1/close",
+        client.post(format!("{rounds}/1/close")).bearer_auth(agent),
+    )
+    .await?;
+    timed("POST rounds (revision 2)", opening(5)).await?;
+    measure(
+        client,
+        "GET rounds/2/diff?from=1 (150 pages)",
+        format!("{rounds}/2/diff?from=1"),
+        agent,
+    )
+    .await?;
+    measure(
+        client,
+        "GET rounds/2 (the revision a page loads)",
+        format!("{rounds}/2"),
+        agent,
+    )
+    .await?;
+    measure(
+        client,
+        "GET consultations/{id} (page header)",
+        format!("{base}/consultations/{id}"),
+        agent,
+    )
+    .await
 }
