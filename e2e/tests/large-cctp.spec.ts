@@ -1,0 +1,67 @@
+// A CCTP of real size (150 pages: 330 clauses, some 430 000 characters),
+// written through the API, read and edited in the browser.
+
+import { expect, test } from '@playwright/test';
+import { watchPageErrors } from '../pages/app';
+import { DraftEditor } from '../pages/editor';
+import { LoginPage } from '../pages/login';
+
+const DEMO_PASSWORD = 'demo-jesaisfaire-2026';
+const PARAGRAPH =
+  "Le titulaire assure la maintenance préventive et curative des équipements décrits à l'annexe technique, " +
+  "dans le respect des délais d'intervention fixés au présent article et des consignes de sécurité du site. " +
+  'Il tient à jour le registre des interventions et le transmet chaque mois au pouvoir adjudicateur. ';
+
+function hundredFiftyPages() {
+  const sections = Array.from({ length: 30 }, (_, s) => ({
+    title: `Chapitre ${s + 1}`,
+    clauses: Array.from({ length: 11 }, (_, c) => ({
+      number: `${s + 1}.${c + 1}`,
+      title: `Exigence ${s + 1}.${c + 1}`,
+      text: `Article ${s + 1}.${c + 1}. ${PARAGRAPH.repeat(4)}`.trim(),
+    })),
+  }));
+  return { sections, criteria: [{ name: 'Prix', description: '', weight: 100 }] };
+}
+
+test('a 150-page CCTP opens as a round, reads in full and stays editable', async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors = watchPageErrors(page);
+  const api = page.request;
+  const login = await api.post('/api/v1/auth/login', { data: { email: 'agent@demo.jesaisfaire.fr', password: DEMO_PASSWORD } });
+  const token = (await login.json()).access_token as string;
+  const headers = { Authorization: `Bearer ${token}` };
+  const buyers = await (await api.get('/api/v1/buyers', { headers })).json();
+  const created = await api.post('/api/v1/consultations', {
+    headers,
+    data: { title: 'Maintenance multitechnique (CCTP de 150 pages)', cpv_code: '90000000-7', departement: '13', buyer_id: buyers[0].id },
+  });
+  const id = (await created.json()).id as string;
+  const cctp = hundredFiftyPages();
+  expect(JSON.stringify(cctp).length).toBeGreaterThan(400_000);
+  const saved = await api.put(`/api/v1/consultations/${id}/draft`, { headers: { ...headers, 'If-Match': '"1"' }, data: cctp });
+  expect(saved.status()).toBe(200);
+  const round = await api.post(`/api/v1/consultations/${id}/rounds`, {
+    headers,
+    data: { closes_at: new Date(Date.now() + 7 * 86_400_000).toISOString(), changelog: 'Version complète' },
+  });
+  expect(round.status()).toBe(201);
+
+  await page.goto(`/connexion?next=/consultations/${id}`);
+  await new LoginPage(page).logIn('agent@demo.jesaisfaire.fr', DEMO_PASSWORD);
+  await expect(page.getByRole('heading', { name: 'Projet de CCTP — révision 1' })).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('section.jsf-target')).toHaveCount(330 + 1 + 1);
+  await expect(page.getByRole('heading', { name: /^30\.11 — Exigence 30\.11/ })).toBeAttached();
+
+  // The editor loads the whole draft; typing changes one field, not the page.
+  await page.getByRole('navigation', { name: 'Vues de la consultation' }).getByRole('link', { name: 'Rédiger le CCTP' }).click();
+  const editor = new DraftEditor(page);
+  await editor.expectLoaded();
+  const text = editor.clause('30.11').getByLabel('Texte de la clause');
+  await expect(text).toHaveValue(/^Article 30\.11\./, { timeout: 30_000 });
+  await text.pressSequentially(' Ajout.');
+  await expect(text).toHaveValue(/ Ajout\.$/);
+  await expect(editor.saveState()).toHaveText('Modifications non enregistrées');
+  await editor.save();
+  expect(errors).toEqual([]);
+});
