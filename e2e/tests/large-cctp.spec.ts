@@ -62,6 +62,10 @@ test('a 150-page CCTP opens as a round, reads in full and stays editable', async
   await text.pressSequentially(' Ajout.');
   await expect(text).toHaveValue(/ Ajout\.$/);
   await expect(editor.saveState()).toHaveText('Modifications non enregistrées');
-  await editor.save();
+  // The browser tests run the debug build of the app, several times slower
+  // than the release build people get: a generous wait for 430 KiB each way.
+  await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+  await expect(editor.saveState()).toContainText('Enregistré', { timeout: 30_000 });
+  await expect(text).toHaveValue(/ Ajout\.$/);
   expect(errors).toEqual([]);
 });
