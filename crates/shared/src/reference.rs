@@ -23,6 +23,19 @@ pub struct CpvDivisionEntry {
     pub label: String,
 }
 
+/// A full CPV 2008 code (with its check digit) and its French label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CpvCodeEntry {
+    #[cfg_attr(feature = "openapi", schema(example = "72260000-5"))]
+    pub code: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "Services relatifs aux logiciels")
+    )]
+    pub label: String,
+}
+
 /// A département and its name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -61,7 +74,7 @@ pub fn departement_name(code: &str) -> Option<&'static str> {
 
 /// Reads `code,label` rows after the header; the label may be double-quoted
 /// (it then contains commas) with `""` for a literal quote.
-fn parse_two_columns(csv: &'static str) -> impl Iterator<Item = (String, String)> {
+pub fn parse_two_columns(csv: &'static str) -> impl Iterator<Item = (String, String)> {
     csv.lines()
         .skip(1)
         .filter(|line| !line.trim().is_empty())

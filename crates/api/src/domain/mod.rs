@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod anonymity;
 pub mod consultations;
 pub mod contributions;
+pub mod cpv;
 pub mod diff;
 pub mod journal;
 pub mod pagination;

@@ -65,6 +65,14 @@ impl PageRequest {
         Ok((rows, total))
     }
 
+    /// This page of a list already in memory, and the list's length.
+    pub fn of_all<T>(self, all: impl ExactSizeIterator<Item = T>) -> Page<T> {
+        let total = u64::try_from(all.len()).unwrap_or(u64::MAX);
+        let offset = usize::try_from(self.offset()).unwrap_or(usize::MAX);
+        let limit = usize::try_from(self.per_page).unwrap_or(usize::MAX);
+        self.page_of(all.skip(offset).take(limit).collect(), total)
+    }
+
     pub fn page_of<T>(self, items: Vec<T>, total: u64) -> Page<T> {
         Page {
             items,

@@ -35,6 +35,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(users::list_users)
         .service(users::list_buyers)
         .service(reference::list_cpv_divisions)
+        .service(reference::search_cpv)
         .service(reference::list_departements)
         .service(consultations::create_consultation)
         .service(consultations::list_consultations)

@@ -1,7 +1,13 @@
 use actix_web::{get, web};
 use serde::Deserialize;
-use shared::reference::{CPV_DIVISIONS, CpvDivisionEntry, DEPARTEMENTS, DepartementEntry};
+use shared::auth::Page;
+use shared::reference::{
+    CPV_DIVISIONS, CpvCodeEntry, CpvDivisionEntry, DEPARTEMENTS, DepartementEntry,
+};
 use utoipa::IntoParams;
+
+use crate::domain::cpv;
+use crate::domain::pagination::PageQuery;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -35,6 +41,36 @@ pub async fn list_cpv_divisions(
             .cloned()
             .collect(),
     )
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CpvQuery {
+    /// A code or its start (`7226`, `72260000-5`), or words of the label,
+    /// accents and case aside (`logiciel`, `securite`). Absent: every code.
+    q: Option<String>,
+}
+
+/// Searches the whole CPV 2008 nomenclature (9 454 codes): the exact code
+/// first, then the codes it starts, then labels starting with the words,
+/// then labels holding every word; each group in code order.
+#[utoipa::path(
+    tag = "reference",
+    params(CpvQuery, PageQuery),
+    responses(
+        (status = 200, description = "One page of matching codes, best first", body = Page<CpvCodeEntry>),
+        (status = 400, description = "Invalid query parameters"),
+    )
+)]
+#[get("/reference/cpv")]
+pub async fn search_cpv(
+    query: web::Query<CpvQuery>,
+    page: web::Query<PageQuery>,
+) -> web::Json<Page<CpvCodeEntry>> {
+    web::Json(cpv::search(
+        query.q.as_deref().unwrap_or_default(),
+        page.into_inner().resolve(),
+    ))
 }
 
 /// The 101 French départements (2A/2B and overseas included).

@@ -105,3 +105,92 @@ async fn reference_lists_are_served_in_french(app: TestApp) {
     assert_eq!(departements.len(), 101);
 }
 db_test!(reference_lists_are_served_in_french);
+
+async fn the_whole_cpv_nomenclature_is_searched_and_only_its_codes_are_accepted(app: TestApp) {
+    let search = |q: &str| {
+        let url = app.url(&format!("/reference/cpv?{q}"));
+        let client = app.client.clone();
+        async move {
+            let response = client.get(url).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            response.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let exact = search("q=72260000-5").await;
+    assert_eq!(exact["items"][0]["code"], "72260000-5");
+    assert_eq!(
+        exact["items"][0]["label"],
+        "Services relatifs aux logiciels"
+    );
+    let prefix = search("q=7226&per_page=100").await;
+    let codes: Vec<&str> = prefix["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        !codes.is_empty() && codes.iter().all(|c| c.starts_with("7226")),
+        "{codes:?}"
+    );
+    // Words, accents and case aside; a label that starts with them comes first.
+    let words = search("q=LOGICIEL").await;
+    assert!(
+        words["items"][0]["label"]
+            .as_str()
+            .unwrap()
+            .starts_with("Logiciel"),
+        "{words}"
+    );
+    let accents = search("q=securite&per_page=100").await;
+    assert!(
+        accents["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["label"].as_str().unwrap().contains("sécurité"))
+    );
+    let all = search("page=2&per_page=50").await;
+    assert_eq!(
+        (
+            all["total"].as_u64(),
+            all["items"].as_array().unwrap().len()
+        ),
+        (Some(9_454), 50)
+    );
+
+    // A consultation takes only a code of the list, and shows its own label.
+    let agent = crate::fixtures::staff(&app, "agent", "agent@rhone.gouv.fr").await;
+    let buyer = crate::fixtures::staff(&app, "buyer", "acheteur@pfra.gouv.fr").await;
+    let create = |code: &str| {
+        let body = json!({"title": "Logiciels", "cpv_code": code, "departement": "69", "buyer_id": buyer.id});
+        let (client, url, token) = (
+            app.client.clone(),
+            app.url("/consultations"),
+            agent.token.clone(),
+        );
+        async move {
+            client
+                .post(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let wrong_check_digit =
+        problem(create("72260000-4").await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(
+        (
+            wrong_check_digit.errors[0].field.as_str(),
+            wrong_check_digit.errors[0].code.as_str()
+        ),
+        ("cpv_code", "unknown")
+    );
+    let created = create("72260000-5").await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: serde_json::Value = created.json().await.unwrap();
+    assert_eq!(created["cpv_label"], "Services relatifs aux logiciels");
+}
+db_test!(the_whole_cpv_nomenclature_is_searched_and_only_its_codes_are_accepted);

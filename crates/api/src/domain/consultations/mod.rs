@@ -30,9 +30,9 @@ use crate::auth::Authenticated;
 use crate::db::Db;
 use crate::domain::access::{AgentCapability, ConsultationAccess, OwnerCapability, visibility};
 use crate::domain::anonymity::own_pseudonym;
-use crate::domain::journal;
 use crate::domain::pagination::PageRequest;
 use crate::domain::text::text;
+use crate::domain::{cpv, journal};
 use crate::entities::{consultation, round, user};
 use crate::error::ApiError;
 
@@ -68,7 +68,10 @@ async fn views(
             ConsultationDto {
                 id: c.id,
                 status: status::status(c.phase, current_round.as_ref()),
-                cpv_label: cpv_division_label(&c.cpv_division)
+                // The code's own label; the division's for a code the
+                // nomenclature lacks (none is accepted any more).
+                cpv_label: cpv::label(&c.cpv_code)
+                    .or_else(|| cpv_division_label(&c.cpv_division))
                     .unwrap_or_default()
                     .into(),
                 departement_name: departement_name(&c.departement).unwrap_or_default().into(),
@@ -153,7 +156,17 @@ pub async fn create(
     let mut v = Validator::default();
     let title = v.field("title", text(&request.title, limits::TITLE, true));
     let summary = v.field("summary", text(&request.summary, limits::SUMMARY, false));
-    let cpv = v.field("cpv_code", CpvCode::parse(&request.cpv_code));
+    let cpv = v.field("cpv_code", CpvCode::parse(&request.cpv_code)).filter(|code| {
+        let known = cpv::label(code.as_str()).is_some();
+        if !known {
+            v.push(FieldError::new(
+                "cpv_code",
+                "unknown",
+                "Ce code n'existe pas dans la nomenclature CPV 2008 : vérifiez ses chiffres et son chiffre de contrôle.",
+            ));
+        }
+        known
+    });
     let departement = v.field("departement", Departement::parse(&request.departement));
     let buyer = assigned_buyer(db.conn(), &mut v, request.buyer_id).await?;
     let (title, summary, cpv, departement, buyer) = v
