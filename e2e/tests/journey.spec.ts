@@ -63,17 +63,18 @@ test('an agent, two companies and a buyer take a consultation through two rounds
   await expectAccessible(agent.page);
   await agent.page.getByLabel('Intitulé').fill(TITLE);
   await agent.page.getByLabel(/Présentation du besoin/).fill('Maintenance préventive de 12 onduleurs, deux visites par an.');
-  await agent.page.getByLabel(/Code CPV/).fill('réparation');
-  await agent.page.getByRole('button', { name: /^50 — Services de réparation/ }).click();
-  await expect(agent.page.getByLabel(/Code CPV/)).toHaveValue('50000000-');
-  await expect(agent.page.getByText(/^Division : Services de réparation/)).toBeVisible();
+  // A code with a wrong check digit is refused, next to its field; input is kept.
+  await agent.page.getByLabel(/Code CPV/).fill('50000000-4');
   await agent.page.getByRole('button', { name: 'Créer et rédiger le CCTP' }).click();
-  // Field errors come back from the API next to their fields; input is kept.
-  await expect(agent.page.locator('#cpv_code-messages')).not.toBeEmpty();
+  await expect(agent.page.locator('#cpv_code-messages')).toContainText('nomenclature CPV 2008');
   await expect(agent.page.locator('#departement-messages')).not.toBeEmpty();
   await expect(agent.page.getByLabel('Intitulé')).toHaveValue(TITLE);
   await expectAccessible(agent.page);
-  await agent.page.getByLabel(/Code CPV/).fill('50000000-5');
+  // The whole nomenclature is searched by words, accents aside.
+  await agent.page.getByLabel(/Code CPV/).fill('services de reparation');
+  await agent.page.getByRole('button', { name: /^50000000-5 — Services de réparation et d'entretien$/ }).click();
+  await expect(agent.page.getByLabel(/Code CPV/)).toHaveValue('50000000-5');
+  await expect(agent.page.getByText("Libellé : Services de réparation et d'entretien")).toBeVisible();
   await agent.page.getByLabel("Département d'exécution").selectOption('42');
   await agent.page.getByLabel(/Acheteur de la PFRA/).selectOption({ label: 'Dominique Acheteur (PFRA Auvergne-Rhône-Alpes)' });
   await agent.page.getByRole('button', { name: 'Créer et rédiger le CCTP' }).click();

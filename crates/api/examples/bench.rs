@@ -295,6 +295,19 @@ async fn main() -> anyhow::Result<()> {
         &agent,
     )
     .await?;
+    for (name, q) in [
+        ("GET /reference/cpv?q=logiciel (words)", "logiciel"),
+        ("GET /reference/cpv?q=securite (accents)", "securite"),
+        ("GET /reference/cpv?q=7226 (code prefix)", "7226"),
+    ] {
+        measure(
+            &client,
+            name,
+            format!("{base}/reference/cpv?q={q}&per_page=20"),
+            &agent,
+        )
+        .await?;
+    }
     large_cctp(&client, &base, &agent).await
 }
 

@@ -16,7 +16,7 @@ use shared::consultation::{
     OpenRoundRequest, PublicationDecisionRequest, ReplyRequest, RevisionDto, RoundDto,
     SynthesisRow, UpdateConsultationRequest,
 };
-use shared::reference::{CpvDivisionEntry, DepartementEntry};
+use shared::reference::{CpvCodeEntry, CpvDivisionEntry, DepartementEntry};
 use shared::{ErrorCode, ProblemDetails};
 use uuid::Uuid;
 
@@ -231,6 +231,12 @@ pub async fn register_company(request: RegisterCompanyRequest) -> Result<UserDto
 
 pub async fn me(token: &str) -> Result<UserDto, ApiError> {
     get(token, "/me").await
+}
+
+/// The CPV codes answering what the agent types (code start or words).
+pub async fn search_cpv(q: &str) -> Result<Page<CpvCodeEntry>, ApiError> {
+    let q = String::from(js_sys::encode_uri_component(q.trim()));
+    get_public(&format!("/reference/cpv?per_page=8&q={q}")).await
 }
 
 pub async fn update_consultation(

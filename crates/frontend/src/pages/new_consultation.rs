@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use shared::consultation::{CreateConsultationRequest, Visibility};
-use shared::reference::{CPV_DIVISIONS, DEPARTEMENTS};
+use shared::reference::DEPARTEMENTS;
 
 use crate::api;
 use crate::components::consultation_nav::Breadcrumb;
@@ -12,27 +12,6 @@ use crate::components::form::{ErrorAlert, FieldMessage, TextField, field_error, 
 use crate::components::set_title;
 use crate::hooks::require_sign_in;
 use crate::session::Session;
-
-/// Divisions whose code starts with, or whose label contains, what was typed.
-fn matching_divisions(typed: &str) -> Vec<(&'static str, &'static str)> {
-    let needle = typed.trim().to_lowercase();
-    let digits: String = needle.chars().take_while(char::is_ascii_digit).collect();
-    if needle.is_empty() {
-        return Vec::new();
-    }
-    CPV_DIVISIONS
-        .iter()
-        .filter(|d| {
-            if digits.is_empty() {
-                d.label.to_lowercase().contains(&needle)
-            } else {
-                digits.starts_with(d.code.as_str()) || d.code.starts_with(&digits)
-            }
-        })
-        .take(8)
-        .map(|d| (d.code.as_str(), d.label.as_str()))
-        .collect()
-}
 
 #[component]
 pub fn NewConsultationPage() -> impl IntoView {
@@ -65,13 +44,27 @@ pub fn NewConsultationPage() -> impl IntoView {
             );
         }
     });
-    let suggestions = Memo::new(move |_| cpv.with(|c| matching_divisions(c)));
-    let chosen_division = Memo::new(move |_| {
-        cpv.with(|c| {
-            CPV_DIVISIONS
-                .iter()
-                .find(|d| c.len() >= 2 && c.starts_with(d.code.as_str()))
-                .map(|d| d.label.clone())
+    // The whole nomenclature is searched by the API as the agent types.
+    let found = LocalResource::new(move || {
+        let typed = cpv.get();
+        async move {
+            if typed.trim().is_empty() {
+                return Vec::new();
+            }
+            api::search_cpv(&typed)
+                .await
+                .map(|page| page.items)
+                .unwrap_or_default()
+        }
+    });
+    let suggestions = Signal::derive(move || found.get().unwrap_or_default());
+    // A complete code of the list: its own label.
+    let chosen = Signal::derive(move || {
+        let typed = cpv.with(|c| c.trim().to_owned());
+        suggestions.with(|list| {
+            list.iter()
+                .find(|e| e.code == typed)
+                .map(|e| e.label.clone())
         })
     });
     let cpv_error = field_error(result, "cpv_code");
@@ -100,26 +93,29 @@ pub fn NewConsultationPage() -> impl IntoView {
             <div class="fr-input-group" class:fr-input-group--error=move || cpv_error.get().is_some()>
                 <label class="fr-label" for="cpv_code">
                     "Code CPV"
-                    <span class="fr-hint-text">"Tapez un code (72…) ou un mot du libellé (informatique…), puis complétez le code à 8 chiffres et sa clé : 72510000-3"</span>
+                    <span class="fr-hint-text">"Tapez le début d'un code (7226…) ou des mots du libellé (logiciels…), puis choisissez dans la liste : 72260000-5"</span>
                 </label>
                 <input class="fr-input" id="cpv_code" name="cpv_code" autocomplete="off"
-                    aria-describedby="cpv_code-messages cpv-division"
+                    aria-describedby="cpv_code-messages cpv-label"
                     aria-invalid=move || cpv_error.get().is_some().then_some("true")
                     prop:value=move || cpv.get() on:input=move |ev| cpv.set(event_target_value(&ev))/>
-                <p class="fr-text--sm fr-mt-1w" id="cpv-division" aria-live="polite">
-                    {move || chosen_division.get().map(|label| format!("Division : {label}"))}
+                <p class="fr-text--sm fr-mt-1w" id="cpv-label" aria-live="polite">
+                    {move || chosen.get().map(|label| format!("Libellé : {label}"))}
                 </p>
                 <FieldMessage id="cpv_code-messages".to_owned() error=cpv_error/>
             </div>
-            <Show when=move || !suggestions.get().is_empty() && chosen_division.get().is_none()>
+            <Show when=move || !suggestions.with(Vec::is_empty) && chosen.get().is_none()>
                 <div class="fr-mb-3w">
-                    <p class="fr-text--sm fr-mb-1w" id="cpv-suggestions">"Divisions correspondantes :"</p>
+                    <p class="fr-text--sm fr-mb-1w" id="cpv-suggestions">"Codes correspondants :"</p>
                     <ul class="fr-btns-group fr-btns-group--sm" aria-labelledby="cpv-suggestions">
-                        {move || suggestions.get().into_iter().map(|(code, label)| view! {
-                            <li><button class="fr-btn fr-btn--tertiary fr-btn--sm" type="button"
-                                on:click=move |_| cpv.set(format!("{code}000000-"))>
-                                {format!("{code} — {label}")}
-                            </button></li>
+                        {move || suggestions.get().into_iter().map(|entry| {
+                            let code = entry.code.clone();
+                            view! {
+                                <li><button class="fr-btn fr-btn--tertiary fr-btn--sm" type="button"
+                                    on:click=move |_| cpv.set(code.clone())>
+                                    {format!("{} — {}", entry.code, entry.label)}
+                                </button></li>
+                            }
                         }).collect_view()}
                     </ul>
                 </div>
@@ -164,22 +160,5 @@ pub fn NewConsultationPage() -> impl IntoView {
                 {move || if submit.pending().get() { "Création…" } else { "Créer et rédiger le CCTP" }}
             </button>
         </form>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::matching_divisions;
-
-    #[test]
-    fn a_typed_code_suggests_its_division_and_a_word_suggests_labels() {
-        let by_code = matching_divisions("7251");
-        assert_eq!(by_code.len(), 1);
-        assert_eq!(by_code[0].0, "72");
-        let by_prefix: Vec<&str> = matching_divisions("4").iter().map(|d| d.0).collect();
-        assert!(by_prefix.contains(&"45") && by_prefix.contains(&"48"));
-        let by_word = matching_divisions("Réparation");
-        assert!(by_word.iter().any(|d| d.0 == "50"));
-        assert!(matching_divisions("  ").is_empty());
     }
 }
