@@ -33,32 +33,32 @@ pub fn App() -> impl IntoView {
 fn Shell() -> impl IntoView {
     UnreadCount::provide();
     view! {
-            <div class="fr-skiplinks">
-                <nav class="fr-container" role="navigation" aria-label="Accès rapide">
-                    <ul class="fr-skiplinks__list">
-                        <li><a class="fr-link" href="#contenu">"Contenu"</a></li>
-                    </ul>
-                </nav>
-            </div>
-            <Header/>
-            <main id="contenu" role="main" class="fr-container fr-py-6w" tabindex="-1">
-                <Routes fallback=|| view! { <NotFoundPage/> }>
-                    <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/connexion") view=LoginPage/>
-                    <Route path=path!("/inscription") view=RegisterPage/>
-                    <Route path=path!("/mon-compte") view=AccountPage/>
-                    <Route path=path!("/administration/comptes") view=AdminAccountsPage/>
-                    <Route path=path!("/deconnexion") view=LogoutPage/>
-                    <Route path=path!("/consultations") view=ConsultationsPage/>
-                    <Route path=path!("/notifications") view=NotificationsPage/>
-                    <Route path=path!("/consultations/nouvelle") view=NewConsultationPage/>
-                    <Route path=path!("/consultations/:id") view=ConsultationPage/>
-                    <Route path=path!("/consultations/:id/cctp") view=DraftEditorPage/>
-                    <Route path=path!("/consultations/:id/historique") view=HistoryPage/>
-                    <Route path=path!("/consultations/:id/synthese") view=SynthesisPage/>
-                    <Route path=path!("/consultations/:id/journal") view=TimelinePage/>
-                </Routes>
-            </main>
-            <Footer/>
+        <div class="fr-skiplinks">
+            <nav class="fr-container" role="navigation" aria-label="Accès rapide">
+                <ul class="fr-skiplinks__list">
+                    <li><a class="fr-link" href="#contenu">"Contenu"</a></li>
+                </ul>
+            </nav>
+        </div>
+        <Header/>
+        <main id="contenu" role="main" class="fr-container fr-py-6w" tabindex="-1">
+            <Routes fallback=|| view! { <NotFoundPage/> }>
+                <Route path=path!("/") view=HomePage/>
+                <Route path=path!("/connexion") view=LoginPage/>
+                <Route path=path!("/inscription") view=RegisterPage/>
+                <Route path=path!("/mon-compte") view=AccountPage/>
+                <Route path=path!("/administration/comptes") view=AdminAccountsPage/>
+                <Route path=path!("/deconnexion") view=LogoutPage/>
+                <Route path=path!("/consultations") view=ConsultationsPage/>
+                <Route path=path!("/notifications") view=NotificationsPage/>
+                <Route path=path!("/consultations/nouvelle") view=NewConsultationPage/>
+                <Route path=path!("/consultations/:id") view=ConsultationPage/>
+                <Route path=path!("/consultations/:id/cctp") view=DraftEditorPage/>
+                <Route path=path!("/consultations/:id/historique") view=HistoryPage/>
+                <Route path=path!("/consultations/:id/synthese") view=SynthesisPage/>
+                <Route path=path!("/consultations/:id/journal") view=TimelinePage/>
+            </Routes>
+        </main>
+        <Footer/>
     }
 }
