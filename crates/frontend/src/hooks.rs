@@ -9,6 +9,14 @@ use uuid::Uuid;
 use crate::api::ApiError;
 use crate::session::Session;
 
+/// The login page, sending back to `here` (a path and query) afterwards.
+pub fn login_then(here: &str) -> String {
+    format!(
+        "/connexion?next={}",
+        String::from(js_sys::encode_uri_component(here))
+    )
+}
+
 /// Sends a visitor who is not (or no longer) signed in to the login page,
 /// and back to this very page afterwards.
 pub fn require_sign_in() {
@@ -22,8 +30,7 @@ pub fn require_sign_in() {
                 location.pathname.get_untracked(),
                 location.search.get_untracked()
             );
-            let next = String::from(js_sys::encode_uri_component(&here));
-            navigate(&format!("/connexion?next={next}"), Default::default());
+            navigate(&login_then(&here), Default::default());
         }
     });
 }

@@ -4,6 +4,7 @@ use leptos_router::hooks::use_location;
 use shared::Named;
 use shared::types::Role;
 
+use crate::hooks::login_then;
 use crate::session::Session;
 
 /// DSFR header: Marianne block, service name, role-aware navigation.
@@ -80,11 +81,7 @@ fn ToolLinks() -> impl IntoView {
         ) {
             "/connexion".to_owned()
         } else {
-            let here = format!("{here}{}", location.search.get());
-            format!(
-                "/connexion?next={}",
-                String::from(js_sys::encode_uri_component(&here))
-            )
+            login_then(&format!("{here}{}", location.search.get()))
         }
     };
     view! {

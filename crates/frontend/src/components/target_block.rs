@@ -95,13 +95,8 @@ pub fn TargetBlock(
     // In the compact view each passage shows its counts; the agent unfolds one.
     let compact = ctx.compact;
     let unfolded = RwSignal::new(false);
-    let undecided = move || {
-        contributions.with(|all| {
-            all.iter()
-                .filter(|c| c.status == ContributionStatus::Active && c.decision.is_none())
-                .count()
-        })
-    };
+    let undecided =
+        move || contributions.with(|all| all.iter().filter(|c| c.awaits_decision()).count());
     let folded = move || compact.get() && !unfolded.get() && count() > 0;
     let consultation_id = ctx.consultation_id;
     let card_ctx = ctx.clone();

@@ -8,8 +8,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 use shared::Named;
 use shared::consultation::{
-    ConsultationDto, ConsultationStatus, ContributionDto, ContributionStatus, DiffDto, RevisionDto,
-    RoundDto, TargetKind,
+    ConsultationDto, ConsultationStatus, ContributionDto, DiffDto, RevisionDto, RoundDto,
+    TargetKind,
 };
 use shared::types::Role;
 use uuid::Uuid;
@@ -177,7 +177,7 @@ fn scroll_to_anchor_once_loaded(loaded: Signal<bool>) {
 fn ToDo(contributions: Vec<ContributionDto>, compact: RwSignal<bool>) -> impl IntoView {
     let pending: Vec<ContributionDto> = contributions
         .into_iter()
-        .filter(|c| c.status == ContributionStatus::Active && c.decision.is_none())
+        .filter(ContributionDto::awaits_decision)
         .collect();
     let count = pending.len();
     view! {

@@ -136,6 +136,12 @@ impl ContributionDto {
     pub fn is_settled(&self) -> bool {
         self.answered_at.is_some() || self.decision.is_some()
     }
+
+    /// Still waiting for the agent's decision: active and undecided (as the
+    /// synthesis counts "sans décision").
+    pub fn awaits_decision(&self) -> bool {
+        self.status == ContributionStatus::Active && self.decision.is_none()
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
