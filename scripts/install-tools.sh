@@ -41,6 +41,12 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y postgresql
 fi
 
+# The export tests open the DOCX and ODT files with a real reader.
+if ! have pandoc; then
+  as_root apt-get update
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y pandoc
+fi
+
 if ! have npm; then
   as_root apt-get update
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y nodejs npm

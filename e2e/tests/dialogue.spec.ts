@@ -151,8 +151,10 @@ test('the agent closes the round and asks for publication; the PFRA buyer approv
   await page.getByRole('button', { name: 'Demander des modifications' }).click();
   await expect(page.locator('#publication-comment-messages')).toContainText('obligatoire');
   await expectAccessible(page);
-  await confirmAction(page, 'Valider la publication', 'Confirmer la validation', 'figée définitivement');
+  // The buyer approves the final revision frozen by the request, by its number.
+  await confirmAction(page, 'Valider la révision 3', 'Confirmer la validation', 'La révision 3 devient le CCTP final');
   await expect(page.getByText('Publiée', { exact: true })).toBeVisible();
+  await expect(page.getByText('La révision 3 a été validée')).toBeVisible();
   await expectAccessible(page);
   expect(errors).toEqual([]);
 });

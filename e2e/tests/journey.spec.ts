@@ -397,15 +397,22 @@ test('an agent, two companies and a buyer take a consultation through two rounds
   await editor.save();
   await agentView.tab('Projet de CCTP').click();
   await confirmAction(agent.page, 'Demander la publication', 'Confirmer la demande', 'sans nouveau tour de contributions');
-  await expect(agent.page.getByText('Révision 3 soumise pour publication, sans tour de contributions.')).toBeVisible();
+  // Each request freezes its own final revision: 3 was sent back, 4 is the revised one.
+  await expect(agent.page.getByText('Révision 4 soumise pour publication, sans tour de contributions.')).toBeVisible();
   await expectAccessible(agent.page);
 
+  // The buyer reads what the final revision changes since the last round, then approves that revision.
   await buyer.page.reload();
-  await expect(buyer.page.getByText('Cette révision a été soumise sans tour de contributions')).toBeVisible();
-  await expect(buyer.page.getByText('avec rapport de visite')).toBeVisible();
+  await buyer.page.getByText('Ce qui change depuis le tour 2').click();
+  await expect(buyer.page.locator('details ins').filter({ hasText: 'rapport de visite' }).first()).toBeVisible();
   await buyer.page.getByLabel(/Commentaire/).fill('Conforme au besoin exprimé.');
-  await confirmAction(buyer.page, 'Valider la publication', 'Confirmer la validation', 'figée définitivement');
+  await confirmAction(buyer.page, 'Valider la révision 4', 'Confirmer la validation', 'figée définitivement');
   await expect(buyer.page.getByText('Publiée', { exact: true })).toBeVisible();
+  // Companies read the final CCTP, with what changed since the round they last read.
+  await betaView.tab('Projet de CCTP').click();
+  await expect(beta.page.getByRole('heading', { name: 'CCTP — révision finale 4' })).toBeVisible();
+  await beta.page.getByText('Ce qui change depuis le tour 2').click();
+  await expect(beta.page.locator('details ins').filter({ hasText: 'rapport de visite' }).first()).toBeVisible();
   await expect(buyer.page.getByText(ALPHA)).toHaveCount(0);
 
   // Everyone was notified along the way.

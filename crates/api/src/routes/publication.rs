@@ -12,8 +12,8 @@ use crate::extract::Json;
 use crate::state::AppState;
 
 /// Asks the assigned PFRA buyer to approve publication (owner agent; no round open).
-/// The draft is submitted as it stands: if it changed since the latest revision, it becomes
-/// the next revision (`for_publication`: readable by all, opening no round).
+/// The draft is frozen as it stands as the final revision: the next number
+/// (`for_publication`: readable by all, opening no round), named in `publication.revision`.
 #[utoipa::path(
     tag = "publication", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Consultation id")),
@@ -38,7 +38,7 @@ pub async fn request_publication(
     ))
 }
 
-/// The assigned buyer approves (final revision frozen) or requests changes.
+/// The assigned buyer approves the final revision, naming it, or requests changes.
 #[utoipa::path(
     tag = "publication", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Consultation id")),
@@ -48,8 +48,8 @@ pub async fn request_publication(
         (status = 401, description = "Not signed in"),
         (status = 403, description = "Not the assigned buyer"),
         (status = 404, description = "Unknown or not visible"),
-        (status = 409, description = "No publication request pending"),
-        (status = 422, description = "Comment missing when requesting changes"),
+        (status = 409, description = "No publication request pending, or the named revision is not the one submitted"),
+        (status = 422, description = "Comment missing when requesting changes, or revision missing when approving"),
     )
 )]
 #[post("/consultations/{id}/publication-decision")]

@@ -335,18 +335,19 @@ pub async fn publish(app: &TestApp, r: &RoundOne) {
     close_round(app, r, 2).await;
     let request = format!("/consultations/{}/publication-request", r.id());
     let decision = format!("/consultations/{}/publication-decision", r.id());
-    json_of(
+    let requested = json_of(
         call(app, &r.s.agent.token, Method::POST, &request, None).await,
         StatusCode::OK,
     )
     .await;
+    let revision = requested["publication"]["revision"].clone();
     json_of(
         call(
             app,
             &r.s.buyer.token,
             Method::POST,
             &decision,
-            Some(json!({"approve": true})),
+            Some(json!({"approve": true, "revision": revision})),
         )
         .await,
         StatusCode::OK,

@@ -72,24 +72,88 @@ async fn publication_is_requested_between_rounds_and_decided_by_the_assigned_buy
     )
     .await;
     assert_eq!(back["status"], "between_rounds");
-    json_of(
+    assert!(back["publication"].is_null());
+    // Asked again, unchanged: a final revision of its own, the one to approve.
+    let again = json_of(
         call(&app, &r.s.agent.token, Method::POST, &request, None).await,
         StatusCode::OK,
     )
     .await;
-    let published = json_of(
+    assert_eq!(
+        again["publication"],
+        json!({"revision": 4, "last_round": 2, "approved": false})
+    );
+    let approve = |revision: serde_json::Value| {
         call(
             &app,
             &r.s.buyer.token,
             Method::POST,
             &decision,
-            Some(json!({"approve": true})),
+            Some(json!({"approve": true, "revision": revision})),
+        )
+    };
+    let unnamed = problem(approve(json!(null)).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(unnamed.errors[0].field, "revision");
+    let stale = problem(approve(json!(3)).await, StatusCode::CONFLICT).await;
+    assert!(stale.detail.contains("révision 4"), "{}", stale.detail);
+    let published = json_of(approve(json!(4)).await, StatusCode::OK).await;
+    assert_eq!(published["status"], "published");
+    assert_eq!(published["publication"]["approved"], true);
+    // Every company that could see the consultation reads the final CCTP and
+    // what changed since the last round.
+    let last_round = json_of(
+        call(
+            &app,
+            &r.alpha.token,
+            Method::GET,
+            &format!("/consultations/{cid}/rounds/2"),
+            None,
         )
         .await,
         StatusCode::OK,
     )
     .await;
-    assert_eq!(published["status"], "published");
+    for company in [&r.alpha.token, &r.beta.token] {
+        let seen = json_of(
+            call(
+                &app,
+                company,
+                Method::GET,
+                &format!("/consultations/{cid}"),
+                None,
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(seen["publication"]["revision"], 4);
+        let final_cctp = json_of(
+            call(
+                &app,
+                company,
+                Method::GET,
+                &format!("/consultations/{cid}/rounds/4"),
+                None,
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(final_cctp["round"]["for_publication"], true);
+        assert_eq!(final_cctp["content"], last_round["content"]);
+        json_of(
+            call(
+                &app,
+                company,
+                Method::GET,
+                &format!("/consultations/{cid}/rounds/4/diff?from=2"),
+                None,
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    }
     let frozen = app
         .client
         .put(app.url(&draft_path))
@@ -192,7 +256,8 @@ async fn after_changes_are_requested_the_revised_draft_is_submitted_without_a_ne
     )
     .await;
     assert_eq!(submitted["status"], "awaiting_approval");
-    assert_eq!(submitted["current_round"]["number"], 3);
+    // Revision 3 was the first request's; the revised draft is revision 4.
+    assert_eq!(submitted["current_round"]["number"], 4);
     assert_eq!(submitted["current_round"]["for_publication"], true);
     assert_eq!(submitted["current_round"]["is_open"], false);
     assert!(comment_for(agent).await.is_null());
@@ -201,13 +266,13 @@ async fn after_changes_are_requested_the_revised_draft_is_submitted_without_a_ne
         StatusCode::OK,
     )
     .await;
-    assert_eq!(all.as_array().unwrap().len(), 3);
+    assert_eq!(all.as_array().unwrap().len(), 4);
     let diff = json_of(
         call(
             &app,
             &r.alpha.token,
             Method::GET,
-            &format!("{rounds}/3/diff?from=2"),
+            &format!("{rounds}/4/diff?from=2"),
             None,
         )
         .await,
@@ -238,7 +303,7 @@ async fn after_changes_are_requested_the_revised_draft_is_submitted_without_a_ne
             buyer,
             Method::POST,
             &decision,
-            Some(json!({"approve": true})),
+            Some(json!({"approve": true, "revision": 4})),
         )
         .await,
         StatusCode::OK,

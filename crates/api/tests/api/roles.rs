@@ -80,7 +80,7 @@ async fn every_operation_answers_each_role_as_the_rules_say(app: TestApp) {
             "publication decision",
             Method::POST,
             format!("/consultations/{cid}/publication-decision"),
-            Some(json!({"approve": true})),
+            Some(json!({"approve": true, "revision": 1})),
         ),
         (
             "request publication",

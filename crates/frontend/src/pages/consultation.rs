@@ -33,9 +33,13 @@ struct Loaded {
     consultation: ConsultationDto,
     revision: Option<RevisionDto>,
     contributions: Vec<ContributionDto>,
-    /// Diff from round `r` to `r + 1`, keyed by `r`: for the highlights of the
+    /// Diff from round `r` to the revision after it (`r + 1`, or the final
+    /// revision for the last round), keyed by `r`: for the highlights of the
     /// current revision and the outcome of the reader's own contributions.
     diffs: HashMap<i32, DiffDto>,
+    /// The revision the current one is compared with: the previous one, or
+    /// for a final revision, the last round companies read.
+    previous: i32,
 }
 
 async fn load(token: String, id: Option<Uuid>) -> Result<Loaded, ApiError> {
@@ -48,23 +52,29 @@ async fn load(token: String, id: Option<Uuid>) -> Result<Loaded, ApiError> {
     };
     let contributions = api::contributions(&token, id).await?;
     let current = current.unwrap_or(0);
+    let previous = consultation
+        .publication
+        .and_then(|p| p.compared_with())
+        .unwrap_or(current - 1);
     let mut wanted: BTreeSet<i32> = contributions
         .iter()
         .filter(|c| c.author.is_you && c.round < current)
         .map(|c| c.round)
         .collect();
-    if current > 1 {
-        wanted.insert(current - 1);
+    if previous >= 1 {
+        wanted.insert(previous);
     }
     let mut diffs = HashMap::new();
     for from in wanted {
-        diffs.insert(from, api::diff(&token, id, from + 1, from).await?);
+        let to = if from == previous { current } else { from + 1 };
+        diffs.insert(from, api::diff(&token, id, to, from).await?);
     }
     Ok(Loaded {
         consultation,
         revision,
         contributions,
         diffs,
+        previous,
     })
 }
 
@@ -140,7 +150,7 @@ pub fn ConsultationPage() -> impl IntoView {
                         })}
                     }.into_any(),
                     Some(revision) => view! {
-                        <RevisionView revision diffs=loaded.diffs.clone() shown filters ctx/>
+                        <RevisionView revision diffs=loaded.diffs.clone() previous=loaded.previous shown filters ctx/>
                     }.into_any(),
                 }}
             }.into_any()
@@ -247,12 +257,12 @@ fn RoundNotice(round: RoundDto) -> impl IntoView {
 fn RevisionView(
     revision: RevisionDto,
     diffs: HashMap<i32, DiffDto>,
+    previous: i32,
     shown: Memo<Vec<ContributionDto>>,
     filters: Filters,
     ctx: DialogueContext,
 ) -> impl IntoView {
     let current = revision.round.number;
-    let previous = current.saturating_sub(1);
     let highlights = diffs.get(&previous).cloned();
     let change = move |target: Option<Uuid>| {
         target
@@ -277,8 +287,12 @@ fn RevisionView(
     let general = on_target(TargetKind::Document, None);
     let general_ctx = ctx.clone();
     view! {
-        <h2 class="fr-mt-4w">{format!("Projet de CCTP — révision {current}")}</h2>
-        {(current > 1).then(|| view! {
+        <h2 class="fr-mt-4w">{if revision.round.for_publication {
+            format!("CCTP — révision finale {current}")
+        } else {
+            format!("Projet de CCTP — révision {current}")
+        }}</h2>
+        {(previous >= 1).then(|| view! {
             <p class="fr-text--sm">{format!("Les passages marqués « Modifié » ou « Nouveau » ont changé depuis la révision {previous}.")}</p>
         })}
         <h3 class="fr-h6">"Filtrer les contributions"</h3>

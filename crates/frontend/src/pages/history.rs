@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use shared::consultation::{ChangeKind, ItemChange, WordChange, WordOp};
+use shared::consultation::{ChangeKind, DiffDto, ItemChange, WordChange, WordOp};
 
 use crate::api::{self, ApiError};
 use crate::components::consultation_nav::{Breadcrumb, ConsultationNav, View};
@@ -76,6 +76,20 @@ fn ChangeList(heading: &'static str, changes: Vec<ItemChange>) -> impl IntoView 
             <ul class="jsf-plain-list">{changes.into_iter().map(|c| view! { <Change change=c/> }).collect_view()}</ul>
         }
     })
+}
+
+/// What changed between two revisions, clauses then criteria.
+#[component]
+pub fn Changes(diff: DiffDto) -> impl IntoView {
+    if diff.clauses.is_empty() && diff.criteria.is_empty() {
+        return view! { <p class="fr-mt-2w">"Aucune différence entre ces deux révisions."</p> }
+            .into_any();
+    }
+    view! {
+        <ChangeList heading="Clauses" changes=diff.clauses/>
+        <ChangeList heading="Critères" changes=diff.criteria/>
+    }
+    .into_any()
 }
 
 #[component]
@@ -166,13 +180,7 @@ pub fn HistoryPage() -> impl IntoView {
         </div>
         <Transition fallback=|| view! { <p aria-busy="true">"Chargement…"</p> }>
             {move || match diff.get() {
-                Some(Some(Ok(d))) if d.clauses.is_empty() && d.criteria.is_empty() => view! {
-                    <p class="fr-mt-2w">"Aucune différence entre ces deux révisions."</p>
-                }.into_any(),
-                Some(Some(Ok(d))) => view! {
-                    <ChangeList heading="Clauses" changes=d.clauses/>
-                    <ChangeList heading="Critères" changes=d.criteria/>
-                }.into_any(),
+                Some(Some(Ok(d))) => view! { <Changes diff=d/> }.into_any(),
                 Some(Some(Err(err))) => view! { <ErrorAlert error=Signal::derive(move || Some(err.clone()))/> }.into_any(),
                 _ => ().into_any(),
             }}

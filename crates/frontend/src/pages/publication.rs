@@ -1,14 +1,20 @@
 //! The steps that move a consultation towards publication: the agent closes
-//! the round and asks for publication, the PFRA buyer approves or sends back.
+//! the round and asks for publication (which freezes the final revision), the
+//! PFRA buyer reads what it changes and approves that revision, or sends it
+//! back. Once published, everyone finds the final CCTP here.
 //! Each irreversible step is confirmed in a modal that says what will happen.
 
 use leptos::prelude::*;
-use shared::consultation::{ConsultationDto, ConsultationStatus, PublicationDecisionRequest};
+use shared::consultation::{
+    ConsultationDto, ConsultationStatus, PublicationDecisionRequest, PublicationDto,
+};
 use shared::types::Role;
+use uuid::Uuid;
 
 use crate::api::{self, ApiError};
 use crate::components::confirm::{ConfirmModal, ConfirmTrigger};
 use crate::components::form::{ErrorAlert, TextField};
+use crate::pages::history::Changes;
 use crate::session::Session;
 
 #[derive(Clone)]
@@ -27,6 +33,32 @@ fn ChangesRequested(comment: String, by_you: bool) -> impl IntoView {
             <p class="jsf-multiline">{comment}</p>
         </div>
     }
+}
+
+/// How the final revision differs from the last round companies read.
+#[component]
+fn FinalChanges(id: Uuid, publication: PublicationDto) -> impl IntoView {
+    let session = Session::get();
+    let Some(last_round) = publication.compared_with() else {
+        return ().into_any();
+    };
+    let revision = publication.revision;
+    let diff = LocalResource::new(move || {
+        session.fetch(move |token| async move { api::diff(&token, id, revision, last_round).await })
+    });
+    view! {
+        <details class="fr-mt-2w">
+            <summary>{format!("Ce qui change depuis le tour {last_round}, le dernier lu par les entreprises")}</summary>
+            <Transition fallback=|| view! { <p aria-busy="true">"Chargement…"</p> }>
+                {move || match diff.get() {
+                    Some(Some(Ok(d))) => view! { <Changes diff=d/> }.into_any(),
+                    Some(Some(Err(err))) => view! { <ErrorAlert error=Signal::derive(move || Some(err.clone()))/> }.into_any(),
+                    _ => ().into_any(),
+                }}
+            </Transition>
+        </details>
+    }
+    .into_any()
 }
 
 #[component]
@@ -78,6 +110,15 @@ pub fn PublicationPanel(consultation: ConsultationDto, reload: Callback<()>) -> 
     let open_round = round.as_ref().filter(|r| r.is_open).map(|r| r.number);
     let sent_back = consultation.changes_requested.clone();
     let buyer = consultation.buyer_name.clone();
+    let submitted = consultation.publication;
+    let final_revision = submitted.map_or(latest, |p| p.revision);
+    let decide = move |approve: bool| {
+        run.dispatch(Step::Decide(PublicationDecisionRequest {
+            approve,
+            comment: comment.get_untracked(),
+            revision: Some(final_revision),
+        }));
+    };
     let (title, body) = match (role, consultation.status) {
         (Some(Role::Agent), ConsultationStatus::InDialogue) => match open_round {
             Some(n) => (format!("Tour {n} en cours"), view! {
@@ -94,35 +135,39 @@ pub fn PublicationPanel(consultation: ConsultationDto, reload: Callback<()>) -> 
             {sent_back.clone().map(|comment| view! { <ChangesRequested comment by_you=false/> })}
             <p>"Un nouveau tour ? Révisez le CCTP à partir des contributions, puis publiez la révision suivante."</p>
             <p><a class="fr-link" href=format!("/consultations/{id}/cctp")>"Réviser le CCTP"</a></p>
-            <p>"Le dialogue est terminé ? L'acheteur de la PFRA validera la publication du CCTP. Si vous avez révisé le brouillon depuis la révision "{latest}", il est soumis comme révision "{latest + 1}", lisible par les entreprises, sans nouveau tour de contributions."</p>
+            <p>{format!("Le dialogue est terminé ? Demandez la publication : le brouillon enregistré est figé comme révision finale {}, lisible par les entreprises, sans nouveau tour de contributions. L'acheteur de la PFRA valide cette révision ou demande des modifications.", latest + 1)}</p>
             <ConfirmTrigger modal_id="request-publication-modal">"Demander la publication"</ConfirmTrigger>
             <ConfirmModal id="request-publication-modal" title="Demander la publication ?".to_owned() confirm_label="Confirmer la demande"
                 on_confirm=Callback::new(move |()| { run.dispatch(Step::RequestPublication); })>
                 <p>{format!("{buyer} (PFRA) validera le CCTP ou demandera des modifications.")}</p>
-                <p>{format!("Le brouillon enregistré est soumis tel quel : s'il diffère de la révision {latest}, il devient la révision {}, lisible par tous, sans nouveau tour de contributions. Il reste figé jusqu'à la décision de l'acheteur.", latest + 1)}</p>
+                <p>{format!("Le brouillon enregistré devient la révision finale {}, lisible par tous, sans nouveau tour de contributions. Il reste figé jusqu'à la décision de l'acheteur.", latest + 1)}</p>
             </ConfirmModal>
         }.into_any()),
         (Some(Role::Agent), ConsultationStatus::AwaitingApproval) => ("Publication demandée".to_owned(), view! {
-            <p>{format!("En attente de la décision de {buyer} (PFRA) sur la révision {latest}.")}</p>
+            <p>{format!("En attente de la décision de {buyer} (PFRA) sur la révision finale {final_revision}.")}</p>
+            {submitted.map(|publication| view! { <FinalChanges id publication/> })}
         }.into_any()),
         (Some(Role::Buyer), ConsultationStatus::AwaitingApproval) => ("Validation de la publication".to_owned(), view! {
-            <p>{format!("L'agent demande la publication du CCTP tel qu'il figure dans la révision {latest}, ci-dessous.")}
-                {round.as_ref().is_some_and(|r| r.for_publication).then_some(" Cette révision a été soumise sans tour de contributions : l'historique montre ce qu'elle change.")}</p>
+            <p>{format!("L'agent demande la publication de la révision finale {final_revision}, ci-dessous. Vous validez cette révision précisément.")}</p>
+            {submitted.map(|publication| view! { <FinalChanges id publication/> })}
             <TextField id="publication-comment" label="Commentaire" hint="Obligatoire pour demander des modifications"
                 rows=4 value=comment error=comment_error/>
             <ul class="fr-btns-group fr-btns-group--inline-md">
-                <li><ConfirmTrigger modal_id="approve-publication-modal">"Valider la publication"</ConfirmTrigger></li>
-                <li><button class="fr-btn fr-btn--secondary" type="button" on:click=move |_| {
-                    run.dispatch(Step::Decide(PublicationDecisionRequest { approve: false, comment: comment.get_untracked() }));
-                }>"Demander des modifications"</button></li>
+                <li><ConfirmTrigger modal_id="approve-publication-modal">{format!("Valider la révision {final_revision}")}</ConfirmTrigger></li>
+                <li><button class="fr-btn fr-btn--secondary" type="button" on:click=move |_| decide(false)>"Demander des modifications"</button></li>
             </ul>
             <ConfirmModal id="approve-publication-modal" title="Valider la publication ?".to_owned() confirm_label="Confirmer la validation"
-                on_confirm=Callback::new(move |()| {
-                    run.dispatch(Step::Decide(PublicationDecisionRequest { approve: true, comment: comment.get_untracked() }));
-                })>
-                <p>{format!("La révision {latest} devient le CCTP final : elle est figée définitivement et quitte l'outil pour la procédure formelle. L'agent et les entreprises en sont prévenus.")}</p>
+                on_confirm=Callback::new(move |()| decide(true))>
+                <p>{format!("La révision {final_revision} devient le CCTP final : elle est figée définitivement et quitte l'outil pour la procédure formelle. L'agent et les entreprises en sont prévenus.")}</p>
             </ConfirmModal>
         }.into_any()),
+        (_, ConsultationStatus::Published) => match submitted {
+            Some(publication) => ("CCTP final".to_owned(), view! {
+                <p>{format!("La révision {} a été validée par l'acheteur de la PFRA : c'est le CCTP final, publié pour la procédure formelle.", publication.revision)}</p>
+                <FinalChanges id publication/>
+            }.into_any()),
+            None => return ().into_any(),
+        },
         (Some(Role::Buyer), ConsultationStatus::BetweenRounds) => match sent_back {
             Some(comment) => ("Publication".to_owned(), view! {
                 <ChangesRequested comment by_you=true/>

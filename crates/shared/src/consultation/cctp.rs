@@ -98,8 +98,8 @@ pub struct RoundDto {
     pub changelog: String,
     /// Computed from the clock: open until the deadline or an early close.
     pub is_open: bool,
-    /// A revision the agent submitted for publication after the buyer asked
-    /// for changes: published for everyone to read, without contributions.
+    /// A final revision, frozen when the agent requested publication:
+    /// readable by everyone, opening no contribution window.
     pub for_publication: bool,
 }
 

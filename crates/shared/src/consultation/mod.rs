@@ -171,9 +171,32 @@ pub struct ConsultationDto {
     /// For staff reading one consultation sent back by the buyer: the
     /// buyer's comment, until publication is requested again.
     pub changes_requested: Option<String>,
+    /// The final revision, once the agent requested publication: what the
+    /// buyer approves, and once published, the CCTP that leaves the tool.
+    pub publication: Option<PublicationDto>,
     pub activity: ActivityDto,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// The final revision of a consultation whose publication was requested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicationDto {
+    /// Number of the final revision, frozen when publication was requested.
+    pub revision: i32,
+    /// The latest round companies contributed to: the final revision is
+    /// compared with it. Absent when there was none.
+    pub last_round: Option<i32>,
+    /// Whether the buyer approved it (the consultation is published).
+    pub approved: bool,
+}
+
+impl PublicationDto {
+    /// The round to compare the final revision with, when they differ.
+    pub fn compared_with(&self) -> Option<i32> {
+        self.last_round.filter(|n| *n < self.revision)
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -184,6 +207,9 @@ pub struct PublicationDecisionRequest {
     pub approve: bool,
     /// Mandatory when requesting changes.
     pub comment: String,
+    /// The final revision the buyer read and decides on. Mandatory to
+    /// approve; a decision naming another revision is refused (409).
+    pub revision: Option<i32>,
 }
 
 #[cfg(test)]

@@ -52,12 +52,16 @@ async fn views(
         .collect();
     let now = Utc::now();
     let mut latest: HashMap<Uuid, RoundDto> = HashMap::new();
+    let mut last_round: HashMap<Uuid, i32> = HashMap::new();
     for r in round::Entity::find()
         .filter(round::Column::ConsultationId.is_in(ids))
         .order_by_asc(round::Column::Number)
         .all(conn)
         .await?
     {
+        if !r.for_publication {
+            last_round.insert(r.consultation_id, r.number);
+        }
         latest.insert(r.consultation_id, rounds::round_dto(&r, now));
     }
     let name = |id: &Uuid| names.get(id).cloned().unwrap_or_default();
@@ -65,7 +69,13 @@ async fn views(
         .into_iter()
         .map(|c| {
             let current_round = latest.remove(&c.id);
+            let publication = publication::final_revision(
+                c.phase,
+                current_round.as_ref(),
+                last_round.get(&c.id).copied(),
+            );
             ConsultationDto {
+                publication,
                 id: c.id,
                 status: status::status(c.phase, current_round.as_ref()),
                 // The code's own label; the division's for a code the

@@ -1,11 +1,15 @@
-//! Publication: the owner agent asks, the assigned PFRA buyer approves (the
-//! final revision is frozen) or sends the CCTP back with a comment.
+//! Publication: the owner agent asks, which freezes the draft as the final
+//! revision; the assigned PFRA buyer approves that very revision, or sends
+//! the CCTP back with a comment.
 
 use chrono::Utc;
+use shared::FieldError;
 use shared::auth::Validator;
-use shared::consultation::{ConsultationDto, EventAction, PublicationDecisionRequest, limits};
+use shared::consultation::{
+    ConsultationDto, EventAction, PublicationDecisionRequest, PublicationDto, RoundDto, limits,
+};
 
-use super::rounds::{freezable_draft, has_open_round, submit_revision};
+use super::rounds::{freezable_draft, freeze_final_revision, has_open_round, latest_round};
 use super::status::{Phase, move_to};
 use super::{locked, view};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -35,16 +39,13 @@ pub async fn request_publication(
             "Clôturez le tour en cours avant de demander la publication.".into(),
         ));
     }
-    // What the buyer approves is the draft as it stands: revised after a
-    // request for changes, it becomes a revision of its own, without a round.
+    // What the buyer approves is the draft as it stands, frozen: a save or
+    // a later request cannot change the text under the buyer's eyes.
     let content = freezable_draft(&current)?;
-    let submitted = submit_revision(&*txn, &current, &content, now).await?;
+    let number = freeze_final_revision(&*txn, &current, &content, now).await?;
     let buyer_id = current.buyer_id;
     let saved = move_to(&*txn, current, Phase::AwaitingApproval, now).await?;
-    let detail = match submitted {
-        Some(n) => format!("Publication demandée (révision {n}, sans tour de contributions)"),
-        None => "Publication demandée".to_owned(),
-    };
+    let detail = format!("Publication demandée : révision finale {number}");
     journal::record(
         &*txn,
         saved.id,
@@ -53,7 +54,10 @@ pub async fn request_publication(
         detail,
     )
     .await?;
-    let message = format!("Publication demandée pour « {} ».", saved.title);
+    let message = format!(
+        "Publication demandée pour « {} » : révision finale {number}.",
+        saved.title
+    );
     journal::notify(&*txn, [buyer_id], About::consultation(saved.id), &message).await?;
     txn.commit().await?;
     view(db.conn(), saved).await
@@ -70,6 +74,13 @@ pub async fn decide_publication(
         "comment",
         text(&request.comment, limits::BODY, !request.approve),
     );
+    if request.approve && request.revision.is_none() {
+        v.push(FieldError::new(
+            "revision",
+            "required",
+            "Indiquez le numéro de la révision que vous validez.",
+        ));
+    }
     let comment = v.finish(comment).map_err(ApiError::Validation)?;
     let txn = db.begin_write().await?;
     let current = locked(&*txn, buyer.consultation_id()).await?;
@@ -78,12 +89,23 @@ pub async fn decide_publication(
             "Aucune demande de publication n'est en attente.".into(),
         ));
     }
+    // The request froze the final revision as the latest one.
+    let submitted = latest_round(&*txn, current.id)
+        .await?
+        .map_or(0, |r| r.number);
+    if let Some(named) = request.revision
+        && named != submitted
+    {
+        return Err(ApiError::Conflict(format!(
+            "La révision soumise pour publication est la révision {submitted}, non la révision {named} : relisez-la avant de décider."
+        )));
+    }
     let owner_id = current.owner_id;
     let (phase, action, message) = if request.approve {
         (
             Phase::Published,
             EventAction::PublicationApproved,
-            "La publication a été validée : le CCTP final est figé.".to_owned(),
+            format!("La publication a été validée : la révision {submitted} est le CCTP final."),
         )
     } else {
         (
@@ -93,17 +115,17 @@ pub async fn decide_publication(
         )
     };
     let saved = move_to(&*txn, current, phase, Utc::now()).await?;
-    let detail = if comment.is_empty() {
-        message.clone()
-    } else {
-        comment
+    let detail = match (request.approve, comment.is_empty()) {
+        (true, true) => format!("Révision finale {submitted} validée"),
+        (true, false) => format!("Révision finale {submitted} validée : {comment}"),
+        (false, _) => comment,
     };
     journal::record(&*txn, saved.id, buyer.buyer_id(), action, detail).await?;
     journal::notify(&*txn, [owner_id], About::consultation(saved.id), &message).await?;
     if request.approve {
         let audience = targeting::audience(&*txn, &saved).await?;
         let message = format!(
-            "Le CCTP de la consultation « {} » est validé : il sera publié pour la procédure formelle.",
+            "Le CCTP de la consultation « {} » est validé (révision {submitted}) : il sera publié pour la procédure formelle.",
             saved.title
         );
         journal::notify(&*txn, audience, About::consultation(saved.id), &message).await?;
@@ -133,4 +155,23 @@ pub async fn changes_requested(
     Ok(last
         .filter(|e| e.action == EventAction::ChangesRequested)
         .map(|e| e.detail))
+}
+
+/// The final revision of a consultation whose publication was requested or
+/// approved: its latest revision, frozen by the request.
+pub fn final_revision(
+    phase: Phase,
+    latest: Option<&RoundDto>,
+    last_round: Option<i32>,
+) -> Option<PublicationDto> {
+    let approved = match phase {
+        Phase::AwaitingApproval => false,
+        Phase::Published => true,
+        Phase::Draft | Phase::Dialogue | Phase::Abandoned => return None,
+    };
+    latest.map(|r| PublicationDto {
+        revision: r.number,
+        last_round,
+        approved,
+    })
 }

@@ -58,29 +58,35 @@ pub async fn has_open_round(
         .is_some_and(|r| is_open(&r, now)))
 }
 
-/// Freezes the draft as the next revision, submitted for publication: it
-/// opens no contribution window (it closes as it opens). Used when the draft
-/// changed since the latest revision, so that what the buyer approves is a
-/// revision everyone can read and compare.
-pub(super) async fn submit_revision(
+/// Freezes the draft as the final revision, submitted for publication: the
+/// next number, opening no contribution window (it closes as it opens). Each
+/// request freezes its own, so that an approval names exactly what was read.
+pub(super) async fn freeze_final_revision(
     conn: &impl ConnectionTrait,
     consultation: &consultation::Model,
     content: &CctpContent,
     now: DateTime<Utc>,
-) -> Result<Option<i32>, ApiError> {
+) -> Result<i32, ApiError> {
     let previous = latest_round(conn, consultation.id).await?;
-    if let Some(r) = &previous
-        && parse_content(&r.content)? == *content
-    {
-        return Ok(None);
-    }
+    let unchanged = match &previous {
+        Some(r) => parse_content(&r.content)? == *content,
+        None => false,
+    };
     let number = previous.map_or(1, |r| r.number.saturating_add(1));
+    let changelog = if unchanged {
+        format!(
+            "Révision finale soumise pour publication, identique à la révision {}.",
+            number.saturating_sub(1)
+        )
+    } else {
+        "Révision finale soumise pour publication, sans tour de contributions.".to_owned()
+    };
     round::ActiveModel {
         id: Set(Uuid::new_v4()),
         consultation_id: Set(consultation.id),
         number: Set(number),
         content: Set(consultation.draft.clone()),
-        changelog: Set("Révision soumise pour publication, sans tour de contributions.".into()),
+        changelog: Set(changelog),
         opened_at: Set(now),
         closes_at: Set(now),
         closed_early_at: Set(None),
@@ -88,7 +94,7 @@ pub(super) async fn submit_revision(
     }
     .insert(conn)
     .await?;
-    Ok(Some(number))
+    Ok(number)
 }
 
 async fn round_by_number(
