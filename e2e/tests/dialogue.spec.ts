@@ -166,6 +166,9 @@ test('everyone can see what changed between two revisions, marked in the text', 
   await page.getByRole('link', { name: TITLE }).click();
   await page.getByRole('navigation', { name: 'Vues de la consultation' }).getByRole('link', { name: 'Historique des révisions' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Historique des révisions' })).toBeVisible();
+  // Revision 3, the final one submitted earlier, repeats revision 2: compare rounds 1 and 2.
+  await page.getByLabel('Comparer la révision').selectOption('1');
+  await page.getByLabel('avec la révision').selectOption('2');
   const delay = page.locator('li').filter({ hasText: "Délai d'intervention" }).or(page.locator('li').filter({ hasText: '2.1' })).first();
   await expect(delay.getByText('Modification')).toBeVisible();
   await expect(delay.locator('ins')).toContainText(['postes critiques']);

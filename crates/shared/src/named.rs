@@ -81,7 +81,7 @@ mod tests {
     use super::Named;
     use crate::consultation::{
         ConsultationStatus, ContributionKind, ContributionStatus, CostDirection, DecisionKind,
-        EventAction, TargetKind, Visibility,
+        DocumentFormat, EventAction, TargetKind, Visibility,
     };
     use crate::types::Role;
 
@@ -107,6 +107,7 @@ mod tests {
         wire_names_match_serde::<TargetKind>();
         wire_names_match_serde::<ContributionStatus>();
         wire_names_match_serde::<Visibility>();
+        wire_names_match_serde::<DocumentFormat>();
         assert_eq!(ContributionKind::parse("alternative"), None);
     }
 }

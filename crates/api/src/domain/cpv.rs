@@ -5,12 +5,10 @@
 
 use std::sync::LazyLock;
 
+use crate::domain::pagination::PageRequest;
+use crate::domain::text::fold;
 use shared::auth::Page;
 use shared::reference::{CpvCodeEntry, parse_two_columns};
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
-
-use crate::domain::pagination::PageRequest;
 
 const CPV_CSV: &str = include_str!("../../data/cpv-2008-fr.csv");
 
@@ -33,16 +31,6 @@ static CPV: LazyLock<Vec<Entry>> = LazyLock::new(|| {
         })
         .collect()
 });
-
-/// Lowercase, accents removed, `œ`/`æ` spelled out: `Sécurité` → `securite`.
-fn fold(text: &str) -> String {
-    text.nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect::<String>()
-        .replace('œ', "oe")
-        .replace('æ', "ae")
-}
 
 /// The label of a full code (`72260000-5`), if the code exists.
 pub fn label(code: &str) -> Option<&'static str> {

@@ -8,6 +8,7 @@ pub mod consultations;
 pub mod contributions;
 pub mod cpv;
 pub mod diff;
+pub mod exports;
 pub mod journal;
 pub mod pagination;
 pub mod sessions;

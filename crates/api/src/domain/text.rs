@@ -3,6 +3,8 @@
 
 use shared::auth::Validator;
 use shared::types::Invalid;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 pub fn text(value: &str, max: usize, required: bool) -> Result<String, Invalid> {
     let trimmed = value.trim();
@@ -31,5 +33,55 @@ pub fn text_in_place(
 ) {
     if let Some(valid) = v.field(field, text(value, max, required)) {
         *value = valid;
+    }
+}
+
+/// Lowercase, accents removed, `œ`/`æ` spelled out: `Sécurité` → `securite`.
+pub fn fold(text: &str) -> String {
+    text.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect::<String>()
+        .replace('œ', "oe")
+        .replace('æ', "ae")
+}
+
+/// A title as a file name part: `Maintenance des équipements` →
+/// `maintenance-des-equipements`, at most 60 characters.
+pub fn slug(title: &str) -> String {
+    let folded = fold(title);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut slug = String::new();
+    for word in words {
+        if slug.len().saturating_add(word.len()) >= 60 {
+            break;
+        }
+        if !slug.is_empty() {
+            slug.push('-');
+        }
+        slug.push_str(word);
+    }
+    if slug.is_empty() {
+        "consultation".to_owned()
+    } else {
+        slug
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slug_keeps_ascii_words_of_the_title() {
+        assert_eq!(
+            slug("Maintenance des équipements — Préfecture (Rhône)"),
+            "maintenance-des-equipements-prefecture-rhone"
+        );
+        assert_eq!(slug("« »"), "consultation");
+        assert!(slug(&"mot ".repeat(100)).len() < 60);
     }
 }

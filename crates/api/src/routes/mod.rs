@@ -4,6 +4,7 @@ pub mod auth;
 pub mod consultations;
 pub mod contributions;
 pub mod drafts;
+pub mod exports;
 pub mod health;
 pub mod me;
 pub mod notifications;
@@ -52,6 +53,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(rounds::get_round_diff)
         .service(publication::request_publication)
         .service(publication::decide_publication)
+        .service(exports::export_cctp)
         .service(contributions::create_contribution)
         .service(contributions::list_contributions)
         .service(contributions::get_contribution)
@@ -94,6 +96,7 @@ for validation failures, field-level `errors` in French.",
         (name = "rounds", description = "Tours de dialogue, révisions figées et différences"),
         (name = "contributions", description = "Contributions, réponses et décisions"),
         (name = "publication", description = "Demande et validation de publication"),
+        (name = "exports", description = "CCTP, compte rendu de sourçage, contributions (CSV), données ouvertes (OCDS)"),
         (name = "notifications", description = "Notifications dans l'application"),
         (name = "reference", description = "Nomenclatures : divisions CPV, départements"),
         (name = "system", description = "État du service"),

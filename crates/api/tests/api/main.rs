@@ -22,6 +22,7 @@ mod demo;
 mod drafts;
 mod enumerations;
 mod errors;
+mod exports;
 mod openapi;
 mod pseudonyms;
 mod publication;

@@ -1,14 +1,16 @@
 //! The pre-publication dialogue on the wire: consultations (here), the CCTP
 //! and its rounds (`cctp`), contributions and their answers (`contribution`),
-//! the audit trail and notifications (`journal`). Everything is re-exported
+//! the audit trail and notifications (`journal`), export formats (`export`). Everything is re-exported
 //! here, so clients name `shared::consultation::X` whatever the file.
 
 mod cctp;
 mod contribution;
+mod export;
 mod journal;
 
 pub use cctp::*;
 pub use contribution::*;
+pub use export::*;
 pub use journal::*;
 
 use chrono::{DateTime, Utc};

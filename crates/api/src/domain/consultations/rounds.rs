@@ -97,7 +97,7 @@ pub(super) async fn freeze_final_revision(
     Ok(number)
 }
 
-async fn round_by_number(
+pub async fn round_by_number(
     conn: &impl ConnectionTrait,
     consultation_id: Uuid,
     number: i32,

@@ -1,0 +1,81 @@
+//! Files that leave the tool for the formal procedure, the procurement file
+//! and open-data platforms: the CCTP of a revision (`cctp`), the sourcing
+//! report (`report`), the contributions as a table (`table`) and the OCDS
+//! release package (`ocds`). Text documents are built once (`document`) and
+//! rendered in each format.
+//!
+//! No export names a company: companies appear under their pseudonym, as in
+//! every response of the API.
+
+pub mod cctp;
+pub mod document;
+mod docx;
+mod markdown;
+pub mod ocds;
+mod odt;
+pub mod report;
+pub mod table;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use shared::consultation::CctpContent;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+use crate::domain::consultations::draft::parse_content;
+use crate::entities::round;
+use crate::error::ApiError;
+
+/// A file to download, with the name it is saved under.
+pub struct ExportFile {
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// `29/11/2026`, as French administrative documents write dates.
+pub fn date(at: DateTime<Utc>) -> String {
+    at.format("%d/%m/%Y").to_string()
+}
+
+/// `29/11/2026 à 14 h 05 (UTC)`.
+pub fn date_time(at: DateTime<Utc>) -> String {
+    at.format("%d/%m/%Y à %H h %M (UTC)").to_string()
+}
+
+/// Every revision of a consultation, oldest first, with its content.
+pub async fn revisions(
+    conn: &impl ConnectionTrait,
+    consultation_id: Uuid,
+) -> Result<Vec<(round::Model, CctpContent)>, ApiError> {
+    round::Entity::find()
+        .filter(round::Column::ConsultationId.eq(consultation_id))
+        .order_by_asc(round::Column::Number)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let content = parse_content(&r.content)?;
+            Ok((r, content))
+        })
+        .collect()
+}
+
+/// How a clause or criterion is named in a document ("Clause 1.2 — Délai"),
+/// by its id, from the latest revision that holds it.
+pub fn target_names(revisions: &[(round::Model, CctpContent)]) -> HashMap<Uuid, String> {
+    let mut names = HashMap::new();
+    for (_, content) in revisions {
+        for clause in content.sections.iter().flat_map(|s| &s.clauses) {
+            if let Some(id) = clause.id {
+                names.insert(id, format!("Clause {} — {}", clause.number, clause.title));
+            }
+        }
+        for criterion in &content.criteria {
+            if let Some(id) = criterion.id {
+                names.insert(id, format!("Critère « {} »", criterion.name));
+            }
+        }
+    }
+    names
+}
