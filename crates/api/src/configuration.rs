@@ -60,6 +60,32 @@ pub struct Settings {
     #[arg(long, env = "JESAISFAIRE_DEMO_DATA", default_value = "false",
         value_parser = BoolishValueParser::new(), action = ArgAction::Set)]
     pub demo_data: bool,
+    /// Prefix of the OCDS `ocid` of every consultation (`ocds-` and six
+    /// characters), to register with the Open Contracting Partnership before
+    /// publishing open data; the default marks a deployment without one.
+    #[arg(long, env = "JESAISFAIRE_OCID_PREFIX", default_value = "ocds-jsf000", value_parser = ocid_prefix)]
+    pub ocid_prefix: String,
+    /// The address people reach the service at, for links written into
+    /// exports.
+    #[arg(long, env = "JESAISFAIRE_PUBLIC_URL", default_value = "http://127.0.0.1:8080", value_parser = public_url)]
+    pub public_url: String,
+}
+
+fn ocid_prefix(value: &str) -> Result<String, String> {
+    match value.strip_prefix("ocds-") {
+        Some(id) if id.len() == 6 && id.chars().all(|c| c.is_ascii_alphanumeric()) => {
+            Ok(value.to_owned())
+        }
+        _ => Err("an OCDS prefix is `ocds-` followed by six letters or digits".into()),
+    }
+}
+
+fn public_url(value: &str) -> Result<String, String> {
+    if value.starts_with("http://") || value.starts_with("https://") {
+        Ok(value.trim_end_matches('/').to_owned())
+    } else {
+        Err("the public URL starts with http:// or https://".into())
+    }
 }
 
 fn jwt_secret(value: &str) -> Result<String, String> {

@@ -14,7 +14,7 @@ use shared::types::Role;
 use uuid::Uuid;
 
 use crate::domain::access::ConsultationAccess;
-use crate::entities::participant;
+use crate::entities::{consultation, participant};
 use crate::error::ApiError;
 
 const UNKNOWN_COMPANY: &str = "Une entreprise";
@@ -75,21 +75,73 @@ impl Labels {
         conn: &impl ConnectionTrait,
         access: &ConsultationAccess,
     ) -> Result<Self, ApiError> {
-        let pseudonyms = participant::Entity::find()
-            .filter(participant::Column::ConsultationId.eq(access.id()))
+        Self::load(conn, access.consultation(), access.user_id()).await
+    }
+
+    /// The labels of a document kept outside the tool (the procurement file,
+    /// open data): nobody in it is "Vous".
+    pub async fn for_record(
+        conn: &impl ConnectionTrait,
+        consultation: &consultation::Model,
+    ) -> Result<Self, ApiError> {
+        Self::load(conn, consultation, Uuid::nil()).await
+    }
+
+    /// The record labels of several consultations, with one query.
+    pub async fn for_records(
+        conn: &impl ConnectionTrait,
+        consultations: &[consultation::Model],
+    ) -> Result<HashMap<Uuid, Self>, ApiError> {
+        let mut all: HashMap<Uuid, Self> = consultations
+            .iter()
+            .map(|c| (c.id, Self::empty(c, Uuid::nil())))
+            .collect();
+        for p in participant::Entity::find()
+            .filter(participant::Column::ConsultationId.is_in(all.keys().copied()))
             .all(conn)
             .await?
-            .into_iter()
-            .map(|p| {
-                let index = u32::try_from(p.pseudonym_index).unwrap_or_default();
-                (p.company_user_id, pseudonym(index))
-            })
-            .collect();
-        Ok(Self {
-            reader_id: access.user_id(),
-            owner_id: access.consultation().owner_id,
-            pseudonyms,
-        })
+        {
+            if let Some(labels) = all.get_mut(&p.consultation_id) {
+                labels.add(&p);
+            }
+        }
+        Ok(all)
+    }
+
+    fn empty(consultation: &consultation::Model, reader_id: Uuid) -> Self {
+        Self {
+            reader_id,
+            owner_id: consultation.owner_id,
+            pseudonyms: HashMap::new(),
+        }
+    }
+
+    fn add(&mut self, p: &participant::Model) {
+        let index = u32::try_from(p.pseudonym_index).unwrap_or_default();
+        self.pseudonyms.insert(p.company_user_id, pseudonym(index));
+    }
+
+    async fn load(
+        conn: &impl ConnectionTrait,
+        consultation: &consultation::Model,
+        reader_id: Uuid,
+    ) -> Result<Self, ApiError> {
+        let mut labels = Self::empty(consultation, reader_id);
+        for p in participant::Entity::find()
+            .filter(participant::Column::ConsultationId.eq(consultation.id))
+            .all(conn)
+            .await?
+        {
+            labels.add(&p);
+        }
+        Ok(labels)
+    }
+
+    /// Every pseudonym of the consultation, in alphabetical order.
+    pub fn pseudonyms(&self) -> Vec<String> {
+        let mut all: Vec<String> = self.pseudonyms.values().cloned().collect();
+        all.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+        all
     }
 
     fn company(&self, user_id: Uuid) -> String {

@@ -13,9 +13,12 @@ use uuid::Uuid;
 
 use super::consultation_access;
 use crate::auth::Authenticated;
-use crate::domain::exports::{ExportFile, cctp};
+use crate::domain::exports::{ExportFile, cctp, ocds, report, table};
+use crate::domain::pagination::PageQuery;
+use crate::domain::text::slug;
 use crate::error::ApiError;
 use crate::state::AppState;
+use shared::auth::Page;
 
 /// The bytes of a downloaded file, as the documentation describes them.
 pub struct FileBody;
@@ -30,6 +33,31 @@ impl PartialSchema for FileBody {
 }
 
 impl ToSchema for FileBody {}
+
+/// An OCDS 1.1 release package with the Enquiries extension, as specified at
+/// <https://standard.open-contracting.org/1.1/en/schema/release_package/>.
+pub struct OcdsPackage;
+
+impl PartialSchema for OcdsPackage {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .description(Some(
+                "OCDS 1.1 release package (Enquiries extension): `uri`, `version`, `extensions`, `publishedDate`, `publisher`, `releases`.",
+            ))
+            .property("version", ObjectBuilder::new().schema_type(Type::String))
+            .property(
+                "releases",
+                utoipa::openapi::schema::ArrayBuilder::new()
+                    .items(ObjectBuilder::new().schema_type(Type::Object)),
+            )
+            .required("version")
+            .required("releases")
+            .into()
+    }
+}
+
+impl ToSchema for OcdsPackage {}
 
 fn download(file: ExportFile) -> HttpResponse {
     HttpResponse::Ok()
@@ -83,5 +111,123 @@ pub async fn export_cctp(
     let format = query.format.unwrap_or(DocumentFormat::Docx);
     Ok(download(
         cctp::export(&state.db, &access, query.revision, format).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportQuery {
+    /// File format (default `docx`).
+    format: Option<DocumentFormat>,
+}
+
+/// The sourcing report (compte rendu de sourçage) for the procurement file:
+/// object, targeting, rounds, participation under pseudonyms, every
+/// contribution with its decision and answers, the changes between
+/// revisions, the final revision and the approval (staff only).
+#[utoipa::path(
+    tag = "exports", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Consultation id"), ReportQuery),
+    responses(
+        (status = 200, description = "The file, named `compte-rendu-sourcing-<slug>.<docx|odt|md>`",
+            headers(("Content-Disposition" = String, description = "`attachment; filename=\"compte-rendu-sourcing-<slug>.docx\"`")),
+            content(
+                (FileBody = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+                (FileBody = "application/vnd.oasis.opendocument.text"),
+                (String = "text/markdown"),
+            )),
+        (status = 400, description = "Unknown format"),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Not staff of this consultation"),
+        (status = 404, description = "Unknown or not visible"),
+    )
+)]
+#[get("/consultations/{id}/exports/sourcing-report")]
+pub async fn export_sourcing_report(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let access = consultation_access(&state, &who, *id).await?;
+    let format = query.format.unwrap_or(DocumentFormat::Docx);
+    Ok(download(report::export(&state.db, &access, format).await?))
+}
+
+/// Every active contribution, one row each (staff only): CSV in UTF-8 with a
+/// byte order mark, fields separated by `;`, opened as columns by
+/// LibreOffice and Excel.
+#[utoipa::path(
+    tag = "exports", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Consultation id")),
+    responses(
+        (status = 200, description = "The file, named `contributions-<slug>.csv`",
+            headers(("Content-Disposition" = String, description = "`attachment; filename=\"contributions-<slug>.csv\"`")),
+            content((String = "text/csv"))),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Not staff of this consultation"),
+        (status = 404, description = "Unknown or not visible"),
+    )
+)]
+#[get("/consultations/{id}/exports/contributions")]
+pub async fn export_contributions(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let access = consultation_access(&state, &who, *id).await?;
+    Ok(download(table::export(&state.db, &access).await?))
+}
+
+/// The consultation as an OCDS 1.1 release package: a planning release
+/// during the dialogue, a tender release once published; clarification
+/// requests and their answers as `tender.enquiries`, companies as
+/// pseudonymous `enquirer` parties. Staff at any time; companies that see the
+/// consultation once it is published.
+#[utoipa::path(
+    tag = "exports", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Consultation id")),
+    responses(
+        (status = 200, description = "The package, named `ocds-<slug>.json`", body = OcdsPackage,
+            headers(("Content-Disposition" = String, description = "`attachment; filename=\"ocds-<slug>.json\"`"))),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "A company, before publication"),
+        (status = 404, description = "Unknown or not visible"),
+    )
+)]
+#[get("/consultations/{id}/ocds")]
+pub async fn export_ocds(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let access = consultation_access(&state, &who, *id).await?;
+    let package = ocds::for_consultation(&state.db, &access, &state.settings).await?;
+    let bytes = serde_json::to_vec(&package)
+        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("serialising OCDS: {e}")))?;
+    Ok(download(ExportFile {
+        file_name: format!("ocds-{}.json", slug(&access.consultation().title)),
+        content_type: "application/json",
+        bytes,
+    }))
+}
+
+/// Published consultations for open-data harvesters (public), most recently
+/// published first: one OCDS release package each.
+#[utoipa::path(
+    tag = "exports",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "One page of release packages", body = Page<OcdsPackage>),
+        (status = 400, description = "Invalid query parameters"),
+    )
+)]
+#[get("/open-data/ocds")]
+pub async fn list_published_ocds(
+    state: web::Data<AppState>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<serde_json::Value>>, ApiError> {
+    Ok(web::Json(
+        ocds::published(&state.db, &state.settings, page.into_inner().resolve()).await?,
     ))
 }

@@ -54,6 +54,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(publication::request_publication)
         .service(publication::decide_publication)
         .service(exports::export_cctp)
+        .service(exports::export_sourcing_report)
+        .service(exports::export_contributions)
+        .service(exports::export_ocds)
+        .service(exports::list_published_ocds)
         .service(contributions::create_contribution)
         .service(contributions::list_contributions)
         .service(contributions::get_contribution)
@@ -101,7 +105,14 @@ for validation failures, field-level `errors` in French.",
         (name = "reference", description = "Nomenclatures : divisions CPV, départements"),
         (name = "system", description = "État du service"),
     ),
-    components(schemas(shared::ProblemDetails, shared::FieldError, shared::ErrorCode))
+    components(schemas(
+        shared::ProblemDetails,
+        shared::FieldError,
+        shared::ErrorCode,
+        exports::FileBody,
+        exports::OcdsPackage,
+        shared::consultation::DocumentFormat
+    ))
 )]
 pub struct ApiDoc;
 

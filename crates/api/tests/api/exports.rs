@@ -208,3 +208,272 @@ async fn companies_export_no_cctp_before_publication(app: TestApp) {
     assert!(disposition.ends_with("-v1.docx\""));
 }
 db_test!(companies_export_no_cctp_before_publication);
+
+/// Every identity of the test companies: none may appear in an export.
+fn identities(r: &RoundOne) -> Vec<String> {
+    [&r.alpha, &r.beta, &r.gamma, &r.outsider]
+        .iter()
+        .flat_map(|c| {
+            [
+                c.name.clone(),
+                c.email.clone(),
+                c.siret.clone(),
+                c.id.clone(),
+            ]
+        })
+        .collect()
+}
+
+fn assert_no_identity(r: &RoundOne, what: &str, text: &str) {
+    for identity in identities(r) {
+        assert!(!text.contains(&identity), "{what} reveals « {identity} »");
+    }
+}
+
+async fn the_sourcing_report_and_the_contributions_table_name_no_company(app: TestApp) {
+    let r = published(&app).await;
+    let cid = r.id();
+    let report = format!("/consultations/{cid}/exports/sourcing-report");
+    let mut texts = Vec::new();
+    for (format, reader) in [("docx", "docx"), ("markdown", "markdown-smart")] {
+        let (_, disposition, bytes) =
+            download(&app, &r.s.buyer.token, &format!("{report}?format={format}")).await;
+        assert!(disposition.contains("compte-rendu-sourcing-maintenance-du-parc-informatique."));
+        let text = read_with_pandoc(&bytes, reader);
+        assert_no_identity(&r, "the sourcing report", &text);
+        assert_in_order(
+            &text,
+            &[
+                "Compte rendu de sourçage — Maintenance du parc informatique".to_owned(),
+                "Identité des entreprises".to_owned(),
+                "1. Objet".to_owned(),
+                "2. Ciblage".to_owned(),
+                "72000000-5".to_owned(),
+                "3. Déroulement".to_owned(),
+                "Première version".to_owned(),
+                "4. Participation".to_owned(),
+                "3 entreprise(s) ont contribué : Entreprise A, Entreprise B, Entreprise C."
+                    .to_owned(),
+                "5. Contributions, réponses et décisions".to_owned(),
+                "Clause 1.2".to_owned(),
+                "Solution confidentielle".to_owned(),
+                r.secret["body"].as_str().unwrap().to_owned(),
+                r.alternative["body"].as_str().unwrap().to_owned(),
+                "Retenue en partie".to_owned(),
+                "Le CCTP dans son ensemble".to_owned(),
+                r.question["body"].as_str().unwrap().to_owned(),
+                "Oui, un seul site : la préfecture à Lyon.".to_owned(),
+                "6. Évolution du CCTP entre les révisions".to_owned(),
+                "De la révision 1 à la révision 2".to_owned(),
+                "Modification".to_owned(),
+                "7. Révision finale".to_owned(),
+                "Révision finale 3 comparée à la révision 2".to_owned(),
+                "8. Validation de la publication".to_owned(),
+                "Publication validée".to_owned(),
+                "(acheteur PFRA)".to_owned(),
+            ],
+        );
+        texts.push(text);
+    }
+
+    let table = format!("/consultations/{cid}/exports/contributions");
+    let (content_type, disposition, bytes) = download(&app, &r.s.agent.token, &table).await;
+    assert_eq!(content_type, "text/csv; charset=utf-8");
+    assert!(disposition.contains("contributions-maintenance-du-parc-informatique.csv"));
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "the CSV starts with a UTF-8 byte order mark"
+    );
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert_no_identity(&r, "the contributions table", &text);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.as_bytes());
+    assert_eq!(reader.headers().unwrap().len(), 17);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(
+        rows.len(),
+        5,
+        "the four contributions of round 1 and the one of round 2"
+    );
+    assert!(rows.iter().all(|row| row[0].starts_with("Entreprise ")));
+    let alternative = rows
+        .iter()
+        .find(|row| &row[7] == r.alternative["body"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(&alternative[1], "1");
+    assert_eq!(&alternative[3], "Clause 1.2 — Délais");
+    assert_eq!(&alternative[4], "Rédaction alternative");
+    assert_eq!(&alternative[11], "Retenue en partie");
+    assert_eq!(&alternative[13], "1");
+
+    // Staff only: companies that see the consultation are refused, others do not see it.
+    for path in [&report, &table] {
+        for token in [&r.alpha.token, &r.beta.token] {
+            problem(
+                call(&app, token, Method::GET, path, None).await,
+                StatusCode::FORBIDDEN,
+            )
+            .await;
+        }
+        problem(
+            call(&app, &r.outsider.token, Method::GET, path, None).await,
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+    }
+}
+db_test!(the_sourcing_report_and_the_contributions_table_name_no_company);
+
+/// RFC 7396 JSON Merge Patch: how an OCDS extension applies to the schema.
+fn merge_patch(target: &mut Value, patch: &Value) {
+    match (target, patch) {
+        (Value::Object(target), Value::Object(patch)) => {
+            for (key, value) in patch {
+                if value.is_null() {
+                    target.remove(key);
+                } else {
+                    merge_patch(target.entry(key.clone()).or_insert(Value::Null), value);
+                }
+            }
+        }
+        (target, patch) => *target = patch.clone(),
+    }
+}
+
+fn schema(name: &str) -> Value {
+    let path = format!("{}/tests/data/ocds/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Validates a release package against the official OCDS 1.1.5 schemas:
+/// the package schema for the envelope, the release schema with the
+/// Enquiries extension merged for each release.
+pub fn assert_valid_ocds(package: &Value) {
+    let mut envelope = schema("release-package-schema.json");
+    // Releases are checked below against the merged schema (the package
+    // schema refers to the release schema by URL).
+    envelope["properties"]["releases"]["items"] = serde_json::json!({});
+    let mut release = schema("release-schema.json");
+    merge_patch(
+        &mut release,
+        &schema("enquiry-extension-release-schema.json"),
+    );
+    let check = |schema: &Value, instance: &Value, what: &str| {
+        let validator = jsonschema::draft4::new(schema).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(instance)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{what} is not valid OCDS: {errors:#?}");
+    };
+    check(&envelope, package, "the package");
+    for r in package["releases"].as_array().unwrap() {
+        check(&release, r, "a release");
+    }
+}
+
+async fn the_ocds_package_is_valid_and_shows_enquirers_by_pseudonym_only(app: TestApp) {
+    let r = round_one(&app).await;
+    answer_and_decide(&app, &r).await;
+    let cid = r.id();
+    let path = format!("/consultations/{cid}/ocds");
+    // During the dialogue: a planning release, for staff only.
+    let (content_type, disposition, bytes) = download(&app, &r.s.agent.token, &path).await;
+    assert_eq!(content_type, "application/json");
+    assert!(disposition.contains("ocds-maintenance-du-parc-informatique.json"));
+    let planning: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_valid_ocds(&planning);
+    let release = &planning["releases"][0];
+    assert_eq!(release["tag"], serde_json::json!(["planning"]));
+    assert_eq!(
+        release["ocid"],
+        format!("{}-{cid}", crate::helpers::OCID_PREFIX)
+    );
+    assert_eq!(
+        release["tender"]["items"][0]["classification"]["scheme"],
+        "CPV"
+    );
+    assert_eq!(
+        release["tender"]["items"][0]["classification"]["id"],
+        "72000000-5"
+    );
+    let enquiries = release["tender"]["enquiries"].as_array().unwrap();
+    assert_eq!(
+        enquiries.len(),
+        1,
+        "only the clarification request, never the confidential solution"
+    );
+    assert_eq!(enquiries[0]["description"], r.question["body"]);
+    assert_eq!(
+        enquiries[0]["answer"],
+        "Oui, un seul site : la préfecture à Lyon."
+    );
+    assert_eq!(enquiries[0]["author"]["name"], "Entreprise B");
+    let enquirers: Vec<&Value> = release["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["roles"] == serde_json::json!(["enquirer"]))
+        .collect();
+    assert_eq!(enquirers.len(), 1);
+    assert_eq!(enquirers[0]["name"], "Entreprise B");
+    assert_no_identity(&r, "the OCDS package", &planning.to_string());
+    assert!(
+        !planning
+            .to_string()
+            .contains("Télémaintenance avec prise de main")
+    );
+    problem(
+        call(&app, &r.beta.token, Method::GET, &path, None).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let open_data = json_of(
+        app.client
+            .get(app.url("/open-data/ocds"))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(open_data["total"], 0, "nothing is published yet");
+
+    // Once published: a tender release, readable by companies and listed for harvesters.
+    second_round(&app, &r).await;
+    publish(&app, &r).await;
+    let (_, _, bytes) = download(&app, &r.beta.token, &path).await;
+    let tender: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_valid_ocds(&tender);
+    assert_eq!(tender["releases"][0]["tag"], serde_json::json!(["tender"]));
+    assert!(
+        tender["releases"][0]["tender"]["awardCriteriaDetails"]
+            .as_str()
+            .unwrap()
+            .contains("%")
+    );
+    let open_data = json_of(
+        app.client
+            .get(app.url("/open-data/ocds"))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(open_data["total"], 1);
+    let harvested = &open_data["items"][0];
+    assert_valid_ocds(harvested);
+    assert_eq!(
+        harvested["releases"][0]["ocid"],
+        tender["releases"][0]["ocid"]
+    );
+    assert_no_identity(&r, "the open-data list", &open_data.to_string());
+    problem(
+        call(&app, &r.outsider.token, Method::GET, &path, None).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}
+db_test!(the_ocds_package_is_valid_and_shows_enquirers_by_pseudonym_only);

@@ -12,6 +12,7 @@ use shared::auth::CreateUserRequest;
 
 pub const TEST_JWT_SECRET: &str = "integration-tests-secret-at-least-32-bytes-long";
 pub const PASSWORD: &str = "un mot de passe solide";
+pub const OCID_PREFIX: &str = "ocds-t35t00";
 
 #[derive(Clone, Copy, Debug)]
 pub enum Backend {
@@ -109,6 +110,8 @@ async fn spawn(backend: Backend, demo_data: bool, web_build: &[(&str, &[u8])]) -
         cookie_secure: false,
         static_dir: dir.path().join("web"),
         demo_data,
+        ocid_prefix: OCID_PREFIX.into(),
+        public_url: "https://jesaisfaire.example.gouv.fr".into(),
     };
     let app = Application::build(settings).await.unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());

@@ -62,6 +62,7 @@ fn operation_ids_are_unique_and_every_operation_states_its_security() {
         public,
         [
             "get /api/v1/health",
+            "get /api/v1/open-data/ocds",
             "get /api/v1/reference/cpv",
             "get /api/v1/reference/cpv-divisions",
             "get /api/v1/reference/departements",

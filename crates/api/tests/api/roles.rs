@@ -88,9 +88,33 @@ async fn every_operation_answers_each_role_as_the_rules_say(app: TestApp) {
             format!("/consultations/{cid}/publication-request"),
             None,
         ),
+        (
+            "export the CCTP before publication",
+            Method::GET,
+            format!("/consultations/{cid}/exports/cctp"),
+            None,
+        ),
+        (
+            "export the sourcing report",
+            Method::GET,
+            format!("/consultations/{cid}/exports/sourcing-report"),
+            None,
+        ),
+        (
+            "export the contributions",
+            Method::GET,
+            format!("/consultations/{cid}/exports/contributions"),
+            None,
+        ),
+        (
+            "export OCDS before publication",
+            Method::GET,
+            format!("/consultations/{cid}/ocds"),
+            None,
+        ),
     ];
     //                          owner      other agent  buyer     other buyer admin      member      outsider
-    let expected: [[S; 7]; 11] = [
+    let expected: [[S; 7]; 15] = [
         /* read consultation */
         [
             S::OK,
@@ -198,6 +222,46 @@ async fn every_operation_answers_each_role_as_the_rules_say(app: TestApp) {
             S::FORBIDDEN,
             S::NOT_FOUND,
             S::FORBIDDEN,
+            S::FORBIDDEN,
+            S::NOT_FOUND,
+        ],
+        /* export the CCTP before publication */
+        [
+            S::OK,
+            S::NOT_FOUND,
+            S::OK,
+            S::NOT_FOUND,
+            S::OK,
+            S::FORBIDDEN,
+            S::NOT_FOUND,
+        ],
+        /* export the sourcing report */
+        [
+            S::OK,
+            S::NOT_FOUND,
+            S::OK,
+            S::NOT_FOUND,
+            S::OK,
+            S::FORBIDDEN,
+            S::NOT_FOUND,
+        ],
+        /* export the contributions */
+        [
+            S::OK,
+            S::NOT_FOUND,
+            S::OK,
+            S::NOT_FOUND,
+            S::OK,
+            S::FORBIDDEN,
+            S::NOT_FOUND,
+        ],
+        /* export OCDS before publication */
+        [
+            S::OK,
+            S::NOT_FOUND,
+            S::OK,
+            S::NOT_FOUND,
+            S::OK,
             S::FORBIDDEN,
             S::NOT_FOUND,
         ],

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use shared::consultation::{ChangeKind, DiffDto, ItemChange, WordChange, WordOp};
+use shared::consultation::{DiffDto, ItemChange, WordChange, WordOp};
 
 use crate::api::{self, ApiError};
 use crate::components::consultation_nav::{Breadcrumb, ConsultationNav, View};
@@ -12,16 +12,6 @@ use crate::components::set_title;
 use crate::components::time::french_date_time;
 use crate::hooks::{require_sign_in, use_consultation_id};
 use crate::session::Session;
-
-fn change_label(kind: ChangeKind) -> &'static str {
-    match kind {
-        ChangeKind::Added => "Ajout",
-        ChangeKind::Removed => "Suppression",
-        ChangeKind::Moved => "Déplacement",
-        ChangeKind::Modified => "Modification",
-        ChangeKind::MovedAndModified => "Déplacement et modification",
-    }
-}
 
 /// A text with its insertions and deletions marked, for screen readers too,
 /// whitespace and line breaks as typed (the CSS keeps them).
@@ -59,7 +49,7 @@ fn Change(change: ItemChange) -> impl IntoView {
     view! {
         <li class="fr-mb-3w">
             <p class="fr-mb-1w jsf-diff"><strong>{label}{titled.then_some(" — ")}{marked(change.title)}</strong>" "
-                <span class="fr-badge fr-badge--sm fr-badge--no-icon">{change_label(change.change)}</span>
+                <span class="fr-badge fr-badge--sm fr-badge--no-icon">{change.change.label_fr()}</span>
             </p>
             {weight.map(|w| view! { <p class="fr-text--sm">{w}</p> })}
             <p class="jsf-diff">{marked(change.text)}</p>

@@ -122,6 +122,18 @@ pub enum ChangeKind {
     MovedAndModified,
 }
 
+impl ChangeKind {
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Self::Added => "Ajout",
+            Self::Removed => "Suppression",
+            Self::Moved => "Déplacement",
+            Self::Modified => "Modification",
+            Self::MovedAndModified => "Déplacement et modification",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use shared::consultation::{ContributionDto, DecisionDto, ReplyDto};
+use shared::consultation::{ContributionDto, ContributionStatus, DecisionDto, ReplyDto};
 use uuid::Uuid;
 
 use crate::db::Db;
@@ -19,8 +19,34 @@ pub async fn views(
     access: &ConsultationAccess,
     rows: Vec<contribution::Model>,
 ) -> Result<Vec<ContributionDto>, ApiError> {
+    let labels = Labels::for_reader(db.conn(), access).await?;
+    labelled(db, &labels, rows).await
+}
+
+/// Every active contribution of a consultation, oldest round first, under
+/// the labels of a document kept outside the tool.
+pub async fn for_record(
+    db: &Db,
+    labels: &Labels,
+    consultation_id: Uuid,
+) -> Result<Vec<ContributionDto>, ApiError> {
+    let rows = contribution::Entity::find()
+        .filter(contribution::Column::ConsultationId.eq(consultation_id))
+        .filter(contribution::Column::Status.eq(ContributionStatus::Active))
+        .order_by_asc(contribution::Column::Round)
+        .order_by_asc(contribution::Column::CreatedAt)
+        .order_by_asc(contribution::Column::Id)
+        .all(db.conn())
+        .await?;
+    labelled(db, labels, rows).await
+}
+
+async fn labelled(
+    db: &Db,
+    labels: &Labels,
+    rows: Vec<contribution::Model>,
+) -> Result<Vec<ContributionDto>, ApiError> {
     let conn = db.conn();
-    let labels = Labels::for_reader(conn, access).await?;
     let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
     let mut replies: HashMap<Uuid, Vec<reply::Model>> = HashMap::new();
     for r in reply::Entity::find()
@@ -36,7 +62,7 @@ pub async fn views(
         .into_iter()
         .map(|c| {
             let replies = replies.remove(&c.id).unwrap_or_default();
-            view(&labels, c, replies)
+            view(labels, c, replies)
         })
         .collect())
 }

@@ -18,7 +18,7 @@ pub mod table;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use shared::consultation::CctpContent;
+use shared::consultation::{CctpContent, ContributionDto, TargetKind};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -61,21 +61,40 @@ pub async fn revisions(
         .collect()
 }
 
-/// How a clause or criterion is named in a document ("Clause 1.2 — Délai"),
-/// by its id, from the latest revision that holds it.
-pub fn target_names(revisions: &[(round::Model, CctpContent)]) -> HashMap<Uuid, String> {
-    let mut names = HashMap::new();
-    for (_, content) in revisions {
-        for clause in content.sections.iter().flat_map(|s| &s.clauses) {
-            if let Some(id) = clause.id {
-                names.insert(id, format!("Clause {} — {}", clause.number, clause.title));
+/// How the passage a contribution reacts to is named in a document
+/// ("Clause 1.2 — Délais"), from the latest revision that holds it.
+pub struct TargetNames(HashMap<Uuid, String>);
+
+impl TargetNames {
+    pub fn of(revisions: &[(round::Model, CctpContent)]) -> Self {
+        let mut names = HashMap::new();
+        for (_, content) in revisions {
+            for clause in content.sections.iter().flat_map(|s| &s.clauses) {
+                if let Some(id) = clause.id {
+                    names.insert(id, format!("Clause {} — {}", clause.number, clause.title));
+                }
+            }
+            for criterion in &content.criteria {
+                if let Some(id) = criterion.id {
+                    names.insert(id, format!("Critère « {} »", criterion.name));
+                }
             }
         }
-        for criterion in &content.criteria {
-            if let Some(id) = criterion.id {
-                names.insert(id, format!("Critère « {} »", criterion.name));
-            }
+        Self(names)
+    }
+
+    pub fn name(&self, contribution: &ContributionDto) -> String {
+        self.name_of(contribution.target_kind, contribution.target_id)
+    }
+
+    pub fn name_of(&self, kind: TargetKind, id: Option<Uuid>) -> String {
+        match (kind, id) {
+            (TargetKind::Document, _) | (_, None) => "Le CCTP dans son ensemble".to_owned(),
+            (_, Some(id)) => self
+                .0
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| "Passage supprimé depuis".to_owned()),
         }
     }
-    names
 }

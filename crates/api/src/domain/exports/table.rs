@@ -1,1 +1,100 @@
+//! The contributions as a spreadsheet: CSV in UTF-8 with a byte order mark
+//! and `;` between fields, which is what LibreOffice and a French Excel open
+//! as columns without an import dialog. One row per active contribution.
 
+use shared::Named;
+use shared::consultation::ContributionDto;
+
+use super::{ExportFile, TargetNames, date_time, revisions};
+use crate::db::Db;
+use crate::domain::access::ConsultationAccess;
+use crate::domain::anonymity::Labels;
+use crate::domain::contributions::views;
+use crate::domain::text::slug;
+use crate::error::ApiError;
+
+const HEADER: [&str; 17] = [
+    "Entreprise (pseudonyme)",
+    "Tour",
+    "Cible",
+    "Passage",
+    "Type",
+    "Effet sur le coût",
+    "Confidentielle",
+    "Contribution",
+    "Justification",
+    "Rédaction proposée",
+    "Pondération proposée",
+    "Décision",
+    "Motif de la décision",
+    "Intégrée à la révision",
+    "Déposée le",
+    "Répondue le",
+    "Décidée le",
+];
+
+fn row(c: &ContributionDto, target: String) -> Vec<String> {
+    let when = |at: Option<chrono::DateTime<chrono::Utc>>| at.map(date_time).unwrap_or_default();
+    vec![
+        c.author.label.clone(),
+        c.round.to_string(),
+        c.target_kind.label_fr().to_owned(),
+        target,
+        c.kind.label_fr().to_owned(),
+        c.cost_direction
+            .map(|d| d.label_fr().to_owned())
+            .unwrap_or_default(),
+        if c.confidential { "oui" } else { "non" }.to_owned(),
+        c.body.clone(),
+        c.justification.clone(),
+        c.proposed_text.clone().unwrap_or_default(),
+        c.proposed_weight
+            .map(|w| format!("{w} %"))
+            .unwrap_or_default(),
+        c.decision
+            .as_ref()
+            .map(|d| d.decision.label_fr().to_owned())
+            .unwrap_or_default(),
+        c.decision
+            .as_ref()
+            .map(|d| d.rationale.clone())
+            .unwrap_or_default(),
+        c.decision
+            .as_ref()
+            .and_then(|d| d.integrated_in_round)
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
+        date_time(c.created_at),
+        when(c.answered_at),
+        when(c.decision.as_ref().map(|d| d.decided_at)),
+    ]
+}
+
+pub async fn export(db: &Db, access: &ConsultationAccess) -> Result<ExportFile, ApiError> {
+    access.require_staff()?;
+    let c = access.consultation();
+    let revisions = revisions(db.conn(), c.id).await?;
+    let targets = TargetNames::of(&revisions);
+    let labels = Labels::for_record(db.conn(), c).await?;
+    let contributions = views::for_record(db, &labels, c.id).await?;
+    let failed = |e: csv::Error| ApiError::Unexpected(anyhow::anyhow!("writing the CSV: {e}"));
+    // The byte order mark tells spreadsheets the file is UTF-8.
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    writer.write_record(HEADER).map_err(failed)?;
+    for contribution in &contributions {
+        let target = targets.name(contribution);
+        writer
+            .write_record(row(contribution, target))
+            .map_err(failed)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("writing the CSV: {e}")))?;
+    Ok(ExportFile {
+        file_name: format!("contributions-{}.csv", slug(&c.title)),
+        content_type: "text/csv; charset=utf-8",
+        bytes,
+    })
+}
