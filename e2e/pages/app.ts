@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
@@ -70,4 +71,14 @@ export async function confirmAction(page: Page, action: string, confirm: string,
   await expect(modal).toContainText(says);
   await modal.getByRole('button', { name: confirm, exact: true }).click();
   await expect(modal).toBeHidden();
+}
+
+/** Clicks a download button and returns the saved file's name and bytes. */
+export async function downloadFrom(page: Page, button: string): Promise<{ name: string; bytes: Buffer }> {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: button, exact: true }).click(),
+  ]);
+  const file = await download.path();
+  return { name: download.suggestedFilename(), bytes: fs.readFileSync(file) };
 }

@@ -5,7 +5,7 @@
 
 import * as path from 'node:path';
 import { Browser, BrowserContext, expect, Page, test } from '@playwright/test';
-import { confirmAction, expectAccessible, watchPageErrors } from '../pages/app';
+import { confirmAction, downloadFrom, expectAccessible, watchPageErrors } from '../pages/app';
 import { ConsultationPage, fillContribution } from '../pages/consultation';
 import { DraftEditor } from '../pages/editor';
 import { LoginPage } from '../pages/login';
@@ -413,6 +413,30 @@ test('an agent, two companies and a buyer take a consultation through two rounds
   await expect(beta.page.getByRole('heading', { name: 'CCTP — révision finale 4' })).toBeVisible();
   await beta.page.getByText('Ce qui change depuis le tour 2').click();
   await expect(beta.page.locator('details ins').filter({ hasText: 'rapport de visite' }).first()).toBeVisible();
+  await expect(beta.page.getByRole('heading', { name: 'CCTP final à télécharger' })).toBeVisible();
+  await expect(beta.page.getByRole('button', { name: /Compte rendu de sourçage/ })).toHaveCount(0);
+
+  // --- The agent takes the approved CCTP and the sourcing record to the formal procedure.
+  await agent.page.reload();
+  await expect(agent.page.getByRole('heading', { name: 'Documents à télécharger' })).toBeVisible();
+  const cctp = await downloadFrom(agent.page, 'CCTP, révision 4 — Word (.docx)');
+  expect(cctp.name).toMatch(/^cctp-.*-v4\.docx$/);
+  expect(cctp.bytes.subarray(0, 2).toString()).toBe('PK');
+  const report = await downloadFrom(agent.page, 'Compte rendu de sourçage — Word (.docx)');
+  expect(report.name).toMatch(/^compte-rendu-sourcing-.*\.docx$/);
+  expect(report.bytes.length).toBeGreaterThan(2000);
+  const table = await downloadFrom(agent.page, 'Contributions — tableur (.csv)');
+  expect(table.bytes.toString('utf8')).toContain('Entreprise A');
+  expect(table.bytes.toString('utf8')).not.toContain(ALPHA);
+  // The printable view drops the site around the document on paper.
+  await agent.page.getByRole('link', { name: /Version imprimable du CCTP/ }).click();
+  await expect(agent.page.getByRole('heading', { level: 1, name: TITLE })).toBeVisible();
+  await expect(agent.page.getByText('Version : Révision 4 — CCTP final validé')).toBeVisible();
+  await expectAccessible(agent.page);
+  await agent.page.emulateMedia({ media: 'print' });
+  await expect(agent.page.getByRole('banner')).toBeHidden();
+  await expect(agent.page.getByRole('button', { name: /Imprimer/ })).toBeHidden();
+  await agent.page.emulateMedia({ media: 'screen' });
   await expect(buyer.page.getByText(ALPHA)).toHaveCount(0);
 
   // Everyone was notified along the way.

@@ -440,3 +440,52 @@ pub async fn diff(token: &str, id: Uuid, to: i32, from: i32) -> Result<DiffDto, 
     )
     .await
 }
+
+/// An export saved by the browser under the name the API gives it
+/// (`Content-Disposition`): the request carries the access token, which a
+/// plain link could not.
+pub async fn download(token: &str, path: &str) -> Result<(), ApiError> {
+    let response = authorized(Request::get(&url(path)), token)
+        .send()
+        .await
+        .map_err(network)?;
+    if !response.ok() {
+        return Err(problem(response).await);
+    }
+    let headers = response.headers();
+    let name = headers
+        .get("content-disposition")
+        .and_then(|d| {
+            d.split_once("filename=")
+                .map(|(_, name)| name.trim_matches('"').to_owned())
+        })
+        .unwrap_or_else(|| "export".to_owned());
+    let kind = headers.get("content-type").unwrap_or_default();
+    let bytes = response.binary().await.map_err(network)?;
+    save_file(&bytes, &kind, &name)
+        .map_err(|_| ApiError::Network("le fichier n'a pas pu être enregistré".into()))
+}
+
+fn save_file(bytes: &[u8], kind: &str, name: &str) -> Result<(), wasm_bindgen::JsValue> {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(kind);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
+    let href = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| wasm_bindgen::JsValue::from_str("no document"))?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    link.set_href(&href);
+    link.set_download(name);
+    link.click();
+    // The browser reads the file after the click returns: let it go later.
+    leptos::prelude::set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&href);
+        },
+        std::time::Duration::from_secs(30),
+    );
+    Ok(())
+}

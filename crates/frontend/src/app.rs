@@ -8,6 +8,7 @@ use crate::pages::draft_editor::DraftEditorPage;
 use crate::pages::history::HistoryPage;
 use crate::pages::new_consultation::NewConsultationPage;
 use crate::pages::notifications::NotificationsPage;
+use crate::pages::print_cctp::PrintCctpPage;
 use crate::pages::synthesis::SynthesisPage;
 use crate::pages::timeline::TimelinePage;
 use crate::pages::{
@@ -55,6 +56,7 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/consultations/:id") view=ConsultationPage/>
                 <Route path=path!("/consultations/:id/cctp") view=DraftEditorPage/>
                 <Route path=path!("/consultations/:id/historique") view=HistoryPage/>
+                <Route path=path!("/consultations/:id/imprimer") view=PrintCctpPage/>
                 <Route path=path!("/consultations/:id/synthese") view=SynthesisPage/>
                 <Route path=path!("/consultations/:id/journal") view=TimelinePage/>
             </Routes>

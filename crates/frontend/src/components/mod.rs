@@ -2,6 +2,7 @@ pub mod confirm;
 pub mod consultation_nav;
 pub mod contribution;
 pub mod contribution_filters;
+pub mod exports;
 pub mod form;
 pub mod layout;
 pub mod pager;

@@ -17,6 +17,7 @@ use uuid::Uuid;
 use crate::api::{self, ApiError};
 use crate::components::consultation_nav::{Breadcrumb, ConsultationNav, View};
 use crate::components::contribution_filters::{FilterBar, Filters};
+use crate::components::exports::ExportsPanel;
 use crate::components::resource::resource_view;
 use crate::components::set_title;
 use crate::components::table::DataTable;
@@ -140,6 +141,7 @@ pub fn ConsultationPage() -> impl IntoView {
                 {(role() == Some(Role::Agent) && !matches!(c.status, ConsultationStatus::Published | ConsultationStatus::Abandoned))
                     .then(|| view! { <ConsultationSettings consultation=c.clone() reload/> })}
                 <PublicationPanel consultation=c.clone() reload/>
+                <ExportsPanel consultation=c.clone()/>
                 {to_do}
                 {c.current_round.clone().map(|round| view! { <RoundNotice round/> })}
                 {match loaded.revision.clone() {

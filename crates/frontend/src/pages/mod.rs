@@ -13,6 +13,7 @@ pub mod logout;
 pub mod new_consultation;
 pub mod not_found;
 pub mod notifications;
+pub mod print_cctp;
 pub mod publication;
 pub mod register;
 pub mod synthesis;

@@ -39,17 +39,26 @@ pub fn NotificationsPage() -> impl IntoView {
     });
     let mark = Action::new_local(move |what: &Mark| {
         let what = *what;
-        session.send(move |token| async move {
+        let sent = session.send(move |token| async move {
             match what {
                 Mark::One(id) => api::mark_read(&token, id).await,
                 Mark::All => api::mark_all_read(&token).await,
             }
-        })
+        });
+        // Following a notification leaves this page before the answer comes:
+        // the count in the header (which outlives the page) is told here,
+        // not by an effect of the page.
+        async move {
+            let result = sent.await;
+            if result.is_ok() {
+                unread_count.changed();
+            }
+            result
+        }
     });
     Effect::new(move || {
         if let Some(Ok(())) = mark.value().get() {
             list.refetch();
-            unread_count.changed();
         }
     });
     view! {

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::api::{self, ApiError};
 use crate::components::consultation_nav::{Breadcrumb, ConsultationNav, View};
+use crate::components::exports::RecordDownloads;
 use crate::components::resource::resource_view;
 use crate::components::set_title;
 use crate::components::table::DataTable;
@@ -320,6 +321,9 @@ pub fn SynthesisPage() -> impl IntoView {
                     }.into_any()
                 }
             }}
+            <h2 class="fr-h4 fr-mt-4w">"Pour le dossier de la consultation"</h2>
+            <p class="fr-text--sm">"Le compte rendu de sourçage et le tableau des contributions ne nomment les entreprises que par leur pseudonyme."</p>
+            <RecordDownloads id=c.id/>
         }.into_any()
         },
     )
