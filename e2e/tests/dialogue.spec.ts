@@ -2,7 +2,7 @@
 // the last one closes the demo's round and publishes the consultation.
 
 import { expect, test } from '@playwright/test';
-import { confirmAction, expectAccessible, watchPageErrors } from '../pages/app';
+import { confirmAction, downloadFrom, expectAccessible, watchPageErrors } from '../pages/app';
 import { ConsultationPage } from '../pages/consultation';
 import { LoginPage } from '../pages/login';
 
@@ -156,6 +156,20 @@ test('the agent closes the round and asks for publication; the PFRA buyer approv
   await expect(page.getByText('Publiée', { exact: true })).toBeVisible();
   await expect(page.getByText('La révision 3 a été validée')).toBeVisible();
   await expectAccessible(page);
+  // The demo's whole output, downloaded by the buyer: the final CCTP in three formats,
+  // the sourcing report, the contributions table and the open-data file.
+  for (const [button, name] of [
+    ['CCTP, révision 3 — Word (.docx)', /^cctp-maintenance-.*-v3\.docx$/],
+    ['CCTP, révision 3 — OpenDocument (.odt)', /^cctp-maintenance-.*-v3\.odt$/],
+    ['CCTP, révision 3 — Markdown (.md)', /^cctp-maintenance-.*-v3\.md$/],
+    ['Compte rendu de sourçage — Word (.docx)', /^compte-rendu-sourcing-maintenance-.*\.docx$/],
+    ['Contributions — tableur (.csv)', /^contributions-maintenance-.*\.csv$/],
+    ['Données ouvertes — OCDS (.json)', /^ocds-maintenance-.*\.json$/],
+  ] as const) {
+    const file = await downloadFrom(page, button);
+    expect(file.name).toMatch(name);
+    expect(file.bytes.length).toBeGreaterThan(500);
+  }
   expect(errors).toEqual([]);
 });
 

@@ -4,7 +4,8 @@
 //! Seed: 300 consultations in dialogue, 200 companies, 1 000 contributions on
 //! one consultation. Each endpoint is called 200 times, 8 requests in flight.
 //! Then a 150-page CCTP (330 clauses, about 430 000 characters) is saved,
-//! opened as a round, revised and diffed; writes are timed one by one.
+//! opened as a round, revised, diffed and exported; writes are timed one by
+//! one, exports fetched five times (median and size).
 
 // A benchmark harness: a panic is a failed run, and its arithmetic is on
 // small fixed counts.
@@ -295,6 +296,25 @@ async fn main() -> anyhow::Result<()> {
         &agent,
     )
     .await?;
+    for (name, path) in [
+        (
+            "GET exports/sourcing-report (1 000 contributions)",
+            "exports/sourcing-report",
+        ),
+        (
+            "GET exports/contributions (CSV, 1 000 rows)",
+            "exports/contributions",
+        ),
+        ("GET ocds (1 000 contributions)", "ocds"),
+    ] {
+        exported(
+            &client,
+            name,
+            format!("{base}/consultations/{consultation}/{path}"),
+            &agent,
+        )
+        .await?;
+    }
     for (name, q) in [
         ("GET /reference/cpv?q=logiciel (words)", "logiciel"),
         ("GET /reference/cpv?q=securite (accents)", "securite"),
@@ -428,5 +448,50 @@ async fn large_cctp(client: &reqwest::Client, base: &str, agent: &str) -> anyhow
         format!("{base}/consultations/{id}"),
         agent,
     )
+    .await?;
+    for format in ["docx", "odt", "markdown"] {
+        exported(
+            client,
+            &format!("GET exports/cctp?format={format} (150 pages)"),
+            format!("{base}/consultations/{id}/exports/cctp?format={format}"),
+            agent,
+        )
+        .await?;
+    }
+    exported(
+        client,
+        "GET exports/sourcing-report (150 pages, docx)",
+        format!("{base}/consultations/{id}/exports/sourcing-report"),
+        agent,
+    )
     .await
+}
+
+/// A file export, fetched five times: median time and size.
+async fn exported(
+    client: &reqwest::Client,
+    name: &str,
+    url: String,
+    token: &str,
+) -> anyhow::Result<()> {
+    let mut times = Vec::new();
+    let mut size = 0;
+    for _ in 0..5 {
+        let t = Instant::now();
+        let response = client.get(&url).bearer_auth(token).send().await?;
+        anyhow::ensure!(
+            response.status().is_success(),
+            "{name}: {}",
+            response.status()
+        );
+        size = response.bytes().await?.len();
+        times.push(t.elapsed());
+    }
+    times.sort_unstable();
+    println!(
+        "{name:<48} p50 {:>7.2} ms  {:>6} KiB",
+        times[2].as_secs_f64() * 1e3,
+        size / 1024
+    );
+    Ok(())
 }

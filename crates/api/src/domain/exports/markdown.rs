@@ -5,15 +5,25 @@ use std::fmt::Write;
 
 use super::document::{Block, Document};
 
+/// A paragraph: each line escaped, a backslash at the end of a line is a
+/// hard line break.
 fn escape(text: &str) -> String {
     text.lines()
-        .map(escape_line)
+        .map(|line| escape_line(line, true))
         .collect::<Vec<_>>()
         .join("\\\n")
 }
 
-/// One line; a backslash at the end of a line is a hard line break.
-fn escape_line(line: &str) -> String {
+/// A heading or a table cell: one line, after its own marker, where nothing
+/// can start a block.
+fn escape_inline(text: &str) -> String {
+    escape_line(
+        &text.split_whitespace().collect::<Vec<_>>().join(" "),
+        false,
+    )
+}
+
+fn escape_line(line: &str, at_block_start: bool) -> String {
     let start = line.len().saturating_sub(line.trim_start().len());
     let digits = line
         .trim_start()
@@ -26,13 +36,14 @@ fn escape_line(line: &str) -> String {
             continue;
         }
         // Inline marks anywhere; what would start a heading, list or quote
-        // at the start of the line.
+        // at the start of a paragraph's line.
         let inline = matches!(
             c,
             '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '|' | '~'
         );
-        let block = (i == start && matches!(c, '#' | '-' | '+' | '='))
-            || (digits > 0 && i == start.saturating_add(digits) && matches!(c, '.' | ')'));
+        let block = at_block_start
+            && ((i == start && matches!(c, '#' | '-' | '+' | '='))
+                || (digits > 0 && i == start.saturating_add(digits) && matches!(c, '.' | ')')));
         if inline || block {
             out.push('\\');
         }
@@ -41,13 +52,8 @@ fn escape_line(line: &str) -> String {
     out
 }
 
-/// A table cell: one line, escaped.
-fn cell(text: &str) -> String {
-    escape(&text.split_whitespace().collect::<Vec<_>>().join(" "))
-}
-
 pub fn render(document: &Document) -> String {
-    let mut out = format!("# {}\n\n", escape(&document.title));
+    let mut out = format!("# {}\n\n", escape_inline(&document.title));
     for line in &document.title_page {
         let _ = write!(out, "{}\n\n", escape(line));
     }
@@ -56,21 +62,25 @@ pub fn render(document: &Document) -> String {
         match block {
             Block::Heading(level, text) => {
                 let marks = "#".repeat(usize::from(*level).saturating_add(1).min(6));
-                let _ = write!(out, "{marks} {}\n\n", escape(text));
+                let _ = write!(out, "{marks} {}\n\n", escape_inline(text));
             }
             Block::Paragraph(text) => {
                 let _ = write!(out, "{}\n\n", escape(text));
             }
             Block::Table(table) => {
                 let row = |cells: Vec<String>| format!("| {} |\n", cells.join(" | "));
-                out.push_str(&row(table.header.iter().map(|h| cell(h)).collect()));
+                out.push_str(&row(table
+                    .header
+                    .iter()
+                    .map(|h| escape_inline(h))
+                    .collect()));
                 out.push_str(&row(table
                     .header
                     .iter()
                     .map(|_| "---".to_owned())
                     .collect()));
                 for r in &table.rows {
-                    out.push_str(&row(r.iter().map(|c| cell(c)).collect()));
+                    out.push_str(&row(r.iter().map(|c| escape_inline(c)).collect()));
                 }
                 out.push('\n');
             }
@@ -90,5 +100,6 @@ mod tests {
         assert_eq!(escape("1. premier"), "1\\. premier");
         assert_eq!(escape("a\nb"), "a\\\nb");
         assert_eq!(escape("- tiret"), "\\- tiret");
+        assert_eq!(escape_inline("1. Objet | *"), "1. Objet \\| \\*");
     }
 }

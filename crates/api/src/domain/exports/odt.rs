@@ -139,3 +139,22 @@ pub fn write(document: &Document, out: &mut Cursor<Vec<u8>>) -> zip::result::Zip
     zip.finish()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::exports::document::Block;
+
+    #[test]
+    fn markup_and_control_characters_in_a_text_cannot_break_the_xml() {
+        let document = Document {
+            title: "A < B & C".into(),
+            title_page: vec![],
+            blocks: vec![Block::Paragraph("</text:p>\u{1}\"x\"\nligne 2".into())],
+        };
+        let xml = content(&document);
+        assert!(xml.contains("A &lt; B &amp; C"));
+        assert!(xml.contains("&lt;/text:p&gt;&quot;x&quot;<text:line-break/>ligne 2"));
+        assert!(!xml.contains('\u{1}'));
+    }
+}

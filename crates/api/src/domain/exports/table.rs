@@ -1,11 +1,13 @@
 //! The contributions as a spreadsheet: CSV in UTF-8 with a byte order mark
 //! and `;` between fields, which is what LibreOffice and a French Excel open
-//! as columns without an import dialog. One row per active contribution.
+//! as columns without an import dialog. One row per active contribution;
+//! dates as `2026-11-29 14:05` (UTC), which spreadsheets read and sort.
 
+use chrono::{DateTime, Utc};
 use shared::Named;
 use shared::consultation::ContributionDto;
 
-use super::{ExportFile, TargetNames, date_time, revisions};
+use super::{ExportFile, TargetNames, revisions};
 use crate::db::Db;
 use crate::domain::access::ConsultationAccess;
 use crate::domain::anonymity::Labels;
@@ -28,13 +30,18 @@ const HEADER: [&str; 17] = [
     "Décision",
     "Motif de la décision",
     "Intégrée à la révision",
-    "Déposée le",
-    "Répondue le",
-    "Décidée le",
+    "Déposée le (UTC)",
+    "Répondue le (UTC)",
+    "Décidée le (UTC)",
 ];
 
+/// A date spreadsheets read as a date and sort: `2026-11-29 14:05`.
+fn sortable(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M").to_string()
+}
+
 fn row(c: &ContributionDto, target: String) -> Vec<String> {
-    let when = |at: Option<chrono::DateTime<chrono::Utc>>| at.map(date_time).unwrap_or_default();
+    let when = |at: Option<DateTime<Utc>>| at.map(sortable).unwrap_or_default();
     vec![
         c.author.label.clone(),
         c.round.to_string(),
@@ -64,7 +71,7 @@ fn row(c: &ContributionDto, target: String) -> Vec<String> {
             .and_then(|d| d.integrated_in_round)
             .map(|n| n.to_string())
             .unwrap_or_default(),
-        date_time(c.created_at),
+        sortable(c.created_at),
         when(c.answered_at),
         when(c.decision.as_ref().map(|d| d.decided_at)),
     ]
