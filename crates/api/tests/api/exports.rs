@@ -68,6 +68,11 @@ fn cctp_texts(content: &Value) -> Vec<String> {
     texts
 }
 
+/// A GET the API must refuse with `status` and a problem body.
+async fn refused(app: &TestApp, token: &str, path: &str, status: StatusCode) {
+    problem(call(app, token, Method::GET, path, None).await, status).await;
+}
+
 pub async fn download(app: &TestApp, token: &str, path: &str) -> (String, String, Vec<u8>) {
     let response = call(app, token, Method::GET, path, None).await;
     assert_eq!(response.status(), StatusCode::OK, "{path}");
@@ -152,44 +157,25 @@ async fn the_final_cctp_opens_in_a_real_reader_in_every_format(app: TestApp) {
         &read_with_pandoc(&bytes, "markdown-smart"),
         &cctp_texts(&round_one_content["content"]),
     );
-    problem(
-        call(&app, &r.alpha.token, Method::GET, &first, None).await,
-        StatusCode::FORBIDDEN,
-    )
-    .await;
-    problem(
-        call(
-            &app,
-            &r.outsider.token,
-            Method::GET,
-            &format!("/consultations/{cid}/exports/cctp"),
-            None,
-        )
-        .await,
+    refused(&app, &r.alpha.token, &first, StatusCode::FORBIDDEN).await;
+    refused(
+        &app,
+        &r.outsider.token,
+        &format!("/consultations/{cid}/exports/cctp"),
         StatusCode::NOT_FOUND,
     )
     .await;
-    problem(
-        call(
-            &app,
-            &r.s.agent.token,
-            Method::GET,
-            &format!("/consultations/{cid}/exports/cctp?format=pdf"),
-            None,
-        )
-        .await,
+    refused(
+        &app,
+        &r.s.agent.token,
+        &format!("/consultations/{cid}/exports/cctp?format=pdf"),
         StatusCode::BAD_REQUEST,
     )
     .await;
-    problem(
-        call(
-            &app,
-            &r.s.agent.token,
-            Method::GET,
-            &format!("/consultations/{cid}/exports/cctp?revision=9"),
-            None,
-        )
-        .await,
+    refused(
+        &app,
+        &r.s.agent.token,
+        &format!("/consultations/{cid}/exports/cctp?revision=9"),
         StatusCode::NOT_FOUND,
     )
     .await;
@@ -199,11 +185,7 @@ db_test!(the_final_cctp_opens_in_a_real_reader_in_every_format);
 async fn companies_export_no_cctp_before_publication(app: TestApp) {
     let r = round_one(&app).await;
     let path = format!("/consultations/{}/exports/cctp", r.id());
-    problem(
-        call(&app, &r.alpha.token, Method::GET, &path, None).await,
-        StatusCode::FORBIDDEN,
-    )
-    .await;
+    refused(&app, &r.alpha.token, &path, StatusCode::FORBIDDEN).await;
     let (_, disposition, _) = download(&app, &r.s.agent.token, &path).await;
     assert!(disposition.ends_with("-v1.docx\""));
 }
@@ -310,17 +292,9 @@ async fn the_sourcing_report_and_the_contributions_table_name_no_company(app: Te
     // Staff only: companies that see the consultation are refused, others do not see it.
     for path in [&report, &table] {
         for token in [&r.alpha.token, &r.beta.token] {
-            problem(
-                call(&app, token, Method::GET, path, None).await,
-                StatusCode::FORBIDDEN,
-            )
-            .await;
+            refused(&app, token, path, StatusCode::FORBIDDEN).await;
         }
-        problem(
-            call(&app, &r.outsider.token, Method::GET, path, None).await,
-            StatusCode::NOT_FOUND,
-        )
-        .await;
+        refused(&app, &r.outsider.token, path, StatusCode::NOT_FOUND).await;
     }
 }
 db_test!(the_sourcing_report_and_the_contributions_table_name_no_company);
@@ -424,11 +398,7 @@ async fn the_ocds_package_is_valid_and_shows_enquirers_by_pseudonym_only(app: Te
             .to_string()
             .contains("Télémaintenance avec prise de main")
     );
-    problem(
-        call(&app, &r.beta.token, Method::GET, &path, None).await,
-        StatusCode::FORBIDDEN,
-    )
-    .await;
+    refused(&app, &r.beta.token, &path, StatusCode::FORBIDDEN).await;
     let open_data = json_of(
         app.client
             .get(app.url("/open-data/ocds"))
@@ -470,10 +440,6 @@ async fn the_ocds_package_is_valid_and_shows_enquirers_by_pseudonym_only(app: Te
         tender["releases"][0]["ocid"]
     );
     assert_no_identity(&r, "the open-data list", &open_data.to_string());
-    problem(
-        call(&app, &r.outsider.token, Method::GET, &path, None).await,
-        StatusCode::NOT_FOUND,
-    )
-    .await;
+    refused(&app, &r.outsider.token, &path, StatusCode::NOT_FOUND).await;
 }
 db_test!(the_ocds_package_is_valid_and_shows_enquirers_by_pseudonym_only);

@@ -7,7 +7,7 @@ use shared::consultation::{DiffDto, ItemChange, WordChange, WordOp};
 
 use crate::api::{self, ApiError};
 use crate::components::consultation_nav::{Breadcrumb, ConsultationNav, View};
-use crate::components::form::ErrorAlert;
+use crate::components::resource::resource_view;
 use crate::components::set_title;
 use crate::components::time::french_date_time;
 use crate::hooks::{require_sign_in, use_consultation_id};
@@ -168,12 +168,6 @@ pub fn HistoryPage() -> impl IntoView {
             {select("Comparer la révision", "diff-from", from)}
             {select("avec la révision", "diff-to", to)}
         </div>
-        <Transition fallback=|| view! { <p aria-busy="true">"Chargement…"</p> }>
-            {move || match diff.get() {
-                Some(Some(Ok(d))) => view! { <Changes diff=d/> }.into_any(),
-                Some(Some(Err(err))) => view! { <ErrorAlert error=Signal::derive(move || Some(err.clone()))/> }.into_any(),
-                _ => ().into_any(),
-            }}
-        </Transition>
+        {resource_view(diff, "Chargement de la comparaison…", |d| view! { <Changes diff=d/> })}
     }
 }

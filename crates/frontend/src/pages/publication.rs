@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::api::{self, ApiError};
 use crate::components::confirm::{ConfirmModal, ConfirmTrigger};
 use crate::components::form::{ErrorAlert, TextField};
+use crate::components::resource::resource_view;
 use crate::pages::history::Changes;
 use crate::session::Session;
 
@@ -49,13 +50,7 @@ fn FinalChanges(id: Uuid, publication: PublicationDto) -> impl IntoView {
     view! {
         <details class="fr-mt-2w">
             <summary>{format!("Ce qui change depuis le tour {last_round}, le dernier lu par les entreprises")}</summary>
-            <Transition fallback=|| view! { <p aria-busy="true">"Chargement…"</p> }>
-                {move || match diff.get() {
-                    Some(Some(Ok(d))) => view! { <Changes diff=d/> }.into_any(),
-                    Some(Some(Err(err))) => view! { <ErrorAlert error=Signal::derive(move || Some(err.clone()))/> }.into_any(),
-                    _ => ().into_any(),
-                }}
-            </Transition>
+            {resource_view(diff, "Chargement des changements…", |d| view! { <Changes diff=d/> })}
         </details>
     }
     .into_any()
