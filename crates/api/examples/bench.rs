@@ -449,6 +449,13 @@ async fn large_cctp(client: &reqwest::Client, base: &str, agent: &str) -> anyhow
         agent,
     )
     .await?;
+    measure(
+        client,
+        "GET /consultations (20, the 150-page one first)",
+        format!("{base}/consultations?per_page=20"),
+        agent,
+    )
+    .await?;
     for format in ["docx", "odt", "markdown"] {
         exported(
             client,

@@ -56,6 +56,7 @@ async fn views(
     for r in round::Entity::find()
         .filter(round::Column::ConsultationId.is_in(ids))
         .order_by_asc(round::Column::Number)
+        .into_partial_model::<round::Head>()
         .all(conn)
         .await?
     {

@@ -24,7 +24,7 @@ use crate::domain::{diff, journal, targeting};
 use crate::entities::{consultation, round};
 use crate::error::ApiError;
 
-pub fn round_dto(r: &round::Model, now: DateTime<Utc>) -> RoundDto {
+pub fn round_dto(r: &round::Head, now: DateTime<Utc>) -> RoundDto {
     RoundDto {
         number: r.number,
         opened_at: r.opened_at,
@@ -55,7 +55,7 @@ pub async fn has_open_round(
 ) -> Result<bool, ApiError> {
     Ok(latest_round(conn, consultation_id)
         .await?
-        .is_some_and(|r| is_open(&r, now)))
+        .is_some_and(|r| is_open(&r.head(), now)))
 }
 
 /// Freezes the draft as the final revision, submitted for publication: the
@@ -163,7 +163,7 @@ pub async fn open_round(
     let current = locked(&*txn, owner.consultation_id()).await?;
     freezable_draft(&current)?;
     let previous = latest_round(&*txn, current.id).await?;
-    if previous.as_ref().is_some_and(|r| is_open(r, now)) {
+    if previous.as_ref().is_some_and(|r| is_open(&r.head(), now)) {
         return Err(ApiError::Conflict(
             "Un tour est déjà ouvert : clôturez-le avant d'en ouvrir un autre.".into(),
         ));
@@ -198,7 +198,7 @@ pub async fn open_round(
     );
     journal::notify(&*txn, audience, About::consultation(saved.id), &message).await?;
     txn.commit().await?;
-    Ok(round_dto(&opened, now))
+    Ok(round_dto(&opened.head(), now))
 }
 
 pub async fn rounds(db: &Db, access: &ConsultationAccess) -> Result<Vec<RoundDto>, ApiError> {
@@ -206,6 +206,7 @@ pub async fn rounds(db: &Db, access: &ConsultationAccess) -> Result<Vec<RoundDto
     Ok(round::Entity::find()
         .filter(round::Column::ConsultationId.eq(access.id()))
         .order_by_asc(round::Column::Number)
+        .into_partial_model::<round::Head>()
         .all(db.conn())
         .await?
         .iter()
@@ -220,7 +221,7 @@ pub async fn revision(
 ) -> Result<RevisionDto, ApiError> {
     let r = round_by_number(db.conn(), access.id(), number).await?;
     Ok(RevisionDto {
-        round: round_dto(&r, Utc::now()),
+        round: round_dto(&r.head(), Utc::now()),
         content: parse_content(&r.content)?,
     })
 }
@@ -237,7 +238,7 @@ pub async fn open_revision(
     }
     let round = latest_round(conn, consultation.id)
         .await?
-        .filter(|r| is_open(r, Utc::now()))
+        .filter(|r| is_open(&r.head(), Utc::now()))
         .ok_or_else(|| {
             ApiError::Conflict("Aucun tour n'est ouvert : les contributions sont closes.".into())
         })?;
@@ -252,7 +253,7 @@ pub async fn close_round(
     let now = Utc::now();
     let txn = db.begin_write().await?;
     let r = round_by_number(&*txn, owner.consultation_id(), number).await?;
-    if !is_open(&r, now) {
+    if !is_open(&r.head(), now) {
         return Err(ApiError::Conflict("Ce tour est déjà clos.".into()));
     }
     let mut model = r.into_active_model();
@@ -280,7 +281,7 @@ pub async fn close_round(
     )
     .await?;
     txn.commit().await?;
-    Ok(round_dto(&closed, now))
+    Ok(round_dto(&closed.head(), now))
 }
 
 pub async fn diff(

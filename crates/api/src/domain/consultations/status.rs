@@ -95,7 +95,7 @@ pub async fn move_to(
 
 /// A round takes contributions until its deadline, unless the agent closed
 /// it early. `open_round_exists` is the same rule in SQL.
-pub fn is_open(round: &round::Model, now: DateTime<Utc>) -> bool {
+pub fn is_open(round: &round::Head, now: DateTime<Utc>) -> bool {
     round.closed_early_at.is_none() && round.closes_at > now
 }
 
