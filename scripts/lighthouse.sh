@@ -2,8 +2,9 @@
 # Lighthouse on the public pages, as a phone on a slow network sees them:
 # mobile preset, simulated slow 4G, against the release build of the web app
 # served by the API (quick-start build) on a throwaway SQLite database.
-# Prints the performance and accessibility scores and the paint timings;
-# the full JSON reports stay in target/lighthouse/.
+# Prints the performance and accessibility scores and the paint timings (the
+# full JSON reports stay in target/lighthouse/), then times the CCTP editor
+# on a 150-page draft (scripts/editor-timing.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target_dir=${CARGO_TARGET_DIR:-target}
@@ -34,3 +35,4 @@ for page in / /connexion; do
       `total blocking ${a["total-blocking-time"].displayValue}, ${Math.round(a["total-byte-weight"].numericValue / 1024)} KiB transferred`);
   ' "$PWD/$out/$name.json" "$page"
 done
+node scripts/editor-timing.mjs "http://127.0.0.1:$port"

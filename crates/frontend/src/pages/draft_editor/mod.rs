@@ -70,10 +70,11 @@ pub fn DraftEditorPage() -> impl IntoView {
             saved.set(Some(draft));
         }
     });
-    let current = Memo::new(move |_| editor.content());
-    let dirty = Signal::derive(move || {
-        saved.with(|s| s.as_ref().is_some_and(|s| s.content != current.get()))
-    });
+    // Recomputed at each keystroke: compared in place, never copied.
+    let dirty: Signal<bool> = Memo::new(move |_| {
+        saved.with(|s| s.as_ref().is_some_and(|s| editor.differs_from(&s.content)))
+    })
+    .into();
     warn_before_leaving(
         dirty,
         "Vos modifications du CCTP ne sont pas enregistrées. Quitter la page sans les enregistrer ?",
@@ -114,11 +115,10 @@ pub fn DraftEditorPage() -> impl IntoView {
     };
     let conflict =
         Signal::derive(move || matches!(result.get(), Some(Err(e)) if e.is_precondition_failed()));
-    let total =
-        Signal::derive(move || current.with(|c| c.criteria.iter().map(|k| k.weight).sum::<u32>()));
+    let total = Signal::derive(move || editor.weight_total());
     let do_save = move |overwrite: bool| {
         save.dispatch(Save {
-            content: current.get_untracked(),
+            content: untrack(|| editor.content()),
             overwrite,
         });
     };

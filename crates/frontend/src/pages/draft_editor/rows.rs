@@ -141,6 +141,52 @@ impl Editor {
         });
     }
 
+    /// Whether the fields differ from `saved`, compared in place: no copy
+    /// of a draft that may weigh half a megabyte, and the comparison stops
+    /// at the first difference. Reactive: it tracks every field it reads.
+    pub(super) fn differs_from(&self, saved: &CctpContent) -> bool {
+        let same_clauses = |rows: &ArcRwSignal<Vec<ClauseRow>>, clauses: &[Clause]| {
+            rows.with(|rows| {
+                rows.len() == clauses.len()
+                    && rows.iter().zip(clauses).all(|(row, c)| {
+                        row.id == c.id
+                            && row.number.with(|v| *v == c.number)
+                            && row.title.with(|v| *v == c.title)
+                            && row.text.with(|v| *v == c.text)
+                    })
+            })
+        };
+        let same_sections = self.sections.with(|rows| {
+            rows.len() == saved.sections.len()
+                && rows.iter().zip(&saved.sections).all(|(row, s)| {
+                    row.id == s.id
+                        && row.title.with(|v| *v == s.title)
+                        && same_clauses(&row.clauses, &s.clauses)
+                })
+        });
+        let same_criteria = || {
+            self.criteria.with(|rows| {
+                rows.len() == saved.criteria.len()
+                    && rows.iter().zip(&saved.criteria).all(|(row, k)| {
+                        row.id == k.id
+                            && row.name.with(|v| *v == k.name)
+                            && row.description.with(|v| *v == k.description)
+                            && row.weight.with(|w| parse_weight(w).unwrap_or(0)) == k.weight
+                    })
+            })
+        };
+        !(same_sections && same_criteria())
+    }
+
+    /// The weights as typed, summed (an unreadable one counts 0).
+    pub(super) fn weight_total(&self) -> u32 {
+        self.criteria.with(|rows| {
+            rows.iter()
+                .map(|row| row.weight.with(|w| parse_weight(w).unwrap_or(0)))
+                .fold(0, u32::saturating_add)
+        })
+    }
+
     pub(super) fn content(&self) -> CctpContent {
         CctpContent {
             sections: self.sections.with(|sections| {
@@ -231,7 +277,54 @@ impl Row for CriterionRow {
 
 #[cfg(test)]
 mod tests {
-    use super::{move_item, parse_weight};
+    use leptos::prelude::*;
+    use shared::consultation::{CctpContent, Clause, Criterion, Section};
+
+    use super::{Editor, move_item, parse_weight};
+
+    fn draft() -> CctpContent {
+        CctpContent {
+            sections: vec![Section {
+                id: None,
+                title: "Objet".into(),
+                clauses: vec![Clause {
+                    id: None,
+                    number: "1.1".into(),
+                    title: "Périmètre".into(),
+                    text: "400 postes.".into(),
+                }],
+            }],
+            criteria: vec![Criterion {
+                id: None,
+                name: "Prix".into(),
+                description: String::new(),
+                weight: 100,
+            }],
+        }
+    }
+
+    #[test]
+    fn an_edit_makes_the_draft_differ_until_it_is_undone() {
+        let saved = draft();
+        let editor = Editor {
+            sections: RwSignal::new(Vec::new()),
+            criteria: RwSignal::new(Vec::new()),
+        };
+        editor.load(saved.clone());
+        assert!(!editor.differs_from(&saved));
+        let text = editor
+            .sections
+            .with(|s| s[0].clauses.with(|c| c[0].text.clone()));
+        text.set("400 postes et 30 imprimantes.".into());
+        assert!(editor.differs_from(&saved));
+        text.set("400 postes.".into());
+        assert!(!editor.differs_from(&saved));
+        let weight = editor.criteria.with(|k| k[0].weight.clone());
+        weight.set("90 %".into());
+        assert!(editor.differs_from(&saved));
+        assert_eq!(editor.weight_total(), 90);
+        assert_eq!(editor.content().criteria[0].weight, 90);
+    }
 
     #[test]
     fn moving_a_row_swaps_it_with_its_neighbour_and_stops_at_the_ends() {
