@@ -137,7 +137,8 @@ impl Labels {
         Ok(labels)
     }
 
-    /// Every pseudonym of the consultation, in alphabetical order.
+    /// Every pseudonym of the consultation, in the order they were given
+    /// ("Entreprise A" … "Entreprise Z", "Entreprise AA"…).
     pub fn pseudonyms(&self) -> Vec<String> {
         let mut all: Vec<String> = self.pseudonyms.values().cloned().collect();
         all.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
