@@ -2,7 +2,8 @@
 //! through the real HTTP server. Prints p50 / p95 / max per endpoint.
 //!
 //! Seed: 300 consultations in dialogue, 200 companies, 1 000 contributions on
-//! one consultation. Each endpoint is called 200 times, 8 requests in flight.
+//! one consultation (one in four a clarification request). Each endpoint is
+//! called 200 times, 8 requests in flight.
 //! Then a 150-page CCTP (330 clauses, about 430 000 characters) is saved,
 //! opened as a round, revised, diffed and exported; writes are timed one by
 //! one, exports fetched five times (median and size).
@@ -165,7 +166,13 @@ async fn seed(db: &Db) -> anyhow::Result<(uuid::Uuid, Vec<String>)> {
             &access,
             ContributionRequest {
                 target_kind: Some(TargetKind::Document),
-                kind: Some(ContributionKind::Solution),
+                // One in four is a clarification request: the open-data
+                // export lists them as enquiries.
+                kind: Some(if i % 4 == 0 {
+                    ContributionKind::Clarification
+                } else {
+                    ContributionKind::Solution
+                }),
                 body: format!("Proposition {i}"),
                 justification: "Banc d'essai".into(),
                 cost_direction: Some(CostDirection::Neutral),
@@ -305,7 +312,7 @@ async fn main() -> anyhow::Result<()> {
             "GET exports/contributions (CSV, 1 000 rows)",
             "exports/contributions",
         ),
-        ("GET ocds (1 000 contributions)", "ocds"),
+        ("GET ocds (250 enquiries)", "ocds"),
     ] {
         exported(
             &client,

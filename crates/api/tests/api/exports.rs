@@ -134,7 +134,9 @@ async fn the_final_cctp_opens_in_a_real_reader_in_every_format(app: TestApp) {
                     "attachment; filename=\"cctp-maintenance-du-parc-informatique-v3.{extension}\""
                 )
             );
-            assert_in_order(&read_with_pandoc(&bytes, reader), &expected);
+            let text = read_with_pandoc(&bytes, reader);
+            assert_no_identity(&r, "the CCTP", &text);
+            assert_in_order(&text, &expected);
         }
     }
     // Staff export any revision; companies only the final CCTP.

@@ -3,6 +3,9 @@
 
 use std::io::Cursor;
 
+use zip::CompressionMethod;
+use zip::write::SimpleFileOptions;
+
 use docx_rs::{BreakType, Docx, Paragraph, Run, Style, StyleType, Table, TableCell, TableRow};
 
 use super::document::{Block, Document, printable};
@@ -79,5 +82,27 @@ pub fn write(document: &Document, out: &mut Cursor<Vec<u8>>) -> zip::result::Zip
             Block::Table(t) => docx.add_table(table(t)).add_paragraph(Paragraph::new()),
         };
     }
-    docx.pack(out)
+    let mut stored = Cursor::new(Vec::new());
+    docx.pack(&mut stored)?;
+    deflate(stored, out)
+}
+
+/// docx-rs stores its parts uncompressed: a 150-page CCTP would weigh more
+/// than its text. The same parts, deflated, as Word itself writes them.
+fn deflate(stored: Cursor<Vec<u8>>, out: &mut Cursor<Vec<u8>>) -> zip::result::ZipResult<()> {
+    let mut archive = zip::ZipArchive::new(stored)?;
+    let mut zip = zip::ZipWriter::new(out);
+    let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+    for index in 0..archive.len() {
+        let mut part = archive.by_index(index)?;
+        let name = part.name().to_owned();
+        if part.is_dir() {
+            zip.add_directory(name, options)?;
+        } else {
+            zip.start_file(name, options)?;
+            std::io::copy(&mut part, &mut zip)?;
+        }
+    }
+    zip.finish()?;
+    Ok(())
 }
