@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, Header, watchPageErrors } from '../pages/app';
+import { confirmAction, expectAccessible, Header, watchPageErrors } from '../pages/app';
 import { LoginPage } from '../pages/login';
 import { RegistrationPage, validSiret } from '../pages/registration';
 
@@ -148,5 +148,44 @@ test('notifications show their unread count and can be marked as read', async ({
   await page.getByRole('button', { name: 'Tout marquer comme lu' }).click();
   await expect(page.getByText(/^Non lue/)).toHaveCount(0);
   await expect(menuLink(0)).toBeAttached();
+  expect(errors).toEqual([]);
+});
+
+test('a person changes their password, then signs out of every session', async ({ page, browser }) => {
+  const errors = watchPageErrors(page, { alsoExpected: /status of 401/ });
+  const email = `securite-${Date.now()}@menuiserie-dupont.fr`;
+  const registered = await page.request.post('/api/v1/auth/register-company', {
+    data: { email, password: 'un mot de passe solide', company_name: 'Menuiserie Sûre', siret: validSiret(), cpv_divisions: ['45'], departements: ['69'] },
+  });
+  expect(registered.status()).toBe(201);
+  // Another browser holds a session too.
+  const elsewhere = await browser.newContext({ baseURL: test.info().project.use.baseURL });
+  const other = await elsewhere.request.post('/api/v1/auth/login', { data: { email, password: 'un mot de passe solide' } });
+  const otherRefresh = (await other.json()).refresh_token as string;
+
+  await page.goto('/connexion?next=/mon-compte');
+  await new LoginPage(page).logIn(email, 'un mot de passe solide');
+  await expect(page.getByRole('heading', { level: 1, name: 'Mon compte' })).toBeVisible();
+  await page.getByLabel('Mot de passe actuel').fill('pas le bon mot de passe');
+  await page.getByLabel(/Nouveau mot de passe/).fill('un tout nouveau mot de passe');
+  await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
+  await expect(page.locator('#current_password-messages')).toContainText('incorrect');
+  await page.getByLabel('Mot de passe actuel').fill('un mot de passe solide');
+  await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
+  await expect(page.getByText('Mot de passe modifié')).toBeVisible();
+  await expectAccessible(page);
+  // The other browser's session has ended; this one goes on.
+  const refused = await elsewhere.request.post('/api/v1/auth/refresh', { data: { refresh_token: otherRefresh } });
+  expect(refused.status()).toBe(401);
+  await elsewhere.close();
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'Mon compte' })).toBeVisible();
+
+  await confirmAction(page, 'Se déconnecter partout', 'Se déconnecter partout', 'celle-ci comprise');
+  await expect(page.getByRole('heading', { level: 1, name: 'Connexion à JeSaisFaire' })).toBeVisible();
+  await page.goto('/mon-compte');
+  await expect(page.getByRole('heading', { level: 1, name: 'Connexion à JeSaisFaire' })).toBeVisible();
+  await new LoginPage(page).logIn(email, 'un tout nouveau mot de passe');
+  await expect(page.getByRole('heading', { level: 1, name: 'Mon compte' })).toBeVisible();
   expect(errors).toEqual([]);
 });

@@ -230,6 +230,7 @@ async fn main() -> anyhow::Result<()> {
     settings.database_url = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
     settings.addr = "127.0.0.1:0".parse()?;
     settings.demo_data = false;
+    settings.jwt_secret = Some("bench-secret-of-at-least-thirty-two-bytes".into());
     let db = Db::connect(&settings.database_url).await?;
     db.migrate().await?;
     let seeding = Instant::now();

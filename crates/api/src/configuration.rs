@@ -23,9 +23,9 @@ pub struct Settings {
     #[arg(long, env = "JESAISFAIRE_ADDR", default_value = DEFAULT_ADDR)]
     pub addr: SocketAddr,
     /// HMAC key of access tokens (at least 32 bytes). Every instance behind a
-    /// load balancer needs the same one. When unset, a random key is drawn at
-    /// start-up, so access tokens die with the process (sessions survive
-    /// through their refresh token).
+    /// load balancer needs the same one. Required, except in demo mode, where
+    /// a random key is drawn at start-up (access tokens die with the process;
+    /// sessions survive through their refresh token).
     #[arg(long, env = "JESAISFAIRE_JWT_SECRET", hide_env_values = true, value_parser = jwt_secret)]
     pub jwt_secret: Option<String>,
     /// Access token lifetime, in seconds.

@@ -93,6 +93,11 @@ impl Application {
         }
         let secret = match &settings.jwt_secret {
             Some(secret) => secret.as_bytes().to_vec(),
+            // A key per process breaks every session as soon as two instances
+            // run, or one restarts: only a demonstration may go without one.
+            None if !settings.demo_data => anyhow::bail!(
+                "JESAISFAIRE_JWT_SECRET must be set (at least 32 bytes, the same on every instance) unless JESAISFAIRE_DEMO_DATA=true"
+            ),
             None => {
                 tracing::warn!(
                     "JESAISFAIRE_JWT_SECRET is not set: using a random key, valid until this process stops"

@@ -7,8 +7,8 @@ use serde::de::DeserializeOwned;
 use shared::Named;
 use shared::auth::Page;
 use shared::auth::{
-    BuyerDto, CompanyProfileRequest, CreateUserRequest, LoginRequest, RefreshRequest,
-    RefreshTokenDelivery, RegisterCompanyRequest, TokenResponse, UserDto,
+    BuyerDto, ChangePasswordRequest, CompanyProfileRequest, CreateUserRequest, LoginRequest,
+    RefreshRequest, RefreshTokenDelivery, RegisterCompanyRequest, TokenResponse, UserDto,
 };
 use shared::consultation::{
     CctpContent, ConsultationDto, ConsultationStatus, ContributionDto, ContributionRequest,
@@ -223,6 +223,20 @@ pub async fn logout() -> Result<(), ApiError> {
         .await
         .map_err(network)?;
     success(response).await
+}
+
+/// A new password: the answer is a new session for this browser (every
+/// other session of the account has ended).
+pub async fn change_password(
+    token: &str,
+    request: &ChangePasswordRequest,
+) -> Result<TokenResponse, ApiError> {
+    post(token, "/auth/change-password", request).await
+}
+
+/// Ends every session of the account, this one included.
+pub async fn logout_everywhere(token: &str) -> Result<(), ApiError> {
+    post_action(token, "/auth/logout-everywhere").await
 }
 
 pub async fn register_company(request: RegisterCompanyRequest) -> Result<UserDto, ApiError> {

@@ -195,6 +195,19 @@ pub enum RefreshTokenDelivery {
     Cookie,
 }
 
+/// A new password for the signed-in account, which proves it knows the
+/// current one.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    /// 12 to 128 characters.
+    pub new_password: String,
+    /// How the new session's refresh token comes back (as at login).
+    pub refresh_token_delivery: RefreshTokenDelivery,
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({

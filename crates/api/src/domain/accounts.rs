@@ -6,14 +6,14 @@ use std::collections::HashMap;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use shared::auth::{
-    BuyerDto, CompanyDto, CompanyProfileRequest, Page, UserDto, ValidCompanyRegistration,
-    ValidNewUser,
+    BuyerDto, ChangePasswordRequest, CompanyDto, CompanyProfileRequest, Page, UserDto,
+    ValidCompanyRegistration, ValidNewUser, Validator,
 };
-use shared::types::{CpvDivision, Departement, Email, Role};
+use shared::types::{CpvDivision, Departement, Email, Password, Role};
 use shared::{FieldError, Named};
 use uuid::Uuid;
 
@@ -21,6 +21,7 @@ use crate::auth::{AdminCapability, Authenticated, password};
 use crate::db::Db;
 use crate::domain::access::AgentCapability;
 use crate::domain::pagination::PageRequest;
+use crate::domain::sessions::{self, Session, SessionConfig};
 use crate::entities::{company, company_cpv_division, company_departement, user};
 use crate::error::ApiError;
 
@@ -349,4 +350,42 @@ pub async fn user_views(
             display_name: u.display_name,
         })
         .collect())
+}
+
+/// A new password for the signed-in account, given the current one. Every
+/// session of the account ends, and a new one starts for the device that
+/// asked.
+pub async fn change_password(
+    db: &Db,
+    config: &SessionConfig<'_>,
+    who: &Authenticated,
+    request: &ChangePasswordRequest,
+) -> Result<Session, ApiError> {
+    let mut v = Validator::default();
+    let new = v.field("new_password", Password::parse(&request.new_password));
+    let new = v.finish(new).map_err(ApiError::Validation)?;
+    let account = user::Entity::find_by_id(who.user_id())
+        .one(db.conn())
+        .await?
+        .ok_or(ApiError::InvalidToken)?;
+    let matches = password::verify(
+        request.current_password.clone(),
+        Some(account.password_hash.clone()),
+    )
+    .await?;
+    if !matches {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "current_password",
+            "wrong",
+            "Le mot de passe actuel est incorrect.",
+        )]));
+    }
+    let hash = password::hash(new.expose().to_owned()).await?;
+    let txn = db.begin_write().await?;
+    let mut model = account.into_active_model();
+    model.password_hash = Set(hash);
+    let account = model.update(&*txn).await?;
+    sessions::close_all(&*txn, account.id).await?;
+    txn.commit().await?;
+    sessions::open(db, config, &account).await
 }

@@ -2,9 +2,10 @@
 //!
 //! Each login starts a token family. Refreshing consumes the presented token
 //! and issues the next one of the family; presenting a consumed token again
-//! means it leaked, so the whole family is revoked.
+//! means it leaked, so the whole family is revoked. A family expires a fixed
+//! time after its login, however often it is renewed.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use shared::auth::UserDto;
@@ -30,16 +31,12 @@ pub struct SessionConfig<'a> {
 
 async fn store_token(
     conn: &impl ConnectionTrait,
-    config: &SessionConfig<'_>,
     user_id: Uuid,
     family_id: Uuid,
+    expires_at: DateTime<Utc>,
 ) -> Result<String, ApiError> {
     let new = refresh_token::generate();
     let now = Utc::now();
-    let expires_at = chrono::Duration::from_std(config.refresh_ttl)
-        .ok()
-        .and_then(|ttl| now.checked_add_signed(ttl))
-        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("refresh TTL out of range")))?;
     token_entity::ActiveModel {
         id: Set(Uuid::new_v4()),
         family_id: Set(family_id),
@@ -75,10 +72,26 @@ pub async fn open(
     config: &SessionConfig<'_>,
     account: &user::Model,
 ) -> Result<Session, ApiError> {
+    let expires_at = chrono::Duration::from_std(config.refresh_ttl)
+        .ok()
+        .and_then(|ttl| Utc::now().checked_add_signed(ttl))
+        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("refresh TTL out of range")))?;
     let txn = db.begin_write().await?;
-    let token = store_token(&*txn, config, account.id, Uuid::new_v4()).await?;
+    let token = store_token(&*txn, account.id, Uuid::new_v4(), expires_at).await?;
     txn.commit().await?;
     session_for(db, config, account.id, token).await
+}
+
+/// Ends every session of an account: its refresh tokens are revoked at once;
+/// access tokens already issued die at their expiry (15 minutes).
+pub async fn close_all(conn: &impl ConnectionTrait, user_id: Uuid) -> Result<(), ApiError> {
+    token_entity::Entity::update_many()
+        .col_expr(token_entity::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(token_entity::Column::UserId.eq(user_id))
+        .filter(token_entity::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(())
 }
 
 async fn revoke_family(conn: &impl ConnectionTrait, family_id: Uuid) -> Result<(), ApiError> {
@@ -124,7 +137,14 @@ pub async fn refresh(
             "refresh token reused: session family revoked");
         return Err(ApiError::InvalidToken);
     }
-    let next = store_token(&*txn, config, current.user_id, current.family_id).await?;
+    // The next token keeps the family's expiry: renewing never extends a session.
+    let next = store_token(
+        &*txn,
+        current.user_id,
+        current.family_id,
+        current.expires_at,
+    )
+    .await?;
     txn.commit().await?;
     session_for(db, config, current.user_id, next).await
 }

@@ -1,10 +1,11 @@
 use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, post, web};
 use shared::auth::{
-    LoginRequest, RefreshRequest, RefreshTokenDelivery, RegisterCompanyRequest, TokenResponse,
-    UserDto,
+    ChangePasswordRequest, LoginRequest, RefreshRequest, RefreshTokenDelivery,
+    RegisterCompanyRequest, TokenResponse, UserDto,
 };
 
+use crate::auth::Authenticated;
 use crate::auth::refresh_token::{COOKIE_NAME, COOKIE_PATH, MARKER_NAME};
 use crate::domain::accounts;
 use crate::domain::sessions::{self, Session, SessionConfig};
@@ -177,6 +178,57 @@ pub async fn logout(
     if let Some((token, _)) = presented_token(&req, body.into_inner()) {
         sessions::close(&state.db, &token).await?;
     }
+    Ok(HttpResponse::NoContent()
+        .cookie(refresh_cookie(&state, String::new(), time::Duration::ZERO))
+        .cookie(marker_cookie(&state, time::Duration::ZERO))
+        .finish())
+}
+
+/// Changes the signed-in account's password. Every session of the account
+/// ends (refresh tokens revoked at once) and a new one starts for the caller.
+#[utoipa::path(
+    tag = "auth", security(("bearer" = [])),
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 200, description = "Password changed; the new session's tokens, delivered as at login", body = TokenResponse),
+        (status = 400, description = "Malformed JSON"),
+        (status = 401, description = "Not signed in"),
+        (status = 415, description = "Body is not JSON"),
+        (status = 422, description = "Wrong current password, or new password too short or too long"),
+    )
+)]
+#[post("/auth/change-password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    body: Json<ChangePasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let request = body.into_inner();
+    let session =
+        accounts::change_password(&state.db, &session_config(&state), &who, &request).await?;
+    Ok(session_response(
+        &state,
+        HttpResponse::Ok(),
+        session,
+        request.refresh_token_delivery,
+    ))
+}
+
+/// Ends every session of the signed-in account, on every device: refresh
+/// tokens are revoked at once, access tokens die at their expiry.
+#[utoipa::path(
+    tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Signed out everywhere; the cookies are cleared"),
+        (status = 401, description = "Not signed in"),
+    )
+)]
+#[post("/auth/logout-everywhere")]
+pub async fn logout_everywhere(
+    state: web::Data<AppState>,
+    who: Authenticated,
+) -> Result<HttpResponse, ApiError> {
+    sessions::close_all(state.db.conn(), who.user_id()).await?;
     Ok(HttpResponse::NoContent()
         .cookie(refresh_cookie(&state, String::new(), time::Duration::ZERO))
         .cookie(marker_cookie(&state, time::Duration::ZERO))

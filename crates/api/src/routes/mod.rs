@@ -30,6 +30,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(auth::login)
         .service(auth::refresh_session)
         .service(auth::logout)
+        .service(auth::change_password)
+        .service(auth::logout_everywhere)
         .service(me::get_me)
         .service(me::update_company_profile)
         .service(users::create_user)

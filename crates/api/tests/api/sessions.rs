@@ -247,3 +247,146 @@ async fn the_web_app_gets_its_refresh_token_as_a_strict_http_only_cookie(app: Te
     .await;
 }
 db_test!(the_web_app_gets_its_refresh_token_as_a_strict_http_only_cookie);
+
+async fn renewing_a_session_never_extends_it_past_its_login_lifetime(app: TestApp) {
+    use jesaisfaire_api::entities::refresh_token;
+    use sea_orm::EntityTrait;
+    app.register_company("pme@dupont.fr", &siret(14)).await;
+    let login = app.login("pme@dupont.fr").await;
+    let mut token = login["refresh_token"].as_str().unwrap().to_owned();
+    for _ in 0..3 {
+        let rotated: Value = refresh(&app, &token).await.json().await.unwrap();
+        token = rotated["refresh_token"].as_str().unwrap().to_owned();
+    }
+    let tokens = refresh_token::Entity::find()
+        .all(app.db.conn())
+        .await
+        .unwrap();
+    assert_eq!(tokens.len(), 4);
+    assert!(
+        tokens.iter().all(|t| t.expires_at == tokens[0].expires_at),
+        "every renewal keeps the login's expiry"
+    );
+}
+db_test!(renewing_a_session_never_extends_it_past_its_login_lifetime);
+
+async fn signing_out_everywhere_ends_every_session_of_the_account_only(app: TestApp) {
+    app.register_company("pme@dupont.fr", &siret(15)).await;
+    app.register_company("autre@dupont.fr", &siret(16)).await;
+    let laptop = app.login("pme@dupont.fr").await;
+    let phone = app.login("pme@dupont.fr").await;
+    let someone_else = app.login("autre@dupont.fr").await;
+    let access = laptop["access_token"].as_str().unwrap();
+    let response = app
+        .client
+        .post(app.url("/auth/logout-everywhere"))
+        .bearer_auth(access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    for session in [&laptop, &phone] {
+        let token = session["refresh_token"].as_str().unwrap();
+        problem(refresh(&app, token).await, StatusCode::UNAUTHORIZED).await;
+    }
+    let other = someone_else["refresh_token"].as_str().unwrap();
+    assert_eq!(refresh(&app, other).await.status(), StatusCode::OK);
+    let anonymous = app
+        .client
+        .post(app.url("/auth/logout-everywhere"))
+        .send()
+        .await
+        .unwrap();
+    problem(anonymous, StatusCode::UNAUTHORIZED).await;
+}
+db_test!(signing_out_everywhere_ends_every_session_of_the_account_only);
+
+async fn a_new_password_needs_the_current_one_and_ends_the_other_sessions(app: TestApp) {
+    app.register_company("pme@dupont.fr", &siret(17)).await;
+    let here = app.login("pme@dupont.fr").await;
+    let elsewhere = app.login("pme@dupont.fr").await;
+    let access = here["access_token"].as_str().unwrap();
+    let change = |body: Value| {
+        app.client
+            .post(app.url("/auth/change-password"))
+            .bearer_auth(access)
+            .json(&body)
+            .send()
+    };
+    let wrong = problem(
+        change(json!({"current_password": "pas le bon", "new_password": "un tout nouveau mot de passe"}))
+            .await
+            .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(wrong.errors[0].field, "current_password");
+    let short = problem(
+        change(json!({"current_password": PASSWORD, "new_password": "court"}))
+            .await
+            .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(short.errors[0].field, "new_password");
+    // Nothing changed yet: the other session still renews.
+    let other = elsewhere["refresh_token"].as_str().unwrap().to_owned();
+    let renewed: Value = refresh(&app, &other).await.json().await.unwrap();
+    let other = renewed["refresh_token"].as_str().unwrap().to_owned();
+
+    let changed = change(
+        json!({"current_password": PASSWORD, "new_password": "un tout nouveau mot de passe"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    let session: Value = changed.json().await.unwrap();
+    // The caller goes on with a new session; every other one has ended.
+    let new_token = session["refresh_token"].as_str().unwrap();
+    assert_eq!(refresh(&app, new_token).await.status(), StatusCode::OK);
+    problem(refresh(&app, &other).await, StatusCode::UNAUTHORIZED).await;
+    let old = app
+        .post(
+            "/auth/login",
+            &json!({"email": "pme@dupont.fr", "password": PASSWORD}),
+        )
+        .await;
+    problem(old, StatusCode::UNAUTHORIZED).await;
+    let new = app
+        .post(
+            "/auth/login",
+            &json!({"email": "pme@dupont.fr", "password": "un tout nouveau mot de passe"}),
+        )
+        .await;
+    assert_eq!(new.status(), StatusCode::OK);
+}
+db_test!(a_new_password_needs_the_current_one_and_ends_the_other_sessions);
+
+#[tokio::test]
+async fn the_server_refuses_to_start_without_a_jwt_secret_outside_demo_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = jesaisfaire_api::configuration::Settings {
+        database_url: format!("sqlite://{}/t.db?mode=rwc", dir.path().display()),
+        addr: "127.0.0.1:0".parse().unwrap(),
+        jwt_secret: None,
+        access_token_ttl: std::time::Duration::from_secs(900),
+        refresh_token_ttl: std::time::Duration::from_secs(3600),
+        cookie_secure: false,
+        static_dir: dir.path().join("web"),
+        demo_data: false,
+        ocid_prefix: crate::helpers::OCID_PREFIX.into(),
+        public_url: "https://jesaisfaire.example.gouv.fr".into(),
+    };
+    let refused = jesaisfaire_api::startup::Application::build(settings.clone()).await;
+    let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(message.contains("JESAISFAIRE_JWT_SECRET"), "{message}");
+    let demo = jesaisfaire_api::configuration::Settings {
+        demo_data: true,
+        ..settings
+    };
+    assert!(
+        jesaisfaire_api::startup::Application::build(demo)
+            .await
+            .is_ok()
+    );
+}

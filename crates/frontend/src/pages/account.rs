@@ -1,12 +1,17 @@
 //! "Mon compte": who one is; a company edits its name and what its
-//! targeting follows (CPV divisions, départements).
+//! targeting follows (CPV divisions, départements); everyone changes their
+//! password and can end every session at once.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 use shared::Named;
-use shared::auth::{CompanyDto, CompanyProfileRequest, UserDto};
+use shared::auth::{
+    ChangePasswordRequest, CompanyDto, CompanyProfileRequest, RefreshTokenDelivery, UserDto,
+};
 use shared::reference::{cpv_division_label, departement_name};
 
 use crate::api;
+use crate::components::confirm::{ConfirmModal, ConfirmTrigger};
 use crate::components::form::{ErrorAlert, TextField, field_error, general_error};
 use crate::components::resource::resource_view;
 use crate::components::set_title;
@@ -72,6 +77,80 @@ fn AccountDetails(user: UserDto, reload: Callback<()>) -> impl IntoView {
             <dt>"Rôle"</dt><dd><p class="fr-badge fr-badge--info">{user.role.label_fr()}</p></dd>
         </dl>
         {company}
+        <AccountSecurity/>
+    }
+}
+
+/// The password, and every session of the account.
+#[component]
+fn AccountSecurity() -> impl IntoView {
+    let session = Session::get();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let change = Action::new_local(move |request: &ChangePasswordRequest| {
+        let request = request.clone();
+        session.send(move |token| {
+            let request = request.clone();
+            async move { api::change_password(&token, &request).await }
+        })
+    });
+    let changed = RwSignal::new(false);
+    Effect::new(move || {
+        if let Some(Ok(tokens)) = change.value().get() {
+            session.sign_in(tokens);
+            current.set(String::new());
+            new.set(String::new());
+            changed.set(true);
+        }
+    });
+    let result = Signal::derive(move || change.value().get().map(|r| r.map(|_| ())));
+    let navigate = use_navigate();
+    let everywhere = Action::new_local(move |(): &()| {
+        session.send(|token| async move { api::logout_everywhere(&token).await })
+    });
+    Effect::new(move || {
+        if let Some(Ok(())) = everywhere.value().get() {
+            // The answer cleared the session cookies; forget the token too.
+            session.sign_out();
+            navigate("/connexion", Default::default());
+        }
+    });
+    let everywhere_error = Signal::derive(move || match everywhere.value().get() {
+        Some(Err(err)) => Some(err),
+        _ => None,
+    });
+    view! {
+        <h2 class="fr-mt-6w">"Mot de passe"</h2>
+        <Show when=move || changed.get()>
+            <div class="fr-alert fr-alert--success fr-mb-3w" role="status">
+                <h3 class="fr-alert__title">"Mot de passe modifié"</h3>
+                <p>"Vos autres sessions (autres navigateurs, autres appareils) ont été fermées."</p>
+            </div>
+        </Show>
+        <form novalidate=true on:submit=move |ev| {
+            ev.prevent_default();
+            changed.set(false);
+            change.dispatch(ChangePasswordRequest {
+                current_password: current.get_untracked(),
+                new_password: new.get_untracked(),
+                refresh_token_delivery: RefreshTokenDelivery::Cookie,
+            });
+        }>
+            <ErrorAlert error=general_error(result)/>
+            <TextField id="current_password" label="Mot de passe actuel" kind="password"
+                autocomplete="current-password" value=current error=field_error(result, "current_password")/>
+            <TextField id="new_password" label="Nouveau mot de passe" hint="12 caractères au moins" kind="password"
+                autocomplete="new-password" value=new error=field_error(result, "new_password")/>
+            <button class="fr-btn" type="submit" disabled=move || change.pending().get()>"Changer le mot de passe"</button>
+        </form>
+        <h2 class="fr-mt-6w">"Sessions"</h2>
+        <p>"Vous avez utilisé JeSaisFaire sur un autre appareil, ou vous pensez qu'un tiers a accès à votre compte ?"</p>
+        <ErrorAlert error=everywhere_error/>
+        <ConfirmTrigger modal_id="logout-everywhere-modal" class="fr-btn fr-btn--secondary">"Se déconnecter partout"</ConfirmTrigger>
+        <ConfirmModal id="logout-everywhere-modal" title="Se déconnecter partout ?".to_owned() confirm_label="Se déconnecter partout"
+            on_confirm=Callback::new(move |()| { everywhere.dispatch(()); })>
+            <p>"Toutes vos sessions sont fermées, celle-ci comprise, sur tous vos navigateurs et appareils. Vous devrez vous reconnecter."</p>
+        </ConfirmModal>
     }
 }
 
