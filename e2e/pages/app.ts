@@ -56,7 +56,7 @@ export class Header {
   }
 
   async logOut() {
-    await this.page.getByRole('banner').getByRole('link', { name: 'Se déconnecter' }).click();
+    await this.page.getByRole('banner').getByRole('button', { name: 'Se déconnecter', exact: true }).click();
   }
 }
 

@@ -51,9 +51,30 @@ test('public pages pass axe at both widths', async ({ page }) => {
     ['/', /Préparer ensemble/],
     ['/connexion', 'Connexion à JeSaisFaire'],
     ['/inscription', 'Inscrire mon entreprise'],
+    ['/mentions-legales', 'Mentions légales'],
+    ['/donnees-personnelles', 'Données personnelles'],
+    ['/accessibilite', "Déclaration d'accessibilité"],
+    ['/plan-du-site', 'Plan du site'],
     ['/page-inconnue', 'Page introuvable'],
   ] as Visit[]) {
     await check(page, visit);
+  }
+  // The footer leads to the pages a State service must have; the skip links to the three regions.
+  await page.goto('/');
+  const footer = page.getByRole('contentinfo');
+  for (const [link, heading] of [
+    ['Plan du site', 'Plan du site'],
+    ['Accessibilité : non conforme', "Déclaration d'accessibilité"],
+    ['Mentions légales', 'Mentions légales'],
+    ['Données personnelles', 'Données personnelles'],
+  ]) {
+    await footer.getByRole('link', { name: link }).click();
+    await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+  }
+  const skipLinks = page.getByRole('navigation', { name: 'Accès rapide' }).getByRole('link');
+  await expect(skipLinks).toHaveText(['Contenu', 'Menu', 'Pied de page']);
+  for (const target of ['#contenu', '#menu-principal', '#pied-de-page']) {
+    await expect(page.locator(target)).toHaveCount(1);
   }
   expect(renewals).toEqual([]);
   expect(errors).toEqual([]);

@@ -142,7 +142,7 @@ test('the agent closes the round and asks for publication; the PFRA buyer approv
   await confirmAction(page, 'Demander la publication', 'Confirmer la demande', 'validera le CCTP');
   await expect(page.getByText('En attente de validation')).toBeVisible();
   await expectAccessible(page);
-  await page.getByRole('banner').getByRole('link', { name: 'Se déconnecter' }).click();
+  await page.getByRole('banner').getByRole('button', { name: 'Se déconnecter', exact: true }).click();
   await expect(page.getByText('Vous êtes déconnecté')).toBeVisible();
 
   await page.goto('/connexion?next=/consultations');

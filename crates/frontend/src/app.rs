@@ -6,6 +6,7 @@ use crate::components::layout::{Footer, Header, UnreadCount};
 use crate::pages::admin_accounts::AdminAccountsPage;
 use crate::pages::draft_editor::DraftEditorPage;
 use crate::pages::history::HistoryPage;
+use crate::pages::legal::{AccessibilityPage, LegalNoticePage, PersonalDataPage, SiteMapPage};
 use crate::pages::new_consultation::NewConsultationPage;
 use crate::pages::notifications::NotificationsPage;
 use crate::pages::print_cctp::PrintCctpPage;
@@ -38,6 +39,8 @@ fn Shell() -> impl IntoView {
             <nav class="fr-container" role="navigation" aria-label="Accès rapide">
                 <ul class="fr-skiplinks__list">
                     <li><a class="fr-link" href="#contenu">"Contenu"</a></li>
+                    <li><a class="fr-link" href="#menu-principal">"Menu"</a></li>
+                    <li><a class="fr-link" href="#pied-de-page">"Pied de page"</a></li>
                 </ul>
             </nav>
         </div>
@@ -47,6 +50,10 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/") view=HomePage/>
                 <Route path=path!("/connexion") view=LoginPage/>
                 <Route path=path!("/inscription") view=RegisterPage/>
+                <Route path=path!("/mentions-legales") view=LegalNoticePage/>
+                <Route path=path!("/donnees-personnelles") view=PersonalDataPage/>
+                <Route path=path!("/accessibilite") view=AccessibilityPage/>
+                <Route path=path!("/plan-du-site") view=SiteMapPage/>
                 <Route path=path!("/mon-compte") view=AccountPage/>
                 <Route path=path!("/administration/comptes") view=AdminAccountsPage/>
                 <Route path=path!("/deconnexion") view=LogoutPage/>

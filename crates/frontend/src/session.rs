@@ -75,6 +75,14 @@ impl Session {
         self.current.set(None);
     }
 
+    /// Ends this session on the server (its refresh token revoked, its
+    /// cookies cleared), then forgets it here even if the server is
+    /// unreachable.
+    pub async fn log_out(self) {
+        let _ = crate::api::logout().await;
+        self.sign_out();
+    }
+
     /// The access token, while someone is signed in.
     pub fn token(&self) -> Option<String> {
         self.current

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::{use_location, use_navigate};
 use shared::Named;
 use shared::types::Role;
 
@@ -52,7 +52,7 @@ pub fn Header() -> impl IntoView {
                     <div class="fr-header__menu-links">
                         <ToolLinks/>
                     </div>
-                    <nav class="fr-nav" role="navigation" aria-label="Menu principal">
+                    <nav class="fr-nav" role="navigation" aria-label="Menu principal" id="menu-principal" tabindex="-1">
                         <ul class="fr-nav__list">
                             <li class="fr-nav__item">
                                 <A href="/" attr:class="fr-nav__link" exact=true>"Accueil"</A>
@@ -72,6 +72,7 @@ pub fn Header() -> impl IntoView {
 fn ToolLinks() -> impl IntoView {
     let session = Session::get();
     let location = use_location();
+    let navigate = use_navigate();
     // Signing in from a page comes back to it.
     let login = move || {
         let here = location.pathname.get();
@@ -95,16 +96,28 @@ fn ToolLinks() -> impl IntoView {
                         <A href="/inscription" attr:class="fr-btn fr-icon-add-circle-line">"Inscrire mon entreprise"</A>
                     </li>
                 }.into_any(),
-                Some(user) => view! {
+                Some(user) => {
+                    let navigate = navigate.clone();
+                    view! {
                     <li>
                         <A href="/mon-compte" attr:class="fr-btn fr-icon-account-circle-line">
                             {format!("Mon compte ({})", user.role.label_fr())}
                         </A>
                     </li>
                     <li>
-                        <A href="/deconnexion" attr:class="fr-btn fr-icon-logout-box-r-line">"Se déconnecter"</A>
+                        // A button, not a link: signing out changes state, which a
+                        // prefetch or a crawler following a link must never do.
+                        <button class="fr-btn fr-icon-logout-box-r-line" type="button" on:click=move |_| {
+                            let navigate = navigate.clone();
+                            leptos::task::spawn_local(async move {
+                                session.log_out().await;
+                                navigate("/deconnexion", Default::default());
+                            });
+                        }>"Se déconnecter"</button>
                     </li>
-                }.into_any(),
+                }.into_any()
+                }
+
             }}
         </ul>
     }
@@ -211,7 +224,7 @@ fn role_links(role: Role) -> impl IntoView {
 #[component]
 pub fn Footer() -> impl IntoView {
     view! {
-        <footer class="fr-footer" role="contentinfo">
+        <footer class="fr-footer" role="contentinfo" id="pied-de-page" tabindex="-1">
             <div class="fr-container">
                 <div class="fr-footer__body">
                     <div class="fr-footer__brand fr-enlarge-link">
@@ -227,11 +240,12 @@ pub fn Footer() -> impl IntoView {
                 </div>
                 <div class="fr-footer__bottom">
                     <ul class="fr-footer__bottom-list">
+                        <li class="fr-footer__bottom-item"><A href="/plan-du-site" attr:class="fr-footer__bottom-link">"Plan du site"</A></li>
+                        <li class="fr-footer__bottom-item"><A href="/accessibilite" attr:class="fr-footer__bottom-link">"Accessibilité : non conforme"</A></li>
+                        <li class="fr-footer__bottom-item"><A href="/mentions-legales" attr:class="fr-footer__bottom-link">"Mentions légales"</A></li>
+                        <li class="fr-footer__bottom-item"><A href="/donnees-personnelles" attr:class="fr-footer__bottom-link">"Données personnelles"</A></li>
                         <li class="fr-footer__bottom-item">
                             <a class="fr-footer__bottom-link" href="/api/docs/">"Documentation de l'API"</a>
-                        </li>
-                        <li class="fr-footer__bottom-item">
-                            <span class="fr-footer__bottom-link">"Accessibilité : en cours d'évaluation"</span>
                         </li>
                     </ul>
                 </div>

@@ -8,6 +8,7 @@ pub mod consultations;
 pub mod draft_editor;
 pub mod history;
 pub mod home;
+pub mod legal;
 pub mod login;
 pub mod logout;
 pub mod new_consultation;
