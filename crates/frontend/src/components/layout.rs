@@ -108,11 +108,10 @@ fn ToolLinks() -> impl IntoView {
                         // A button, not a link: signing out changes state, which a
                         // prefetch or a crawler following a link must never do.
                         <button class="fr-btn fr-icon-logout-box-r-line" type="button" on:click=move |_| {
-                            let navigate = navigate.clone();
-                            leptos::task::spawn_local(async move {
-                                session.log_out().await;
-                                navigate("/deconnexion", Default::default());
-                            });
+                            // Leave first: a page that needs a session would
+                            // otherwise send to the login page as it ends.
+                            navigate("/deconnexion", Default::default());
+                            leptos::task::spawn_local(session.log_out());
                         }>"Se déconnecter"</button>
                     </li>
                 }.into_any()

@@ -27,14 +27,20 @@ pub fn AccountPage() -> impl IntoView {
     let account =
         LocalResource::new(move || session.fetch(|token| async move { api::me(&token).await }));
     let reload = Callback::new(move |()| account.refetch());
+    // Outside the details: a new password renews the session, which reloads them.
+    let password_changed = RwSignal::new(false);
     view! {
         <h1>"Mon compte"</h1>
-        {resource_view(account, "Chargement de votre compte…", move |user| view! { <AccountDetails user reload/> })}
+        {resource_view(account, "Chargement de votre compte…", move |user| view! { <AccountDetails user reload password_changed/> })}
     }
 }
 
 #[component]
-fn AccountDetails(user: UserDto, reload: Callback<()>) -> impl IntoView {
+fn AccountDetails(
+    user: UserDto,
+    reload: Callback<()>,
+    password_changed: RwSignal<bool>,
+) -> impl IntoView {
     let editing = RwSignal::new(false);
     let company = user.company.clone().map(|company| {
         let divisions: Vec<String> = company
@@ -77,13 +83,13 @@ fn AccountDetails(user: UserDto, reload: Callback<()>) -> impl IntoView {
             <dt>"Rôle"</dt><dd><p class="fr-badge fr-badge--info">{user.role.label_fr()}</p></dd>
         </dl>
         {company}
-        <AccountSecurity/>
+        <AccountSecurity changed=password_changed/>
     }
 }
 
 /// The password, and every session of the account.
 #[component]
-fn AccountSecurity() -> impl IntoView {
+fn AccountSecurity(changed: RwSignal<bool>) -> impl IntoView {
     let session = Session::get();
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
@@ -94,7 +100,6 @@ fn AccountSecurity() -> impl IntoView {
             async move { api::change_password(&token, &request).await }
         })
     });
-    let changed = RwSignal::new(false);
     Effect::new(move || {
         if let Some(Ok(tokens)) = change.value().get() {
             session.sign_in(tokens);
