@@ -3,21 +3,11 @@
 // keystroke, a save and opening the editor take, as a person meets them.
 // Usage: node scripts/editor-timing.mjs http://127.0.0.1:PORT
 import { chromium } from '@playwright/test';
+import fixtures from '../e2e/fixtures/hundred-fifty-pages.cjs';
 
 const base = process.argv[2];
 const PASSWORD = 'demo-jesaisfaire-2026';
-const PARAGRAPH =
-  "Le titulaire assure la maintenance préventive et curative des équipements décrits à l'annexe technique, " +
-  "dans le respect des délais d'intervention fixés au présent article et des consignes de sécurité du site. " +
-  'Il tient à jour le registre des interventions et le transmet chaque mois au pouvoir adjudicateur. ';
-const sections = Array.from({ length: 30 }, (_, s) => ({
-  title: `Chapitre ${s + 1}`,
-  clauses: Array.from({ length: 11 }, (_, c) => ({
-    number: `${s + 1}.${c + 1}`,
-    title: `Exigence ${s + 1}.${c + 1}`,
-    text: `Article ${s + 1}.${c + 1}. ${PARAGRAPH.repeat(4)}`.trim(),
-  })),
-}));
+const { sections, criteria } = fixtures.hundredFiftyPages();
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
@@ -36,7 +26,7 @@ try {
   const id = (await created.json()).id;
   const saved = await api.put(`/api/v1/consultations/${id}/draft`, {
     headers: { ...headers, 'If-Match': '"1"' },
-    data: { sections, criteria: [{ name: 'Prix', description: '', weight: 100 }] },
+    data: { sections, criteria },
   });
   if (saved.status() !== 200) throw new Error(`draft not saved: ${saved.status()}`);
 

@@ -5,24 +5,9 @@ import { expect, test } from '@playwright/test';
 import { watchPageErrors } from '../pages/app';
 import { DraftEditor } from '../pages/editor';
 import { LoginPage } from '../pages/login';
+import { hundredFiftyPages } from '../fixtures/hundred-fifty-pages.cjs';
 
 const DEMO_PASSWORD = 'demo-jesaisfaire-2026';
-const PARAGRAPH =
-  "Le titulaire assure la maintenance préventive et curative des équipements décrits à l'annexe technique, " +
-  "dans le respect des délais d'intervention fixés au présent article et des consignes de sécurité du site. " +
-  'Il tient à jour le registre des interventions et le transmet chaque mois au pouvoir adjudicateur. ';
-
-function hundredFiftyPages() {
-  const sections = Array.from({ length: 30 }, (_, s) => ({
-    title: `Chapitre ${s + 1}`,
-    clauses: Array.from({ length: 11 }, (_, c) => ({
-      number: `${s + 1}.${c + 1}`,
-      title: `Exigence ${s + 1}.${c + 1}`,
-      text: `Article ${s + 1}.${c + 1}. ${PARAGRAPH.repeat(4)}`.trim(),
-    })),
-  }));
-  return { sections, criteria: [{ name: 'Prix', description: '', weight: 100 }] };
-}
 
 test('a 150-page CCTP opens as a round, reads in full and stays editable', async ({ page }) => {
   test.setTimeout(120_000);

@@ -66,6 +66,14 @@ fn session_response(
     })
 }
 
+/// 204 with both session cookies cleared.
+fn signed_out(state: &AppState) -> HttpResponse {
+    HttpResponse::NoContent()
+        .cookie(refresh_cookie(state, String::new(), time::Duration::ZERO))
+        .cookie(marker_cookie(state, time::Duration::ZERO))
+        .finish()
+}
+
 /// The presented refresh token: from the body, or else from the cookie.
 fn presented_token(
     req: &HttpRequest,
@@ -178,10 +186,7 @@ pub async fn logout(
     if let Some((token, _)) = presented_token(&req, body.into_inner()) {
         sessions::close(&state.db, &token).await?;
     }
-    Ok(HttpResponse::NoContent()
-        .cookie(refresh_cookie(&state, String::new(), time::Duration::ZERO))
-        .cookie(marker_cookie(&state, time::Duration::ZERO))
-        .finish())
+    Ok(signed_out(&state))
 }
 
 /// Changes the signed-in account's password. Every session of the account
@@ -229,8 +234,5 @@ pub async fn logout_everywhere(
     who: Authenticated,
 ) -> Result<HttpResponse, ApiError> {
     sessions::close_all(state.db.conn(), who.user_id()).await?;
-    Ok(HttpResponse::NoContent()
-        .cookie(refresh_cookie(&state, String::new(), time::Duration::ZERO))
-        .cookie(marker_cookie(&state, time::Duration::ZERO))
-        .finish())
+    Ok(signed_out(&state))
 }
