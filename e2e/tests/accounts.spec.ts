@@ -111,6 +111,14 @@ test('a wrong password is refused with a clear message', async ({ page }) => {
   await new LoginPage(page).logIn('agent@demo.jesaisfaire.fr', 'pas le bon mot de passe');
   await expect(page.getByRole('alert')).toContainText('Adresse e-mail ou mot de passe incorrect');
   await expectAccessible(page);
+  // "Afficher" shows what was typed, and hides it again.
+  const password = page.getByLabel('Mot de passe');
+  await expect(password).toHaveAttribute('type', 'password');
+  await page.getByLabel('Afficher').check();
+  await expect(password).toHaveAttribute('type', 'text');
+  await expect(password).toHaveValue('pas le bon mot de passe');
+  await page.getByLabel('Afficher').uncheck();
+  await expect(password).toHaveAttribute('type', 'password');
   await new LoginPage(page).logIn('agent@demo.jesaisfaire.fr', 'demo-jesaisfaire-2026');
   await expect(page.getByRole('banner').getByRole('link', { name: /^Mon compte \(/ })).toContainText("Agent de l'État");
   await expect(page.getByRole('heading', { level: 1, name: 'Consultations' })).toBeVisible();

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use crate::api::ApiError;
 
 /// A labelled text input, or a text area when `rows` is given, with the
-/// API's error for it underneath.
+/// API's error for it underneath. A password field has the DSFR "Afficher"
+/// box, to check what one typed.
 #[component]
 pub fn TextField(
     #[prop(into)] id: String,
@@ -22,6 +23,24 @@ pub fn TextField(
 ) -> impl IntoView {
     let messages_id = format!("{id}-messages");
     let invalid = move || error.get().is_some().then_some("true");
+    let is_password = kind == "password";
+    let shown = RwSignal::new(false);
+    let input_type = move || {
+        if is_password && shown.get() {
+            "text"
+        } else {
+            kind
+        }
+    };
+    let show_id = format!("{id}-show");
+    let show = is_password.then(|| {
+        view! {
+            <div class="fr-password__checkbox fr-checkbox-group fr-checkbox-group--sm fr-mt-1w">
+                <input type="checkbox" id=show_id.clone() on:change=move |ev| shown.set(event_target_checked(&ev))/>
+                <label class="fr-password__checkbox fr-label" for=show_id>"Afficher"</label>
+            </div>
+        }
+    });
     let control = match rows {
         Some(rows) => view! {
             <textarea class="fr-input" class:fr-input--error=move || error.get().is_some()
@@ -31,7 +50,7 @@ pub fn TextField(
         .into_any(),
         None => view! {
             <input class="fr-input" class:fr-input--error=move || error.get().is_some()
-                id=id.clone() name=id.clone() type=kind autocomplete=autocomplete
+                id=id.clone() name=id.clone() type=input_type autocomplete=autocomplete
                 aria-describedby=messages_id.clone() aria-invalid=invalid
                 prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
         }
@@ -45,6 +64,7 @@ pub fn TextField(
             </label>
             {control}
             <FieldMessage id=messages_id error/>
+            {show}
         </div>
     }
 }
