@@ -89,7 +89,7 @@ for (const [role, email] of [
     const errors = watchPageErrors(page);
     await page.goto('/connexion?next=/consultations');
     await new LoginPage(page).logIn(email, DEMO_PASSWORD);
-    if (role === 'buyer') await page.getByLabel('Afficher').selectOption('');
+    if (role === 'buyer') await page.getByRole('combobox', { name: 'Afficher' }).selectOption('');
     const href = await page.getByRole('link', { name: TITLE }).getAttribute('href');
     const id = String(href).split('/').pop() as string;
     for (const visit of pages(id, role)) {

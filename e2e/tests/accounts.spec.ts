@@ -100,7 +100,7 @@ test('an administrator creates a buyer account, who can then sign in', async ({ 
   await page.goto('/connexion');
   await new LoginPage(page).logIn(email, 'un mot de passe solide');
   await expect(page.getByRole('heading', { level: 1, name: 'Consultations' })).toBeVisible();
-  await expect(page.getByLabel('Afficher')).toHaveValue('awaiting_approval');
+  await expect(page.getByRole('combobox', { name: 'Afficher' })).toHaveValue('awaiting_approval');
   expect(errors).toEqual([]);
 });
 
@@ -114,10 +114,11 @@ test('a wrong password is refused with a clear message', async ({ page }) => {
   // "Afficher" shows what was typed, and hides it again.
   const password = page.getByLabel('Mot de passe');
   await expect(password).toHaveAttribute('type', 'password');
-  await page.getByLabel('Afficher').check();
+  // A click on the label, as people do (DSFR draws the box over the input).
+  await page.getByText('Afficher', { exact: true }).click();
   await expect(password).toHaveAttribute('type', 'text');
   await expect(password).toHaveValue('pas le bon mot de passe');
-  await page.getByLabel('Afficher').uncheck();
+  await page.getByText('Afficher', { exact: true }).click();
   await expect(password).toHaveAttribute('type', 'password');
   await new LoginPage(page).logIn('agent@demo.jesaisfaire.fr', 'demo-jesaisfaire-2026');
   await expect(page.getByRole('banner').getByRole('link', { name: /^Mon compte \(/ })).toContainText("Agent de l'État");

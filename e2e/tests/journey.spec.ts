@@ -369,7 +369,7 @@ test('an agent, two companies and a buyer take a consultation through two rounds
 
   // --- The buyer finds it awaiting approval, reads it and approves.
   await logIn(buyer.page, 'acheteur@demo.jesaisfaire.fr', DEMO_PASSWORD);
-  await expect(buyer.page.getByLabel('Afficher')).toHaveValue('awaiting_approval');
+  await expect(buyer.page.getByRole('combobox', { name: 'Afficher' })).toHaveValue('awaiting_approval');
   await expectAccessible(buyer.page);
   await shot(buyer.page, 'acheteur-a-valider');
   const buyerView = new ConsultationPage(buyer.page);
