@@ -15,7 +15,6 @@ use super::consultation_access;
 use crate::auth::Authenticated;
 use crate::domain::exports::{ExportFile, cctp, ocds, report, table};
 use crate::domain::pagination::PageQuery;
-use crate::domain::text::slug;
 use crate::error::ApiError;
 use crate::state::AppState;
 use shared::auth::Page;
@@ -202,14 +201,9 @@ pub async fn export_ocds(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let access = consultation_access(&state, &who, *id).await?;
-    let package = ocds::for_consultation(&state.db, &access, &state.settings).await?;
-    let bytes = serde_json::to_vec(&package)
-        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("serialising OCDS: {e}")))?;
-    Ok(download(ExportFile {
-        file_name: format!("ocds-{}.json", slug(&access.consultation().title)),
-        content_type: "application/json",
-        bytes,
-    }))
+    Ok(download(
+        ocds::export(&state.db, &access, &state.settings).await?,
+    ))
 }
 
 /// Published consultations for open-data harvesters (public), most recently

@@ -14,7 +14,7 @@ use shared::consultation::{ContributionKind, ContributionStatus};
 use shared::reference::departement_name;
 use uuid::Uuid;
 
-use super::TargetNames;
+use super::{ExportFile, TargetNames};
 use crate::configuration::Settings;
 use crate::db::Db;
 use crate::domain::access::ConsultationAccess;
@@ -222,9 +222,24 @@ fn package(uri: String, releases: Vec<Value>) -> Value {
     })
 }
 
-/// The release package of one consultation: staff at any time, companies
-/// that see it once it is published.
-pub async fn for_consultation(
+/// The release package of one consultation as a file: staff at any time,
+/// companies that see it once it is published.
+pub async fn export(
+    db: &Db,
+    access: &ConsultationAccess,
+    settings: &Settings,
+) -> Result<ExportFile, ApiError> {
+    let package = for_consultation(db, access, settings).await?;
+    let bytes = serde_json::to_vec(&package)
+        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("serialising OCDS: {e}")))?;
+    Ok(ExportFile {
+        file_name: format!("ocds-{}.json", slug(&access.consultation().title)),
+        content_type: "application/json",
+        bytes,
+    })
+}
+
+async fn for_consultation(
     db: &Db,
     access: &ConsultationAccess,
     settings: &Settings,
