@@ -9,7 +9,7 @@ use shared::consultation::{
     ConsultationDto, EventAction, PublicationDecisionRequest, PublicationDto, RoundDto, limits,
 };
 
-use super::rounds::{freezable_draft, freeze_final_revision, has_open_round, latest_round};
+use super::rounds::{freezable_draft, freeze_final_revision, has_open_round, latest_head};
 use super::status::{Phase, move_to};
 use super::{locked, view};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -90,7 +90,7 @@ pub async fn decide_publication(
         ));
     }
     // The request froze the final revision as the latest one.
-    let submitted = latest_round(&*txn, current.id)
+    let submitted = latest_head(&*txn, current.id)
         .await?
         .map_or(0, |r| r.number);
     if let Some(named) = request.revision

@@ -47,15 +47,29 @@ pub async fn latest_round(
         .await?)
 }
 
+/// The latest round without its frozen text (up to a megabyte): for its
+/// number and whether it is open.
+pub async fn latest_head(
+    conn: &impl ConnectionTrait,
+    consultation_id: Uuid,
+) -> Result<Option<round::Head>, ApiError> {
+    Ok(round::Entity::find()
+        .filter(round::Column::ConsultationId.eq(consultation_id))
+        .order_by_desc(round::Column::Number)
+        .into_partial_model::<round::Head>()
+        .one(conn)
+        .await?)
+}
+
 /// Whether the consultation's latest round is open now.
 pub async fn has_open_round(
     conn: &impl ConnectionTrait,
     consultation_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<bool, ApiError> {
-    Ok(latest_round(conn, consultation_id)
+    Ok(latest_head(conn, consultation_id)
         .await?
-        .is_some_and(|r| is_open(&r.head(), now)))
+        .is_some_and(|r| is_open(&r, now)))
 }
 
 /// Freezes the draft as the final revision, submitted for publication: the
@@ -162,8 +176,8 @@ pub async fn open_round(
     let txn = db.begin_write().await?;
     let current = locked(&*txn, owner.consultation_id()).await?;
     freezable_draft(&current)?;
-    let previous = latest_round(&*txn, current.id).await?;
-    if previous.as_ref().is_some_and(|r| is_open(&r.head(), now)) {
+    let previous = latest_head(&*txn, current.id).await?;
+    if previous.as_ref().is_some_and(|r| is_open(r, now)) {
         return Err(ApiError::Conflict(
             "Un tour est déjà ouvert : clôturez-le avant d'en ouvrir un autre.".into(),
         ));

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::{load, views::one_view};
 use crate::auth::Authenticated;
 use crate::db::Db;
-use crate::domain::consultations::rounds::latest_round;
+use crate::domain::consultations::rounds::latest_head;
 use crate::domain::journal::{self, About};
 use crate::domain::text::text;
 use crate::entities::contribution;
@@ -57,7 +57,7 @@ async fn check_integration_round(
     round: Option<i32>,
 ) -> Result<(), ApiError> {
     if let Some(n) = round {
-        let latest = latest_round(conn, consultation_id)
+        let latest = latest_head(conn, consultation_id)
             .await?
             .map_or(0, |r| r.number);
         if n < 1 || n > latest {

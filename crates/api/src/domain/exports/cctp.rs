@@ -11,7 +11,7 @@ use crate::db::Db;
 use crate::domain::access::ConsultationAccess;
 use crate::domain::consultations::Phase;
 use crate::domain::consultations::draft::parse_content;
-use crate::domain::consultations::rounds::{latest_round, round_by_number};
+use crate::domain::consultations::rounds::{latest_head, round_by_number};
 use crate::domain::cpv;
 use crate::domain::text::slug;
 use crate::entities::{consultation, round};
@@ -25,19 +25,18 @@ async fn exportable(
     access: &ConsultationAccess,
     asked: Option<i32>,
 ) -> Result<round::Model, ApiError> {
-    let latest = latest_round(db.conn(), access.id()).await?.ok_or_else(|| {
-        ApiError::Conflict("Aucune révision du CCTP n'est encore publiée.".into())
-    })?;
+    let latest = latest_head(db.conn(), access.id())
+        .await?
+        .ok_or_else(|| ApiError::Conflict("Aucune révision du CCTP n'est encore publiée.".into()))?
+        .number;
+    let number = asked.unwrap_or(latest);
     if !access.is_staff() {
         let published = access.consultation().phase == Phase::Published;
-        if !published || asked.is_some_and(|n| n != latest.number) {
+        if !published || number != latest {
             return Err(ApiError::Forbidden);
         }
     }
-    match asked {
-        Some(n) if n != latest.number => round_by_number(db.conn(), access.id(), n).await,
-        _ => Ok(latest),
-    }
+    round_by_number(db.conn(), access.id(), number).await
 }
 
 pub fn document(
