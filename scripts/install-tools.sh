@@ -51,3 +51,9 @@ if ! have npm; then
   as_root apt-get update
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y nodejs npm
 fi
+
+# The mail tests deliver to a real SMTP server.
+if ! python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
+  python3 -m pip install --quiet aiosmtpd==1.4.6 \
+    || python3 -m pip install --quiet --break-system-packages aiosmtpd==1.4.6
+fi

@@ -8,8 +8,10 @@ mod m20261129_000001_accounts;
 mod m20261129_000002_dialogue;
 mod m20261129_000003_enumeration_checks;
 mod m20261129_000004_settled_contributions;
+mod m20261129_000005_mail_and_account_life_cycle;
 
 pub use m20261129_000003_enumeration_checks::ENUMERATION_COLUMNS;
+pub use m20261129_000005_mail_and_account_life_cycle::ENUMERATION_COLUMNS as LIFE_CYCLE_ENUMERATION_COLUMNS;
 
 pub struct Migrator;
 
@@ -21,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_dialogue::Migration),
             Box::new(m20261129_000003_enumeration_checks::Migration),
             Box::new(m20261129_000004_settled_contributions::Migration),
+            Box::new(m20261129_000005_mail_and_account_life_cycle::Migration),
         ]
     }
 }

@@ -86,9 +86,12 @@ async fn seed(db: &Db) -> anyhow::Result<(uuid::Uuid, Vec<String>)> {
             ],
             departements: vec!["69".into(), "01".into()],
         };
-        accounts::register_company(db, request.validate().map_err(|e| fail(format!("{e:?}")))?)
-            .await
-            .map_err(fail)?;
+        accounts::register_company_from_console(
+            db,
+            request.validate().map_err(|e| fail(format!("{e:?}")))?,
+        )
+        .await
+        .map_err(fail)?;
         emails.push(email);
     }
     let mut first = None;

@@ -69,6 +69,58 @@ pub struct Settings {
     /// exports.
     #[arg(long, env = "JESAISFAIRE_PUBLIC_URL", default_value = "http://127.0.0.1:8080", value_parser = public_url)]
     pub public_url: String,
+    /// Mail server, as `smtp://user:password@host:587?tls=required` or
+    /// `smtps://user:password@host:465`. Without one, messages are written
+    /// as `.eml` files into the outbox folder.
+    #[arg(long, env = "JESAISFAIRE_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of every message.
+    #[arg(long, env = "JESAISFAIRE_MAIL_FROM",
+        default_value = "JeSaisFaire <ne-pas-repondre@jesaisfaire.localhost>",
+        value_parser = mailbox)]
+    pub mail_from: String,
+    /// Where messages go as `.eml` files when no mail server is set.
+    #[arg(long, env = "JESAISFAIRE_OUTBOX_DIR", default_value = "data/outbox")]
+    pub outbox_dir: PathBuf,
+    /// How often the mail worker looks for work, in milliseconds.
+    #[arg(
+        long = "mail-poll-milliseconds",
+        env = "JESAISFAIRE_MAIL_POLL_MILLISECONDS",
+        default_value = "1000",
+        value_parser = milliseconds
+    )]
+    pub mail_poll: Duration,
+    /// First wait before retrying a message the mail server did not take,
+    /// in milliseconds; it doubles at each attempt, up to 30 minutes.
+    #[arg(
+        long = "mail-retry-milliseconds",
+        env = "JESAISFAIRE_MAIL_RETRY_MILLISECONDS",
+        default_value = "5000",
+        value_parser = milliseconds
+    )]
+    pub mail_retry: Duration,
+    /// How long messages wait for their digest, in seconds (a day).
+    #[arg(
+        long = "mail-digest-seconds",
+        env = "JESAISFAIRE_MAIL_DIGEST_SECONDS",
+        default_value = "86400",
+        value_parser = seconds
+    )]
+    pub mail_digest: Duration,
+}
+
+fn mailbox(value: &str) -> Result<String, String> {
+    value
+        .parse::<lettre::message::Mailbox>()
+        .map(|_| value.to_owned())
+        .map_err(|_| "a sender address, as `Name <address@domain>`".into())
+}
+
+fn milliseconds(value: &str) -> Result<Duration, String> {
+    value
+        .parse()
+        .map(Duration::from_millis)
+        .map_err(|_| "a whole number of milliseconds".into())
 }
 
 fn ocid_prefix(value: &str) -> Result<String, String> {
@@ -173,6 +225,9 @@ mod tests {
             "JESAISFAIRE_COOKIE_SECURE",
             "JESAISFAIRE_STATIC_DIR",
             "JESAISFAIRE_DEMO_DATA",
+            "JESAISFAIRE_SMTP_URL",
+            "JESAISFAIRE_MAIL_FROM",
+            "JESAISFAIRE_OUTBOX_DIR",
         ] {
             assert!(help.contains(variable), "{variable} missing from --help");
         }

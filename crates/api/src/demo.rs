@@ -1,6 +1,7 @@
 //! Demo accounts for `just run`: one per role, created when missing.
 
 use chrono::Utc;
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use shared::auth::{CreateUserRequest, RegisterCompanyRequest};
 use shared::consultation::{
@@ -49,7 +50,44 @@ fn invalid(errors: Vec<shared::FieldError>) -> anyhow::Error {
     anyhow::anyhow!("invalid demo data: {errors:?}")
 }
 
+fn demo_emails() -> Vec<&'static str> {
+    STAFF
+        .iter()
+        .map(|(_, email, _)| *email)
+        .chain([COMPANY_EMAIL, SECOND_COMPANY_EMAIL])
+        .collect()
+}
+
+/// Outside demo mode, the demo accounts (with their published password)
+/// cannot sign in; they come back when demo mode is on again.
+pub async fn retire_demo_accounts(db: &Db) -> anyhow::Result<()> {
+    let txn = db.begin_write().await?;
+    let retired = user::Entity::update_many()
+        .col_expr(user::Column::DisabledAt, Expr::value(Utc::now()))
+        .filter(user::Column::Email.is_in(demo_emails()))
+        .filter(user::Column::DisabledAt.is_null())
+        .exec(&*txn)
+        .await?
+        .rows_affected;
+    txn.commit().await?;
+    if retired > 0 {
+        tracing::warn!(retired, "demo mode is off: the demo accounts are disabled");
+    }
+    Ok(())
+}
+
 pub async fn ensure_demo_accounts(db: &Db) -> anyhow::Result<()> {
+    let txn = db.begin_write().await?;
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::DisabledAt,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .filter(user::Column::Email.is_in(demo_emails()))
+        .filter(user::Column::DeletedAt.is_null())
+        .exec(&*txn)
+        .await?;
+    txn.commit().await?;
     for (role, email, name) in STAFF {
         if exists(db, email).await? {
             continue;
@@ -87,7 +125,7 @@ pub async fn ensure_demo_accounts(db: &Db) -> anyhow::Result<()> {
             cpv_divisions: vec!["72".into(), "48".into()],
             departements: vec!["69".into(), "01".into(), "42".into()],
         };
-        accounts::register_company(db, request.validate().map_err(invalid)?)
+        accounts::register_company_from_console(db, request.validate().map_err(invalid)?)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     }

@@ -34,6 +34,12 @@ pub enum ApiError {
     InvalidToken,
     #[error("forbidden")]
     Forbidden,
+    #[error("e-mail address not verified")]
+    EmailNotVerified,
+    #[error("account disabled")]
+    AccountDisabled,
+    #[error("read-only token")]
+    ReadOnlyToken,
     #[error("not found")]
     NotFound,
     /// The action does not fit the current state (round closed, already published…).
@@ -93,6 +99,9 @@ impl ApiError {
             Self::InvalidCredentials => ErrorCode::InvalidCredentials,
             Self::InvalidToken => ErrorCode::InvalidToken,
             Self::Forbidden => ErrorCode::Forbidden,
+            Self::EmailNotVerified => ErrorCode::EmailNotVerified,
+            Self::AccountDisabled => ErrorCode::AccountDisabled,
+            Self::ReadOnlyToken => ErrorCode::ReadOnlyToken,
             Self::NotFound => ErrorCode::NotFound,
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::PreconditionFailed => ErrorCode::PreconditionFailed,
@@ -140,7 +149,10 @@ fn status_for(code: ErrorCode) -> StatusCode {
         ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials | ErrorCode::InvalidToken => {
             StatusCode::UNAUTHORIZED
         }
-        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        ErrorCode::Forbidden
+        | ErrorCode::EmailNotVerified
+        | ErrorCode::AccountDisabled
+        | ErrorCode::ReadOnlyToken => StatusCode::FORBIDDEN,
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
         ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         ErrorCode::Conflict => StatusCode::CONFLICT,
@@ -161,6 +173,9 @@ fn title(code: ErrorCode) -> &'static str {
         ErrorCode::InvalidCredentials => "Identifiants incorrects",
         ErrorCode::InvalidToken => "Session invalide",
         ErrorCode::Forbidden => "Accès refusé",
+        ErrorCode::EmailNotVerified => "Adresse e-mail à vérifier",
+        ErrorCode::AccountDisabled => "Compte désactivé",
+        ErrorCode::ReadOnlyToken => "Jeton en lecture seule",
         ErrorCode::NotFound => "Introuvable",
         ErrorCode::MethodNotAllowed => "Méthode non autorisée",
         ErrorCode::Conflict => "Action impossible dans l'état actuel",
@@ -180,6 +195,15 @@ fn default_detail(code: ErrorCode) -> &'static str {
             "Connectez-vous pour accéder à cette ressource (en-tête Authorization: Bearer …)."
         }
         ErrorCode::Forbidden => "Votre rôle ne permet pas cette action.",
+        ErrorCode::EmailNotVerified => {
+            "Confirmez d'abord votre adresse e-mail avec le lien que nous vous avons envoyé (vous pouvez le renvoyer depuis « Mon compte »)."
+        }
+        ErrorCode::AccountDisabled => {
+            "Ce compte est désactivé. Contactez l'administrateur de la plateforme."
+        }
+        ErrorCode::ReadOnlyToken => {
+            "Ce jeton d'API est en lecture seule : seules les requêtes GET sont permises."
+        }
         ErrorCode::NotFound => "La ressource demandée n'existe pas ou ne vous est pas accessible.",
         ErrorCode::MethodNotAllowed => "Cette méthode HTTP n'est pas acceptée à cette adresse.",
         ErrorCode::Conflict => "La ressource a été modifiée entre-temps.",

@@ -21,7 +21,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the HTTP server (default, then configured by the environment alone).
-    Serve(Settings),
+    Serve(Box<Settings>),
     /// Create an agent, buyer or admin account. The password is read from
     /// JESAISFAIRE_PASSWORD or from standard input, never from the command line.
     CreateUser {
@@ -57,16 +57,17 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::from_arg_matches(&command.get_matches()).unwrap_or_else(|e| e.exit());
     let command = match cli.command {
         Some(command) => command,
-        None => Command::Serve(Settings::from_env().unwrap_or_else(|e| e.exit())),
+        None => Command::Serve(Box::new(Settings::from_env().unwrap_or_else(|e| e.exit()))),
     };
     match command {
         Command::Serve(settings) => {
             telemetry::init();
             let demo_data = settings.demo_data;
             let host = settings.addr.ip();
-            let app = Application::build(settings).await?;
+            let app = Application::build(*settings).await?;
             let base_url = format!("http://{host}:{}", app.port());
             tracing::info!(%base_url, "listening");
+            println!("Messagerie : {}", app.mail());
             if demo_data {
                 println!("\n{}\n", demo::banner(&base_url));
             }

@@ -19,6 +19,7 @@ use crate::configuration::Settings;
 use crate::db::Db;
 use crate::error;
 use crate::extract::JSON_LIMIT;
+use crate::mailer::Mailer;
 use crate::state::AppState;
 use crate::{demo, routes, spa};
 
@@ -80,6 +81,7 @@ fn random_secret() -> Vec<u8> {
 pub struct Application {
     port: u16,
     server: Server,
+    mail: String,
 }
 
 impl Application {
@@ -90,6 +92,8 @@ impl Application {
         db.migrate().await?;
         if settings.demo_data {
             demo::ensure_demo_accounts(&db).await?;
+        } else {
+            demo::retire_demo_accounts(&db).await?;
         }
         let secret = match &settings.jwt_secret {
             Some(secret) => secret.as_bytes().to_vec(),
@@ -106,6 +110,9 @@ impl Application {
             }
         };
         let jwt = JwtKeys::new(&secret, settings.access_token_ttl)?;
+        let mailer = Mailer::from_settings(&settings)?;
+        let mail = mailer.describe();
+        tokio::spawn(mailer.run(db.clone()));
         let listener = TcpListener::bind(settings.addr)
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
         let port = listener.local_addr()?.port();
@@ -113,11 +120,16 @@ impl Application {
         let server = HttpServer::new(move || app(state.clone()).0)
             .listen(listener)?
             .run();
-        Ok(Self { port, server })
+        Ok(Self { port, server, mail })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// Where e-mails go (SMTP server, or the outbox folder).
+    pub fn mail(&self) -> &str {
+        &self.mail
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {

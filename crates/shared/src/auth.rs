@@ -1,5 +1,6 @@
 //! Accounts and authentication DTOs.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -242,7 +243,9 @@ pub struct RefreshRequest {
         "email": "agent@demo.jesaisfaire.fr",
         "role": "agent",
         "display_name": "Camille Agent",
-        "company": null
+        "company": null,
+        "email_verified": true,
+        "disabled": false
     }
 })))]
 pub struct TokenResponse {
@@ -266,6 +269,13 @@ pub struct UserDto {
     pub role: Role,
     pub display_name: String,
     pub company: Option<CompanyDto>,
+    /// The address was confirmed through the link sent to it. A company
+    /// contributes only once it is.
+    #[serde(default)]
+    pub email_verified: bool,
+    /// Disabled by an administrator (or deleted): cannot sign in.
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 /// A PFRA buyer an agent can assign to a consultation: no e-mail, only the
@@ -405,4 +415,108 @@ mod tests {
         assert_eq!(errors[0].field, "role");
         assert_eq!(errors[0].code, "not_allowed");
     }
+}
+
+/// The link of a verification message.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct VerifyEmailRequest {
+    pub token: String,
+}
+
+/// "Mot de passe oublié ?": where to send the link.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct PasswordResetRequest {
+    pub email: String,
+}
+
+/// A new password, with the token of the reset link.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct NewPasswordRequest {
+    pub token: String,
+    /// 12 to 128 characters.
+    pub new_password: String,
+}
+
+/// The password again, before something that cannot be undone.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct DeleteAccountRequest {
+    pub password: String,
+}
+
+crate::named::named! {
+    /// What a personal API token may do.
+    pub enum TokenAccess {
+        /// GET requests only.
+        Read = "read": "Lecture seule",
+        /// Everything its owner may do.
+        ReadWrite = "read_write": "Lecture et écriture",
+    }
+}
+
+/// A new personal API token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "name": "Synchronisation ERP",
+    "access": "read",
+    "expires_at": "2027-06-30T00:00:00Z"
+})))]
+pub struct ApiTokenRequest {
+    /// 1 to 100 characters, to recognise the token in the list.
+    pub name: String,
+    pub access: TokenAccess,
+    /// Optional; in the future.
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A personal API token, as its owner lists it (never the secret itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiTokenDto {
+    pub id: Uuid,
+    pub name: String,
+    pub access: TokenAccess,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// A token just created: the secret is shown this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreatedApiTokenDto {
+    /// `jsf_…`, to send as `Authorization: Bearer jsf_…`.
+    pub token: String,
+    pub api_token: ApiTokenDto,
+}
+
+crate::named::named! {
+    /// What happened to an account, in its audit trail.
+    pub enum AccountAction {
+        Disabled = "disabled": "Compte désactivé",
+        Enabled = "enabled": "Compte réactivé",
+        Deleted = "deleted": "Compte supprimé",
+        EmailVerified = "email_verified": "Adresse e-mail vérifiée",
+        PasswordReset = "password_reset": "Mot de passe réinitialisé",
+    }
+}
+
+/// One entry of an account's audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountEventDto {
+    pub at: DateTime<Utc>,
+    pub action: AccountAction,
+    /// Who acted: the administrator's name, or the account itself.
+    pub actor: String,
+    pub detail: String,
 }

@@ -17,6 +17,12 @@ pub enum ErrorCode {
     InvalidCredentials,
     InvalidToken,
     Forbidden,
+    /// A company whose address is not verified yet cannot contribute.
+    EmailNotVerified,
+    /// The account was disabled by an administrator.
+    AccountDisabled,
+    /// A read-only personal API token used to change something.
+    ReadOnlyToken,
     NotFound,
     MethodNotAllowed,
     Conflict,
@@ -37,6 +43,9 @@ impl ErrorCode {
             Self::InvalidCredentials => "invalid_credentials",
             Self::InvalidToken => "invalid_token",
             Self::Forbidden => "forbidden",
+            Self::EmailNotVerified => "email_not_verified",
+            Self::AccountDisabled => "account_disabled",
+            Self::ReadOnlyToken => "read_only_token",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Conflict => "conflict",

@@ -9,6 +9,7 @@ mod named;
 pub mod auth;
 pub mod consultation;
 pub mod error;
+pub mod mail;
 pub mod reference;
 pub mod types;
 

@@ -19,29 +19,35 @@ use crate::error::ApiError;
 
 const UNKNOWN_COMPANY: &str = "Une entreprise";
 
-/// Gives the company its pseudonym in this consultation if it has none yet.
+/// Gives the company its pseudonym in this consultation if it has none
+/// yet, and answers it.
 pub async fn ensure_pseudonym(
     conn: &impl ConnectionTrait,
     consultation_id: Uuid,
     company_user_id: Uuid,
-) -> Result<(), ApiError> {
+) -> Result<String, ApiError> {
     let existing = participant::Entity::find_by_id((consultation_id, company_user_id))
         .one(conn)
         .await?;
-    if existing.is_none() {
-        let count = participant::Entity::find()
-            .filter(participant::Column::ConsultationId.eq(consultation_id))
-            .count(conn)
+    let index = match existing {
+        Some(p) => p.pseudonym_index,
+        None => {
+            let count = participant::Entity::find()
+                .filter(participant::Column::ConsultationId.eq(consultation_id))
+                .count(conn)
+                .await?;
+            let index = i32::try_from(count).map_err(anyhow::Error::from)?;
+            participant::ActiveModel {
+                consultation_id: Set(consultation_id),
+                company_user_id: Set(company_user_id),
+                pseudonym_index: Set(index),
+            }
+            .insert(conn)
             .await?;
-        participant::ActiveModel {
-            consultation_id: Set(consultation_id),
-            company_user_id: Set(company_user_id),
-            pseudonym_index: Set(i32::try_from(count).map_err(anyhow::Error::from)?),
+            index
         }
-        .insert(conn)
-        .await?;
-    }
-    Ok(())
+    };
+    Ok(pseudonym(u32::try_from(index).unwrap_or_default()))
 }
 
 /// The pseudonym under which the reading company appears in this

@@ -4,13 +4,16 @@
 pub mod access;
 pub mod accounts;
 pub mod anonymity;
+pub mod api_tokens;
 pub mod consultations;
 pub mod contributions;
 pub mod cpv;
 pub mod diff;
 pub mod exports;
 pub mod journal;
+pub mod mail;
 pub mod pagination;
+pub mod recovery;
 pub mod sessions;
 pub mod targeting;
 pub mod text;

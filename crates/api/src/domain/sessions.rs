@@ -121,6 +121,16 @@ pub async fn refresh(
     if current.revoked_at.is_some() || current.expires_at <= now {
         return Err(ApiError::InvalidToken);
     }
+    // Disabling revokes the tokens; this also refuses one issued meanwhile.
+    let enabled = user::Entity::find_by_id(current.user_id)
+        .one(&*txn)
+        .await?
+        .is_some_and(|u| u.disabled_at.is_none());
+    if !enabled {
+        revoke_family(&*txn, current.family_id).await?;
+        txn.commit().await?;
+        return Err(ApiError::InvalidToken);
+    }
     // Conditional update: of two concurrent uses of one token, only one wins.
     let consumed = token_entity::Entity::update_many()
         .col_expr(token_entity::Column::UsedAt, Expr::value(now))

@@ -7,12 +7,15 @@
 //! the same two tables (divisions, départements), so they cannot drift apart.
 
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Value};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Value,
+};
 use shared::consultation::Visibility;
 use uuid::Uuid;
 
 use crate::domain::consultations::Phase;
-use crate::entities::{company, company_cpv_division, company_departement, consultation};
+use crate::entities::{company, company_cpv_division, company_departement, consultation, user};
 use crate::error::ApiError;
 
 /// `SELECT select FROM entity WHERE filter = value`: the four subqueries
@@ -59,34 +62,44 @@ pub fn consultations_for_company(company_id: Uuid) -> Condition {
         )
 }
 
-/// The user ids of the company accounts a consultation concerns.
-pub async fn audience(
+/// The company accounts a consultation concerns, by id, after `after`:
+/// one batch of at most `limit` of them (an audience can be every company
+/// of a region, so it is read in batches).
+pub async fn audience_batch(
     conn: &impl ConnectionTrait,
     consultation: &consultation::Model,
-) -> Result<Vec<Uuid>, ApiError> {
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<user::Model>, ApiError> {
     use company_cpv_division::Column as Division;
     use company_departement::Column as Territory;
-    let mut companies = company::Entity::find();
+    let mut companies = Query::select()
+        .column(company::Column::UserId)
+        .from(company::Entity)
+        .to_owned();
     if consultation.visibility != Visibility::Open {
         let (division, departement) = (&consultation.cpv_division, &consultation.departement);
-        companies = companies
-            .filter(company::Column::Id.in_subquery(subquery(
+        companies
+            .and_where(Expr::col(company::Column::Id).in_subquery(subquery(
                 company_cpv_division::Entity,
                 Division::CompanyId,
                 Division::Division,
                 division.as_str(),
             )))
-            .filter(company::Column::Id.in_subquery(subquery(
+            .and_where(Expr::col(company::Column::Id).in_subquery(subquery(
                 company_departement::Entity,
                 Territory::CompanyId,
                 Territory::Departement,
                 departement.as_str(),
             )));
     }
-    Ok(companies
+    let mut query = user::Entity::find().filter(user::Column::Id.in_subquery(companies));
+    if let Some(after) = after {
+        query = query.filter(user::Column::Id.gt(after));
+    }
+    Ok(query
+        .order_by_asc(user::Column::Id)
+        .limit(limit)
         .all(conn)
-        .await?
-        .into_iter()
-        .map(|c| c.user_id)
-        .collect())
+        .await?)
 }

@@ -1,11 +1,17 @@
 //! sea-orm entities, one module per table.
 
+pub mod account_event;
+pub mod account_token;
+pub mod announcement;
+pub mod api_token;
 pub mod company;
 pub mod company_cpv_division;
 pub mod company_departement;
 pub mod consultation;
 pub mod contribution;
 pub mod event;
+pub mod mail_message;
+pub mod mail_preference;
 pub mod notification;
 pub mod participant;
 pub mod refresh_token;

@@ -11,6 +11,12 @@ pub struct Model {
     pub role: Role,
     pub display_name: String,
     pub created_at: ChronoDateTimeUtc,
+    /// When the address was confirmed; staff accounts are created verified.
+    pub email_verified_at: Option<ChronoDateTimeUtc>,
+    /// Cannot sign in from then on (administrator, or account deleted).
+    pub disabled_at: Option<ChronoDateTimeUtc>,
+    /// The identity was erased at the holder's request (RGPD).
+    pub deleted_at: Option<ChronoDateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,14 +1,14 @@
 use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, post, web};
 use shared::auth::{
-    ChangePasswordRequest, LoginRequest, RefreshRequest, RefreshTokenDelivery,
-    RegisterCompanyRequest, TokenResponse, UserDto,
+    ChangePasswordRequest, LoginRequest, NewPasswordRequest, PasswordResetRequest, RefreshRequest,
+    RefreshTokenDelivery, RegisterCompanyRequest, TokenResponse, VerifyEmailRequest,
 };
 
 use crate::auth::Authenticated;
 use crate::auth::refresh_token::{COOKIE_NAME, COOKIE_PATH, MARKER_NAME};
-use crate::domain::accounts;
 use crate::domain::sessions::{self, Session, SessionConfig};
+use crate::domain::{accounts, recovery};
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::state::AppState;
@@ -67,7 +67,7 @@ fn session_response(
 }
 
 /// 204 with both session cookies cleared.
-fn signed_out(state: &AppState) -> HttpResponse {
+pub(super) fn signed_out(state: &AppState) -> HttpResponse {
     HttpResponse::NoContent()
         .cookie(refresh_cookie(state, String::new(), time::Duration::ZERO))
         .cookie(marker_cookie(state, time::Duration::ZERO))
@@ -87,16 +87,20 @@ fn presented_token(
     }
 }
 
-/// A company registers itself and the account that acts for it.
+/// A company registers itself and the account that acts for it. The answer
+/// is the same whether or not the e-mail or SIRET already has an account: a
+/// new account receives a verification message (link valid 48 hours), the
+/// holder of an existing one a warning. The new account can sign in at
+/// once, and contributes once its address is verified.
 #[utoipa::path(
     tag = "auth",
     request_body = RegisterCompanyRequest,
     responses(
-        (status = 201, description = "Company account created; log in next", body = UserDto),
+        (status = 202, description = "Registration taken into account; a message is on its way to the address"),
         (status = 400, description = "Malformed JSON"),
         (status = 413, description = "Body larger than 64 KiB"),
         (status = 415, description = "Body is not JSON"),
-        (status = 422, description = "Invalid fields (SIRET, CPV division, département…), or e-mail or SIRET already registered"),
+        (status = 422, description = "Invalid fields (SIRET, CPV division, département, password…)"),
     )
 )]
 #[post("/auth/register-company")]
@@ -105,8 +109,88 @@ pub async fn register_company(
     body: Json<RegisterCompanyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let registration = body.validate().map_err(ApiError::Validation)?;
-    let user = accounts::register_company(&state.db, registration).await?;
-    Ok(HttpResponse::Created().json(user))
+    accounts::register_company(&state.db, registration).await?;
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Confirms an address with the token of the verification link.
+#[utoipa::path(
+    tag = "auth",
+    request_body = VerifyEmailRequest,
+    responses(
+        (status = 204, description = "Address verified"),
+        (status = 400, description = "Malformed JSON"),
+        (status = 415, description = "Body is not JSON"),
+        (status = 422, description = "Unknown, expired or already used token (field `token`)"),
+    )
+)]
+#[post("/auth/verify-email")]
+pub async fn verify_email(
+    state: web::Data<AppState>,
+    body: Json<VerifyEmailRequest>,
+) -> Result<HttpResponse, ApiError> {
+    recovery::verify_email(&state.db, &body.token).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Sends a new verification link to the signed-in account's address.
+#[utoipa::path(
+    tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 202, description = "A new link is on its way"),
+        (status = 401, description = "Not signed in"),
+        (status = 409, description = "The address is already verified"),
+    )
+)]
+#[post("/auth/verify-email/resend")]
+pub async fn resend_verification(
+    state: web::Data<AppState>,
+    who: Authenticated,
+) -> Result<HttpResponse, ApiError> {
+    recovery::resend_verification(&state.db, &who).await?;
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// "Mot de passe oublié ?": sends a reset link (valid one hour, single use)
+/// if the address has an account. The answer is the same either way.
+#[utoipa::path(
+    tag = "auth",
+    request_body = PasswordResetRequest,
+    responses(
+        (status = 202, description = "If the address has an account, a link is on its way"),
+        (status = 400, description = "Malformed JSON"),
+        (status = 415, description = "Body is not JSON"),
+        (status = 422, description = "Not an e-mail address"),
+    )
+)]
+#[post("/auth/password-reset/request")]
+pub async fn request_password_reset(
+    state: web::Data<AppState>,
+    body: Json<PasswordResetRequest>,
+) -> Result<HttpResponse, ApiError> {
+    recovery::request_password_reset(&state.db, &body.email).await?;
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Sets a new password with the token of a reset link. Every session of
+/// the account ends.
+#[utoipa::path(
+    tag = "auth",
+    request_body = NewPasswordRequest,
+    responses(
+        (status = 204, description = "Password changed; sign in with it"),
+        (status = 400, description = "Malformed JSON"),
+        (status = 415, description = "Body is not JSON"),
+        (status = 422, description = "Invalid password, or unknown, expired or used token (field `token`)"),
+    )
+)]
+#[post("/auth/password-reset")]
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    body: Json<NewPasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    recovery::reset_password(&state.db, &body).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Exchanges credentials for an access token and a refresh token.
@@ -117,6 +201,7 @@ pub async fn register_company(
         (status = 200, description = "Signed in. With `refresh_token_delivery: cookie` the refresh token is set as the HttpOnly cookie `jsf_refresh` instead of being in the body, with the readable cookie `jsf_signed_in=1` of the same lifetime (it tells a web client there is a session to restore).", body = TokenResponse),
         (status = 400, description = "Malformed JSON"),
         (status = 401, description = "Unknown e-mail or wrong password (same answer for both)"),
+        (status = 403, description = "Right password, but the account is disabled (`account_disabled`)"),
         (status = 415, description = "Body is not JSON"),
     )
 )]
@@ -233,6 +318,7 @@ pub async fn logout_everywhere(
     state: web::Data<AppState>,
     who: Authenticated,
 ) -> Result<HttpResponse, ApiError> {
+    who.require_session()?;
     sessions::close_all(state.db.conn(), who.user_id()).await?;
     Ok(signed_out(&state))
 }

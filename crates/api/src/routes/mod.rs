@@ -6,6 +6,7 @@ pub mod contributions;
 pub mod drafts;
 pub mod exports;
 pub mod health;
+pub mod mail;
 pub mod me;
 pub mod notifications;
 pub mod publication;
@@ -13,8 +14,8 @@ pub mod reference;
 pub mod rounds;
 pub mod users;
 
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{Content, PathItem, Ref, RefOr};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{Content, PathItem, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -32,10 +33,25 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(auth::logout)
         .service(auth::change_password)
         .service(auth::logout_everywhere)
+        .service(auth::verify_email)
+        .service(auth::resend_verification)
+        .service(auth::request_password_reset)
+        .service(auth::reset_password)
         .service(me::get_me)
         .service(me::update_company_profile)
+        .service(me::get_mail_preferences)
+        .service(me::update_mail_preferences)
+        .service(me::delete_account)
+        .service(me::list_api_tokens)
+        .service(me::create_api_token)
+        .service(me::revoke_api_token)
+        .service(mail::preview_unsubscribe)
+        .service(mail::unsubscribe)
         .service(users::create_user)
         .service(users::list_users)
+        .service(users::disable_user)
+        .service(users::enable_user)
+        .service(users::list_user_events)
         .service(users::list_buyers)
         .service(reference::list_cpv_divisions)
         .service(reference::search_cpv)
@@ -104,6 +120,7 @@ for validation failures, field-level `errors` in French.",
         (name = "publication", description = "Demande et validation de publication"),
         (name = "exports", description = "CCTP, compte rendu de sourçage, contributions (CSV), données ouvertes (OCDS)"),
         (name = "notifications", description = "Notifications dans l'application"),
+        (name = "mail", description = "Messages électroniques : désabonnement en un clic"),
         (name = "reference", description = "Nomenclatures : divisions CPV, départements"),
         (name = "system", description = "État du service"),
     ),
@@ -120,6 +137,8 @@ pub struct ApiDoc;
 
 struct BearerAuth;
 
+const API_TOKEN_SCHEME: &str = "api_token";
+
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         if let Some(components) = openapi.components.as_mut() {
@@ -130,6 +149,20 @@ impl Modify for BearerAuth {
                         .scheme(HttpAuthScheme::Bearer)
                         .bearer_format("JWT")
                         .description(Some("Access token from /api/v1/auth/login (15 minutes)."))
+                        .build(),
+                ),
+            );
+            components.add_security_scheme(
+                API_TOKEN_SCHEME,
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .bearer_format("jsf_…")
+                        .description(Some(
+                            "Personal API token created in « Mon compte » (POST /api/v1/me/api-tokens): \
+                             the rights of its owner, GET only when read-only. Refused once revoked, \
+                             expired, or its owner's account disabled.",
+                        ))
                         .build(),
                 ),
             );
@@ -146,7 +179,31 @@ impl Modify for BearerAuth {
 pub fn complete_spec(openapi: &mut utoipa::openapi::OpenApi) {
     for path in openapi.paths.paths.values_mut() {
         for operation in operations(path) {
-            operation.security.get_or_insert_with(Vec::new);
+            let security = operation.security.get_or_insert_with(Vec::new);
+            if !security.is_empty() {
+                // Every operation open to a session is open to a personal
+                // token of the same person, which can be refused with 403.
+                security.push(SecurityRequirement::new(
+                    API_TOKEN_SCHEME,
+                    Vec::<String>::new(),
+                ));
+                let forbidden = operation
+                    .responses
+                    .responses
+                    .entry("403".to_owned())
+                    .or_insert_with(|| {
+                        RefOr::T(
+                            ResponseBuilder::new()
+                                .description("Refused to this caller")
+                                .build(),
+                        )
+                    });
+                if let RefOr::T(response) = forbidden {
+                    response.description.push_str(
+                        "; with a personal API token: read-only token used to change something (`read_only_token`) or owner's account disabled (`account_disabled`)",
+                    );
+                }
+            }
             for (status, response) in &mut operation.responses.responses {
                 let is_error = status.starts_with('4') || status.starts_with('5');
                 if let (true, RefOr::T(response)) = (is_error, response) {

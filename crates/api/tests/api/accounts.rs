@@ -8,17 +8,15 @@ use crate::helpers::{PASSWORD, TestApp, company_body, problem, siret};
 
 async fn a_registered_company_logs_in_and_sees_its_profile_on_me(app: TestApp) {
     let siret = siret(1);
-    let response = app
-        .register_company("Contact@Menuiserie-Dupont.fr", &siret)
+    app.register_company("Contact@Menuiserie-Dupont.fr", &siret)
         .await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let created: UserDto = response.json().await.unwrap();
-    assert_eq!(created.email, "contact@menuiserie-dupont.fr");
-    assert_eq!(created.role, Role::Company);
 
     let token = app.access_token("contact@menuiserie-dupont.fr").await;
     let me: UserDto = app.get_as(&token, "/me").await.json().await.unwrap();
-    assert_eq!(me.id, created.id);
+    assert_eq!(me.email, "contact@menuiserie-dupont.fr");
+    assert_eq!(me.role, Role::Company);
+    assert!(me.email_verified);
+    assert!(!me.disabled);
     let company = me.company.unwrap();
     assert_eq!(company.siret, siret);
     assert_eq!(company.cpv_divisions, ["44", "45"]);
@@ -26,28 +24,56 @@ async fn a_registered_company_logs_in_and_sees_its_profile_on_me(app: TestApp) {
 }
 db_test!(a_registered_company_logs_in_and_sees_its_profile_on_me);
 
-async fn an_email_or_a_siret_already_registered_is_refused_field_by_field(app: TestApp) {
+async fn registering_an_email_or_a_siret_already_used_reveals_nothing_and_warns_the_holder(
+    app: TestApp,
+) {
     let first = siret(2);
-    assert_eq!(
-        app.register_company("a@dupont.fr", &first).await.status(),
-        StatusCode::CREATED
-    );
-    let response = app.register_company("A@dupont.fr", &first).await;
-    let both = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(both.errors.len(), 2);
-    assert!(both.field_message("email").unwrap().contains("existe déjà"));
-    assert!(
-        both.field_message("siret")
-            .unwrap()
-            .contains("déjà inscrite")
-    );
-
-    let same_siret = app.register_company("b@dupont.fr", &first).await;
-    let siret_only = problem(same_siret, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(siret_only.errors[0].field, "siret");
-    assert_eq!(siret_only.errors[0].code, "taken");
+    app.register_company("a@dupont.fr", &first).await;
+    let new_answer = app
+        .post(
+            "/auth/register-company",
+            &company_body("new@dupont.fr", &siret(3)),
+        )
+        .await;
+    let same_email = app
+        .post(
+            "/auth/register-company",
+            &company_body("A@dupont.fr", &siret(4)),
+        )
+        .await;
+    let same_siret = app
+        .post(
+            "/auth/register-company",
+            &company_body("b@dupont.fr", &first),
+        )
+        .await;
+    // The same answer for a new identity and for taken ones.
+    for response in [new_answer, same_email, same_siret] {
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+        assert_eq!(response.text().await.unwrap(), "");
+    }
+    let warnings = app
+        .mailbox
+        .wait_until("two warnings to the holder", |all| {
+            all.iter()
+                .filter(|m| m.to == "a@dupont.fr" && m.subject.contains("Tentative"))
+                .count()
+                == 2
+        })
+        .await;
+    // Nobody else learns that the identities are taken, and nothing was created.
+    assert!(warnings.iter().all(|m| m.to != "b@dupont.fr"));
+    let verification = app.mailbox.wait_for("new@dupont.fr", "Confirmez").await;
+    assert!(verification.text.contains("48 heures"));
+    let b = app
+        .post(
+            "/auth/login",
+            &json!({"email": "b@dupont.fr", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(b.status(), StatusCode::UNAUTHORIZED);
 }
-db_test!(an_email_or_a_siret_already_registered_is_refused_field_by_field);
+db_test!(registering_an_email_or_a_siret_already_used_reveals_nothing_and_warns_the_holder);
 
 async fn invalid_siret_cpv_and_departement_are_reported_and_nothing_is_created(app: TestApp) {
     let mut body = company_body("c@dupont.fr", "12345678901234");

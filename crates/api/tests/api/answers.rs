@@ -78,6 +78,7 @@ async fn a_clarification_answer_is_public_and_decisions_reach_their_authors(app:
     json_of(call(&app, &r.s.agent.token, Method::PUT, &format!("/contributions/{alternative_id}/decision"), Some(json!({
         "decision": "partially_accepted", "rationale": "8 h pour les postes non critiques.", "integrated_in_round": 1,
     }))).await, StatusCode::OK).await;
+    app.wait_for_fan_out().await;
     let notes = json_of(
         call(&app, &r.alpha.token, Method::GET, "/notifications", None).await,
         StatusCode::OK,

@@ -28,8 +28,7 @@ pub async fn company(app: &TestApp, n: u32, name: &str, cpv: &[&str], deps: &[&s
         "email": email, "password": PASSWORD, "company_name": name, "siret": siret,
         "cpv_divisions": cpv, "departements": deps,
     });
-    let response = app.post("/auth/register-company", &body).await;
-    assert_eq!(response.status(), StatusCode::CREATED);
+    app.register_with(&body).await;
     let login = app.login(&email).await;
     Company {
         name: name.into(),

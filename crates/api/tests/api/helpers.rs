@@ -10,9 +10,12 @@ use serde_json::{Value, json};
 use shared::ProblemDetails;
 use shared::auth::CreateUserRequest;
 
+pub use crate::mailbox::Mailbox;
+
 pub const TEST_JWT_SECRET: &str = "integration-tests-secret-at-least-32-bytes-long";
 pub const PASSWORD: &str = "un mot de passe solide";
 pub const OCID_PREFIX: &str = "ocds-t35t00";
+pub const PUBLIC_URL: &str = "https://jesaisfaire.example.gouv.fr";
 
 #[derive(Clone, Copy, Debug)]
 pub enum Backend {
@@ -40,10 +43,32 @@ macro_rules! db_test {
     };
 }
 
+/// Like `db_test!`, for scenarios that start their own servers:
+/// `backend_test!(name);` next to `async fn name(backend: Backend)`.
+#[macro_export]
+macro_rules! backend_test {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn on_sqlite() {
+                super::$name($crate::helpers::Backend::Sqlite).await;
+            }
+
+            #[tokio::test]
+            async fn on_postgres() {
+                super::$name($crate::helpers::Backend::Postgres).await;
+            }
+        }
+    };
+}
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: Db,
+    /// Where the messages go (no SMTP server unless a test sets one).
+    pub mailbox: Mailbox,
+    pub db_url: String,
     _dir: tempfile::TempDir,
 }
 
@@ -86,33 +111,60 @@ pub async fn spawn_app_with_web_build(files: &[(&str, &[u8])]) -> TestApp {
 }
 
 async fn spawn(backend: Backend, demo_data: bool, web_build: &[(&str, &[u8])]) -> TestApp {
+    spawn_with(backend, demo_data, web_build, |_| {}).await
+}
+
+/// A fresh database and the settings of a test server using it (its
+/// messages go to `dir/outbox`): for tests that start servers themselves.
+pub async fn test_settings(backend: Backend, dir: &std::path::Path) -> Settings {
+    let database_url = match backend {
+        Backend::Sqlite => format!("sqlite://{}/test.db?mode=rwc", dir.display()),
+        Backend::Postgres => fresh_postgres_database().await,
+    };
+    Settings {
+        database_url,
+        addr: "127.0.0.1:0".parse().unwrap(),
+        jwt_secret: Some(TEST_JWT_SECRET.into()),
+        access_token_ttl: std::time::Duration::from_secs(900),
+        refresh_token_ttl: std::time::Duration::from_secs(3600),
+        cookie_secure: false,
+        static_dir: dir.join("web"),
+        demo_data: false,
+        ocid_prefix: OCID_PREFIX.into(),
+        public_url: PUBLIC_URL.into(),
+        smtp_url: None,
+        mail_from: "JeSaisFaire <ne-pas-repondre@jesaisfaire.example.gouv.fr>".into(),
+        outbox_dir: dir.join("outbox"),
+        mail_poll: std::time::Duration::from_millis(50),
+        mail_retry: std::time::Duration::from_millis(100),
+        mail_digest: std::time::Duration::from_secs(3600),
+    }
+}
+
+/// Like `spawn`, with settings changed by `adjust` (an SMTP server, a short
+/// digest…).
+pub async fn spawn_with(
+    backend: Backend,
+    demo_data: bool,
+    web_build: &[(&str, &[u8])],
+    adjust: impl FnOnce(&mut Settings),
+) -> TestApp {
     // Server logs only on demand: TEST_LOG=1 cargo test …
     if std::env::var_os("TEST_LOG").is_some() {
         jesaisfaire_api::telemetry::init();
     }
     let dir = tempfile::tempdir().unwrap();
-    let database_url = match backend {
-        Backend::Sqlite => format!("sqlite://{}/test.db?mode=rwc", dir.path().display()),
-        Backend::Postgres => fresh_postgres_database().await,
-    };
     if !web_build.is_empty() {
         std::fs::create_dir(dir.path().join("web")).unwrap();
         for (name, content) in web_build {
             std::fs::write(dir.path().join("web").join(name), content).unwrap();
         }
     }
-    let settings = Settings {
-        database_url: database_url.clone(),
-        addr: "127.0.0.1:0".parse().unwrap(),
-        jwt_secret: Some(TEST_JWT_SECRET.into()),
-        access_token_ttl: std::time::Duration::from_secs(900),
-        refresh_token_ttl: std::time::Duration::from_secs(3600),
-        cookie_secure: false,
-        static_dir: dir.path().join("web"),
-        demo_data,
-        ocid_prefix: OCID_PREFIX.into(),
-        public_url: "https://jesaisfaire.example.gouv.fr".into(),
-    };
+    let mut settings = test_settings(backend, dir.path()).await;
+    settings.demo_data = demo_data;
+    adjust(&mut settings);
+    let database_url = settings.database_url.clone();
+    let mailbox = Mailbox::Files(settings.outbox_dir.clone());
     let app = Application::build(settings).await.unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
@@ -123,6 +175,8 @@ async fn spawn(backend: Backend, demo_data: bool, web_build: &[(&str, &[u8])]) -
             .build()
             .unwrap(),
         db: Db::connect(&database_url).await.unwrap(),
+        mailbox,
+        db_url: database_url,
         _dir: dir,
     }
 }
@@ -180,9 +234,30 @@ impl TestApp {
             .unwrap()
     }
 
-    pub async fn register_company(&self, email: &str, siret: &str) -> Response {
-        self.post("/auth/register-company", &company_body(email, siret))
-            .await
+    /// A company registered and verified through its message, as a person
+    /// would: ready to contribute.
+    pub async fn register_company(&self, email: &str, siret: &str) {
+        self.register_with(&company_body(email, siret)).await;
+    }
+
+    /// Registers `body` and follows the link of the verification message.
+    pub async fn register_with(&self, body: &Value) {
+        let response = self.post("/auth/register-company", body).await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+        let email = body["email"].as_str().unwrap().to_lowercase();
+        self.verify_email(&email).await;
+    }
+
+    pub async fn verify_email(&self, email: &str) {
+        let message = self
+            .mailbox
+            .wait_for(email, "Confirmez votre adresse")
+            .await;
+        let token = message.token("/verifier-email?jeton=");
+        let verified = self
+            .post("/auth/verify-email", &json!({ "token": token }))
+            .await;
+        assert_eq!(verified.status(), StatusCode::NO_CONTENT);
     }
 
     pub async fn login(&self, email: &str) -> Value {
@@ -201,6 +276,27 @@ impl TestApp {
             .as_str()
             .unwrap()
             .to_owned()
+    }
+
+    /// Waits until the mail worker has fanned every announcement out (the
+    /// in-app notifications of a whole audience are written by it).
+    pub async fn wait_for_fan_out(&self) {
+        use jesaisfaire_api::entities::announcement;
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        let start = std::time::Instant::now();
+        while announcement::Entity::find()
+            .filter(announcement::Column::DoneAt.is_null())
+            .count(self.db.conn())
+            .await
+            .unwrap()
+            > 0
+        {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(20),
+                "fan-out stuck"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
     }
 
     /// Staff accounts are created the way the CLI does, as the operator.

@@ -13,6 +13,8 @@
 
 mod fixtures;
 mod helpers;
+mod mail;
+mod mailbox;
 
 mod accounts;
 mod anonymity;

@@ -62,14 +62,19 @@ fn operation_ids_are_unique_and_every_operation_states_its_security() {
         public,
         [
             "get /api/v1/health",
+            "get /api/v1/mail/unsubscribe/{token}",
             "get /api/v1/open-data/ocds",
             "get /api/v1/reference/cpv",
             "get /api/v1/reference/cpv-divisions",
             "get /api/v1/reference/departements",
             "post /api/v1/auth/login",
             "post /api/v1/auth/logout",
+            "post /api/v1/auth/password-reset",
+            "post /api/v1/auth/password-reset/request",
             "post /api/v1/auth/refresh",
             "post /api/v1/auth/register-company",
+            "post /api/v1/auth/verify-email",
+            "post /api/v1/mail/unsubscribe/{token}",
         ]
     );
 }

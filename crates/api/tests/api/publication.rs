@@ -310,6 +310,7 @@ async fn after_changes_are_requested_the_revised_draft_is_submitted_without_a_ne
     )
     .await;
     // Companies were told when round 1 closed early and when the CCTP was approved.
+    app.wait_for_fan_out().await;
     let notes = json_of(
         call(&app, &r.beta.token, Method::GET, "/notifications", None).await,
         StatusCode::OK,

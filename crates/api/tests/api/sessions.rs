@@ -8,7 +8,7 @@ use shared::types::Role;
 use uuid::Uuid;
 
 use crate::db_test;
-use crate::helpers::{PASSWORD, TEST_JWT_SECRET, TestApp, problem, siret};
+use crate::helpers::{Backend, PASSWORD, TEST_JWT_SECRET, TestApp, problem, siret};
 
 async fn a_wrong_password_and_an_unknown_email_get_the_same_answer(app: TestApp) {
     app.register_company("pme@dupont.fr", &siret(10)).await;
@@ -365,18 +365,8 @@ db_test!(a_new_password_needs_the_current_one_and_ends_the_other_sessions);
 #[tokio::test]
 async fn the_server_refuses_to_start_without_a_jwt_secret_outside_demo_mode() {
     let dir = tempfile::tempdir().unwrap();
-    let settings = jesaisfaire_api::configuration::Settings {
-        database_url: format!("sqlite://{}/t.db?mode=rwc", dir.path().display()),
-        addr: "127.0.0.1:0".parse().unwrap(),
-        jwt_secret: None,
-        access_token_ttl: std::time::Duration::from_secs(900),
-        refresh_token_ttl: std::time::Duration::from_secs(3600),
-        cookie_secure: false,
-        static_dir: dir.path().join("web"),
-        demo_data: false,
-        ocid_prefix: crate::helpers::OCID_PREFIX.into(),
-        public_url: "https://jesaisfaire.example.gouv.fr".into(),
-    };
+    let mut settings = crate::helpers::test_settings(Backend::Sqlite, dir.path()).await;
+    settings.jwt_secret = None;
     let refused = jesaisfaire_api::startup::Application::build(settings.clone()).await;
     let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
     assert!(message.contains("JESAISFAIRE_JWT_SECRET"), "{message}");

@@ -8,6 +8,7 @@ use shared::auth::Validator;
 use shared::consultation::{
     ConsultationDto, EventAction, PublicationDecisionRequest, PublicationDto, RoundDto, limits,
 };
+use shared::mail::MailKind;
 
 use super::rounds::{freezable_draft, freeze_final_revision, has_open_round, latest_head};
 use super::status::{Phase, move_to};
@@ -16,9 +17,13 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use crate::db::Db;
 use crate::domain::access::{BuyerCapability, ConsultationAccess, OwnerCapability};
+use crate::domain::journal;
 use crate::domain::journal::About;
+use crate::domain::mail::fan_out::{self, Announcement};
+use crate::domain::mail::letters::consultation_path;
+use crate::domain::mail::{self, Letter};
 use crate::domain::text::text;
-use crate::domain::{journal, targeting};
+use crate::entities::announcement;
 use crate::entities::event;
 use crate::error::ApiError;
 
@@ -59,6 +64,16 @@ pub async fn request_publication(
         saved.title
     );
     journal::notify(&*txn, [buyer_id], About::consultation(saved.id), &message).await?;
+    let letter = Letter::new(
+        format!("Publication à valider : {}", saved.title),
+        "Vous recevez ce message car vous êtes l'acheteur désigné pour valider cette consultation.",
+    )
+    .paragraph(format!(
+        "L'agent demande la publication du CCTP « {} » : la révision finale {number} attend votre validation. Vous pouvez la valider ou demander des modifications.",
+        saved.title
+    ))
+    .action("Relire la révision finale", consultation_path(saved.id));
+    mail::send(&*txn, buyer_id, MailKind::PublicationRequested, letter).await?;
     txn.commit().await?;
     view(db.conn(), saved).await
 }
@@ -122,13 +137,31 @@ pub async fn decide_publication(
     };
     journal::record(&*txn, saved.id, buyer.buyer_id(), action, detail).await?;
     journal::notify(&*txn, [owner_id], About::consultation(saved.id), &message).await?;
+    let subject = if request.approve {
+        format!("Publication validée : {}", saved.title)
+    } else {
+        format!("Modifications demandées : {}", saved.title)
+    };
+    let letter = Letter::new(
+        subject,
+        "Vous recevez ce message car vous êtes l'agent responsable de cette consultation.",
+    )
+    .paragraph(message)
+    .action("Voir la consultation", consultation_path(saved.id));
+    mail::send(&*txn, owner_id, MailKind::PublicationDecided, letter).await?;
     if request.approve {
-        let audience = targeting::audience(&*txn, &saved).await?;
-        let message = format!(
-            "Le CCTP de la consultation « {} » est validé (révision {submitted}) : il sera publié pour la procédure formelle.",
-            saved.title
-        );
-        journal::notify(&*txn, audience, About::consultation(saved.id), &message).await?;
+        fan_out::announce(
+            &*txn,
+            Announcement::new(
+                announcement::Kind::ConsultationPublished,
+                saved.id,
+                format!(
+                    "Le CCTP de la consultation « {} » est validé (révision {submitted}) : il sera publié pour la procédure formelle.",
+                    saved.title
+                ),
+            ),
+        )
+        .await?;
     }
     txn.commit().await?;
     view(db.conn(), saved).await

@@ -18,10 +18,10 @@ use super::locked;
 use super::status::{Phase, is_open, move_to};
 use crate::db::Db;
 use crate::domain::access::{ConsultationAccess, OwnerCapability};
-use crate::domain::journal::About;
+use crate::domain::mail::fan_out::{self, Announcement};
 use crate::domain::text::text;
-use crate::domain::{diff, journal, targeting};
-use crate::entities::{consultation, round};
+use crate::domain::{diff, journal};
+use crate::entities::{announcement, consultation, round};
 use crate::error::ApiError;
 
 pub fn round_dto(r: &round::Head, now: DateTime<Utc>) -> RoundDto {
@@ -205,12 +205,16 @@ pub async fn open_round(
         format!("Tour {number} ouvert"),
     )
     .await?;
-    let audience = targeting::audience(&*txn, &saved).await?;
-    let message = format!(
-        "Le tour {number} de la consultation « {} » est ouvert.",
-        saved.title
+    let mut announcement = Announcement::new(
+        announcement::Kind::RoundOpened,
+        saved.id,
+        format!(
+            "Le tour {number} de la consultation « {} » est ouvert.",
+            saved.title
+        ),
     );
-    journal::notify(&*txn, audience, About::consultation(saved.id), &message).await?;
+    announcement.round_number = Some(number);
+    fan_out::announce(&*txn, announcement).await?;
     txn.commit().await?;
     Ok(round_dto(&opened.head(), now))
 }
@@ -282,18 +286,16 @@ pub async fn close_round(
     )
     .await?;
     let consultation = locked(&*txn, owner.consultation_id()).await?;
-    let audience = targeting::audience(&*txn, &consultation).await?;
-    let message = format!(
-        "Le tour {number} de la consultation « {} » a été clos avant l'échéance : les contributions sont closes.",
-        consultation.title
+    let mut announcement = Announcement::new(
+        announcement::Kind::RoundClosedEarly,
+        consultation.id,
+        format!(
+            "Le tour {number} de la consultation « {} » a été clos avant l'échéance : les contributions sont closes.",
+            consultation.title
+        ),
     );
-    journal::notify(
-        &*txn,
-        audience,
-        About::consultation(consultation.id),
-        &message,
-    )
-    .await?;
+    announcement.round_number = Some(number);
+    fan_out::announce(&*txn, announcement).await?;
     txn.commit().await?;
     Ok(round_dto(&closed.head(), now))
 }

@@ -11,6 +11,7 @@ use shared::consultation::{
     ContributionDto, ContributionKind, ContributionStatus, DecisionKind, DecisionRequest,
     EventAction, limits,
 };
+use shared::mail::MailKind;
 use uuid::Uuid;
 
 use super::{load, views::one_view};
@@ -18,6 +19,7 @@ use crate::auth::Authenticated;
 use crate::db::Db;
 use crate::domain::consultations::rounds::latest_head;
 use crate::domain::journal::{self, About};
+use crate::domain::mail;
 use crate::domain::text::text;
 use crate::entities::contribution;
 use crate::error::ApiError;
@@ -127,6 +129,9 @@ pub async fn decide(
         &message,
     )
     .await?;
+    let letter =
+        super::replies::contribution_letter(&access, &saved, "Décision de l'agent", &message);
+    mail::send(&*txn, author_id, MailKind::ContributionAnswered, letter).await?;
     txn.commit().await?;
     one_view(db, &access, saved).await
 }

@@ -14,11 +14,13 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, Set,
 };
+use shared::Named;
 use shared::auth::Page;
 use shared::consultation::{
     CctpContent, ContributionDto, ContributionKind, ContributionRequest, ContributionStatus,
     DecisionKind, EventAction, TargetKind,
 };
+use shared::mail::MailKind;
 use uuid::Uuid;
 
 use crate::auth::Authenticated;
@@ -26,8 +28,10 @@ use crate::db::Db;
 use crate::domain::access::{ConsultationAccess, Viewer};
 use crate::domain::anonymity::ensure_pseudonym;
 use crate::domain::consultations::rounds::open_revision;
-use crate::domain::journal;
+use crate::domain::mail::letters::consultation_path;
+use crate::domain::mail::{self, Letter};
 use crate::domain::pagination::PageRequest;
+use crate::domain::{accounts, journal};
 use crate::entities::contribution;
 use crate::error::ApiError;
 use rules::{ValidContribution, validate};
@@ -39,10 +43,12 @@ pub async fn create(
     request: ContributionRequest,
 ) -> Result<ContributionDto, ApiError> {
     let company = access.as_company()?;
+    accounts::require_verified(db.conn(), company.company_user_id()).await?;
     let txn = db.begin_write().await?;
     let (round, revision) = open_revision(&*txn, access.consultation()).await?;
     let valid = validate(&request, &revision)?;
-    ensure_pseudonym(&*txn, company.consultation_id(), company.company_user_id()).await?;
+    let pseudonym =
+        ensure_pseudonym(&*txn, company.consultation_id(), company.company_user_id()).await?;
     let now = Utc::now();
     let mut model = contribution::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -67,6 +73,30 @@ pub async fn create(
         company.company_user_id(),
         EventAction::ContributionCreated,
         format!("Contribution déposée au tour {round}"),
+    )
+    .await?;
+    let title = &access.consultation().title;
+    let letter = Letter::new(
+        format!("Nouvelle contribution : {title}"),
+        "Vous recevez ce message car vous êtes l'agent responsable de cette consultation.",
+    )
+    .paragraph(format!(
+        "{pseudonym} a déposé une contribution au tour {round} de « {title} » ({}).",
+        saved.kind.label_fr().to_lowercase()
+    ))
+    .action(
+        "Lire la contribution",
+        format!(
+            "{}#contribution-{}",
+            consultation_path(access.id()),
+            saved.id
+        ),
+    );
+    mail::send(
+        &*txn,
+        access.consultation().owner_id,
+        MailKind::ContributionReceived,
+        letter,
     )
     .await?;
     txn.commit().await?;

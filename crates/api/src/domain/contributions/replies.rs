@@ -6,8 +6,10 @@
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use shared::Named;
 use shared::auth::Validator;
 use shared::consultation::{ContributionDto, ContributionKind, EventAction, ReplyRequest, limits};
+use shared::mail::MailKind;
 use uuid::Uuid;
 
 use super::{load, views::one_view};
@@ -15,8 +17,12 @@ use crate::auth::Authenticated;
 use crate::db::Db;
 use crate::domain::access::ConsultationAccess;
 use crate::domain::journal::About;
+use crate::domain::mail::fan_out::{self, Announcement};
+use crate::domain::mail::letters::consultation_path;
+use crate::domain::mail::{self, Letter};
 use crate::domain::text::text;
-use crate::domain::{journal, targeting};
+use crate::domain::{accounts, journal};
+use crate::entities::announcement;
 use crate::entities::{contribution, reply};
 use crate::error::ApiError;
 
@@ -30,6 +36,9 @@ pub async fn reply(
     let by_owner = access.as_owner().is_ok();
     if !by_owner && c.author_id != access.user_id() {
         return Err(ApiError::Forbidden);
+    }
+    if !by_owner {
+        accounts::require_verified(db.conn(), access.user_id()).await?;
     }
     let mut v = Validator::default();
     let body = v.field("body", text(&request.body, limits::BODY, true));
@@ -76,26 +85,49 @@ async fn notify_agent_reply(
 ) -> Result<(), ApiError> {
     let title = &access.consultation().title;
     let about = About::contribution(access.id(), c.id);
-    journal::notify(
+    let message = format!("L'agent a répondu à votre contribution sur « {title} ».");
+    journal::notify(conn, [c.author_id], about, &message).await?;
+    mail::send(
         conn,
-        [c.author_id],
-        about,
-        &format!("L'agent a répondu à votre contribution sur « {title} »."),
+        c.author_id,
+        MailKind::ContributionAnswered,
+        contribution_letter(access, c, "Réponse de l'agent", &message),
     )
     .await?;
     if c.kind == ContributionKind::Clarification {
-        let others: Vec<Uuid> = targeting::audience(conn, access.consultation())
-            .await?
-            .into_iter()
-            .filter(|u| *u != c.author_id)
-            .collect();
-        journal::notify(
-            conn,
-            others,
-            about,
-            &format!("Nouvelle réponse publique à une demande de précision sur « {title} »."),
-        )
-        .await?;
+        let mut announcement = Announcement::new(
+            announcement::Kind::ClarificationAnswered,
+            access.id(),
+            format!("Nouvelle réponse publique à une demande de précision sur « {title} »."),
+        );
+        announcement.contribution_id = Some(c.id);
+        announcement.except_user_id = Some(c.author_id);
+        fan_out::announce(conn, announcement).await?;
     }
     Ok(())
+}
+
+/// The message to a company about its own contribution. It names the
+/// contribution by its round and kind, never by anyone's identity.
+pub(super) fn contribution_letter(
+    access: &ConsultationAccess,
+    c: &contribution::Model,
+    subject: &str,
+    message: &str,
+) -> Letter {
+    let title = &access.consultation().title;
+    Letter::new(
+        format!("{subject} : {title}"),
+        "Vous recevez ce message car votre entreprise a contribué à cette consultation.",
+    )
+    .paragraph(message)
+    .paragraph(format!(
+        "Contribution du tour {} ({}).",
+        c.round,
+        c.kind.label_fr().to_lowercase()
+    ))
+    .action(
+        "Lire la réponse",
+        format!("{}#contribution-{}", consultation_path(access.id()), c.id),
+    )
 }

@@ -1,6 +1,7 @@
 //! What happened and who is told: the append-only audit trail of each
-//! consultation, and in-app notifications.
+//! consultation and of accounts, and in-app notifications.
 
+pub mod account_events;
 pub mod events;
 pub mod notifications;
 
