@@ -1,7 +1,9 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{Backend, TestApp, spawn_demo_app};
+use jesaisfaire_api::startup::Application;
+
+use crate::helpers::{Backend, TestApp, spawn_demo_app, test_settings};
 
 async fn get(app: &TestApp, token: &str, path: &str) -> Value {
     let response = app.get_as(token, path).await;
@@ -65,6 +67,29 @@ async fn the_demo_shows_a_consultation_in_its_second_round_with_every_kind_of_co
         get(&app, &company, "/consultations?status=in_dialogue").await["total"],
         1
     );
+
+    // The same database served outside demo mode: the demo accounts, whose
+    // password is published, cannot sign in; back in demo mode, they can.
+    for (demo_data, expected) in [(false, StatusCode::FORBIDDEN), (true, StatusCode::OK)] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = test_settings(backend, dir.path()).await;
+        settings.database_url = app.db_url.clone();
+        settings.demo_data = demo_data;
+        let server = Application::build(settings).await.unwrap();
+        let url = format!("http://127.0.0.1:{}/api/v1/auth/login", server.port());
+        tokio::spawn(server.run_until_stopped());
+        let login = app
+            .client
+            .post(url)
+            .json(&serde_json::json!({
+                "email": "agent@demo.jesaisfaire.fr",
+                "password": jesaisfaire_api::demo::DEMO_PASSWORD,
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(login.status(), expected, "demo mode {demo_data}");
+    }
 }
 
 #[tokio::test]

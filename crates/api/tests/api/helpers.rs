@@ -242,16 +242,13 @@ impl TestApp {
 
     /// Registers `body` and follows the link of the verification message.
     pub async fn register_with(&self, body: &Value) {
+        let before = self.mailbox.message_ids();
         let response = self.post("/auth/register-company", body).await;
         assert_eq!(response.status(), StatusCode::ACCEPTED);
         let email = body["email"].as_str().unwrap().to_lowercase();
-        self.verify_email(&email).await;
-    }
-
-    pub async fn verify_email(&self, email: &str) {
         let message = self
             .mailbox
-            .wait_for(email, "Confirmez votre adresse")
+            .wait_for_new(&email, "Confirmez votre adresse", &before)
             .await;
         let token = message.token("/verifier-email?jeton=");
         let verified = self

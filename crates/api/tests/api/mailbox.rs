@@ -104,15 +104,24 @@ impl Mailbox {
 
     /// The message to `email` whose subject contains `subject`.
     pub async fn wait_for(&self, email: &str, subject: &str) -> Mail {
+        self.wait_for_new(email, subject, &[]).await
+    }
+
+    pub fn message_ids(&self) -> Vec<String> {
+        self.all().into_iter().map(|m| m.message_id).collect()
+    }
+
+    /// Like `wait_for`, among the messages not in `known` (message ids).
+    pub async fn wait_for_new(&self, email: &str, subject: &str, known: &[String]) -> Mail {
         let what = format!("a message to {email} about « {subject} »");
-        self.wait_until(&what, |all| {
-            all.iter()
-                .any(|m| m.to == email && m.subject.contains(subject))
-        })
-        .await
-        .into_iter()
-        .find(|m| m.to == email && m.subject.contains(subject))
-        .unwrap()
+        let wanted = |m: &Mail| {
+            m.to == email && m.subject.contains(subject) && !known.contains(&m.message_id)
+        };
+        self.wait_until(&what, |all| all.iter().any(wanted))
+            .await
+            .into_iter()
+            .find(wanted)
+            .unwrap()
     }
 }
 

@@ -13,6 +13,7 @@
 
 mod fixtures;
 mod helpers;
+mod life_cycle;
 mod mail;
 mod mailbox;
 
