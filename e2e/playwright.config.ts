@@ -9,6 +9,9 @@ import { mainURL as baseURL, shortSessionURL } from './servers';
 const root = path.resolve(__dirname, '..');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jesaisfaire-e2e-'));
 const serverBin = process.env.E2E_SERVER_BIN ?? path.join(root, 'target/debug/jesaisfaire-api');
+// The main server writes its e-mails here (no SMTP server); the tests read
+// them like a mailbox. Set once by the runner, inherited by its workers.
+process.env.E2E_OUTBOX_DIR ??= path.join(dataDir, 'outbox');
 
 export default defineConfig({
   testDir: './tests',
@@ -37,10 +40,16 @@ export default defineConfig({
     },
   },
   webServer: [
-    server(baseURL, 'e2e', { JESAISFAIRE_DEMO_DATA: 'true' }),
+    server(baseURL, 'e2e', {
+      JESAISFAIRE_DEMO_DATA: 'true',
+      JESAISFAIRE_OUTBOX_DIR: process.env.E2E_OUTBOX_DIR,
+      JESAISFAIRE_PUBLIC_URL: baseURL,
+      JESAISFAIRE_MAIL_POLL_MILLISECONDS: '100',
+    }),
     server(shortSessionURL, 'short-session', {
       JESAISFAIRE_DEMO_DATA: 'true',
       JESAISFAIRE_ACCESS_TOKEN_TTL_SECONDS: '1',
+      JESAISFAIRE_OUTBOX_DIR: path.join(dataDir, 'short-session-outbox'),
     }),
   ],
 });

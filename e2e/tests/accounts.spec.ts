@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { confirmAction, expectAccessible, Header, watchPageErrors } from '../pages/app';
 import { LoginPage } from '../pages/login';
+import { link, mails, waitForMail } from '../pages/mailbox';
 import { RegistrationPage, validSiret } from '../pages/registration';
 
 test('a company registers, is told about a bad SIRET, logs in, sees its account and logs out', async ({ page }) => {
@@ -36,7 +37,7 @@ test('a company registers, is told about a bad SIRET, logs in, sees its account 
   await registration.submit();
 
   await expect(page).toHaveURL(/\/connexion\?inscrit=1/);
-  await expect(page.getByText('Inscription réussie')).toBeVisible();
+  await expect(page.getByText('Inscription enregistrée')).toBeVisible();
   await expectAccessible(page);
   await new LoginPage(page).logIn(company.email, company.password);
 
@@ -48,7 +49,19 @@ test('a company registers, is told about a bad SIRET, logs in, sees its account 
   await expect(page.getByText(company.email)).toBeVisible();
   await expect(page.getByText('45 — Travaux de construction')).toBeVisible();
   await expect(header.accountLink()).toContainText('Entreprise');
+  // Its address is not confirmed yet: it reads, and may ask for a new link.
+  await expect(page.getByRole('heading', { name: 'Adresse e-mail à confirmer' })).toBeVisible();
+  await page.getByRole('button', { name: 'Renvoyer le lien' }).click();
+  await expect(page.getByText('Un nouveau lien vient de vous être envoyé')).toBeVisible();
   await expectAccessible(page);
+  const verification = await waitForMail(company.email, 'Confirmez votre adresse');
+  expect(verification.text).toContain('valable 48 heures');
+  await page.goto(link(verification, '/verifier-email?jeton='));
+  await expect(page.getByRole('heading', { name: 'Adresse confirmée' })).toBeVisible();
+  await expectAccessible(page);
+  await header.accountLink().click();
+  await expect(page.getByText(company.email)).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Adresse e-mail à confirmer' })).toHaveCount(0);
   // Not in IT yet: the demo consultation (division 72, Rhône) does not concern it.
   await page.goto('/consultations');
   await expect(page.getByText('Aucune consultation pour le moment.')).toBeVisible();
@@ -166,7 +179,7 @@ test('a person changes their password, then signs out of every session', async (
   const registered = await page.request.post('/api/v1/auth/register-company', {
     data: { email, password: 'un mot de passe solide', company_name: 'Menuiserie Sûre', siret: validSiret(), cpv_divisions: ['45'], departements: ['69'] },
   });
-  expect(registered.status()).toBe(201);
+  expect(registered.status()).toBe(202);
   // Another browser holds a session too.
   const elsewhere = await browser.newContext({ baseURL: test.info().project.use.baseURL });
   const other = await elsewhere.request.post('/api/v1/auth/login', { data: { email, password: 'un mot de passe solide' } });
@@ -196,5 +209,122 @@ test('a person changes their password, then signs out of every session', async (
   await expect(page.getByRole('heading', { level: 1, name: 'Connexion à JeSaisFaire' })).toBeVisible();
   await new LoginPage(page).logIn(email, 'un tout nouveau mot de passe');
   await expect(page.getByRole('heading', { level: 1, name: 'Mon compte' })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('a forgotten password is reset through the link of the message received', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  const email = `oubli-${Date.now()}@menuiserie-dupont.fr`;
+  const registered = await page.request.post('/api/v1/auth/register-company', {
+    data: { email, password: 'un mot de passe oublié', company_name: 'Menuiserie Distraite', siret: validSiret(), cpv_divisions: ['45'], departements: ['69'] },
+  });
+  expect(registered.status()).toBe(202);
+  await page.goto('/connexion');
+  await page.getByRole('link', { name: 'Mot de passe oublié ?' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Mot de passe oublié' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByRole('button', { name: 'Recevoir un lien' }).click();
+  // The same answer whether or not the address has an account.
+  await expect(page.getByText(`Si un compte existe pour ${email}, un message vient de lui être envoyé.`)).toBeVisible();
+  await expectAccessible(page);
+  const message = await waitForMail(email, 'Réinitialisation de votre mot de passe');
+  const resetLink = link(message, '/reinitialiser-mot-de-passe?jeton=');
+  await page.goto(resetLink);
+  await expect(page.getByRole('heading', { level: 1, name: 'Choisir un nouveau mot de passe' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel(/Nouveau mot de passe/).fill('court');
+  await page.getByRole('button', { name: 'Enregistrer le mot de passe' }).click();
+  await expect(page.locator('#new_password-messages')).toContainText('12');
+  await page.getByLabel(/Nouveau mot de passe/).fill('un mot de passe retrouvé');
+  await page.getByRole('button', { name: 'Enregistrer le mot de passe' }).click();
+  await expect(page.getByText('Connectez-vous avec votre nouveau mot de passe.')).toBeVisible();
+  await new LoginPage(page).logIn(email, 'un mot de passe retrouvé');
+  await expect(page.getByRole('heading', { level: 1, name: 'Consultations' })).toBeVisible();
+  // The link served once.
+  await page.goto(resetLink);
+  await page.getByLabel(/Nouveau mot de passe/).fill('encore un autre mot de passe');
+  await page.getByRole('button', { name: 'Enregistrer le mot de passe' }).click();
+  await expect(page.getByRole('heading', { name: 'Lien expiré ou déjà utilisé' })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('the unsubscribe link of a message stops that kind only, without signing in', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  // The demo's story already wrote messages to the demo companies.
+  const alert = mails().find((m) => m.to === 'entreprise2@demo.jesaisfaire.fr' && m.subject.startsWith('Nouvelle consultation'));
+  expect(alert, 'the demo alert to entreprise2').toBeDefined();
+  await page.goto(link(alert!, '/desabonnement/'));
+  await expect(page.getByRole('heading', { level: 1, name: 'Se désabonner' })).toBeVisible();
+  await expect(page.getByText("Vous ne recevrez plus par e-mail les messages « Ouverture d'un tour de dialogue »")).toBeVisible();
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: 900 });
+    await expectAccessible(page);
+  }
+  await page.getByRole('button', { name: 'Me désabonner' }).click();
+  await expect(page.getByText('Désabonnement enregistré')).toBeVisible();
+  await expectAccessible(page);
+  // "Mon compte" shows the choice, the other kinds unchanged.
+  await page.goto('/connexion?next=/mon-compte');
+  await new LoginPage(page).logIn('entreprise2@demo.jesaisfaire.fr', 'demo-jesaisfaire-2026');
+  await expect(page.getByLabel("Ouverture d'un tour de dialogue")).toHaveValue('off');
+  await expect(page.getByLabel('Réponse ou décision sur mes contributions')).toHaveValue('immediate');
+  // Back on, from the account page.
+  await page.getByLabel("Ouverture d'un tour de dialogue").selectOption('immediate');
+  await expect(page.getByText('Préférence enregistrée.')).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('a person creates a personal API token, sees it once, and revokes it', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  await page.goto('/connexion?next=/mon-compte');
+  await new LoginPage(page).logIn('acheteur@demo.jesaisfaire.fr', 'demo-jesaisfaire-2026');
+  await expect(page.getByRole('heading', { level: 2, name: "Jetons d'API" })).toBeVisible();
+  await page.getByLabel('Nom du jeton').fill('Tableau de bord');
+  await page.getByRole('button', { name: 'Créer un jeton' }).click();
+  await expect(page.getByText('Jeton « Tableau de bord » créé')).toBeVisible();
+  const token = (await page.locator('code.jsf-token').textContent()) ?? '';
+  expect(token).toMatch(/^jsf_/);
+  await expectAccessible(page);
+  // The program reads with it, and may not write.
+  const read = await page.request.get('/api/v1/me', { headers: { Authorization: `Bearer ${token}` } });
+  expect(read.status()).toBe(200);
+  const write = await page.request.put('/api/v1/me/mail-preferences', { headers: { Authorization: `Bearer ${token}` }, data: [] });
+  expect(write.status()).toBe(403);
+  await page.getByRole('button', { name: 'Révoquer le jeton « Tableau de bord »' }).click();
+  await expect(page.getByText('Aucun jeton actif.')).toBeVisible();
+  const refused = await page.request.get('/api/v1/me', { headers: { Authorization: `Bearer ${token}` } });
+  expect(refused.status()).toBe(401);
+  expect(errors).toEqual([]);
+});
+
+test('an administrator disables an account, which can no longer sign in, then enables it again', async ({ page, browser }) => {
+  const errors = watchPageErrors(page);
+  const email = `suspendue-${Date.now()}@menuiserie-dupont.fr`;
+  const registered = await page.request.post('/api/v1/auth/register-company', {
+    data: { email, password: 'un mot de passe solide', company_name: 'Menuiserie Suspendue', siret: validSiret(), cpv_divisions: ['45'], departements: ['69'] },
+  });
+  expect(registered.status()).toBe(202);
+  await page.goto('/connexion?next=/administration/comptes');
+  await new LoginPage(page).logIn('admin@demo.jesaisfaire.fr', 'demo-jesaisfaire-2026');
+  await expect(page.getByRole('heading', { level: 1, name: 'Comptes' })).toBeVisible();
+  const row = page.getByRole('row', { name: new RegExp(email) });
+  await expect(row).toContainText('Adresse à confirmer');
+  await row.getByRole('button', { name: 'Désactiver le compte de Menuiserie Suspendue' }).click();
+  await expect(row).toContainText('Désactivé');
+  await expectAccessible(page);
+
+  const company = await browser.newPage({ baseURL: test.info().project.use.baseURL });
+  const companyErrors = watchPageErrors(company, { alsoExpected: /status of 403/ });
+  await company.goto('/connexion');
+  await new LoginPage(company).logIn(email, 'un mot de passe solide');
+  await expect(company.getByText("Ce compte est désactivé. Contactez l'administrateur de la plateforme.")).toBeVisible();
+
+  await row.getByRole('button', { name: 'Réactiver le compte de Menuiserie Suspendue' }).click();
+  await expect(row).toContainText('Adresse à confirmer');
+  await new LoginPage(company).logIn(email, 'un mot de passe solide');
+  await expect(company.getByRole('heading', { level: 1, name: 'Consultations' })).toBeVisible();
+  await company.close();
+  expect(companyErrors).toEqual([]);
   expect(errors).toEqual([]);
 });

@@ -10,6 +10,7 @@ import { ConsultationPage, fillContribution } from '../pages/consultation';
 import { DraftEditor } from '../pages/editor';
 import { LoginPage } from '../pages/login';
 import { RegistrationPage, validSiret } from '../pages/registration';
+import { link, waitForMail } from '../pages/mailbox';
 
 const DEMO_PASSWORD = 'demo-jesaisfaire-2026';
 const PASSWORD = 'un mot de passe solide';
@@ -34,15 +35,22 @@ async function logIn(page: Page, email: string, password: string) {
   await expect(page.getByRole('heading', { level: 1, name: 'Consultations' })).toBeVisible();
 }
 
-async function registerAndLogIn(page: Page, name: string) {
+async function registerAndLogIn(page: Page, name: string): Promise<string> {
   const email = `contact-${Date.now()}-${name.length}@${name.split(' ')[0].toLowerCase()}.fr`;
   await page.goto('/inscription');
   const registration = new RegistrationPage(page);
   await registration.expectLoaded();
   await registration.fill({ name, siret: validSiret(), email, password: PASSWORD, divisions: ['50'], departements: ['42'] });
   await registration.submit();
+  await expect(page.getByRole('heading', { name: 'Inscription enregistrée' })).toBeVisible();
+  // The address is confirmed by the link of the message it received.
+  const message = await waitForMail(email, 'Confirmez votre adresse');
+  await page.goto(link(message, '/verifier-email?jeton='));
+  await expect(page.getByRole('heading', { name: 'Adresse confirmée' })).toBeVisible();
+  await page.getByRole('link', { name: 'Se connecter' }).click();
   await new LoginPage(page).logIn(email, PASSWORD);
   await expect(page.getByRole('heading', { level: 1, name: 'Consultations' })).toBeVisible();
+  return email;
 }
 
 async function shot(page: Page, name: string) {
@@ -140,8 +148,8 @@ test('an agent, two companies and a buyer take a consultation through two rounds
   await expect(agent.page.getByText(/Tour 1 ouvert jusqu'au .* \(dans \d+ jours\)/)).toBeVisible();
 
   // --- Two companies of the domain and territory register and contribute.
-  await registerAndLogIn(alpha.page, ALPHA);
-  await registerAndLogIn(beta.page, BETA);
+  const alphaEmail = await registerAndLogIn(alpha.page, ALPHA);
+  const betaEmail = await registerAndLogIn(beta.page, BETA);
   const alphaView = new ConsultationPage(alpha.page);
   await alphaView.open(TITLE);
   await expectAccessible(alpha.page);
@@ -311,6 +319,11 @@ test('an agent, two companies and a buyer take a consultation through two rounds
   await agent.page.getByRole('button', { name: 'Publier le tour 2…' }).click();
   await agent.page.getByRole('dialog').getByRole('button', { name: 'Confirmer la publication' }).click();
   await expect(agent.page.getByText(/Tour 2 ouvert jusqu'au/)).toBeVisible();
+  // Both companies are told by e-mail, with a link to the consultation.
+  for (const email of [alphaEmail, betaEmail]) {
+    const opened = await waitForMail(email, 'Tour 2 ouvert');
+    expect(link(opened, '/consultations/')).toMatch(/^\/consultations\/[0-9a-f-]{36}$/);
+  }
 
   // --- The company sees what changed, and what became of its contributions.
   await alpha.page.reload();

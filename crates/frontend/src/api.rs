@@ -7,8 +7,10 @@ use serde::de::DeserializeOwned;
 use shared::Named;
 use shared::auth::Page;
 use shared::auth::{
-    BuyerDto, ChangePasswordRequest, CompanyProfileRequest, CreateUserRequest, LoginRequest,
-    RefreshRequest, RefreshTokenDelivery, RegisterCompanyRequest, TokenResponse, UserDto,
+    ApiTokenDto, ApiTokenRequest, BuyerDto, ChangePasswordRequest, CompanyProfileRequest,
+    CreateUserRequest, CreatedApiTokenDto, DeleteAccountRequest, LoginRequest, NewPasswordRequest,
+    PasswordResetRequest, RefreshRequest, RefreshTokenDelivery, RegisterCompanyRequest,
+    TokenResponse, UserDto, VerifyEmailRequest,
 };
 use shared::consultation::{
     CctpContent, ConsultationDto, ConsultationStatus, ContributionDto, ContributionRequest,
@@ -16,6 +18,7 @@ use shared::consultation::{
     OpenRoundRequest, PublicationDecisionRequest, ReplyRequest, RevisionDto, RoundDto,
     SynthesisRow, UpdateConsultationRequest,
 };
+use shared::mail::{MailPreferenceDto, UnsubscribeDto};
 use shared::reference::{CpvCodeEntry, CpvDivisionEntry, DepartementEntry};
 use shared::{ErrorCode, ProblemDetails};
 use uuid::Uuid;
@@ -161,6 +164,17 @@ async fn post_public<T: DeserializeOwned>(
     send_json(Request::post(&url(path)), body).await
 }
 
+/// A public POST whose answer has no body (202, 204).
+async fn post_public_action(path: &str, body: &impl Serialize) -> Result<(), ApiError> {
+    let response = Request::post(&url(path))
+        .json(body)
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)?;
+    success(response).await
+}
+
 /// A POST whose answer carries nothing the caller needs.
 async fn post_action(token: &str, path: &str) -> Result<(), ApiError> {
     let response = authorized(Request::post(&url(path)), token)
@@ -239,8 +253,95 @@ pub async fn logout_everywhere(token: &str) -> Result<(), ApiError> {
     post_action(token, "/auth/logout-everywhere").await
 }
 
-pub async fn register_company(request: RegisterCompanyRequest) -> Result<UserDto, ApiError> {
-    post_public("/auth/register-company", &request).await
+/// The answer is the same whether or not the e-mail or SIRET is known: a
+/// message is on its way either way.
+pub async fn register_company(request: RegisterCompanyRequest) -> Result<(), ApiError> {
+    post_public_action("/auth/register-company", &request).await
+}
+
+pub async fn verify_email(token: String) -> Result<(), ApiError> {
+    post_public_action("/auth/verify-email", &VerifyEmailRequest { token }).await
+}
+
+pub async fn resend_verification(token: &str) -> Result<(), ApiError> {
+    post_action(token, "/auth/verify-email/resend").await
+}
+
+pub async fn request_password_reset(email: String) -> Result<(), ApiError> {
+    post_public_action(
+        "/auth/password-reset/request",
+        &PasswordResetRequest { email },
+    )
+    .await
+}
+
+pub async fn reset_password(request: NewPasswordRequest) -> Result<(), ApiError> {
+    post_public_action("/auth/password-reset", &request).await
+}
+
+pub async fn mail_preferences(token: &str) -> Result<Vec<MailPreferenceDto>, ApiError> {
+    get(token, "/me/mail-preferences").await
+}
+
+pub async fn update_mail_preferences(
+    token: &str,
+    choices: &[MailPreferenceDto],
+) -> Result<Vec<MailPreferenceDto>, ApiError> {
+    put(token, "/me/mail-preferences", &choices).await
+}
+
+/// What an unsubscribe link stops, without changing anything.
+pub async fn preview_unsubscribe(link: &str) -> Result<UnsubscribeDto, ApiError> {
+    let link = String::from(js_sys::encode_uri_component(link));
+    get_public(&format!("/mail/unsubscribe/{link}")).await
+}
+
+pub async fn unsubscribe(link: String) -> Result<UnsubscribeDto, ApiError> {
+    let link = String::from(js_sys::encode_uri_component(&link));
+    send(Request::post(&url(&format!("/mail/unsubscribe/{link}")))).await
+}
+
+pub async fn api_tokens(token: &str) -> Result<Vec<ApiTokenDto>, ApiError> {
+    get(token, "/me/api-tokens").await
+}
+
+pub async fn create_api_token(
+    token: &str,
+    request: &ApiTokenRequest,
+) -> Result<CreatedApiTokenDto, ApiError> {
+    post(token, "/me/api-tokens", request).await
+}
+
+pub async fn revoke_api_token(token: &str, id: Uuid) -> Result<(), ApiError> {
+    let response = authorized(
+        Request::delete(&url(&format!("/me/api-tokens/{id}"))),
+        token,
+    )
+    .send()
+    .await
+    .map_err(network)?;
+    success(response).await
+}
+
+/// Deletes the company's account; the answer clears the session cookies.
+pub async fn delete_account(token: &str, password: String) -> Result<(), ApiError> {
+    let response = authorized(Request::post(&url("/me/delete")), token)
+        .json(&DeleteAccountRequest { password })
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)?;
+    success(response).await
+}
+
+/// An administrator disables (`true`) or enables an account.
+pub async fn set_disabled(token: &str, id: Uuid, disabled: bool) -> Result<UserDto, ApiError> {
+    let verb = if disabled { "disable" } else { "enable" };
+    send(authorized(
+        Request::post(&url(&format!("/users/{id}/{verb}"))),
+        token,
+    ))
+    .await
 }
 
 pub async fn me(token: &str) -> Result<UserDto, ApiError> {

@@ -5,13 +5,17 @@ use leptos_router::path;
 use crate::components::layout::{Footer, Header, UnreadCount};
 use crate::pages::admin_accounts::AdminAccountsPage;
 use crate::pages::draft_editor::DraftEditorPage;
+use crate::pages::forgot_password::ForgotPasswordPage;
 use crate::pages::history::HistoryPage;
 use crate::pages::legal::{AccessibilityPage, LegalNoticePage, PersonalDataPage, SiteMapPage};
 use crate::pages::new_consultation::NewConsultationPage;
 use crate::pages::notifications::NotificationsPage;
 use crate::pages::print_cctp::PrintCctpPage;
+use crate::pages::reset_password::ResetPasswordPage;
 use crate::pages::synthesis::SynthesisPage;
 use crate::pages::timeline::TimelinePage;
+use crate::pages::unsubscribe::UnsubscribePage;
+use crate::pages::verify_email::VerifyEmailPage;
 use crate::pages::{
     account::AccountPage, consultation::ConsultationPage, consultations::ConsultationsPage,
     home::HomePage, login::LoginPage, logout::LogoutPage, not_found::NotFoundPage,
@@ -50,6 +54,10 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/") view=HomePage/>
                 <Route path=path!("/connexion") view=LoginPage/>
                 <Route path=path!("/inscription") view=RegisterPage/>
+                <Route path=path!("/mot-de-passe-oublie") view=ForgotPasswordPage/>
+                <Route path=path!("/reinitialiser-mot-de-passe") view=ResetPasswordPage/>
+                <Route path=path!("/verifier-email") view=VerifyEmailPage/>
+                <Route path=path!("/desabonnement/:jeton") view=UnsubscribePage/>
                 <Route path=path!("/mentions-legales") view=LegalNoticePage/>
                 <Route path=path!("/donnees-personnelles") view=PersonalDataPage/>
                 <Route path=path!("/accessibilite") view=AccessibilityPage/>

@@ -1,10 +1,12 @@
 //! Administrators create the staff accounts (agents, PFRA buyers, other
-//! administrators) and see every account; companies register themselves.
+//! administrators), see every account, and disable or enable them (each
+//! change goes to the account's audit trail); companies register themselves.
 
 use leptos::prelude::*;
 use shared::Named;
 use shared::auth::CreateUserRequest;
 use shared::types::Role;
+use uuid::Uuid;
 
 use crate::api;
 use crate::components::form::{ErrorAlert, TextField, field_error, general_error};
@@ -28,21 +30,58 @@ pub fn AdminAccountsPage() -> impl IntoView {
         session.fetch(move |token| async move { api::users(&token, page).await })
     });
     let created = Callback::new(move |()| accounts.refetch());
+    let me = session.user().map(|u| u.id);
+    let toggle = Action::new_local(move |(id, disabled): &(Uuid, bool)| {
+        let (id, disabled) = (*id, *disabled);
+        session.send(move |token| async move { api::set_disabled(&token, id, disabled).await })
+    });
+    Effect::new(move || {
+        if let Some(Ok(_)) = toggle.value().get() {
+            accounts.refetch();
+        }
+    });
+    let toggle_error = Signal::derive(move || match toggle.value().get() {
+        Some(Err(err)) => Some(err),
+        _ => None,
+    });
     view! {
         <h1>"Comptes"</h1>
         <p>"Créez ici les comptes des agents, des acheteurs de la PFRA et des administrateurs. Les entreprises s'inscrivent elles-mêmes."</p>
         <NewStaffForm on_created=created/>
         <h2 class="fr-mt-6w">"Tous les comptes"</h2>
+        <p>"Un compte désactivé ne peut plus se connecter ; ses sessions et ses jetons d'API sont refusés aussitôt."</p>
+        <ErrorAlert error=toggle_error/>
         <Transition fallback=|| view! { <p aria-busy="true">"Chargement des comptes…"</p> }>
             {move || match accounts.get() {
                 Some(Some(Ok(found))) => {
                     let pages = found.total.div_ceil(PER_PAGE).max(1);
                     view! {
                         <DataTable caption="Comptes, du plus ancien au plus récent">
-                            <thead><tr><th scope="col">"Nom"</th><th scope="col">"Adresse e-mail"</th><th scope="col">"Rôle"</th></tr></thead>
+                            <thead><tr>
+                                <th scope="col">"Nom"</th><th scope="col">"Adresse e-mail"</th><th scope="col">"Rôle"</th>
+                                <th scope="col">"État"</th><th scope="col">"Action"</th>
+                            </tr></thead>
                             <tbody>
-                                {found.items.into_iter().map(|u| view! {
-                                    <tr><td>{u.display_name}</td><td>{u.email}</td><td>{u.role.label_fr()}</td></tr>
+                                {found.items.into_iter().map(|u| {
+                                    let (verb, label) = if u.disabled { ("Réactiver", "Réactiver") } else { ("Désactiver", "Désactiver") };
+                                    let aria = format!("{label} le compte de {}", u.display_name);
+                                    let state = match (u.disabled, u.email_verified) {
+                                        (true, _) => "Désactivé",
+                                        (false, false) => "Adresse à confirmer",
+                                        (false, true) => "Actif",
+                                    };
+                                    let (id, disable) = (u.id, !u.disabled);
+                                    view! {
+                                        <tr>
+                                            <td>{u.display_name}</td><td>{u.email}</td><td>{u.role.label_fr()}</td><td>{state}</td>
+                                            <td>
+                                                <Show when=move || me != Some(id)>
+                                                    <button class="fr-btn fr-btn--tertiary fr-btn--sm" type="button" aria-label=aria.clone()
+                                                        on:click=move |_| { toggle.dispatch((id, disable)); }>{verb}</button>
+                                                </Show>
+                                            </td>
+                                        </tr>
+                                    }
                                 }).collect_view()}
                             </tbody>
                         </DataTable>

@@ -34,19 +34,21 @@ pub fn PersonalDataPage() -> impl IntoView {
             <li>"Comptes : adresse e-mail, nom affiché, rôle, mot de passe (conservé sous forme d'empreinte Argon2, jamais en clair)."</li>
             <li>"Entreprises : raison sociale, SIRET, domaines d'activité (divisions CPV) et départements d'intervention, pour leur proposer les consultations qui les concernent."</li>
             <li>"Échanges : contributions, réponses et décisions, rattachés à une consultation ; les entreprises y apparaissent sous un pseudonyme, leur identité n'est jamais montrée aux autres participants."</li>
-            <li>"Journal : les actions sur une consultation (qui, quand), pour la traçabilité de la procédure."</li>
+            <li>"Journal : les actions sur une consultation (qui, quand), pour la traçabilité de la procédure ; pour les comptes, leur désactivation, réactivation ou suppression."</li>
+            <li>"Messages électroniques : l'adresse du destinataire, le sujet et le contenu des messages envoyés (ouverture d'un tour, réponses, rappels, liens de confirmation et de réinitialisation), et les préférences de chacun. Les messages ne nomment jamais une entreprise auprès d'une autre : seulement son pseudonyme."</li>
         </ul>
         <p>"Base légale : l'exécution d'une mission d'intérêt public (article 6.1.e du RGPD), la préparation des marchés publics de l'État."</p>
         <h2>"Durées de conservation"</h2>
         <ul>
             <li>"Sessions de connexion : 30 jours au plus après la connexion."</li>
-            <li>"Comptes : tant qu'ils sont utilisés ; un compte peut être clos sur demande."</li>
+            <li>"Liens de confirmation d'adresse : 48 heures ; liens de réinitialisation du mot de passe : 1 heure, utilisables une seule fois."</li>
+            <li>"Comptes : tant qu'ils sont utilisés. Une entreprise supprime elle-même son compte dans « Mon compte » : sa raison sociale, son SIRET, son adresse e-mail, ses messages et ses préférences sont effacés aussitôt ; ses contributions restent dans le dossier des consultations sous leur pseudonyme."</li>
             <li>"Consultations et échanges : la durée de conservation du dossier du marché auquel ils se rattachent."</li>
         </ul>
         <h2>"Cookies"</h2>
         <p>"JeSaisFaire ne dépose aucun cookie de mesure d'audience ni de tiers. Deux cookies strictement nécessaires maintiennent la session d'une personne connectée et disparaissent à la déconnexion : "<code>"jsf_refresh"</code>" (jeton de session, illisible par les scripts) et "<code>"jsf_signed_in"</code>" (indique seulement qu'une session existe). Ils ne demandent pas de consentement."</p>
         <h2>"Vos droits"</h2>
-        <p>"Vous disposez d'un droit d'accès, de rectification, de limitation et d'opposition sur vos données. Une entreprise modifie elle-même sa raison sociale, ses domaines et ses départements dans "<A href="/mon-compte">"Mon compte"</A>". Pour exercer vos autres droits, écrivez au délégué à la protection des données du ministère dont relève le service qui exploite cette instance. Si vous estimez que vos droits ne sont pas respectés, vous pouvez saisir la CNIL (www.cnil.fr)."</p>
+        <p>"Vous disposez d'un droit d'accès, de rectification, de limitation et d'opposition sur vos données. Une entreprise modifie elle-même sa raison sociale, ses domaines et ses départements, choisit les messages qu'elle reçoit et peut supprimer son compte dans "<A href="/mon-compte">"Mon compte"</A>" ; chaque message contient un lien de désabonnement. Pour exercer vos autres droits, écrivez au délégué à la protection des données du ministère dont relève le service qui exploite cette instance. Si vous estimez que vos droits ne sont pas respectés, vous pouvez saisir la CNIL (www.cnil.fr)."</p>
     }
 }
 
@@ -75,6 +77,7 @@ pub fn SiteMapPage() -> impl IntoView {
             <li><A href="/">"Accueil"</A></li>
             <li><A href="/connexion">"Connexion"</A></li>
             <li><A href="/inscription">"Inscrire mon entreprise"</A></li>
+            <li><A href="/mot-de-passe-oublie">"Mot de passe oublié"</A></li>
             <li>"Une fois connecté :"
                 <ul>
                     <li><A href="/consultations">"Consultations"</A></li>

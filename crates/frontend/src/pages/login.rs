@@ -47,6 +47,8 @@ pub fn LoginPage() -> impl IntoView {
         _ => None,
     });
     let registered = move || query.with(|q| q.get("inscrit").is_some());
+    let reset = move || query.with(|q| q.get("reinitialise").is_some());
+    let deleted = move || query.with(|q| q.get("supprime").is_some());
 
     view! {
         <div class="fr-grid-row fr-grid-row--center">
@@ -60,8 +62,20 @@ pub fn LoginPage() -> impl IntoView {
                 </Show>
                 <Show when=registered>
                     <div class="fr-alert fr-alert--success fr-mb-3w" role="status">
-                        <h2 class="fr-alert__title">"Inscription réussie"</h2>
-                        <p>"Votre entreprise est inscrite. Connectez-vous avec l'adresse e-mail et le mot de passe choisis."</p>
+                        <h2 class="fr-alert__title">"Inscription enregistrée"</h2>
+                        <p>"Nous avons envoyé un message à l'adresse indiquée : suivez son lien pour la confirmer (il est valable 48 heures). Vous pourrez alors contribuer aux consultations ; vous pouvez déjà vous connecter pour les lire."</p>
+                    </div>
+                </Show>
+                <Show when=deleted>
+                    <div class="fr-alert fr-alert--success fr-mb-3w" role="status">
+                        <h2 class="fr-alert__title">"Compte supprimé"</h2>
+                        <p>"L'identité de votre entreprise a été effacée. Ses contributions restent dans le dossier des consultations sous leur pseudonyme."</p>
+                    </div>
+                </Show>
+                <Show when=reset>
+                    <div class="fr-alert fr-alert--success fr-mb-3w" role="status">
+                        <h2 class="fr-alert__title">"Mot de passe modifié"</h2>
+                        <p>"Connectez-vous avec votre nouveau mot de passe. Vos anciennes sessions ont été fermées."</p>
                     </div>
                 </Show>
                 <ErrorAlert error=error/>
@@ -78,6 +92,7 @@ pub fn LoginPage() -> impl IntoView {
                         <div class="fr-fieldset__element">
                             <TextField id="password" label="Mot de passe" kind="password"
                                 autocomplete="current-password" value=password error=Signal::derive(|| None::<String>)/>
+                            <p><A href="/mot-de-passe-oublie" attr:class="fr-link">"Mot de passe oublié ?"</A></p>
                         </div>
                     </fieldset>
                     <button class="fr-btn" type="submit" disabled=move || submit.pending().get()>

@@ -81,10 +81,10 @@ impl Letter {
         ));
         if let Some(url) = unsubscribe_url {
             text.push_str(&format!(
-                "Ne plus recevoir ces messages : {url}\nVos préférences : {base_url}/compte\n"
+                "Ne plus recevoir ces messages : {url}\nVos préférences : {base_url}/mon-compte\n"
             ));
             html.push_str(&format!(
-                "<br><a href=\"{}\">Ne plus recevoir ces messages</a> · <a href=\"{}/compte\">Vos préférences</a>",
+                "<br><a href=\"{}\">Ne plus recevoir ces messages</a> · <a href=\"{}/mon-compte\">Vos préférences</a>",
                 escape(url),
                 escape(base_url)
             ));

@@ -1,6 +1,11 @@
-//! "Mon compte": who one is; a company edits its name and what its
-//! targeting follows (CPV divisions, départements); everyone changes their
-//! password and can end every session at once.
+//! "Mon compte": who one is; a company confirms its address, edits its name
+//! and what its targeting follows (CPV divisions, départements) and can
+//! delete its account; everyone changes their password, ends every session
+//! at once, chooses their e-mails and manages personal API tokens.
+
+mod api_tokens;
+mod deletion;
+mod mail;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -18,6 +23,9 @@ use crate::components::set_title;
 use crate::components::targeting_fields::TargetingFields;
 use crate::hooks::require_sign_in;
 use crate::session::Session;
+use api_tokens::ApiTokens;
+use deletion::AccountDeletion;
+use mail::MailPreferences;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -76,14 +84,51 @@ fn AccountDetails(
             <p class="fr-hint-text fr-mt-2w">"Ces informations ne sont jamais montrées aux autres participants. Les consultations qui vous concernent suivent vos domaines et départements."</p>
         }
     });
+    let is_company = user.company.is_some();
+    let unverified = is_company && !user.email_verified;
     view! {
+        <Show when=move || unverified>
+            <UnverifiedAddress/>
+        </Show>
         <dl class="jsf-details">
             <dt>"Nom"</dt><dd>{user.display_name}</dd>
             <dt>"Adresse e-mail"</dt><dd>{user.email}</dd>
             <dt>"Rôle"</dt><dd><p class="fr-badge fr-badge--info">{user.role.label_fr()}</p></dd>
         </dl>
         {company}
+        <MailPreferences/>
         <AccountSecurity changed=password_changed/>
+        <ApiTokens/>
+        <Show when=move || is_company>
+            <AccountDeletion/>
+        </Show>
+    }
+}
+
+/// A company whose address is not confirmed reads but does not contribute.
+#[component]
+fn UnverifiedAddress() -> impl IntoView {
+    let session = Session::get();
+    let resend = Action::new_local(move |(): &()| {
+        session.send(|token| async move { api::resend_verification(&token).await })
+    });
+    let error = Signal::derive(move || match resend.value().get() {
+        Some(Err(err)) => Some(err),
+        _ => None,
+    });
+    view! {
+        <div class="fr-alert fr-alert--warning fr-mb-3w">
+            <h2 class="fr-alert__title">"Adresse e-mail à confirmer"</h2>
+            <p>"Suivez le lien du message que nous vous avons envoyé pour pouvoir contribuer aux consultations. Vous ne le trouvez pas, ou il a expiré ?"</p>
+            <Show when=move || matches!(resend.value().get(), Some(Ok(())))
+                fallback=move || view! {
+                    <button class="fr-btn fr-btn--sm fr-mt-1w" type="button" disabled=move || resend.pending().get()
+                        on:click=move |_| { resend.dispatch(()); }>"Renvoyer le lien"</button>
+                }>
+                <p role="status"><strong>"Un nouveau lien vient de vous être envoyé (valable 48 heures)."</strong></p>
+            </Show>
+        </div>
+        <ErrorAlert error/>
     }
 }
 
