@@ -42,7 +42,7 @@ function header(head: string, name: string): string {
 
 function parse(raw: string): Mail {
   const [head] = raw.split(/\r?\n\r?\n/, 1);
-  const plain = /Content-Type: text\/plain[^]*?\r?\n\r?\n([^]*?)\r?\n--/i.exec(raw);
+  const plain = /Content-Type: text\/plain[^]*?\r?\n\r?\n([^]*?)\r?\n--[A-Za-z0-9]{20,}/i.exec(raw);
   const body = plain ? plain[1] : '';
   const encoding = /Content-Type: text\/plain[^]*?Content-Transfer-Encoding: ([\w-]+)/i.exec(raw)?.[1] ?? '7bit';
   const text =

@@ -47,7 +47,7 @@ async function registerAndLogIn(page: Page, name: string): Promise<string> {
   const message = await waitForMail(email, 'Confirmez votre adresse');
   await page.goto(link(message, '/verifier-email?jeton='));
   await expect(page.getByRole('heading', { name: 'Adresse confirmée' })).toBeVisible();
-  await page.getByRole('link', { name: 'Se connecter' }).click();
+  await page.getByRole('main').getByRole('link', { name: 'Se connecter' }).click();
   await new LoginPage(page).logIn(email, PASSWORD);
   await expect(page.getByRole('heading', { level: 1, name: 'Consultations' })).toBeVisible();
   return email;

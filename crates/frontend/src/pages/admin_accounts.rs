@@ -30,7 +30,7 @@ pub fn AdminAccountsPage() -> impl IntoView {
         session.fetch(move |token| async move { api::users(&token, page).await })
     });
     let created = Callback::new(move |()| accounts.refetch());
-    let me = session.user().map(|u| u.id);
+    let me = move || session.user().map(|u| u.id);
     let toggle = Action::new_local(move |(id, disabled): &(Uuid, bool)| {
         let (id, disabled) = (*id, *disabled);
         session.send(move |token| async move { api::set_disabled(&token, id, disabled).await })
@@ -75,7 +75,7 @@ pub fn AdminAccountsPage() -> impl IntoView {
                                         <tr>
                                             <td>{u.display_name}</td><td>{u.email}</td><td>{u.role.label_fr()}</td><td>{state}</td>
                                             <td>
-                                                <Show when=move || me != Some(id)>
+                                                <Show when=move || me() != Some(id)>
                                                     <button class="fr-btn fr-btn--tertiary fr-btn--sm" type="button" aria-label=aria.clone()
                                                         on:click=move |_| { toggle.dispatch((id, disable)); }>{verb}</button>
                                                 </Show>
