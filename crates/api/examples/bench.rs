@@ -7,6 +7,9 @@
 //! Then a 150-page CCTP (330 clauses, about 430 000 characters) is saved,
 //! opened as a round, revised, diffed and exported; writes are timed one by
 //! one, exports fetched five times (median and size).
+//! Last, e-mail: a round opens for 20 000 matching companies; the request,
+//! the fan-out, a draft saved meanwhile and the delivery to a local SMTP
+//! server (aiosmtpd) are timed.
 
 // A benchmark harness: a panic is a failed run, and its arithmetic is on
 // small fixed counts.
@@ -234,6 +237,9 @@ async fn main() -> anyhow::Result<()> {
     settings.addr = "127.0.0.1:0".parse()?;
     settings.demo_data = false;
     settings.jwt_secret = Some("bench-secret-of-at-least-thirty-two-bytes".into());
+    settings.outbox_dir = dir.path().join("outbox");
+    settings.mail_poll = Duration::from_millis(50);
+    let mail_settings = settings.clone();
     let db = Db::connect(&settings.database_url).await?;
     db.migrate().await?;
     let seeding = Instant::now();
@@ -245,6 +251,14 @@ async fn main() -> anyhow::Result<()> {
     let app = Application::build(settings).await?;
     let base = format!("http://127.0.0.1:{}/api/v1", app.port());
     tokio::spawn(app.run_until_stopped());
+    // The seed opened 100 rounds for the 200 companies: their alerts go
+    // out first, so that the reads below are measured on a quiet server.
+    let draining = Instant::now();
+    let delivered = wait_for_outbox(&db).await?;
+    println!(
+        "seed's announcements fanned out and {delivered} messages written as .eml files in {:.1} s",
+        draining.elapsed().as_secs_f64()
+    );
     let client = reqwest::Client::new();
     let login = |email: String| {
         let client = client.clone();
@@ -339,7 +353,222 @@ async fn main() -> anyhow::Result<()> {
         )
         .await?;
     }
-    large_cctp(&client, &base, &agent).await
+    large_cctp(&client, &base, &agent).await?;
+    mail_fan_out(mail_settings).await
+}
+
+/// Waits until every announcement is fanned out and no message is pending;
+/// answers how many were sent.
+async fn wait_for_outbox(db: &Db) -> anyhow::Result<u64> {
+    use jesaisfaire_api::entities::{announcement, mail_message};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    loop {
+        let fanning = announcement::Entity::find()
+            .filter(announcement::Column::DoneAt.is_null())
+            .count(db.conn())
+            .await?;
+        let pending = mail_message::Entity::find()
+            .filter(mail_message::Column::Status.eq(mail_message::Status::Pending))
+            .count(db.conn())
+            .await?;
+        if fanning == 0 && pending == 0 {
+            return Ok(mail_message::Entity::find()
+                .filter(mail_message::Column::Status.eq(mail_message::Status::Sent))
+                .count(db.conn())
+                .await?);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+const AUDIENCE: u32 = 20_000;
+
+/// 20 000 companies matching one consultation, written in bulk (the fan-out
+/// is measured, not the registration).
+async fn seed_audience(db: &Db) -> anyhow::Result<()> {
+    use jesaisfaire_api::entities::{company, company_cpv_division, company_departement, user};
+    use sea_orm::{EntityTrait, Set};
+    let now = Utc::now();
+    for chunk in (0..AUDIENCE).collect::<Vec<_>>().chunks(500) {
+        let ids: Vec<(uuid::Uuid, uuid::Uuid)> = chunk
+            .iter()
+            .map(|_| (uuid::Uuid::new_v4(), uuid::Uuid::new_v4()))
+            .collect();
+        user::Entity::insert_many(chunk.iter().zip(&ids).map(|(n, (user_id, _))| {
+            user::ActiveModel {
+                id: Set(*user_id),
+                email: Set(format!("alerte{n}@bench.fr")),
+                password_hash: Set("!".into()),
+                role: Set(shared::types::Role::Company),
+                display_name: Set(format!("Entreprise {n}")),
+                created_at: Set(now),
+                email_verified_at: Set(Some(now)),
+                disabled_at: Set(None),
+                deleted_at: Set(None),
+            }
+        }))
+        .exec_without_returning(db.conn())
+        .await?;
+        company::Entity::insert_many(chunk.iter().zip(&ids).map(|(n, (user_id, company_id))| {
+            company::ActiveModel {
+                id: Set(*company_id),
+                user_id: Set(*user_id),
+                name: Set(format!("Entreprise {n}")),
+                siret: Set(siret(100_000 + n)),
+                created_at: Set(now),
+            }
+        }))
+        .exec_without_returning(db.conn())
+        .await?;
+        company_cpv_division::Entity::insert_many(ids.iter().map(|(_, company_id)| {
+            company_cpv_division::ActiveModel {
+                company_id: Set(*company_id),
+                division: Set("72".into()),
+            }
+        }))
+        .exec_without_returning(db.conn())
+        .await?;
+        company_departement::Entity::insert_many(ids.iter().map(|(_, company_id)| {
+            company_departement::ActiveModel {
+                company_id: Set(*company_id),
+                departement: Set("69".into()),
+            }
+        }))
+        .exec_without_returning(db.conn())
+        .await?;
+    }
+    Ok(())
+}
+
+/// A round opens for 20 000 companies: the request, the fan-out (with a
+/// draft saved meanwhile), the delivery to a local SMTP server.
+async fn mail_fan_out(mut settings: Settings) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let mut smtp = std::process::Command::new("python3")
+        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+        .args(["-c", "aiosmtpd.handlers.Sink"])
+        .spawn()?;
+    settings.database_url = format!("sqlite://{}/mail.db?mode=rwc", dir.path().display());
+    settings.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+    let db = Db::connect(&settings.database_url).await?;
+    db.migrate().await?;
+    let agent_request = CreateUserRequest {
+        email: "agent@bench.fr".into(),
+        password: PASSWORD.into(),
+        role: "agent".into(),
+        display_name: "Banc agent".into(),
+    };
+    accounts::create_user_from_console(&db, agent_request.validate().map_err(|e| fail(format!("{e:?}")))?)
+        .await
+        .map_err(fail)?;
+    let seeding = Instant::now();
+    seed_audience(&db).await?;
+    println!(
+        "\ne-mail: seeded {AUDIENCE} matching companies in {:.1} s",
+        seeding.elapsed().as_secs_f64()
+    );
+    let agent = Authenticated::sign_in(&db, "agent@bench.fr", PASSWORD)
+        .await
+        .map_err(fail)?;
+    let mut owners = Vec::new();
+    for title in ["Alerte nationale", "Brouillon voisin"] {
+        let created = consultations::create(
+            &db,
+            &AgentCapability::require(&agent).map_err(fail)?,
+            CreateConsultationRequest {
+                title: title.into(),
+                summary: "Banc d'essai".into(),
+                cpv_code: "72000000-5".into(),
+                departement: "69".into(),
+                buyer_id: None,
+                visibility: Visibility::Targeted,
+            },
+        )
+        .await
+        .map_err(fail)?;
+        owners.push(created.id);
+    }
+    let app = Application::build(settings).await?;
+    let base = format!("http://127.0.0.1:{}/api/v1", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::new();
+    let login: serde_json::Value = client
+        .post(format!("{base}/auth/login"))
+        .json(&serde_json::json!({"email": "agent@bench.fr", "password": PASSWORD}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = login["access_token"].as_str().unwrap_or_default().to_owned();
+    let content = serde_json::json!({
+        "sections": [{"title": "Objet", "clauses": [{"number": "1.1", "title": "Objet", "text": "Texte."}]}],
+        "criteria": [{"name": "Prix", "description": "", "weight": 100}],
+    });
+    for id in &owners {
+        let saved = client
+            .put(format!("{base}/consultations/{id}/draft"))
+            .bearer_auth(&token)
+            .header("If-Match", "\"1\"")
+            .json(&content)
+            .send()
+            .await?;
+        anyhow::ensure!(saved.status().is_success(), "draft: {}", saved.status());
+    }
+    let opening = Instant::now();
+    let opened = client
+        .post(format!("{base}/consultations/{}/rounds", owners[0]))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"closes_at": Utc::now() + chrono::Duration::days(10), "changelog": ""}))
+        .send()
+        .await?;
+    anyhow::ensure!(opened.status().is_success(), "round: {}", opened.status());
+    let request = opening.elapsed();
+    // The other agent's work goes on meanwhile: drafts saved one after the other.
+    let mut version = 2;
+    let mut slowest = Duration::ZERO;
+    let mut saves = 0;
+    let fanned_out = loop {
+        let started = Instant::now();
+        let saved = client
+            .put(format!("{base}/consultations/{}/draft", owners[1]))
+            .bearer_auth(&token)
+            .header("If-Match", format!("\"{version}\""))
+            .json(&content)
+            .send()
+            .await?;
+        anyhow::ensure!(saved.status().is_success(), "draft: {}", saved.status());
+        slowest = slowest.max(started.elapsed());
+        version += 1;
+        saves += 1;
+        use jesaisfaire_api::entities::announcement;
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        let left = announcement::Entity::find()
+            .filter(announcement::Column::DoneAt.is_null())
+            .count(db.conn())
+            .await?;
+        if left == 0 {
+            break opening.elapsed();
+        }
+    };
+    let sent = wait_for_outbox(&db).await?;
+    let delivered = opening.elapsed();
+    smtp.kill()?;
+    let delivery = delivered.saturating_sub(fanned_out);
+    println!(
+        "round opened for {AUDIENCE} companies: request {:.1} ms; fan-out (notifications and messages written) {:.1} s; \
+         {saves} draft saves meanwhile, slowest {:.1} ms",
+        request.as_secs_f64() * 1e3,
+        fanned_out.as_secs_f64(),
+        slowest.as_secs_f64() * 1e3
+    );
+    println!(
+        "{sent} messages delivered to the local SMTP server in {:.1} s after the fan-out ({:.0} messages/s), the last {:.1} s after the request",
+        delivery.as_secs_f64(),
+        f64::from(u32::try_from(sent).unwrap_or(u32::MAX)) / delivery.as_secs_f64(),
+        delivered.as_secs_f64()
+    );
+    Ok(())
 }
 
 /// A 150-page CCTP: 30 chapters of 11 clauses of about 1 300 characters.
