@@ -444,7 +444,9 @@ async fn seed_audience(db: &Db) -> anyhow::Result<()> {
 /// draft saved meanwhile), the delivery to a local SMTP server.
 async fn mail_fan_out(mut settings: Settings) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
     let mut smtp = std::process::Command::new("python3")
         .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
         .args(["-c", "aiosmtpd.handlers.Sink"])
@@ -453,15 +455,23 @@ async fn mail_fan_out(mut settings: Settings) -> anyhow::Result<()> {
     settings.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
     let db = Db::connect(&settings.database_url).await?;
     db.migrate().await?;
-    let agent_request = CreateUserRequest {
-        email: "agent@bench.fr".into(),
-        password: PASSWORD.into(),
-        role: "agent".into(),
-        display_name: "Banc agent".into(),
-    };
-    accounts::create_user_from_console(&db, agent_request.validate().map_err(|e| fail(format!("{e:?}")))?)
-        .await
-        .map_err(fail)?;
+    let mut staff = Vec::new();
+    for role in ["agent", "buyer"] {
+        let request = CreateUserRequest {
+            email: format!("{role}@bench.fr"),
+            password: PASSWORD.into(),
+            role: role.into(),
+            display_name: format!("Banc {role}"),
+        };
+        staff.push(
+            accounts::create_user_from_console(
+                &db,
+                request.validate().map_err(|e| fail(format!("{e:?}")))?,
+            )
+            .await
+            .map_err(fail)?,
+        );
+    }
     let seeding = Instant::now();
     seed_audience(&db).await?;
     println!(
@@ -481,7 +491,7 @@ async fn mail_fan_out(mut settings: Settings) -> anyhow::Result<()> {
                 summary: "Banc d'essai".into(),
                 cpv_code: "72000000-5".into(),
                 departement: "69".into(),
-                buyer_id: None,
+                buyer_id: Some(staff[1].id),
                 visibility: Visibility::Targeted,
             },
         )
@@ -500,7 +510,10 @@ async fn mail_fan_out(mut settings: Settings) -> anyhow::Result<()> {
         .await?
         .json()
         .await?;
-    let token = login["access_token"].as_str().unwrap_or_default().to_owned();
+    let token = login["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     let content = serde_json::json!({
         "sections": [{"title": "Objet", "clauses": [{"number": "1.1", "title": "Objet", "text": "Texte."}]}],
         "criteria": [{"name": "Prix", "description": "", "weight": 100}],

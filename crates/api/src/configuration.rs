@@ -107,6 +107,30 @@ pub struct Settings {
         value_parser = seconds
     )]
     pub mail_digest: Duration,
+    #[command(flatten)]
+    pub deployment: Deployment,
+}
+
+/// Who runs this instance, as its legal pages ("Mentions légales",
+/// "Données personnelles", "Accessibilité") state it.
+#[derive(Clone, Debug, Default, Args)]
+pub struct Deployment {
+    /// Éditeur: the service running the instance, with its address.
+    #[arg(long, env = "JESAISFAIRE_PUBLISHER")]
+    pub publisher: Option<String>,
+    /// Directeur de la publication.
+    #[arg(long, env = "JESAISFAIRE_PUBLICATION_DIRECTOR")]
+    pub publication_director: Option<String>,
+    /// Hébergeur, with its address.
+    #[arg(long, env = "JESAISFAIRE_HOST")]
+    pub host: Option<String>,
+    /// Where people report a problem (accessibility, questions): an e-mail
+    /// address or a web page.
+    #[arg(long, env = "JESAISFAIRE_CONTACT")]
+    pub contact: Option<String>,
+    /// Délégué à la protection des données (e-mail address).
+    #[arg(long, env = "JESAISFAIRE_DATA_PROTECTION_OFFICER")]
+    pub data_protection_officer: Option<String>,
 }
 
 fn mailbox(value: &str) -> Result<String, String> {

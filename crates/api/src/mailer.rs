@@ -10,6 +10,7 @@ use anyhow::Context;
 use futures_util::StreamExt;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use uuid::Uuid;
 
@@ -18,9 +19,16 @@ use crate::db::Db;
 use crate::domain::mail::{Letter, fan_out, outbox};
 use crate::entities::mail_message;
 
-/// Messages claimed at once, and sent this many at a time.
-const CLAIM: u64 = 100;
-const IN_FLIGHT: usize = 8;
+/// Messages claimed at once, and sent this many at a time over as many
+/// pooled SMTP connections. Each message costs a connection about 40 ms:
+/// lettre 0.11.23 leaves Nagle's algorithm on, so the final `.` of every
+/// message waits for the server's delayed ACK (lettre/lettre#1159 sets
+/// TCP_NODELAY, not yet released). Throughput comes from parallel
+/// connections meanwhile; 32 stays under the usual per-client limits of
+/// relays (Postfix allows 50).
+const CLAIM: u64 = 200;
+const IN_FLIGHT: usize = 32;
+const IN_FLIGHT_CONNECTIONS: u32 = 32;
 /// Reminders and digests are looked for this often.
 const SCHEDULING_EVERY: Duration = Duration::from_secs(30);
 
@@ -84,6 +92,7 @@ impl Mailer {
             Some(url) => Transport::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .context("JESAISFAIRE_SMTP_URL is not a valid SMTP URL")?
+                    .pool_config(PoolConfig::new().max_size(IN_FLIGHT_CONNECTIONS))
                     .build(),
             ),
             None => {

@@ -19,7 +19,7 @@ use shared::consultation::{
     SynthesisRow, UpdateConsultationRequest,
 };
 use shared::mail::{MailPreferenceDto, UnsubscribeDto};
-use shared::reference::{CpvCodeEntry, CpvDivisionEntry, DepartementEntry};
+use shared::reference::{CpvCodeEntry, CpvDivisionEntry, DepartementEntry, DeploymentDto};
 use shared::{ErrorCode, ProblemDetails};
 use uuid::Uuid;
 
@@ -342,6 +342,11 @@ pub async fn set_disabled(token: &str, id: Uuid, disabled: bool) -> Result<UserD
         token,
     ))
     .await
+}
+
+/// Who runs this instance (for the legal pages).
+pub async fn deployment() -> Result<DeploymentDto, ApiError> {
+    get_public("/deployment").await
 }
 
 pub async fn me(token: &str) -> Result<UserDto, ApiError> {

@@ -88,6 +88,29 @@ pub fn parse_two_columns(csv: &'static str) -> impl Iterator<Item = (String, Str
         })
 }
 
+/// Who runs this instance: the facts its legal pages state. Each is set by
+/// the deployment (environment variables); an unset one is `null`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "publisher": "Préfecture du Rhône, 106 rue Pierre Corneille, 69003 Lyon",
+    "publication_director": "Le préfet du Rhône",
+    "host": "Ministère de l'Intérieur, centre serveur de Lognes",
+    "contact": "sourcing@rhone.gouv.fr",
+    "data_protection_officer": "dpd@interieur.gouv.fr"
+})))]
+pub struct DeploymentDto {
+    /// Éditeur: the service that runs the instance, with its address.
+    pub publisher: Option<String>,
+    pub publication_director: Option<String>,
+    /// Hébergeur, with its address.
+    pub host: Option<String>,
+    /// Where people report a problem (accessibility, questions).
+    pub contact: Option<String>,
+    /// Délégué à la protection des données.
+    pub data_protection_officer: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

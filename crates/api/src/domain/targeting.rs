@@ -93,7 +93,10 @@ pub async fn audience_batch(
                 departement.as_str(),
             )));
     }
-    let mut query = user::Entity::find().filter(user::Column::Id.in_subquery(companies));
+    // A disabled (or deleted) account hears nothing any more.
+    let mut query = user::Entity::find()
+        .filter(user::Column::Id.in_subquery(companies))
+        .filter(user::Column::DisabledAt.is_null());
     if let Some(after) = after {
         query = query.filter(user::Column::Id.gt(after));
     }

@@ -27,6 +27,7 @@ use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::health)
+        .service(health::deployment)
         .service(auth::register_company)
         .service(auth::login)
         .service(auth::refresh_session)

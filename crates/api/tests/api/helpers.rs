@@ -138,6 +138,7 @@ pub async fn test_settings(backend: Backend, dir: &std::path::Path) -> Settings 
         mail_poll: std::time::Duration::from_millis(50),
         mail_retry: std::time::Duration::from_millis(100),
         mail_digest: std::time::Duration::from_secs(3600),
+        deployment: Default::default(),
     }
 }
 

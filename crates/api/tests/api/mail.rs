@@ -195,7 +195,9 @@ async fn answers_and_decisions_reach_their_authors_and_public_answers_everyone_u
         .wait_for("agent@rhone.gouv.fr", "Votre résumé JeSaisFaire")
         .await;
     assert!(
-        digest.text.contains("Nouvelle contribution"),
+        digest.text.contains(
+            "- Nouvelle contribution : https://jesaisfaire.example.gouv.fr/consultations/"
+        ),
         "{}",
         digest.text
     );

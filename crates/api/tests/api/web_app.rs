@@ -72,3 +72,24 @@ async fn client_routes_get_the_shell_and_missing_files_a_problem() {
     let api = asset(&app, "/api/v1/nope", None).await;
     problem(api, StatusCode::NOT_FOUND).await;
 }
+
+#[tokio::test]
+async fn the_legal_pages_read_who_runs_the_instance_from_its_settings() {
+    let app = crate::helpers::spawn_with(crate::helpers::Backend::Sqlite, false, &[], |s| {
+        s.deployment.publisher = Some("Préfecture du Rhône, 69003 Lyon".into());
+        s.deployment.data_protection_officer = Some("dpd@interieur.gouv.fr".into());
+    })
+    .await;
+    let facts: serde_json::Value = app
+        .client
+        .get(app.url("/deployment"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(facts["publisher"], "Préfecture du Rhône, 69003 Lyon");
+    assert_eq!(facts["data_protection_officer"], "dpd@interieur.gouv.fr");
+    assert_eq!(facts["host"], serde_json::Value::Null);
+}

@@ -10,6 +10,10 @@ pub struct Letter {
     pub subject: String,
     /// Paragraphs, in order.
     pub paragraphs: Vec<String>,
+    /// A list after the paragraphs (a digest's news), each entry with the
+    /// path it leads to.
+    #[serde(default)]
+    pub items: Vec<(String, Option<String>)>,
     /// The one action the message leads to: its label and its path on the
     /// service (`/consultations/…`).
     pub action: Option<(String, String)>,
@@ -35,6 +39,7 @@ impl Letter {
         Self {
             subject: subject.into(),
             paragraphs: Vec::new(),
+            items: Vec::new(),
             action: None,
             reason: reason.into(),
         }
@@ -42,6 +47,11 @@ impl Letter {
 
     pub fn paragraph(mut self, text: impl Into<String>) -> Self {
         self.paragraphs.push(text.into());
+        self
+    }
+
+    pub fn item(mut self, text: impl Into<String>, path: Option<String>) -> Self {
+        self.items.push((text.into(), path));
         self
     }
 
@@ -62,6 +72,28 @@ impl Letter {
             text.push_str(paragraph);
             text.push_str("\n\n");
             html.push_str(&format!("<p>{}</p>", escape(paragraph)));
+        }
+        if !self.items.is_empty() {
+            html.push_str("<ul>");
+            for (entry, path) in &self.items {
+                match path {
+                    Some(path) => {
+                        let url = format!("{base_url}{path}");
+                        text.push_str(&format!("- {entry} : {url}\n"));
+                        html.push_str(&format!(
+                            "<li><a href=\"{}\">{}</a></li>",
+                            escape(&url),
+                            escape(entry)
+                        ));
+                    }
+                    None => {
+                        text.push_str(&format!("- {entry}\n"));
+                        html.push_str(&format!("<li>{}</li>", escape(entry)));
+                    }
+                }
+            }
+            html.push_str("</ul>");
+            text.push('\n');
         }
         if let Some((label, path)) = &self.action {
             let url = format!("{base_url}{path}");
@@ -114,6 +146,7 @@ mod tests {
     fn a_letter_renders_escaped_html_absolute_links_and_its_reason() {
         let letter = Letter::new("Sujet", "Vous recevez ce message car…")
             .paragraph("Réponse à « <Entreprise B> » & autres")
+            .item("Nouvelle contribution", Some("/consultations/2".into()))
             .action("Voir la consultation", "/consultations/1");
         let rendered = letter.render("https://exemple.gouv.fr", Some("https://u"));
         assert!(
@@ -127,6 +160,11 @@ mod tests {
                 .contains("« &lt;Entreprise B&gt; » &amp; autres")
         );
         assert!(rendered.html.contains("href=\"https://u\""));
+        assert!(
+            rendered
+                .text
+                .contains("- Nouvelle contribution : https://exemple.gouv.fr/consultations/2")
+        );
         assert!(rendered.text.contains("Vous recevez ce message car…"));
         assert_eq!(
             Letter::from_json(&letter.to_json().unwrap()).unwrap(),

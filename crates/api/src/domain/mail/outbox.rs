@@ -236,10 +236,7 @@ async fn compose_digest(db: &Db, user_id: Uuid) -> Result<bool, ApiError> {
         } else {
             String::new()
         };
-        let link = action
-            .map(|(_, path)| format!(" — {path}"))
-            .unwrap_or_default();
-        letter = letter.paragraph(format!("• {subject}{times}{link}"));
+        letter = letter.item(format!("{subject}{times}"), action.map(|(_, path)| path));
     }
     let letter = letter.action("Ouvrir JeSaisFaire", "/consultations");
     if let Some(row) = message(
