@@ -196,7 +196,7 @@ async fn answers_and_decisions_reach_their_authors_and_public_answers_everyone_u
         .await;
     assert!(
         digest.text.contains(
-            "- Nouvelle contribution : https://jesaisfaire.example.gouv.fr/consultations/"
+            "- Entreprise A a déposé une contribution au tour 1 de « Maintenance du parc informatique » (demande de précision) : https://jesaisfaire.example.gouv.fr/consultations/"
         ),
         "{}",
         digest.text

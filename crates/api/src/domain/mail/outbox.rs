@@ -7,7 +7,6 @@
 //! while sending leaves its lease to expire, and the message goes again:
 //! at-least-once, with the same `Message-ID`.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -31,6 +30,8 @@ use crate::error::ApiError;
 const LEASE: chrono::Duration = chrono::Duration::minutes(2);
 /// Retries wait longer each time, up to this.
 const LONGEST_WAIT: Duration = Duration::from_secs(30 * 60);
+/// News listed in one digest; the rest is counted.
+const DIGEST_ITEMS: usize = 50;
 /// A reminder goes this long before a round closes.
 const REMINDER_AHEAD: chrono::Duration = chrono::Duration::days(2);
 /// Rounds shorter than this get no reminder: it would follow the opening
@@ -223,20 +224,23 @@ async fn compose_digest(db: &Db, user_id: Uuid) -> Result<bool, ApiError> {
         format!("Votre résumé JeSaisFaire : {} nouveautés", held.len()),
         "Vous recevez ce résumé quotidien car vous l'avez choisi pour ces messages dans « Mon compte ».",
     );
-    // The same event's messages, by subject, once each with their count.
-    let mut by_subject: BTreeMap<String, (usize, Option<(String, String)>)> = BTreeMap::new();
-    for m in &held {
-        let action = Letter::from_json(&m.letter).ok().and_then(|l| l.action);
-        let entry = by_subject.entry(m.subject.clone()).or_insert((0, action));
-        entry.0 = entry.0.saturating_add(1);
+    // Each piece of news in a line (what its own message would have said
+    // first), leading where that message would have; a long day is cut.
+    for m in held.iter().take(DIGEST_ITEMS) {
+        let held_letter = Letter::from_json(&m.letter).ok();
+        let text = held_letter
+            .as_ref()
+            .and_then(|l| l.paragraphs.first().cloned())
+            .unwrap_or_else(|| m.subject.clone())
+            .trim_end_matches('.')
+            .to_owned();
+        let path = held_letter.and_then(|l| l.action).map(|(_, path)| path);
+        letter = letter.item(text, path);
     }
-    for (subject, (count, action)) in by_subject {
-        let times = if count > 1 {
-            format!(" ({count} fois)")
-        } else {
-            String::new()
-        };
-        letter = letter.item(format!("{subject}{times}"), action.map(|(_, path)| path));
+    if let Some(more) = held.len().checked_sub(DIGEST_ITEMS).filter(|n| *n > 0) {
+        letter = letter.paragraph(format!(
+            "… et {more} autres, à retrouver dans l'application."
+        ));
     }
     let letter = letter.action("Ouvrir JeSaisFaire", "/consultations");
     if let Some(row) = message(
