@@ -241,6 +241,7 @@ impl Mailer {
         if last_scheduling.is_none_or(|t| t.elapsed() >= SCHEDULING_EVERY.min(self.digest)) {
             outbox::schedule_reminders(db).await?;
             outbox::compose_digests(db, self.digest).await?;
+            outbox::purge_expired(db).await?;
             *last_scheduling = Some(Instant::now());
         }
         while fan_out::fan_out_one_batch(db).await? {}

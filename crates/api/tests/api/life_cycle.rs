@@ -6,9 +6,11 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use shared::ErrorCode;
 
-use crate::db_test;
 use crate::fixtures::{call, company, json_of, scene, staff};
-use crate::helpers::{PASSWORD, TestApp, company_body, problem, siret};
+use crate::helpers::{Backend, PASSWORD, TestApp, company_body, problem, siret};
+use crate::mail::app_with_smtp;
+use crate::mailbox::SmtpServer;
+use crate::{backend_test, db_test};
 
 async fn an_unverified_company_reads_but_contributes_only_once_verified(app: TestApp) {
     let s = scene(&app).await;
@@ -96,8 +98,12 @@ async fn problem_of(response: reqwest::Response) -> shared::ProblemDetails {
 }
 
 async fn a_forgotten_password_is_reset_once_through_the_mailed_link_and_ends_every_session(
-    app: TestApp,
+    backend: Backend,
 ) {
+    // Through a real SMTP server, as people receive it.
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start(&dir.path().join("maildir")).await;
+    let app = app_with_smtp(backend, &smtp, std::time::Duration::from_secs(3600)).await;
     app.register_company("pme@dupont.fr", &siret(2)).await;
     let session = app.login("pme@dupont.fr").await;
     let old_refresh = session["refresh_token"].as_str().unwrap().to_owned();
@@ -171,7 +177,7 @@ async fn a_forgotten_password_is_reset_once_through_the_mailed_link_and_ends_eve
         .await;
     assert_eq!(new.status(), StatusCode::OK);
 }
-db_test!(a_forgotten_password_is_reset_once_through_the_mailed_link_and_ends_every_session);
+backend_test!(a_forgotten_password_is_reset_once_through_the_mailed_link_and_ends_every_session);
 
 async fn a_disabled_account_is_locked_out_at_once_and_the_trail_says_who_did_it(app: TestApp) {
     let admin = staff(&app, "admin", "admin@exemple.gouv.fr").await;

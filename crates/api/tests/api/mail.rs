@@ -14,7 +14,7 @@ use crate::helpers::{Backend, TestApp, spawn_with};
 use crate::mailbox::{Mail, SmtpServer};
 
 /// A test server whose messages go to a real SMTP server.
-async fn app_with_smtp(backend: Backend, smtp: &SmtpServer, digest: Duration) -> TestApp {
+pub async fn app_with_smtp(backend: Backend, smtp: &SmtpServer, digest: Duration) -> TestApp {
     let url = smtp.url();
     let mut app = spawn_with(backend, false, &[], |s| {
         s.smtp_url = Some(url);
@@ -616,3 +616,46 @@ async fn two_instances_on_one_postgresql_send_every_message_once() {
     recipients.dedup();
     assert_eq!(recipients.len(), 700);
 }
+
+async fn sent_messages_are_deleted_after_ninety_days(backend: Backend) {
+    use jesaisfaire_api::entities::mail_message;
+    use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
+    // A short digest interval: the worker's housekeeping runs every second.
+    let app = spawn_with(backend, false, &[], |s| {
+        s.mail_digest = Duration::from_secs(1)
+    })
+    .await;
+    app.register_company("recente@exemple.fr", &crate::helpers::siret(60))
+        .await;
+    app.register_company("ancienne@exemple.fr", &crate::helpers::siret(61))
+        .await;
+    let long_ago = (Utc::now() - chrono::Duration::days(91)).to_rfc3339();
+    let cast = match backend {
+        Backend::Sqlite => format!("'{long_ago}'"),
+        Backend::Postgres => format!("'{long_ago}'::timestamptz"),
+    };
+    app.db
+        .conn()
+        .execute_unprepared(&format!(
+            "UPDATE mail_messages SET created_at = {cast} WHERE to_address = 'ancienne@exemple.fr'"
+        ))
+        .await
+        .unwrap();
+    let start = std::time::Instant::now();
+    while mail_message::Entity::find()
+        .count(app.db.conn())
+        .await
+        .unwrap()
+        > 1
+    {
+        assert!(start.elapsed() < Duration::from_secs(20), "nothing purged");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let kept = mail_message::Entity::find()
+        .all(app.db.conn())
+        .await
+        .unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].to_address, "recente@exemple.fr");
+}
+backend_test!(sent_messages_are_deleted_after_ninety_days);

@@ -62,6 +62,7 @@ pub fn PersonalDataPage() -> impl IntoView {
         <h2>"Durées de conservation"</h2>
         <ul>
             <li>"Sessions de connexion : 30 jours au plus après la connexion."</li>
+            <li>"Messages électroniques envoyés : 90 jours."</li>
             <li>"Liens de confirmation d'adresse : 48 heures ; liens de réinitialisation du mot de passe : 1 heure, utilisables une seule fois."</li>
             <li>"Comptes : tant qu'ils sont utilisés. Une entreprise supprime elle-même son compte dans « Mon compte » : sa raison sociale, son SIRET, son adresse e-mail, ses messages et ses préférences sont effacés aussitôt ; ses contributions restent dans le dossier des consultations sous leur pseudonyme."</li>
             <li>"Consultations et échanges : la durée de conservation du dossier du marché auquel ils se rattachent."</li>

@@ -30,6 +30,10 @@ use crate::error::ApiError;
 const LEASE: chrono::Duration = chrono::Duration::minutes(2);
 /// Retries wait longer each time, up to this.
 const LONGEST_WAIT: Duration = Duration::from_secs(30 * 60);
+/// Sent messages (their recipient and text) and finished announcements are
+/// kept this long, then deleted; an unsubscribe link older than that is
+/// unknown (the page then leads to "Mon compte").
+pub const RETENTION: chrono::Duration = chrono::Duration::days(90);
 /// News listed in one digest; the rest is counted.
 const DIGEST_ITEMS: usize = 50;
 /// A reminder goes this long before a round closes.
@@ -255,6 +259,31 @@ async fn compose_digest(db: &Db, user_id: Uuid) -> Result<bool, ApiError> {
     }
     txn.commit().await?;
     Ok(true)
+}
+
+/// Deletes what `RETENTION` no longer keeps; answers how many messages went.
+pub async fn purge_expired(db: &Db) -> Result<u64, ApiError> {
+    let now = Utc::now();
+    let Some(cutoff) = now.checked_sub_signed(RETENTION) else {
+        return Ok(0);
+    };
+    let txn = db.begin_write().await?;
+    let purged = mail_message::Entity::delete_many()
+        .filter(mail_message::Column::Status.is_in([
+            Status::Sent,
+            Status::Digested,
+            Status::Failed,
+        ]))
+        .filter(mail_message::Column::CreatedAt.lt(cutoff))
+        .exec(&*txn)
+        .await?
+        .rows_affected;
+    announcement::Entity::delete_many()
+        .filter(announcement::Column::DoneAt.lt(cutoff))
+        .exec(&*txn)
+        .await?;
+    txn.commit().await?;
+    Ok(purged)
 }
 
 /// Schedules the reminder of every round closing within two days (once per
