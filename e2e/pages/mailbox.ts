@@ -54,7 +54,7 @@ function parse(raw: string): Mail {
   return { to: header(head, 'To').toLowerCase(), subject: header(head, 'Subject'), text };
 }
 
-export function mails(): Mail[] {
+function mails(): Mail[] {
   const dir = process.env.E2E_OUTBOX_DIR;
   if (!dir || !fs.existsSync(dir)) return [];
   return fs

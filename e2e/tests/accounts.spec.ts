@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { confirmAction, expectAccessible, Header, watchPageErrors } from '../pages/app';
 import { LoginPage } from '../pages/login';
-import { link, mails, waitForMail } from '../pages/mailbox';
+import { link, waitForMail } from '../pages/mailbox';
 import { RegistrationPage, validSiret } from '../pages/registration';
 
 test('a company registers, is told about a bad SIRET, logs in, sees its account and logs out', async ({ page }) => {
@@ -252,9 +252,8 @@ test('a forgotten password is reset through the link of the message received', a
 test('the unsubscribe link of a message stops that kind only, without signing in', async ({ page }) => {
   const errors = watchPageErrors(page);
   // The demo's story already wrote messages to the demo companies.
-  const alert = mails().find((m) => m.to === 'entreprise2@demo.jesaisfaire.fr' && m.subject.startsWith('Nouvelle consultation'));
-  expect(alert, 'the demo alert to entreprise2').toBeDefined();
-  await page.goto(link(alert!, '/desabonnement/'));
+  const alert = await waitForMail('entreprise2@demo.jesaisfaire.fr', 'Nouvelle consultation');
+  await page.goto(link(alert, '/desabonnement/'));
   await expect(page.getByRole('heading', { level: 1, name: 'Se désabonner' })).toBeVisible();
   await expect(page.getByText("Vous ne recevrez plus par e-mail les messages « Ouverture d'un tour de dialogue »")).toBeVisible();
   for (const width of [1280, 375]) {

@@ -142,6 +142,9 @@ pub async fn scene(app: &TestApp) -> Scene {
     )
     .await;
     assert_eq!(round.status(), StatusCode::CREATED);
+    // The opening is told to the companies registered by now, not to those
+    // the test registers next.
+    app.wait_for_fan_out().await;
     Scene {
         agent,
         buyer,
