@@ -29,6 +29,39 @@ impl Invalid {
     }
 }
 
+/// Characters no text of the dialogue may hold: control characters other
+/// than line breaks and tabs (NUL among them, which PostgreSQL refuses), and
+/// the invisible format characters that change how a text reads without
+/// showing (bidirectional overrides, zero-width spaces and joiners, BOM).
+fn is_forbidden(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        || matches!(
+            c,
+            '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
+}
+
+/// Every free text as stored: without forbidden characters (refused, named
+/// by their code point), line breaks as `\n`, in Unicode NFC, so that the
+/// same words typed on two systems compare and search alike.
+pub fn plain_text(input: &str) -> Result<String, Invalid> {
+    use unicode_normalization::UnicodeNormalization;
+    if let Some(c) = input.chars().find(|c| is_forbidden(*c)) {
+        return Err(Invalid::new(
+            "invisible_character",
+            format!(
+                "Ce texte contient un caractère invisible ou de contrôle (U+{:04X}) : retirez-le, par exemple en le retapant.",
+                u32::from(c)
+            ),
+        ));
+    }
+    Ok(input.replace("\r\n", "\n").nfc().collect())
+}
+
 /// A French establishment number: 14 digits whose Luhn checksum holds,
 /// except for La Poste (SIREN 356 000 000), whose establishments are valid
 /// when the sum of their digits is a multiple of 5.
@@ -258,7 +291,8 @@ pub const DISPLAY_NAME_MAX_LEN: usize = 200;
 
 impl DisplayName {
     pub fn parse(input: &str) -> Result<Self, Invalid> {
-        let name = input.trim();
+        let name = plain_text(input.trim())?;
+        let name = name.as_str();
         let len = name.chars().count();
         if len == 0 {
             return Err(Invalid::required());
@@ -308,6 +342,27 @@ impl Role {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invisible_and_control_characters_are_refused_and_text_is_stored_in_nfc() {
+        for bad in [
+            "nul\0",
+            "droite\u{202E}gauche",
+            "zéro\u{200B}largeur",
+            "bom\u{FEFF}",
+            "bell\u{7}",
+        ] {
+            let refused = plain_text(bad).unwrap_err();
+            assert_eq!(refused.code, "invisible_character", "{bad:?}");
+            assert!(refused.message.contains("U+"));
+        }
+        // "é" typed as e + combining acute becomes one character.
+        assert_eq!(plain_text("e\u{301}t\u{e9}").unwrap(), "\u{e9}t\u{e9}");
+        assert_eq!(
+            plain_text("ligne 1\r\nligne 2\tfin").unwrap(),
+            "ligne 1\nligne 2\tfin"
+        );
+    }
 
     /// Completes 13 digits with the Luhn check digit.
     fn with_check_digit(prefix: &str) -> String {

@@ -1,5 +1,6 @@
 //! The one way every list endpoint reads a page: `page`/`per_page` from the
-//! query string, clamped, then a count and an offset query.
+//! query string, within their documented bounds (400 otherwise), then a
+//! count and an offset query.
 
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QuerySelect, Select};
 use serde::Deserialize;
@@ -10,14 +11,47 @@ use crate::error::ApiError;
 
 pub const DEFAULT_PER_PAGE: u64 = 20;
 pub const MAX_PER_PAGE: u64 = 100;
+/// Deeper than any list goes (100 million rows at 100 a page), and small
+/// enough that no offset overflows the database's 64-bit integers.
+pub const MAX_PAGE: u64 = 1_000_000;
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(try_from = "RawPageQuery")]
 pub struct PageQuery {
     /// Page number, from 1 (default 1).
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<u64>,
     /// Items per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<u64>,
+}
+
+/// The query string as sent, before its bounds are checked.
+#[derive(Deserialize)]
+struct RawPageQuery {
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+impl TryFrom<RawPageQuery> for PageQuery {
+    type Error = String;
+
+    fn try_from(raw: RawPageQuery) -> Result<Self, String> {
+        if raw.page.is_some_and(|p| !(1..=MAX_PAGE).contains(&p)) {
+            return Err(format!("`page` va de 1 à {MAX_PAGE}"));
+        }
+        if raw
+            .per_page
+            .is_some_and(|p| !(1..=MAX_PER_PAGE).contains(&p))
+        {
+            return Err(format!("`per_page` va de 1 à {MAX_PER_PAGE}"));
+        }
+        Ok(Self {
+            page: raw.page,
+            per_page: raw.per_page,
+        })
+    }
 }
 
 /// A page request within sane bounds: page ≥ 1, 1 ≤ per_page ≤ 100.
@@ -87,21 +121,23 @@ impl PageRequest {
 mod tests {
     use super::*;
 
+    fn parsed(query: &str) -> Result<PageQuery, String> {
+        serde_urlencoded::from_str::<PageQuery>(query).map_err(|e| e.to_string())
+    }
+
     #[test]
-    fn page_parameters_are_clamped_and_offsets_never_overflow() {
-        let huge = PageQuery {
-            page: Some(u64::MAX),
-            per_page: Some(1_000),
+    fn page_parameters_outside_their_bounds_are_refused_and_offsets_fit_the_database() {
+        for refused in [
+            "page=0",
+            "per_page=0",
+            "per_page=101",
+            "page=1000001",
+            "page=461168601842738792",
+        ] {
+            assert!(parsed(refused).is_err(), "{refused}");
         }
-        .resolve();
-        assert_eq!(huge.per_page, MAX_PER_PAGE);
-        assert_eq!(huge.offset(), u64::MAX);
-        let first = PageQuery {
-            page: Some(0),
-            per_page: Some(0),
-        }
-        .resolve();
-        assert_eq!((first.page, first.per_page, first.offset()), (1, 1, 0));
-        assert_eq!(PageQuery::default().resolve().per_page, DEFAULT_PER_PAGE);
+        let deepest = parsed("page=1000000&per_page=100").unwrap().resolve();
+        assert!(i64::try_from(deepest.offset()).is_ok());
+        assert_eq!(parsed("").unwrap().resolve().per_page, DEFAULT_PER_PAGE);
     }
 }

@@ -1,13 +1,15 @@
-//! The rule every free text of the dialogue follows: trimmed, bounded, and
-//! present when required.
+//! The rule every free text of the dialogue follows: trimmed, without
+//! invisible or control characters, in NFC, bounded, and present when
+//! required.
 
 use shared::auth::Validator;
-use shared::types::Invalid;
+use shared::types::{Invalid, plain_text};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 pub fn text(value: &str, max: usize, required: bool) -> Result<String, Invalid> {
-    let trimmed = value.trim();
+    let clean = plain_text(value.trim())?;
+    let trimmed = clean.as_str();
     if required && trimmed.is_empty() {
         return Err(Invalid {
             code: "required",
@@ -34,6 +36,18 @@ pub fn text_in_place(
     if let Some(valid) = v.field(field, text(value, max, required)) {
         *value = valid;
     }
+}
+
+/// A search word of a query string: refused (400) when it holds what no
+/// stored text may hold, so it never reaches the database.
+pub fn search_words<'de, D>(deserializer: D) -> Result<Option<String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let value: Option<String> = serde::Deserialize::deserialize(deserializer)?;
+    value
+        .map(|v| plain_text(&v).map_err(|invalid| serde::de::Error::custom(invalid.message)))
+        .transpose()
 }
 
 /// Lowercase, accents removed, `œ`/`æ` spelled out: `Sécurité` → `securite`.

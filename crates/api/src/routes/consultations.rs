@@ -17,6 +17,7 @@ use crate::domain::consultations::{self, ListFilter};
 use crate::domain::contributions::synthesis;
 use crate::domain::journal::events;
 use crate::domain::pagination::PageQuery;
+use crate::domain::text::search_words;
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::state::AppState;
@@ -49,9 +50,12 @@ pub async fn create_consultation(
 pub struct ListQuery {
     status: Option<ConsultationStatus>,
     /// Prefix of the CPV code (`72`, `7226`…).
+    #[serde(default, deserialize_with = "search_words")]
     cpv: Option<String>,
+    #[serde(default, deserialize_with = "search_words")]
     departement: Option<String>,
     /// Words of the title or summary.
+    #[serde(default, deserialize_with = "search_words")]
     q: Option<String>,
 }
 

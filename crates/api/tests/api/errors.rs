@@ -194,3 +194,57 @@ async fn the_whole_cpv_nomenclature_is_searched_and_only_its_codes_are_accepted(
     assert_eq!(created["cpv_label"], "Services relatifs aux logiciels");
 }
 db_test!(the_whole_cpv_nomenclature_is_searched_and_only_its_codes_are_accepted);
+
+async fn huge_pages_and_invisible_characters_are_refused_and_change_nothing(app: TestApp) {
+    use reqwest::Method;
+
+    use crate::fixtures::{call, company, scene};
+    let s = scene(&app).await;
+    let alpha = company(&app, 1, "Alpha Informatique", &["72"], &["69"]).await;
+    // The page that used to kill the worker (its offset overflowed i64).
+    for query in [
+        "page=461168601842738792",
+        "page=0",
+        "per_page=101",
+        "q=%00",
+        "q=a%E2%80%AEb",
+    ] {
+        let listed = call(
+            &app,
+            &alpha.token,
+            Method::GET,
+            &format!("/consultations?{query}"),
+            None,
+        )
+        .await;
+        let refused = problem(listed, StatusCode::BAD_REQUEST).await;
+        assert_eq!(refused.code, ErrorCode::BadRequest, "{query}");
+    }
+    let path = format!("/consultations/{}/contributions", s.consultation);
+    for (body, field) in [
+        ("Question\u{0}cachée", "body"),
+        ("Sens \u{202E}inversé", "body"),
+        ("Espace\u{200B}invisible", "body"),
+    ] {
+        let sent = call(
+            &app,
+            &alpha.token,
+            Method::POST,
+            &path,
+            Some(json!({"kind": "clarification", "body": body, "justification": "Chiffrage."})),
+        )
+        .await;
+        let refused = problem(sent, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(refused.errors[0].field, field);
+        assert_eq!(refused.errors[0].code, "invisible_character");
+    }
+    let listed = call(&app, &alpha.token, Method::GET, &path, None).await;
+    let listed: serde_json::Value = listed.json().await.unwrap();
+    assert_eq!(listed["total"], 0, "nothing was stored");
+    // Text is stored in NFC: "é" typed as e + combining accent is one character.
+    let sent = call(&app, &alpha.token, Method::POST, &path,
+        Some(json!({"kind": "clarification", "body": "Pre\u{301}cision", "justification": "Chiffrage."}))).await;
+    let stored: serde_json::Value = sent.json().await.unwrap();
+    assert_eq!(stored["body"], "Pr\u{e9}cision");
+}
+db_test!(huge_pages_and_invisible_characters_are_refused_and_change_nothing);

@@ -324,3 +324,73 @@ pub async fn problem(response: Response, status: StatusCode) -> ProblemDetails {
     assert!(!problem.detail.is_empty());
     problem
 }
+
+/// `count` verified companies of division 72 in the Rhône (69), the
+/// audience of the scene's consultation, written straight into the
+/// database: what is under test is what they do, not their registration
+/// (hundreds of password hashes would take a while). Their e-mails are
+/// `pme{n}@exemple.fr`.
+pub async fn seed_matching_companies(app: &TestApp, count: u32, password_hash: &str) {
+    use jesaisfaire_api::entities::{company, company_cpv_division, company_departement, user};
+    use sea_orm::{EntityTrait, Set};
+    use shared::types::Role;
+    let now = chrono::Utc::now();
+    let mut users = Vec::new();
+    let mut companies = Vec::new();
+    let mut divisions = Vec::new();
+    let mut departements = Vec::new();
+    for n in 0..count {
+        let (user_id, company_id) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+        users.push(user::ActiveModel {
+            id: Set(user_id),
+            email: Set(format!("pme{n}@exemple.fr")),
+            password_hash: Set(password_hash.to_owned()),
+            role: Set(Role::Company),
+            display_name: Set(format!("PME {n}")),
+            created_at: Set(now),
+            email_verified_at: Set(Some(now)),
+            disabled_at: Set(None),
+            deleted_at: Set(None),
+        });
+        companies.push(company::ActiveModel {
+            id: Set(company_id),
+            user_id: Set(user_id),
+            name: Set(format!("PME {n}")),
+            siret: Set(siret(1000 + n)),
+            created_at: Set(now),
+        });
+        divisions.push(company_cpv_division::ActiveModel {
+            company_id: Set(company_id),
+            division: Set("72".into()),
+        });
+        departements.push(company_departement::ActiveModel {
+            company_id: Set(company_id),
+            departement: Set("69".into()),
+        });
+    }
+    let conn = app.db.conn();
+    for chunk in users.chunks(100) {
+        user::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(conn)
+            .await
+            .unwrap();
+    }
+    for chunk in companies.chunks(100) {
+        company::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(conn)
+            .await
+            .unwrap();
+    }
+    for chunk in divisions.chunks(100) {
+        company_cpv_division::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(conn)
+            .await
+            .unwrap();
+    }
+    for chunk in departements.chunks(100) {
+        company_departement::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(conn)
+            .await
+            .unwrap();
+    }
+}

@@ -503,73 +503,6 @@ async fn messages_undelivered_when_the_server_is_killed_go_after_its_restart(bac
 }
 backend_test!(messages_undelivered_when_the_server_is_killed_go_after_its_restart);
 
-/// Companies written straight into the database: the fan-out, not the
-/// registration, is under test (and 300 password hashes would take a while).
-async fn seed_matching_companies(app: &TestApp, count: u32) {
-    use jesaisfaire_api::entities::{company, company_cpv_division, company_departement, user};
-    use sea_orm::{EntityTrait, Set};
-    use shared::types::Role;
-    let now = Utc::now();
-    let mut users = Vec::new();
-    let mut companies = Vec::new();
-    let mut divisions = Vec::new();
-    let mut departements = Vec::new();
-    for n in 0..count {
-        let (user_id, company_id) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
-        users.push(user::ActiveModel {
-            id: Set(user_id),
-            email: Set(format!("pme{n}@exemple.fr")),
-            password_hash: Set("!".into()),
-            role: Set(Role::Company),
-            display_name: Set(format!("PME {n}")),
-            created_at: Set(now),
-            email_verified_at: Set(Some(now)),
-            disabled_at: Set(None),
-            deleted_at: Set(None),
-        });
-        companies.push(company::ActiveModel {
-            id: Set(company_id),
-            user_id: Set(user_id),
-            name: Set(format!("PME {n}")),
-            siret: Set(crate::helpers::siret(1000 + n)),
-            created_at: Set(now),
-        });
-        divisions.push(company_cpv_division::ActiveModel {
-            company_id: Set(company_id),
-            division: Set("72".into()),
-        });
-        departements.push(company_departement::ActiveModel {
-            company_id: Set(company_id),
-            departement: Set("69".into()),
-        });
-    }
-    let conn = app.db.conn();
-    for chunk in users.chunks(100) {
-        user::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(conn)
-            .await
-            .unwrap();
-    }
-    for chunk in companies.chunks(100) {
-        company::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(conn)
-            .await
-            .unwrap();
-    }
-    for chunk in divisions.chunks(100) {
-        company_cpv_division::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(conn)
-            .await
-            .unwrap();
-    }
-    for chunk in departements.chunks(100) {
-        company_departement::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(conn)
-            .await
-            .unwrap();
-    }
-}
-
 #[tokio::test]
 async fn two_instances_on_one_postgresql_send_every_message_once() {
     let dir = tempfile::tempdir().unwrap();
@@ -584,7 +517,7 @@ async fn two_instances_on_one_postgresql_send_every_message_once() {
         .unwrap();
     tokio::spawn(second.run_until_stopped());
     // More recipients than one fan-out batch.
-    seed_matching_companies(&first, 700).await;
+    crate::helpers::seed_matching_companies(&first, 700, "!").await;
     scene(&first).await;
     let all = smtp
         .mailbox()

@@ -20,6 +20,7 @@ mod mailbox;
 mod accounts;
 mod anonymity;
 mod answers;
+mod concurrency;
 mod contributions;
 mod demo;
 mod drafts;

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use shared::FieldError;
 use shared::auth::{Page, Validator};
@@ -331,11 +331,18 @@ pub async fn update(
     view(db.conn(), saved).await
 }
 
-/// The consultation, read inside the write transaction that will change it.
-/// On SQLite the one queued writer serialises such changes; on PostgreSQL two
-/// instances may still race (row locking belongs to the concurrency work).
-async fn locked(conn: &impl ConnectionTrait, id: Uuid) -> Result<consultation::Model, ApiError> {
+/// The consultation, read and locked inside the write transaction that will
+/// change it: every change of a consultation's state takes this lock first,
+/// so two of them (a save and a publication request, an approval and an
+/// abandon, a contribution and an early close) happen one after the other.
+pub(crate) async fn locked(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<consultation::Model, ApiError> {
+    // FOR UPDATE on PostgreSQL (instances serialise on the row); SQLite has
+    // one writer at a time, and no such clause.
     consultation::Entity::find_by_id(id)
+        .lock_exclusive()
         .one(conn)
         .await?
         .ok_or(ApiError::NotFound)

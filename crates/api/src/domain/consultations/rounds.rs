@@ -270,6 +270,9 @@ pub async fn close_round(
 ) -> Result<RoundDto, ApiError> {
     let now = Utc::now();
     let txn = db.begin_write().await?;
+    // The consultation's lock first, as every change takes it: a
+    // contribution in flight is either in before the close, or refused.
+    let consultation = locked(&*txn, owner.consultation_id()).await?;
     let r = round_by_number(&*txn, owner.consultation_id(), number).await?;
     if !is_open(&r.head(), now) {
         return Err(ApiError::Conflict("Ce tour est déjà clos.".into()));
@@ -285,7 +288,6 @@ pub async fn close_round(
         format!("Tour {number} clos avant l'échéance"),
     )
     .await?;
-    let consultation = locked(&*txn, owner.consultation_id()).await?;
     let mut announcement = Announcement::new(
         announcement::Kind::RoundClosedEarly,
         consultation.id,

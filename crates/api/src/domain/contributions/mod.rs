@@ -27,6 +27,7 @@ use crate::auth::Authenticated;
 use crate::db::Db;
 use crate::domain::access::{ConsultationAccess, Viewer};
 use crate::domain::anonymity::ensure_pseudonym;
+use crate::domain::consultations::locked;
 use crate::domain::consultations::rounds::open_revision;
 use crate::domain::mail::letters::consultation_path;
 use crate::domain::mail::{self, Letter};
@@ -45,7 +46,11 @@ pub async fn create(
     let company = access.as_company()?;
     accounts::require_verified(db.conn(), company.company_user_id()).await?;
     let txn = db.begin_write().await?;
-    let (round, revision) = open_revision(&*txn, access.consultation()).await?;
+    // Under the consultation's row lock: the phase and the open round are
+    // read as they are now (an early close waits, or is waited for), and two
+    // companies taking their first pseudonym at once are served in turn.
+    let current = locked(&*txn, access.id()).await?;
+    let (round, revision) = open_revision(&*txn, &current).await?;
     let valid = validate(&request, &revision)?;
     let pseudonym =
         ensure_pseudonym(&*txn, company.consultation_id(), company.company_user_id()).await?;

@@ -1,0 +1,118 @@
+//! Rules that hold when many people act at once: every acknowledged write
+//! is stored, every refusal is a clean 4xx, pseudonyms stay unique and
+//! gap-free.
+
+use std::collections::BTreeSet;
+
+use futures_util::future::join_all;
+use jesaisfaire_api::entities::{contribution, participant};
+use reqwest::{Method, StatusCode};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+
+use crate::db_test;
+use crate::fixtures::{call, scene};
+use crate::helpers::{PASSWORD, TestApp, seed_matching_companies};
+
+const COMPANIES: u32 = 50;
+
+async fn fifty_companies_contributing_at_once_all_land_under_unique_pseudonyms(app: TestApp) {
+    let s = scene(&app).await;
+    let hash = jesaisfaire_api::auth::password::hash(PASSWORD.into())
+        .await
+        .unwrap();
+    seed_matching_companies(&app, COMPANIES, &hash).await;
+    let tokens = join_all((0..COMPANIES).map(|n| {
+        let app = &app;
+        async move { app.access_token(&format!("pme{n}@exemple.fr")).await }
+    }))
+    .await;
+    let path = format!("/consultations/{}/contributions", s.consultation);
+    // Two each, all at the same moment: the first of each company takes a
+    // pseudonym, racing the 49 others.
+    let app_ref = &app;
+    let sent = join_all(tokens.iter().flat_map(|token| {
+        let path = path.clone();
+        (0..2).map(move |i| {
+            let (app, token, path) = (app_ref, token.clone(), path.clone());
+            async move {
+                call(
+                    app,
+                    &token,
+                    Method::POST,
+                    &path,
+                    Some(json!({"kind": "clarification", "body": format!("Question {i}"), "justification": "Chiffrage."})),
+                )
+                .await
+                .status()
+            }
+        })
+    }))
+    .await;
+    let created = sent.iter().filter(|s| **s == StatusCode::CREATED).count();
+    assert_eq!(created, sent.len(), "every contribution lands: {sent:?}");
+    let conn = app.db.conn();
+    let consultation: uuid::Uuid = s.consultation.parse().unwrap();
+    let stored = contribution::Entity::find()
+        .filter(contribution::Column::ConsultationId.eq(consultation))
+        .all(conn)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), created);
+    let pseudonyms: BTreeSet<i32> = participant::Entity::find()
+        .filter(participant::Column::ConsultationId.eq(consultation))
+        .all(conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.pseudonym_index)
+        .collect();
+    let expected: BTreeSet<i32> = (0..i32::try_from(COMPANIES).unwrap()).collect();
+    assert_eq!(pseudonyms, expected, "one pseudonym each, no gap");
+}
+db_test!(fifty_companies_contributing_at_once_all_land_under_unique_pseudonyms);
+
+async fn contributions_racing_an_early_close_are_either_stored_or_cleanly_refused(app: TestApp) {
+    let s = scene(&app).await;
+    let hash = jesaisfaire_api::auth::password::hash(PASSWORD.into())
+        .await
+        .unwrap();
+    seed_matching_companies(&app, 20, &hash).await;
+    let tokens = join_all((0..20).map(|n| {
+        let app = &app;
+        async move { app.access_token(&format!("pme{n}@exemple.fr")).await }
+    }))
+    .await;
+    let path = format!("/consultations/{}/contributions", s.consultation);
+    let close = format!("/consultations/{}/rounds/1/close", s.consultation);
+    let contributions = join_all(tokens.iter().map(|token| {
+        let (app, path) = (&app, &path);
+        async move {
+            call(app, token, Method::POST, path, Some(json!({"kind": "clarification", "body": "Question", "justification": "Chiffrage."})))
+                .await
+                .status()
+        }
+    }));
+    let closing = call(&app, &s.agent.token, Method::POST, &close, None);
+    let (statuses, closed) = tokio::join!(contributions, closing);
+    assert_eq!(closed.status(), StatusCode::OK);
+    for status in &statuses {
+        assert!(
+            *status == StatusCode::CREATED || *status == StatusCode::CONFLICT,
+            "{status}"
+        );
+    }
+    let created = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CREATED)
+        .count();
+    let stored = contribution::Entity::find()
+        .filter(
+            contribution::Column::ConsultationId.eq(s.consultation.parse::<uuid::Uuid>().unwrap()),
+        )
+        .all(app.db.conn())
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), created, "every 201 is stored, nothing else");
+}
+db_test!(contributions_racing_an_early_close_are_either_stored_or_cleanly_refused);
