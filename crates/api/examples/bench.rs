@@ -354,7 +354,49 @@ async fn main() -> anyhow::Result<()> {
         .await?;
     }
     large_cctp(&client, &base, &agent).await?;
+    login_burst(&client, &base).await?;
     mail_fan_out(mail_settings).await
+}
+
+/// The process's resident memory and its peak so far, in MiB (Linux).
+fn memory() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// 500 wrong-password logins at once: they queue for the hashing slots
+/// (one per core) instead of holding 500 × 19 MiB.
+async fn login_burst(client: &reqwest::Client, base: &str) -> anyhow::Result<()> {
+    let (before, _) = memory();
+    let started = Instant::now();
+    let answers = futures_util::future::join_all((0..500).map(|n| {
+        client
+            .post(format!("{base}/auth/login"))
+            .json(&serde_json::json!({"email": format!("pme{}@bench.fr", n % 200), "password": "pas le bon mot de passe"}))
+            .send()
+    }))
+    .await;
+    let refused = answers
+        .into_iter()
+        .filter(|r| {
+            r.as_ref()
+                .is_ok_and(|r| r.status() == reqwest::StatusCode::UNAUTHORIZED)
+        })
+        .count();
+    let (after, peak) = memory();
+    println!(
+        "500 wrong-password logins at once: {refused} refused with 401 in {:.1} s; resident memory {before:.0} MiB before, {after:.0} MiB after, peak {peak:.0} MiB",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 /// Waits until every announcement is fanned out and no message is pending;

@@ -15,7 +15,8 @@ use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    Statement, TransactionTrait,
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
@@ -23,7 +24,13 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 pub struct Db {
     conn: DatabaseConnection,
     sqlite_writer: Option<Arc<Mutex<()>>>,
+    url: String,
 }
+
+/// The advisory lock instances take on PostgreSQL while they migrate, so
+/// that several starting at once on an empty database migrate one at a time
+/// (the others then find nothing left to do). Any constant: "JSF1".
+const MIGRATION_LOCK: i64 = 0x4A53_4631;
 
 /// A write transaction; on SQLite it also holds this process's writer slot.
 pub struct WriteTxn {
@@ -82,6 +89,7 @@ impl Db {
         Ok(Self {
             conn,
             sqlite_writer: is_sqlite.then(|| Arc::new(Mutex::new(()))),
+            url: url.to_owned(),
         })
     }
 
@@ -90,13 +98,43 @@ impl Db {
         Self {
             conn: DatabaseConnection::default(),
             sqlite_writer: None,
+            url: String::new(),
         }
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        Migrator::up(&self.conn, None)
+        if self.sqlite_writer.is_some() {
+            return Migrator::up(&self.conn, None)
+                .await
+                .context("database migration failed");
+        }
+        // The lock belongs to a session: one connection of its own holds it
+        // while the pool migrates.
+        let mut options = ConnectOptions::new(&self.url);
+        options.max_connections(1).sqlx_logging(false);
+        let lock = Database::connect(options)
             .await
-            .context("database migration failed")
+            .context("cannot connect to the database (check DATABASE_URL)")?;
+        let backend = lock.get_database_backend();
+        lock.execute_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT pg_advisory_lock($1)",
+            [MIGRATION_LOCK.into()],
+        ))
+        .await
+        .context("cannot take the migration lock")?;
+        let migrated = Migrator::up(&self.conn, None)
+            .await
+            .context("database migration failed");
+        lock.execute_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT pg_advisory_unlock($1)",
+            [MIGRATION_LOCK.into()],
+        ))
+        .await
+        .context("cannot release the migration lock")?;
+        lock.close().await.ok();
+        migrated
     }
 
     /// For reads.

@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod mailer;
 pub mod routes;
+pub mod security_headers;
 pub mod spa;
 pub mod startup;
 pub mod state;

@@ -5,7 +5,7 @@ use std::net::TcpListener;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::ErrorHandlers;
+use actix_web::middleware::{ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use rand::RngCore;
@@ -21,7 +21,7 @@ use crate::error;
 use crate::extract::JSON_LIMIT;
 use crate::mailer::Mailer;
 use crate::state::AppState;
-use crate::{demo, routes, spa};
+use crate::{demo, routes, security_headers, spa};
 
 /// The actix application and the OpenAPI document of exactly its routes.
 pub fn app(
@@ -57,6 +57,7 @@ pub fn app(
         .configure(|cfg| spa::configure(cfg, &static_dir))
         .default_service(web::to(spa::not_found))
         .wrap(ErrorHandlers::new().default_handler(error::ensure_problem_body))
+        .wrap(from_fn(security_headers::add))
         .wrap(TracingLogger::default());
     (app, spec)
 }

@@ -1,11 +1,31 @@
 //! Argon2id password hashing (OWASP minimum: 19 MiB, 2 passes, 1 lane).
-//! Hashing is deliberately slow, so it runs on the blocking thread pool.
+//! Hashing is deliberately slow, so it runs on the blocking thread pool, and
+//! deliberately big, so only as many run at once as the machine has cores:
+//! a burst of 500 logins queues instead of taking 500 × 19 MiB.
 
 use std::sync::LazyLock;
 
 use anyhow::Context;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+
+/// Hashes computed at once; the others wait their turn.
+static HASHING: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+});
+
+/// Runs one hash computation when a slot is free.
+async fn bounded<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> anyhow::Result<T> {
+    let _slot = HASHING
+        .acquire()
+        .await
+        .context("password hashing slots closed")?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .context("password hashing task failed")
+}
 
 fn hasher() -> Argon2<'static> {
     // The parameters are constants known to be valid.
@@ -40,15 +60,13 @@ fn verify_blocking(password: &str, hash: &str) -> bool {
 }
 
 pub async fn hash(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
-        .await
-        .context("password hashing task failed")?
+    bounded(move || hash_blocking(&password)).await?
 }
 
 /// Checks `password` against `hash`, or against a dummy hash when there is
 /// no account, and answers false in that case.
 pub async fn verify(password: String, hash: Option<String>) -> anyhow::Result<bool> {
-    tokio::task::spawn_blocking(move || match hash {
+    bounded(move || match hash {
         Some(hash) => verify_blocking(&password, &hash),
         None => {
             if let Some(dummy) = DUMMY_HASH.as_deref() {
@@ -58,7 +76,6 @@ pub async fn verify(password: String, hash: Option<String>) -> anyhow::Result<bo
         }
     })
     .await
-    .context("password verification task failed")
 }
 
 #[cfg(test)]

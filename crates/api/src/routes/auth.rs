@@ -1,4 +1,5 @@
 use actix_web::cookie::{Cookie, SameSite, time};
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, post, web};
 use shared::auth::{
     ChangePasswordRequest, LoginRequest, NewPasswordRequest, PasswordResetRequest, RefreshRequest,
@@ -57,6 +58,8 @@ fn session_response(
             None
         }
     };
+    // Tokens are for this client only: no cache keeps them.
+    response.insert_header((header::CACHE_CONTROL, "no-store"));
     response.json(TokenResponse {
         access_token: session.access_token,
         token_type: "Bearer".into(),

@@ -116,3 +116,21 @@ async fn contributions_racing_an_early_close_are_either_stored_or_cleanly_refuse
     assert_eq!(stored.len(), created, "every 201 is stored, nothing else");
 }
 db_test!(contributions_racing_an_early_close_are_either_stored_or_cleanly_refused);
+
+#[tokio::test]
+async fn two_instances_starting_at_once_on_an_empty_postgresql_both_migrate_and_serve() {
+    use jesaisfaire_api::startup::Application;
+    let dir = tempfile::tempdir().unwrap();
+    let first = crate::helpers::test_settings(crate::helpers::Backend::Postgres, dir.path()).await;
+    let mut second = first.clone();
+    second.outbox_dir = dir.path().join("outbox-2");
+    let (a, b) = tokio::join!(Application::build(first), Application::build(second));
+    for app in [a.unwrap(), b.unwrap()] {
+        let port = app.port();
+        tokio::spawn(app.run_until_stopped());
+        let health = reqwest::get(format!("http://127.0.0.1:{port}/api/v1/health"))
+            .await
+            .unwrap();
+        assert_eq!(health.status(), StatusCode::OK);
+    }
+}

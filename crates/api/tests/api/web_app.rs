@@ -93,3 +93,62 @@ async fn the_legal_pages_read_who_runs_the_instance_from_its_settings() {
     assert_eq!(facts["data_protection_officer"], "dpd@interieur.gouv.fr");
     assert_eq!(facts["host"], serde_json::Value::Null);
 }
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers_and_tokens_are_never_cached() {
+    let app = web_app().await;
+    for path in [
+        "/",
+        "/consultations/42",
+        "/api/v1/health",
+        "/api/v1/inconnu",
+    ] {
+        let response = app
+            .client
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .unwrap();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_else(|| panic!("{name} missing on {path}"))
+        };
+        let policy = header("content-security-policy");
+        assert!(
+            policy.contains("script-src 'self' 'wasm-unsafe-eval'"),
+            "{policy}"
+        );
+        assert!(policy.contains("frame-ancestors 'none'"));
+        assert!(!policy.contains("unsafe-inline"), "{path}: {policy}");
+        assert_eq!(header("x-content-type-options"), "nosniff");
+        assert_eq!(header("x-frame-options"), "DENY");
+        assert_eq!(header("referrer-policy"), "same-origin");
+        assert!(header("permissions-policy").contains("camera=()"));
+        // The test server's public address is https.
+        assert!(header("strict-transport-security").starts_with("max-age="));
+    }
+    // Swagger UI runs inline scripts: allowed there only.
+    let docs = app
+        .client
+        .get(format!("{}/api/docs/", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        docs.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("'unsafe-inline'")
+    );
+    app.create_staff("agent", "agent@exemple.gouv.fr").await;
+    let login = app
+        .post(
+            "/auth/login",
+            &serde_json::json!({"email": "agent@exemple.gouv.fr", "password": crate::helpers::PASSWORD}),
+        )
+        .await;
+    assert_eq!(login.headers()["cache-control"], "no-store");
+}

@@ -9,18 +9,26 @@ use crate::components::form::{ErrorAlert, TextField};
 use crate::components::set_title;
 use crate::session::Session;
 
+/// A path of this site: `/…`, and neither `//host` nor `/\host` (browsers
+/// read a backslash as a slash), nor any control character.
+fn is_own_path(next: &str) -> bool {
+    next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control)
+}
+
 /// Where a person lands after login: the page they came from (same-site
 /// paths only, never another origin), or else their role's home.
 fn landing(next: Option<String>, role: Role) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//"))
-        .unwrap_or_else(|| {
-            match role {
-                // Buyers' list opens on what awaits their approval.
-                Role::Agent | Role::Company | Role::Buyer => "/consultations",
-                Role::Admin => "/administration/comptes",
-            }
-            .into()
-        })
+    next.filter(|n| is_own_path(n)).unwrap_or_else(|| {
+        match role {
+            // Buyers' list opens on what awaits their approval.
+            Role::Agent | Role::Company | Role::Buyer => "/consultations",
+            Role::Admin => "/administration/comptes",
+        }
+        .into()
+    })
 }
 
 #[component]
@@ -104,5 +112,29 @@ pub fn LoginPage() -> impl IntoView {
                 <A href="/inscription" attr:class="fr-btn fr-btn--secondary">"Inscrire mon entreprise"</A>
             </div>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn after_login_only_paths_of_this_site_are_followed() {
+        let to = |next: &str| landing(Some(next.into()), Role::Company);
+        assert_eq!(
+            to("/consultations/42?onglet=1"),
+            "/consultations/42?onglet=1"
+        );
+        for foreign in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "https://evil.example",
+            "/\tx",
+            "evil",
+        ] {
+            assert_eq!(to(foreign), "/consultations", "{foreign}");
+        }
     }
 }
