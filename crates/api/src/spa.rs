@@ -13,6 +13,7 @@ use actix_web::middleware::{DefaultHeaders, Next, from_fn};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 
 use crate::error::ApiError;
+use crate::routes::methods::ApiMethods;
 
 /// Files of the build that a client route can never be: a missing one is a
 /// 404, not the application shell.
@@ -91,7 +92,9 @@ fn is_build_asset(path: &str) -> bool {
 
 async fn client_route(req: &HttpRequest, index: PathBuf) -> HttpResponse {
     if req.path().starts_with("/api") || is_build_asset(req.path()) {
-        return ApiError::NotFound.error_response();
+        return not_found(req.clone())
+            .await
+            .unwrap_or_else(|e| e.error_response());
     }
     match NamedFile::open(index) {
         Ok(file) => {
@@ -107,8 +110,16 @@ async fn client_route(req: &HttpRequest, index: PathBuf) -> HttpResponse {
     }
 }
 
-pub async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NotFound)
+/// Nothing answers this request: 405 when the address exists with other
+/// methods, 404 otherwise.
+pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    match req
+        .app_data::<web::Data<ApiMethods>>()
+        .and_then(|methods| methods.refuse(&req))
+    {
+        Some(refused) => Ok(refused),
+        None => Err(ApiError::NotFound),
+    }
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ use crate::db::Db;
 use crate::error;
 use crate::extract::JSON_LIMIT;
 use crate::mailer::Mailer;
+use crate::routes::methods::ApiMethods;
 use crate::state::AppState;
 use crate::{demo, routes, security_headers, spa};
 
@@ -50,7 +51,9 @@ pub fn app(
         .service(scope::scope("/api/v1").configure(routes::configure))
         .split_for_parts();
     routes::complete_spec(&mut spec);
+    let methods = web::Data::new(ApiMethods::of(&spec));
     let app = app
+        .app_data(methods)
         // Swagger UI lives under a trailing slash; people type it without.
         .service(web::redirect("/api/docs", "/api/docs/"))
         .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec.clone()))

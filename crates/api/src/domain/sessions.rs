@@ -2,6 +2,7 @@
 //!
 //! Each login starts a token family. Refreshing consumes the presented token
 //! and issues the next one of the family; presenting a consumed token again
+//! (later than a few seconds, the time two tabs take to renew together)
 //! means it leaked, so the whole family is revoked. A family expires a fixed
 //! time after its login, however often it is renewed.
 
@@ -16,6 +17,9 @@ use crate::db::Db;
 use crate::domain::accounts;
 use crate::entities::{refresh_token as token_entity, user};
 use crate::error::ApiError;
+
+/// How long after its use a refresh token is still honoured once more.
+const REUSE_GRACE: chrono::Duration = chrono::Duration::seconds(10);
 
 pub struct Session {
     pub access_token: String,
@@ -140,6 +144,24 @@ pub async fn refresh(
         .exec(&*txn)
         .await?
         .rows_affected;
+    // Two tabs of one browser renewing at the same moment present the same
+    // token: the second, within seconds of the first, gets the family's next
+    // token too. A token replayed later means it leaked.
+    let in_grace = current.used_at.is_some_and(|used| {
+        used.checked_add_signed(REUSE_GRACE)
+            .is_some_and(|end| now <= end)
+    });
+    if consumed == 0 && in_grace {
+        let next = store_token(
+            &*txn,
+            current.user_id,
+            current.family_id,
+            current.expires_at,
+        )
+        .await?;
+        txn.commit().await?;
+        return session_for(db, config, current.user_id, next).await;
+    }
     if consumed == 0 {
         revoke_family(&*txn, current.family_id).await?;
         txn.commit().await?;

@@ -29,7 +29,7 @@ use crate::state::AppState;
         (status = 401, description = "Not signed in"),
         (status = 403, description = "Only companies contribute"),
         (status = 404, description = "Unknown consultation, or outside the company's targeting"),
-        (status = 409, description = "No round open (draft, closed round, published)"),
+        (status = 409, description = "No round open (draft, closed round, published), or the company already made 100 contributions in this round"),
         (status = 422, description = "Invalid fields: unknown clause, alternative without text, missing cost direction, texts over 10 000 characters…"),
     )
 )]
@@ -170,8 +170,9 @@ pub async fn withdraw_contribution(
     responses(
         (status = 201, description = "The contribution with its thread", body = ContributionDto),
         (status = 401, description = "Not signed in"),
-        (status = 403, description = "Neither the owner agent nor the author"),
+        (status = 403, description = "Neither the owner agent nor the author, or the author's address is not verified (`email_not_verified`)"),
         (status = 404, description = "Unknown or not visible"),
+        (status = 409, description = "The contribution already has 200 replies"),
         (status = 422, description = "Empty or too long (10 000 characters)"),
     )
 )]

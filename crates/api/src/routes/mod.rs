@@ -8,6 +8,7 @@ pub mod exports;
 pub mod health;
 pub mod mail;
 pub mod me;
+pub mod methods;
 pub mod notifications;
 pub mod publication;
 pub mod reference;

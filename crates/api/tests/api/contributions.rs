@@ -182,3 +182,67 @@ async fn an_answered_or_decided_contribution_is_no_longer_rewritten_nor_withdraw
     assert_eq!(read["replies"].as_array().unwrap().len(), 2);
 }
 db_test!(an_answered_or_decided_contribution_is_no_longer_rewritten_nor_withdrawn);
+
+async fn administrators_see_that_a_confidential_solution_exists_not_what_it_says(app: TestApp) {
+    use crate::fixtures::staff;
+    let r = round_one(&app).await;
+    let admin = staff(&app, "admin", "admin@etat.fr").await;
+    let secret = "Télémaintenance avec prise de main à distance.";
+    let report = format!(
+        "/consultations/{}/exports/sourcing-report?format=markdown",
+        r.id()
+    );
+    for (token, sees) in [
+        (&r.s.agent.token, true),
+        (&r.s.buyer.token, true),
+        (&admin.token, false),
+    ] {
+        let listed = call(&app, token, Method::GET, &r.contributions(), None).await;
+        let listed = listed.text().await.unwrap();
+        assert_eq!(listed.contains(secret), sees, "{listed}");
+        assert!(listed.contains("\"confidential\":true"));
+        let id = r.secret["id"].as_str().unwrap();
+        let one = call(
+            &app,
+            token,
+            Method::GET,
+            &format!("/contributions/{id}"),
+            None,
+        )
+        .await;
+        assert_eq!(one.text().await.unwrap().contains(secret), sees);
+        for path in [
+            report.clone(),
+            format!("/consultations/{}/exports/contributions", r.id()),
+        ] {
+            let exported = call(&app, token, Method::GET, &path, None).await;
+            assert_eq!(exported.status(), StatusCode::OK);
+            assert_eq!(
+                exported.text().await.unwrap().contains(secret),
+                sees,
+                "{path}"
+            );
+        }
+    }
+}
+db_test!(administrators_see_that_a_confidential_solution_exists_not_what_it_says);
+
+async fn a_company_makes_at_most_a_hundred_contributions_per_round(app: TestApp) {
+    use crate::fixtures::{company, scene};
+    let s = scene(&app).await;
+    let alpha = company(&app, 1, "Alpha Informatique", &["72"], &["69"]).await;
+    let path = format!("/consultations/{}/contributions", s.consultation);
+    let body = json!({"kind": "clarification", "body": "Question", "justification": "Chiffrage."});
+    for _ in 0..100 {
+        let sent = call(&app, &alpha.token, Method::POST, &path, Some(body.clone())).await;
+        assert_eq!(sent.status(), StatusCode::CREATED);
+    }
+    let refused = call(&app, &alpha.token, Method::POST, &path, Some(body)).await;
+    let refused = problem(refused, StatusCode::CONFLICT).await;
+    assert!(
+        refused.detail.contains("100 contributions"),
+        "{}",
+        refused.detail
+    );
+}
+db_test!(a_company_makes_at_most_a_hundred_contributions_per_round);

@@ -248,3 +248,30 @@ async fn huge_pages_and_invisible_characters_are_refused_and_change_nothing(app:
     assert_eq!(stored["body"], "Pr\u{e9}cision");
 }
 db_test!(huge_pages_and_invisible_characters_are_refused_and_change_nothing);
+
+#[tokio::test]
+async fn a_wrong_method_on_an_existing_address_is_a_405_with_allow() {
+    let app = crate::helpers::spawn_app_with_web_build(&[("index.html", b"<!doctype html>")]).await;
+    let id = uuid::Uuid::new_v4();
+    for (method, path, allow) in [
+        ("DELETE", format!("/consultations/{id}"), "GET, PATCH"),
+        ("TRACE", "/health".to_owned(), "GET"),
+        ("PUT", "/auth/login".to_owned(), "POST"),
+        ("GET", "/me/delete".to_owned(), "POST"),
+    ] {
+        let response = app
+            .client
+            .request(
+                reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                app.url(&path),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["allow"], allow, "{method} {path}");
+        let refused = problem(response, StatusCode::METHOD_NOT_ALLOWED).await;
+        assert_eq!(refused.code, ErrorCode::MethodNotAllowed);
+    }
+    let unknown = app.client.post(app.url("/inconnu")).send().await.unwrap();
+    problem(unknown, StatusCode::NOT_FOUND).await;
+}

@@ -32,6 +32,11 @@ pub mod limits {
     /// All the texts of one CCTP together: twice the largest real ones
     /// (150 pages, about 500 000 characters).
     pub const CCTP_TEXT: usize = 1_000_000;
+    /// Contributions one company makes in one round: far above any real
+    /// dialogue, a stop to a script flooding the agent.
+    pub const CONTRIBUTIONS_PER_ROUND: u64 = 100;
+    /// Replies on one contribution.
+    pub const REPLIES_PER_CONTRIBUTION: u64 = 200;
 }
 
 /// A full CPV 2008 code: 8 digits, a dash and a check digit (`72000000-5`),

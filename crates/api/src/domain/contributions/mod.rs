@@ -11,14 +11,14 @@ pub mod views;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use shared::Named;
 use shared::auth::Page;
 use shared::consultation::{
     CctpContent, ContributionDto, ContributionKind, ContributionRequest, ContributionStatus,
-    DecisionKind, EventAction, TargetKind,
+    DecisionKind, EventAction, TargetKind, limits,
 };
 use shared::mail::MailKind;
 use uuid::Uuid;
@@ -51,6 +51,18 @@ pub async fn create(
     // companies taking their first pseudonym at once are served in turn.
     let current = locked(&*txn, access.id()).await?;
     let (round, revision) = open_revision(&*txn, &current).await?;
+    let already = contribution::Entity::find()
+        .filter(contribution::Column::ConsultationId.eq(access.id()))
+        .filter(contribution::Column::Round.eq(round))
+        .filter(contribution::Column::AuthorId.eq(company.company_user_id()))
+        .count(&*txn)
+        .await?;
+    if already >= limits::CONTRIBUTIONS_PER_ROUND {
+        return Err(ApiError::Conflict(format!(
+            "Votre entreprise a déjà déposé {} contributions à ce tour, le maximum : complétez les existantes par une réponse.",
+            limits::CONTRIBUTIONS_PER_ROUND
+        )));
+    }
     let valid = validate(&request, &revision)?;
     let pseudonym =
         ensure_pseudonym(&*txn, company.consultation_id(), company.company_user_id()).await?;

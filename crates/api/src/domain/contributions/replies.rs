@@ -5,7 +5,9 @@
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
 use shared::Named;
 use shared::auth::Validator;
 use shared::consultation::{ContributionDto, ContributionKind, EventAction, ReplyRequest, limits};
@@ -16,6 +18,7 @@ use super::{load, views::one_view};
 use crate::auth::Authenticated;
 use crate::db::Db;
 use crate::domain::access::ConsultationAccess;
+use crate::domain::consultations::locked;
 use crate::domain::journal::About;
 use crate::domain::mail::fan_out::{self, Announcement};
 use crate::domain::mail::letters::consultation_path;
@@ -45,6 +48,19 @@ pub async fn reply(
     let body = v.finish(body).map_err(ApiError::Validation)?;
     let now = Utc::now();
     let txn = db.begin_write().await?;
+    // Under the consultation's lock, so that the quota holds for replies
+    // sent at once.
+    locked(&*txn, access.id()).await?;
+    let replies = reply::Entity::find()
+        .filter(reply::Column::ContributionId.eq(c.id))
+        .count(&*txn)
+        .await?;
+    if replies >= limits::REPLIES_PER_CONTRIBUTION {
+        return Err(ApiError::Conflict(format!(
+            "Cette contribution a déjà {} réponses, le maximum.",
+            limits::REPLIES_PER_CONTRIBUTION
+        )));
+    }
     reply::ActiveModel {
         id: Set(Uuid::new_v4()),
         contribution_id: Set(c.id),

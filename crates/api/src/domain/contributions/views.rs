@@ -8,7 +8,7 @@ use shared::consultation::{ContributionDto, ContributionStatus, DecisionDto, Rep
 use uuid::Uuid;
 
 use crate::db::Db;
-use crate::domain::access::ConsultationAccess;
+use crate::domain::access::{ConsultationAccess, Viewer};
 use crate::domain::anonymity::Labels;
 use crate::entities::{contribution, reply};
 use crate::error::ApiError;
@@ -20,7 +20,28 @@ pub async fn views(
     rows: Vec<contribution::Model>,
 ) -> Result<Vec<ContributionDto>, ApiError> {
     let labels = Labels::for_reader(db.conn(), access).await?;
-    labelled(db, &labels, rows).await
+    let mut dtos = labelled(db, &labels, rows).await?;
+    withhold_confidential(access, &mut dtos);
+    Ok(dtos)
+}
+
+const WITHHELD: &str = "Solution confidentielle : son contenu n'est visible que de l'agent responsable et de l'acheteur désigné.";
+
+/// Administrators run the platform but are no party to the dialogue: they
+/// see that a confidential solution exists, not what it says (nor what was
+/// answered to it). Its readers are the owner agent and the assigned buyer.
+fn withhold_confidential(reader: &ConsultationAccess, contributions: &mut [ContributionDto]) {
+    if reader.viewer() != Viewer::Admin {
+        return;
+    }
+    for c in contributions.iter_mut().filter(|c| c.confidential) {
+        c.body = WITHHELD.into();
+        c.justification = String::new();
+        c.proposed_text = None;
+        for r in &mut c.replies {
+            r.body = WITHHELD.into();
+        }
+    }
 }
 
 /// Every active contribution of a consultation, oldest round first, under
@@ -28,17 +49,19 @@ pub async fn views(
 pub async fn for_record(
     db: &Db,
     labels: &Labels,
-    consultation_id: Uuid,
+    reader: &ConsultationAccess,
 ) -> Result<Vec<ContributionDto>, ApiError> {
     let rows = contribution::Entity::find()
-        .filter(contribution::Column::ConsultationId.eq(consultation_id))
+        .filter(contribution::Column::ConsultationId.eq(reader.id()))
         .filter(contribution::Column::Status.eq(ContributionStatus::Active))
         .order_by_asc(contribution::Column::Round)
         .order_by_asc(contribution::Column::CreatedAt)
         .order_by_asc(contribution::Column::Id)
         .all(db.conn())
         .await?;
-    labelled(db, labels, rows).await
+    let mut dtos = labelled(db, labels, rows).await?;
+    withhold_confidential(reader, &mut dtos);
+    Ok(dtos)
 }
 
 async fn labelled(

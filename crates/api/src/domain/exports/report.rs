@@ -141,7 +141,7 @@ pub async fn export(
     let c = access.consultation();
     let revisions = revisions(conn, c.id).await?;
     let labels = Labels::for_record(conn, c).await?;
-    let contributions = views::for_record(db, &labels, c.id).await?;
+    let contributions = views::for_record(db, &labels, access).await?;
     let names: HashMap<Uuid, String> = user::Entity::find()
         .filter(user::Column::Id.is_in([c.owner_id, c.buyer_id]))
         .all(conn)

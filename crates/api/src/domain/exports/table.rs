@@ -83,7 +83,7 @@ pub async fn export(db: &Db, access: &ConsultationAccess) -> Result<ExportFile, 
     let revisions = revisions(db.conn(), c.id).await?;
     let targets = TargetNames::of(&revisions);
     let labels = Labels::for_record(db.conn(), c).await?;
-    let contributions = views::for_record(db, &labels, c.id).await?;
+    let contributions = views::for_record(db, &labels, access).await?;
     let failed = |e: csv::Error| ApiError::Unexpected(anyhow::anyhow!("writing the CSV: {e}"));
     // The byte order mark tells spreadsheets the file is UTF-8.
     let mut writer = csv::WriterBuilder::new()
