@@ -107,6 +107,20 @@ pub struct Settings {
         value_parser = seconds
     )]
     pub mail_digest: Duration,
+    /// Attempts a minute at sign-in, refresh, registration, verification and
+    /// password reset, per client address (and per account at sign-in and
+    /// reset); beyond: 429.
+    #[arg(
+        long,
+        env = "JESAISFAIRE_AUTH_ATTEMPTS_PER_MINUTE",
+        default_value = "20"
+    )]
+    pub auth_attempts_per_minute: std::num::NonZeroU32,
+    /// Behind a reverse proxy that sets `Forwarded` / `X-Forwarded-For`: the
+    /// client address is read from it (never trust it otherwise).
+    #[arg(long, env = "JESAISFAIRE_BEHIND_PROXY", default_value = "false",
+        value_parser = BoolishValueParser::new(), action = ArgAction::Set)]
+    pub behind_proxy: bool,
     #[command(flatten)]
     pub deployment: Deployment,
 }

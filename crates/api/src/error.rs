@@ -49,6 +49,9 @@ pub enum ApiError {
     PreconditionFailed,
     #[error("If-Match header missing")]
     PreconditionRequired,
+    /// Come back after this long.
+    #[error("too many requests")]
+    TooManyRequests(std::time::Duration),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -106,6 +109,7 @@ impl ApiError {
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::PreconditionFailed => ErrorCode::PreconditionFailed,
             Self::PreconditionRequired => ErrorCode::PreconditionRequired,
+            Self::TooManyRequests(_) => ErrorCode::TooManyRequests,
             Self::Unexpected(_) => ErrorCode::Internal,
         }
     }
@@ -120,6 +124,10 @@ impl ApiError {
             }
             Self::InvalidCredentials => "Adresse e-mail ou mot de passe incorrect.".into(),
             Self::InvalidToken => "Votre session n'est plus valide : reconnectez-vous.".into(),
+            Self::TooManyRequests(wait) => format!(
+                "Trop de tentatives en peu de temps : réessayez dans {} secondes.",
+                retry_after(*wait)
+            ),
             other => default_detail(other.code()).into(),
         }
     }
@@ -158,6 +166,7 @@ fn status_for(code: ErrorCode) -> StatusCode {
         ErrorCode::Conflict => StatusCode::CONFLICT,
         ErrorCode::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
         ErrorCode::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+        ErrorCode::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -181,6 +190,7 @@ fn title(code: ErrorCode) -> &'static str {
         ErrorCode::Conflict => "Action impossible dans l'état actuel",
         ErrorCode::PreconditionFailed => "Modifié entre-temps",
         ErrorCode::PreconditionRequired => "Version requise",
+        ErrorCode::TooManyRequests => "Trop de tentatives",
         ErrorCode::Internal => "Erreur interne",
     }
 }
@@ -213,6 +223,7 @@ fn default_detail(code: ErrorCode) -> &'static str {
         ErrorCode::PreconditionRequired => {
             "Indiquez la version modifiée dans l'en-tête If-Match (valeur de l'ETag reçu à la lecture)."
         }
+        ErrorCode::TooManyRequests => "Trop de tentatives en peu de temps : réessayez plus tard.",
         ErrorCode::Internal => {
             "Une erreur inattendue s'est produite. Réessayez ; si elle persiste, contactez le support."
         }
@@ -243,8 +254,19 @@ impl ResponseError for ApiError {
         if let Self::Unexpected(err) = self {
             tracing::error!(error = ?err, "request failed unexpectedly");
         }
-        problem_response(&self.problem())
+        let mut response = problem_response(&self.problem());
+        if let Self::TooManyRequests(wait) = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after(*wait)));
+        }
+        response
     }
+}
+
+/// Whole seconds to wait, at least one.
+fn retry_after(wait: std::time::Duration) -> u64 {
+    wait.as_secs().saturating_add(1)
 }
 
 /// Problem for a status produced outside our handlers (unknown route, wrong
@@ -259,6 +281,7 @@ pub fn problem_for_status(status: StatusCode) -> ProblemDetails {
         StatusCode::FORBIDDEN => ErrorCode::Forbidden,
         StatusCode::CONFLICT => ErrorCode::Conflict,
         StatusCode::PRECONDITION_FAILED => ErrorCode::PreconditionFailed,
+        StatusCode::TOO_MANY_REQUESTS => ErrorCode::TooManyRequests,
         s if s.is_client_error() => ErrorCode::BadRequest,
         _ => ErrorCode::Internal,
     };

@@ -19,6 +19,7 @@ use crate::configuration::Settings;
 use crate::db::Db;
 use crate::error;
 use crate::extract::JSON_LIMIT;
+use crate::limits::AuthLimits;
 use crate::mailer::Mailer;
 use crate::routes::methods::ApiMethods;
 use crate::state::AppState;
@@ -71,6 +72,7 @@ pub fn openapi_spec() -> anyhow::Result<utoipa::openapi::OpenApi> {
     let state = AppState {
         db: Db::disconnected(),
         jwt: JwtKeys::new(&random_secret(), settings.access_token_ttl)?,
+        limits: AuthLimits::new(settings.auth_attempts_per_minute, settings.behind_proxy),
         settings,
     };
     Ok(app(web::Data::new(state)).1)
@@ -120,7 +122,13 @@ impl Application {
         let listener = TcpListener::bind(settings.addr)
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState { db, jwt, settings });
+        let limits = AuthLimits::new(settings.auth_attempts_per_minute, settings.behind_proxy);
+        let state = web::Data::new(AppState {
+            db,
+            jwt,
+            settings,
+            limits,
+        });
         let server = HttpServer::new(move || app(state.clone()).0)
             .listen(listener)?
             .run();

@@ -5,9 +5,11 @@
 use crate::auth::JwtKeys;
 use crate::configuration::Settings;
 use crate::db::Db;
+use crate::limits::AuthLimits;
 
 pub struct AppState {
     pub db: Db,
     pub jwt: JwtKeys,
     pub settings: Settings,
+    pub limits: AuthLimits,
 }

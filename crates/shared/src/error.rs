@@ -28,6 +28,8 @@ pub enum ErrorCode {
     Conflict,
     PreconditionFailed,
     PreconditionRequired,
+    /// Too many attempts (sign-in, registration, reset…) in a short time.
+    TooManyRequests,
     Internal,
 }
 
@@ -51,6 +53,7 @@ impl ErrorCode {
             Self::Conflict => "conflict",
             Self::PreconditionFailed => "precondition_failed",
             Self::PreconditionRequired => "precondition_required",
+            Self::TooManyRequests => "too_many_requests",
             Self::Internal => "internal",
         }
     }

@@ -104,13 +104,16 @@ fn presented_token(
         (status = 413, description = "Body larger than 64 KiB"),
         (status = 415, description = "Body is not JSON"),
         (status = 422, description = "Invalid fields (SIRET, CPV division, département, password…)"),
+        (status = 429, description = "Too many attempts from this address; see `Retry-After`"),
     )
 )]
 #[post("/auth/register-company")]
 pub async fn register_company(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: Json<RegisterCompanyRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    state.limits.check_address(&req)?;
     let registration = body.validate().map_err(ApiError::Validation)?;
     accounts::register_company(&state.db, registration).await?;
     Ok(HttpResponse::Accepted().finish())
@@ -125,13 +128,16 @@ pub async fn register_company(
         (status = 400, description = "Malformed JSON"),
         (status = 415, description = "Body is not JSON"),
         (status = 422, description = "Unknown, expired or already used token (field `token`)"),
+        (status = 429, description = "Too many attempts from this address; see `Retry-After`"),
     )
 )]
 #[post("/auth/verify-email")]
 pub async fn verify_email(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: Json<VerifyEmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    state.limits.check_address(&req)?;
     recovery::verify_email(&state.db, &body.token).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -143,13 +149,16 @@ pub async fn verify_email(
         (status = 202, description = "A new link is on its way"),
         (status = 401, description = "Not signed in"),
         (status = 409, description = "The address is already verified"),
+        (status = 429, description = "Too many attempts from this address; see `Retry-After`"),
     )
 )]
 #[post("/auth/verify-email/resend")]
 pub async fn resend_verification(
     state: web::Data<AppState>,
+    req: HttpRequest,
     who: Authenticated,
 ) -> Result<HttpResponse, ApiError> {
+    state.limits.check_address(&req)?;
     recovery::resend_verification(&state.db, &who).await?;
     Ok(HttpResponse::Accepted().finish())
 }
@@ -164,13 +173,17 @@ pub async fn resend_verification(
         (status = 400, description = "Malformed JSON"),
         (status = 415, description = "Body is not JSON"),
         (status = 422, description = "Not an e-mail address"),
+        (status = 429, description = "Too many attempts from this address or for this account; see `Retry-After`"),
     )
 )]
 #[post("/auth/password-reset/request")]
 pub async fn request_password_reset(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: Json<PasswordResetRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    state.limits.check_address(&req)?;
+    state.limits.check_account(&body.email)?;
     recovery::request_password_reset(&state.db, &body.email).await?;
     Ok(HttpResponse::Accepted().finish())
 }
@@ -185,13 +198,16 @@ pub async fn request_password_reset(
         (status = 400, description = "Malformed JSON"),
         (status = 415, description = "Body is not JSON"),
         (status = 422, description = "Invalid password, or unknown, expired or used token (field `token`)"),
+        (status = 429, description = "Too many attempts from this address; see `Retry-After`"),
     )
 )]
 #[post("/auth/password-reset")]
 pub async fn reset_password(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: Json<NewPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    state.limits.check_address(&req)?;
     recovery::reset_password(&state.db, &body).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -205,12 +221,14 @@ pub async fn reset_password(
         (status = 400, description = "Malformed JSON"),
         (status = 401, description = "Unknown e-mail or wrong password (same answer for both)"),
         (status = 403, description = "Right password, but the account is disabled (`account_disabled`)"),
+        (status = 429, description = "Too many attempts from this address or for this account; see `Retry-After`"),
         (status = 415, description = "Body is not JSON"),
     )
 )]
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest {
@@ -218,6 +236,8 @@ pub async fn login(
         password,
         refresh_token_delivery,
     } = body.into_inner();
+    state.limits.check_address(&req)?;
+    state.limits.check_account(&email)?;
     let account = accounts::authenticate(&state.db, &email, &password).await?;
     let session = sessions::open(&state.db, &session_config(&state), &account).await?;
     Ok(session_response(
@@ -237,6 +257,7 @@ pub async fn login(
         (status = 200, description = "New tokens; the refresh token comes back the way it was sent (body or cookie)", body = TokenResponse),
         (status = 400, description = "Malformed JSON"),
         (status = 401, description = "Missing, unknown, expired, revoked or reused refresh token"),
+        (status = 429, description = "Too many attempts from this address; see `Retry-After`"),
     )
 )]
 #[post("/auth/refresh")]
@@ -245,6 +266,7 @@ pub async fn refresh_session(
     req: HttpRequest,
     body: Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    state.limits.check_address(&req)?;
     let (token, delivery) =
         presented_token(&req, body.into_inner()).ok_or(ApiError::InvalidToken)?;
     let session = sessions::refresh(&state.db, &session_config(&state), &token).await?;

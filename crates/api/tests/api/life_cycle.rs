@@ -617,3 +617,48 @@ async fn every_account_operation_answers_each_role_as_the_rules_say(app: TestApp
     }
 }
 db_test!(every_account_operation_answers_each_role_as_the_rules_say);
+
+#[tokio::test]
+async fn bursts_of_sign_in_attempts_are_slowed_per_address_and_per_account() {
+    let app = crate::helpers::spawn_with(Backend::Sqlite, false, &[], |s| {
+        s.auth_attempts_per_minute = std::num::NonZeroU32::new(5).unwrap();
+        s.behind_proxy = true;
+    })
+    .await;
+    let attempt = |from: &str, email: &str| {
+        app.client
+            .post(app.url("/auth/login"))
+            .header("x-forwarded-for", from.to_owned())
+            .json(&json!({"email": email, "password": "mauvais mot de passe"}))
+            .send()
+    };
+    // One address, five accounts: the sixth attempt waits.
+    for n in 0..5 {
+        let tried = attempt("203.0.113.1", &format!("compte{n}@exemple.fr"))
+            .await
+            .unwrap();
+        assert_eq!(tried.status(), StatusCode::UNAUTHORIZED);
+    }
+    let refused = attempt("203.0.113.1", "compte9@exemple.fr").await.unwrap();
+    let wait: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    let refused = problem(refused, StatusCode::TOO_MANY_REQUESTS).await;
+    assert_eq!(refused.code, shared::ErrorCode::TooManyRequests);
+    assert!(refused.detail.contains("réessayez dans"));
+    // One account, five addresses: the sixth address waits too.
+    for n in 0..5 {
+        let tried = attempt(&format!("198.51.100.{n}"), "cible@exemple.fr")
+            .await
+            .unwrap();
+        assert_eq!(tried.status(), StatusCode::UNAUTHORIZED);
+    }
+    let refused = attempt("198.51.100.9", "cible@exemple.fr").await.unwrap();
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Another address, another account: untouched.
+    let other = attempt("192.0.2.7", "autre@exemple.fr").await.unwrap();
+    assert_eq!(other.status(), StatusCode::UNAUTHORIZED);
+}
