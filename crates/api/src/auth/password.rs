@@ -1,30 +1,57 @@
 //! Argon2id password hashing (OWASP minimum: 19 MiB, 2 passes, 1 lane).
-//! Hashing is deliberately slow, so it runs on the blocking thread pool, and
-//! deliberately big, so only as many run at once as the machine has cores:
-//! a burst of 500 logins queues instead of taking 500 × 19 MiB.
+//! Hashing is deliberately slow and big, so it runs on threads of its own,
+//! one per core: a burst of 500 logins queues for them instead of taking
+//! 500 × 19 MiB, and each thread reuses its memory from one hash to the next
+//! (on tokio's blocking pool, hundreds of threads would each keep theirs).
 
-use std::sync::LazyLock;
+use std::sync::mpsc::{Sender, channel};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use anyhow::Context;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 
-/// Hashes computed at once; the others wait their turn.
-static HASHING: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
-    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The queue of the hashing threads, started on first use.
+static HASHERS: LazyLock<Sender<Job>> = LazyLock::new(|| {
+    let (sender, receiver) = channel::<Job>();
+    let receiver = Arc::new(Mutex::new(receiver));
+    for n in 0..std::thread::available_parallelism().map_or(2, |n| n.get()) {
+        let receiver = Arc::clone(&receiver);
+        let started = std::thread::Builder::new()
+            .name(format!("argon2-{n}"))
+            .spawn(move || {
+                loop {
+                    let next = match receiver.lock() {
+                        Ok(queue) => queue.recv(),
+                        Err(_) => return,
+                    };
+                    match next {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                }
+            });
+        if let Err(error) = started {
+            tracing::error!(%error, "cannot start a password hashing thread");
+        }
+    }
+    sender
 });
 
-/// Runs one hash computation when a slot is free.
+/// Runs one hash computation on a hashing thread, when one is free.
 async fn bounded<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> anyhow::Result<T> {
-    let _slot = HASHING
-        .acquire()
-        .await
-        .context("password hashing slots closed")?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .context("password hashing task failed")
+    let (done, result) = tokio::sync::oneshot::channel();
+    HASHERS
+        .send(Box::new(move || {
+            // The waiting request may have gone: nobody to tell.
+            let _ = done.send(work());
+        }))
+        .map_err(|_| anyhow::anyhow!("no password hashing thread is running"))?;
+    result.await.context("password hashing thread stopped")
 }
 
 fn hasher() -> Argon2<'static> {
