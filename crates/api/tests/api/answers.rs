@@ -184,3 +184,54 @@ async fn the_consultations_list_shows_the_work_awaiting_each_reader(app: TestApp
     assert_eq!(beta["unread"], notes["unread"]);
 }
 db_test!(the_consultations_list_shows_the_work_awaiting_each_reader);
+
+async fn a_changed_decision_keeps_the_previous_one_in_the_record(app: TestApp) {
+    let r = round_one(&app).await;
+    let id = r.alternative["id"].as_str().unwrap();
+    let path = format!("/contributions/{id}/decision");
+    for (decision, rationale) in [
+        ("rejected", "Trop coûteux."),
+        ("partially_accepted", "8 h pour les postes non critiques."),
+    ] {
+        json_of(
+            call(
+                &app,
+                &r.s.agent.token,
+                Method::PUT,
+                &path,
+                Some(json!({"decision": decision, "rationale": rationale})),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    }
+    let events = json_of(
+        call(
+            &app,
+            &r.s.agent.token,
+            Method::GET,
+            &format!("/consultations/{}/events?per_page=100", r.id()),
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let decisions: Vec<&str> = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "decision_made")
+        .map(|e| e["detail"].as_str().unwrap())
+        .collect();
+    assert_eq!(decisions.len(), 2, "{decisions:?}");
+    assert!(decisions[0].contains("« Non retenue »") && decisions[0].contains(id));
+    assert!(
+        decisions[1].contains("« Retenue en partie »")
+            && decisions[1].contains("remplace « Non retenue » (motif : Trop coûteux.)"),
+        "{}",
+        decisions[1]
+    );
+}
+db_test!(a_changed_decision_keeps_the_previous_one_in_the_record);

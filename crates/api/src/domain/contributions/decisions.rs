@@ -5,18 +5,19 @@ use chrono::Utc;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, Set,
 };
-use shared::FieldError;
 use shared::auth::Validator;
 use shared::consultation::{
     ContributionDto, ContributionKind, ContributionStatus, DecisionKind, DecisionRequest,
     EventAction, limits,
 };
 use shared::mail::MailKind;
+use shared::{FieldError, Named};
 use uuid::Uuid;
 
 use super::{load, views::one_view};
 use crate::auth::Authenticated;
 use crate::db::Db;
+use crate::domain::consultations::locked;
 use crate::domain::consultations::rounds::latest_head;
 use crate::domain::journal::{self, About};
 use crate::domain::mail;
@@ -89,12 +90,34 @@ pub async fn decide(
     let rationale = v.field("rationale", text(&request.rationale, limits::BODY, true));
     check_decision_fits(&mut v, current.kind, request.decision);
     let txn = db.begin_write().await?;
+    // The decision replaced is the one stored now, read under the lock.
+    locked(&*txn, access.id()).await?;
+    let current = contribution::Entity::find_by_id(current.id)
+        .one(&*txn)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     check_integration_round(&*txn, &mut v, access.id(), request.integrated_in_round).await?;
     let rationale = v.finish(rationale).map_err(ApiError::Validation)?;
     if current.status != ContributionStatus::Active {
         return Err(withdrawn());
     }
     let author_id = current.author_id;
+    // The trail keeps every decision: the one replaced is named in the new
+    // event, and was itself recorded when it was made.
+    let replaced = match (current.decision, &current.decision_rationale) {
+        (Some(previous), rationale) => format!(
+            " ; elle remplace « {} » (motif : {})",
+            previous.label_fr(),
+            rationale.as_deref().unwrap_or("")
+        ),
+        (None, _) => String::new(),
+    };
+    let detail = format!(
+        "Décision « {} » sur la contribution {} (tour {}){replaced}",
+        request.decision.map_or("", |d| d.label_fr()),
+        current.id,
+        current.round
+    );
     let mut model = current.into_active_model();
     model.decision = Set(request.decision);
     model.decision_rationale = Set(Some(rationale));
@@ -115,7 +138,7 @@ pub async fn decide(
         access.id(),
         owner.agent_id(),
         EventAction::DecisionMade,
-        "Décision rendue sur une contribution",
+        detail,
     )
     .await?;
     let message = format!(
