@@ -66,13 +66,14 @@ pub async fn create(
             "Vous avez déjà {PER_ACCOUNT} jetons actifs : révoquez ceux qui ne servent plus."
         )));
     }
-    let secret = refresh_token::generate();
+    // The prefix is part of the secret: the digest covers what is presented.
+    let token = format!("{PREFIX}{}", refresh_token::generate().token);
     let saved = api_token::ActiveModel {
         id: Set(Uuid::new_v4()),
         user_id: Set(who.user_id()),
         name: Set(name),
         access: Set(request.access),
-        token_hash: Set(refresh_token::digest(&format!("{PREFIX}{}", secret.token))),
+        token_hash: Set(refresh_token::digest(&token)),
         created_at: Set(Utc::now()),
         expires_at: Set(request.expires_at),
         last_used_at: Set(None),
@@ -82,7 +83,7 @@ pub async fn create(
     .await?;
     txn.commit().await?;
     Ok(CreatedApiTokenDto {
-        token: format!("{PREFIX}{}", secret.token),
+        token,
         api_token: dto(saved),
     })
 }

@@ -7,6 +7,7 @@
 //! while sending leaves its lease to expire, and the message goes again:
 //! at-least-once, with the same `Message-ID`.
 
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -293,42 +294,64 @@ pub async fn schedule_reminders(db: &Db) -> Result<(), ApiError> {
     let Some(horizon) = now.checked_add_signed(REMINDER_AHEAD) else {
         return Ok(());
     };
-    let closing = round::Entity::find()
+    let conn = db.conn();
+    let closing: Vec<round::Head> = round::Entity::find()
         .filter(round::Column::ClosesAt.gt(now))
         .filter(round::Column::ClosesAt.lte(horizon))
         .filter(round::Column::ClosedEarlyAt.is_null())
         .filter(round::Column::ForPublication.eq(false))
         .into_partial_model::<round::Head>()
-        .all(db.conn())
-        .await?;
-    for r in closing {
-        let long_enough = r
-            .opened_at
-            .checked_add_signed(SHORTEST_REMINDED_ROUND)
-            .is_some_and(|t| t <= r.closes_at);
-        if !long_enough {
-            continue;
-        }
-        let key = format!("round_closing_soon:{}:{}", r.consultation_id, r.number);
-        let Some(c) = consultation::Entity::find_by_id(r.consultation_id)
-            .one(db.conn())
-            .await?
-        else {
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter(|r| {
+            r.opened_at
+                .checked_add_signed(SHORTEST_REMINDED_ROUND)
+                .is_some_and(|t| t <= r.closes_at)
+        })
+        .collect();
+    let key = |r: &round::Head| format!("round_closing_soon:{}:{}", r.consultation_id, r.number);
+    // This runs every half minute for two days per round: what is already
+    // scheduled is skipped with one read, not one write each time.
+    let scheduled: HashSet<String> = announcement::Entity::find()
+        .select_only()
+        .column(announcement::Column::DedupKey)
+        .filter(announcement::Column::DedupKey.is_in(closing.iter().map(key)))
+        .into_tuple::<Option<String>>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
+    let due: Vec<&round::Head> = closing
+        .iter()
+        .filter(|r| !scheduled.contains(&key(r)))
+        .collect();
+    if due.is_empty() {
+        return Ok(());
+    }
+    let titles: HashMap<Uuid, String> = consultation::Entity::find()
+        .filter(consultation::Column::Id.is_in(due.iter().map(|r| r.consultation_id)))
+        .filter(consultation::Column::Phase.eq(Phase::Dialogue))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.title))
+        .collect();
+    let txn = db.begin_write().await?;
+    for r in due {
+        let Some(title) = titles.get(&r.consultation_id) else {
             continue;
         };
-        if c.phase != Phase::Dialogue {
-            continue;
-        }
-        let txn = db.begin_write().await?;
         let mut a = Announcement::new(
             announcement::Kind::RoundClosingSoon,
-            c.id,
-            format!("Le tour {} de « {} » se clôt bientôt.", r.number, c.title),
+            r.consultation_id,
+            format!("Le tour {} de « {title} » se clôt bientôt.", r.number),
         );
         a.round_number = Some(r.number);
-        announce_once(&*txn, a, key).await?;
-        txn.commit().await?;
+        announce_once(&*txn, a, key(r)).await?;
     }
+    txn.commit().await?;
     Ok(())
 }
 

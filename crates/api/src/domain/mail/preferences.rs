@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use shared::mail::{DeliveryMode, MailKind, MailPreferenceDto, UnsubscribeDto};
+use shared::types::Role;
 use shared::{FieldError, Named};
 use uuid::Uuid;
 
@@ -42,16 +43,20 @@ pub async fn modes(
         .collect())
 }
 
-/// Every kind the person's role receives, with their choice.
-pub async fn list(db: &Db, who: &Authenticated) -> Result<Vec<MailPreferenceDto>, ApiError> {
+/// Every kind a role receives, with the person's choice (or the default).
+async fn choices_of(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    role: Role,
+) -> Result<Vec<MailPreferenceDto>, ApiError> {
     let chosen: HashMap<MailKind, DeliveryMode> = mail_preference::Entity::find()
-        .filter(mail_preference::Column::UserId.eq(who.user_id()))
-        .all(db.conn())
+        .filter(mail_preference::Column::UserId.eq(user_id))
+        .all(conn)
         .await?
         .into_iter()
         .map(|p| (p.kind, p.mode))
         .collect();
-    Ok(MailKind::for_role(who.role())
+    Ok(MailKind::for_role(role)
         .iter()
         .map(|&kind| MailPreferenceDto {
             kind,
@@ -61,6 +66,11 @@ pub async fn list(db: &Db, who: &Authenticated) -> Result<Vec<MailPreferenceDto>
                 .unwrap_or_else(|| kind.default_mode()),
         })
         .collect())
+}
+
+/// Every kind the person's role receives, with their choice.
+pub async fn list(db: &Db, who: &Authenticated) -> Result<Vec<MailPreferenceDto>, ApiError> {
+    choices_of(db.conn(), who.user_id(), who.role()).await
 }
 
 async fn set(
@@ -137,23 +147,12 @@ async fn covered(
         .await?
         .ok_or(ApiError::NotFound)?;
     let kinds: Vec<MailKind> = match message.kind {
-        mail_message::Kind::Digest => {
-            let chosen: HashMap<MailKind, DeliveryMode> = mail_preference::Entity::find()
-                .filter(mail_preference::Column::UserId.eq(account.id))
-                .all(conn)
-                .await?
-                .into_iter()
-                .map(|p| (p.kind, p.mode))
-                .collect();
-            MailKind::for_role(account.role)
-                .iter()
-                .copied()
-                .filter(|k| {
-                    chosen.get(k).copied().unwrap_or_else(|| k.default_mode())
-                        == DeliveryMode::Digest
-                })
-                .collect()
-        }
+        mail_message::Kind::Digest => choices_of(conn, account.id, account.role)
+            .await?
+            .into_iter()
+            .filter(|c| c.mode == DeliveryMode::Digest)
+            .map(|c| c.kind)
+            .collect(),
         kind => MailKind::ALL
             .iter()
             .copied()
