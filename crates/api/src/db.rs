@@ -3,7 +3,8 @@
 //! SQLite allows one writer at a time. Rather than letting concurrent write
 //! transactions collide ("database is locked", or a deferred transaction that
 //! cannot upgrade its snapshot), writers of this process queue on an async
-//! mutex before `BEGIN`; readers never wait thanks to WAL. PostgreSQL needs no
+//! mutex, then start with `BEGIN IMMEDIATE`, which waits for a writer of
+//! another process; readers never wait thanks to WAL. PostgreSQL needs no
 //! such queue.
 
 use std::ops::Deref;
@@ -16,7 +17,7 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr,
-    Statement, TransactionTrait,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
@@ -143,13 +144,27 @@ impl Db {
     }
 
     pub async fn begin_write(&self) -> Result<WriteTxn, DbErr> {
-        let writer = match &self.sqlite_writer {
-            Some(lock) => Some(lock.clone().lock_owned().await),
-            None => None,
+        let Some(lock) = &self.sqlite_writer else {
+            return Ok(WriteTxn {
+                txn: self.conn.begin().await?,
+                _writer: None,
+            });
         };
+        let writer = lock.clone().lock_owned().await;
+        // BEGIN IMMEDIATE takes SQLite's write lock at once, waiting (busy
+        // timeout) for another process holding it. A deferred transaction
+        // would read first and then fail to upgrade ("database is locked")
+        // when another process wrote meanwhile.
+        let txn = self
+            .conn
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..TransactionOptions::default()
+            })
+            .await?;
         Ok(WriteTxn {
-            txn: self.conn.begin().await?,
-            _writer: writer,
+            txn,
+            _writer: Some(writer),
         })
     }
 }

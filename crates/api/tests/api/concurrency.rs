@@ -134,3 +134,46 @@ async fn two_instances_starting_at_once_on_an_empty_postgresql_both_migrate_and_
         assert_eq!(health.status(), StatusCode::OK);
     }
 }
+
+#[tokio::test]
+async fn two_processes_writing_one_sqlite_file_wait_for_each_other_instead_of_failing() {
+    use jesaisfaire_api::db::Db;
+    use jesaisfaire_api::entities::user;
+    use sea_orm::{ActiveModelTrait, PaginatorTrait, Set};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/shared.db?mode=rwc", dir.path().display());
+    // Two handles: each has its own writer queue, as two processes would.
+    let first = Db::connect(&url).await.unwrap();
+    first.migrate().await.unwrap();
+    let second = Db::connect(&url).await.unwrap();
+    let writes = (0..40).map(|n| {
+        let db = if n % 2 == 0 {
+            first.clone()
+        } else {
+            second.clone()
+        };
+        async move {
+            let txn = db.begin_write().await?;
+            // Read, then write: the pattern of every domain change.
+            let before = user::Entity::find().count(&*txn).await?;
+            user::ActiveModel {
+                id: Set(uuid::Uuid::new_v4()),
+                email: Set(format!("p{n}-{before}@exemple.fr")),
+                password_hash: Set("!".into()),
+                role: Set(shared::types::Role::Agent),
+                display_name: Set(format!("Agent {n}")),
+                created_at: Set(chrono::Utc::now()),
+                email_verified_at: Set(None),
+                disabled_at: Set(None),
+                deleted_at: Set(None),
+            }
+            .insert(&*txn)
+            .await?;
+            txn.commit().await
+        }
+    });
+    let results = join_all(writes).await;
+    let failed: Vec<_> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert!(failed.is_empty(), "{failed:?}");
+    assert_eq!(user::Entity::find().count(first.conn()).await.unwrap(), 40);
+}
