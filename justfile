@@ -20,7 +20,7 @@ dev: tools web
 
 # Everything CI checks: formatting, lints, unit and integration tests on SQLite
 # and PostgreSQL, OpenAPI drift and validity, the shared crate on wasm, browser tests.
-test: tools lint lint-openapi test-rust check-shared e2e
+test: tools lint lint-openapi test-rust fuzz-api check-shared e2e
 
 # Format check and clippy (warnings are errors), host and wasm.
 lint:
@@ -36,6 +36,17 @@ lint-openapi: assets
 # Unit and integration tests, each DB test on SQLite and on a throwaway PostgreSQL.
 test-rust:
     ./scripts/with-postgres.sh cargo test --workspace
+
+# Schemathesis against the served spec as every role, on SQLite and
+# PostgreSQL, with a small budget and a fixed seed (`just fuzz` goes deeper).
+fuzz-api:
+    cargo build -p jesaisfaire-api
+    ./scripts/with-postgres.sh ./scripts/fuzz.sh "{{target_dir}}/debug/jesaisfaire-api" 10
+
+# A deeper schemathesis run, with a new seed each time (reports in target/fuzz/).
+fuzz examples="200":
+    cargo build -p jesaisfaire-api
+    ./scripts/with-postgres.sh ./scripts/fuzz.sh "{{target_dir}}/debug/jesaisfaire-api" {{examples}} $RANDOM$RANDOM
 
 # The shared DTO crate builds for wasm and depends on no server crate.
 check-shared:

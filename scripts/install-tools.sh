@@ -52,6 +52,12 @@ if ! have npm; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y nodejs npm
 fi
 
+# The API is fuzzed from its OpenAPI document by a third-party tool.
+if [ "$(python3 -m schemathesis.cli --version 2>/dev/null | awk '{print $NF}')" != 4.32.5 ]; then
+  python3 -m pip install --quiet schemathesis==4.32.5 \
+    || python3 -m pip install --quiet --break-system-packages schemathesis==4.32.5
+fi
+
 # The mail tests deliver to a real SMTP server.
 if ! python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
   python3 -m pip install --quiet aiosmtpd==1.4.6 \

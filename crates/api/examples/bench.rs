@@ -25,12 +25,13 @@ use jesaisfaire_api::domain::access::{AgentCapability, ConsultationAccess};
 use jesaisfaire_api::domain::consultations::{draft, rounds};
 use jesaisfaire_api::domain::{accounts, consultations, contributions};
 use jesaisfaire_api::startup::Application;
+use shared::Named;
 use shared::auth::{CreateUserRequest, RegisterCompanyRequest};
 use shared::consultation::{
     CctpContent, Clause, ContributionKind, ContributionRequest, CostDirection,
     CreateConsultationRequest, Criterion, OpenRoundRequest, Section, TargetKind, Visibility,
 };
-use shared::types::luhn_valid;
+use shared::types::{StaffRole, luhn_valid};
 
 const PASSWORD: &str = "mot de passe de banc d'essai";
 const CONSULTATIONS: usize = 300;
@@ -58,7 +59,7 @@ async fn seed(db: &Db) -> anyhow::Result<(uuid::Uuid, Vec<String>)> {
         let request = CreateUserRequest {
             email: email.into(),
             password: PASSWORD.into(),
-            role: role.into(),
+            role: StaffRole::parse(role),
             display_name: format!("Banc {role}"),
         };
         staff.push(
@@ -505,7 +506,7 @@ async fn mail_fan_out(mut settings: Settings) -> anyhow::Result<()> {
         let request = CreateUserRequest {
             email: format!("{role}@bench.fr"),
             password: PASSWORD.into(),
-            role: role.into(),
+            role: StaffRole::parse(role),
             display_name: format!("Banc {role}"),
         };
         staff.push(

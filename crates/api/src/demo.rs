@@ -3,12 +3,14 @@
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use shared::Named;
 use shared::auth::{CreateUserRequest, RegisterCompanyRequest};
 use shared::consultation::{
     CctpContent, Clause, ContributionKind, ContributionRequest, CostDirection,
     CreateConsultationRequest, Criterion, DecisionKind, DecisionRequest, OpenRoundRequest,
     ReplyRequest, Section, TargetKind, Visibility,
 };
+use shared::types::StaffRole;
 
 use crate::auth::Authenticated;
 use crate::db::Db;
@@ -95,7 +97,7 @@ pub async fn ensure_demo_accounts(db: &Db) -> anyhow::Result<()> {
         let request = CreateUserRequest {
             email: email.into(),
             password: DEMO_PASSWORD.into(),
-            role: role.into(),
+            role: StaffRole::parse(role),
             display_name: name.into(),
         };
         accounts::create_user_from_console(db, request.validate().map_err(invalid)?)

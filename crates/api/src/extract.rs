@@ -11,9 +11,12 @@ use std::pin::Pin;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, mime, web};
 use serde::de::DeserializeOwned;
-use serde_json::error::Category;
 
 use crate::error::ApiError;
+
+mod strict;
+
+use strict::Strict;
 
 /// Largest JSON body accepted by default, in bytes.
 pub const JSON_LIMIT: usize = 64 * 1024;
@@ -64,10 +67,8 @@ impl<T: DeserializeOwned + 'static, const LIMIT: usize> FromRequest for Json<T, 
 }
 
 fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(describe)?;
-    deserializer.end().map_err(|e| malformed(&e))?;
-    Ok(value)
+    let document: serde_json::Value = serde_json::from_slice(body).map_err(|e| malformed(&e))?;
+    serde_path_to_error::deserialize(Strict(&document)).map_err(describe)
 }
 
 fn malformed(err: &serde_json::Error) -> ApiError {
@@ -80,11 +81,7 @@ fn malformed(err: &serde_json::Error) -> ApiError {
 
 fn describe(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     let path = err.path().to_string();
-    let inner = err.into_inner();
-    if inner.classify() != Category::Data {
-        return malformed(&inner);
-    }
-    let message = inner.to_string();
+    let message = err.into_inner().to_string();
     // "missing field `title`" is reported on the field itself, not its parent.
     let missing = message
         .strip_prefix("missing field `")
@@ -95,15 +92,31 @@ fn describe(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
         (parent, Some(name)) => format!("{parent}.{name}"),
         (at, None) => at.to_owned(),
     };
-    ApiError::field(
-        &field,
-        "invalid_type",
-        format!(
-            "Valeur de type incorrect (ligne {}, colonne {}).",
-            inner.line(),
-            inner.column()
-        ),
-    )
+    // serde names what it expected in backquotes: "unknown variant `x`,
+    // expected one of `a`, `b`"; the French message lists the same names.
+    let expected = message
+        .split_once("expected ")
+        .map(|(_, names)| names.replace("one of ", ""))
+        .unwrap_or_default();
+    let (code, text) = if message.starts_with("unknown field") {
+        (
+            "unknown_field",
+            format!("Champ inconnu : vérifiez son nom (champs possibles : {expected})."),
+        )
+    } else if message.starts_with("unknown variant") {
+        (
+            "unknown_value",
+            format!("Valeur inconnue (valeurs possibles : {expected})."),
+        )
+    } else if message.starts_with("invalid value: integer") {
+        (
+            "out_of_range",
+            "Nombre hors des limites permises.".to_owned(),
+        )
+    } else {
+        ("invalid_type", "Valeur de type incorrect.".to_owned())
+    };
+    ApiError::field(&field, code, text)
 }
 
 #[cfg(test)]
@@ -127,6 +140,47 @@ mod tests {
         let missing =
             r#"{"sections": [{"title": "A", "clauses": [{"number": "1", "text": "t"}]}]}"#;
         assert_eq!(field_of(missing), "sections[0].clauses[0].title");
+    }
+
+    fn error_of(body: &str) -> shared::FieldError {
+        match parse::<CctpContent>(body.as_bytes()) {
+            Err(ApiError::Validation(mut errors)) => errors.remove(0),
+            other => panic!("expected a field error, got {:?}", other.err()),
+        }
+    }
+
+    #[test]
+    fn a_misspelt_field_is_named_not_ignored() {
+        let error = error_of(r#"{"sections": [{"title": "A", "clauses": [], "titel": "B"}]}"#);
+        assert_eq!(error.field, "sections[0].titel");
+        assert_eq!(error.code, "unknown_field");
+        assert!(error.message.contains("`title`"), "{}", error.message);
+    }
+
+    #[test]
+    fn a_weight_written_as_a_float_is_a_whole_number_and_a_huge_one_is_out_of_range() {
+        let parsed = parse::<CctpContent>(br#"{"criteria": [{"name": "Prix", "weight": 40.0}]}"#);
+        assert_eq!(parsed.map(|c| c.criteria[0].weight).ok(), Some(40));
+        let huge = error_of(r#"{"criteria": [{"name": "Prix", "weight": 1e12}]}"#);
+        assert_eq!(
+            (huge.field.as_str(), huge.code.as_str()),
+            ("criteria[0].weight", "out_of_range")
+        );
+        let half = error_of(r#"{"criteria": [{"name": "Prix", "weight": 40.5}]}"#);
+        assert_eq!(
+            (half.field.as_str(), half.code.as_str()),
+            ("criteria[0].weight", "invalid_type")
+        );
+    }
+
+    #[test]
+    fn an_object_is_expected_where_the_schema_says_object() {
+        assert_eq!(error_of(r#"[[], []]"#).code, "invalid_type");
+        let nested = error_of(r#"{"sections": [[null, "Objet", []]]}"#);
+        assert_eq!(
+            (nested.field.as_str(), nested.code.as_str()),
+            ("sections[0]", "invalid_type")
+        );
     }
 
     #[test]

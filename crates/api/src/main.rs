@@ -9,6 +9,7 @@ use jesaisfaire_api::startup::{Application, openapi_spec};
 use jesaisfaire_api::{demo, telemetry};
 use shared::Named;
 use shared::auth::CreateUserRequest;
+use shared::types::StaffRole;
 
 /// JeSaisFaire API server. Configuration comes from environment variables (see README).
 #[derive(Parser)]
@@ -25,7 +26,7 @@ enum Command {
     /// Create an agent, buyer or admin account. The password is read from
     /// JESAISFAIRE_PASSWORD or from standard input, never from the command line.
     CreateUser {
-        #[arg(long)]
+        #[arg(long, value_parser = ["agent", "buyer", "admin"])]
         role: String,
         #[arg(long)]
         email: String,
@@ -82,7 +83,7 @@ async fn main() -> anyhow::Result<()> {
             let request = CreateUserRequest {
                 email,
                 password: read_password()?,
-                role,
+                role: StaffRole::parse(&role),
                 display_name,
             };
             let new_user = match request.validate() {

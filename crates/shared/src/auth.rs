@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::FieldError;
-use crate::named::Named;
-use crate::types::{CpvDivision, Departement, DisplayName, Email, Invalid, Password, Role, Siret};
+use crate::types::{
+    CpvDivision, Departement, DisplayName, Email, Invalid, Password, Role, Siret, StaffRole,
+};
 
 /// Self-registration of a company and of the person who runs its account.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -19,17 +20,26 @@ use crate::types::{CpvDivision, Departement, DisplayName, Email, Invalid, Passwo
     "cpv_divisions": ["45", "44"],
     "departements": ["69", "01"]
 })))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct RegisterCompanyRequest {
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub email: String,
     /// 12 to 128 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 12, max_length = 128)
+    )]
     pub password: String,
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub company_name: String,
     /// 14 digits; spaces are ignored.
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub siret: String,
     /// Two-digit CPV 2008 divisions the company works in (at least one).
+    #[cfg_attr(feature = "openapi", schema(required = true, min_items = 1))]
     pub cpv_divisions: Vec<String>,
     /// Codes of the départements the company serves (at least one).
+    #[cfg_attr(feature = "openapi", schema(required = true, min_items = 1))]
     pub departements: Vec<String>,
 }
 
@@ -128,12 +138,15 @@ impl RegisterCompanyRequest {
     "cpv_divisions": ["50", "72"],
     "departements": ["69", "01"]
 })))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct CompanyProfileRequest {
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub company_name: String,
     /// Two-digit CPV 2008 divisions (at least one).
+    #[cfg_attr(feature = "openapi", schema(required = true, min_items = 1))]
     pub cpv_divisions: Vec<String>,
     /// Département codes (at least one).
+    #[cfg_attr(feature = "openapi", schema(required = true, min_items = 1))]
     pub departements: Vec<String>,
 }
 
@@ -200,10 +213,15 @@ pub enum RefreshTokenDelivery {
 /// current one.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ChangePasswordRequest {
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub current_password: String,
     /// 12 to 128 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 12, max_length = 128)
+    )]
     pub new_password: String,
     /// How the new session's refresh token comes back (as at login).
     pub refresh_token_delivery: RefreshTokenDelivery,
@@ -216,9 +234,11 @@ pub struct ChangePasswordRequest {
     "password": "demo-jesaisfaire-2026",
     "refresh_token_delivery": "body"
 })))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct LoginRequest {
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub password: String,
     pub refresh_token_delivery: RefreshTokenDelivery,
 }
@@ -226,7 +246,7 @@ pub struct LoginRequest {
 /// Refresh or logout. The token comes from this body, or else from the cookie.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct RefreshRequest {
     pub refresh_token: Option<String>,
 }
@@ -310,12 +330,20 @@ pub struct CompanyDto {
     "role": "agent",
     "display_name": "Camille Martin"
 })))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct CreateUserRequest {
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub email: String,
+    /// 12 to 128 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 12, max_length = 128)
+    )]
     pub password: String,
-    /// `agent`, `buyer` or `admin`; companies register themselves.
-    pub role: String,
+    /// Companies register themselves.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub role: Option<StaffRole>,
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub display_name: String,
 }
 
@@ -333,25 +361,14 @@ impl CreateUserRequest {
         let email = v.field("email", Email::parse(&self.email));
         let password = v.field("password", Password::parse(&self.password));
         let display_name = v.field("display_name", DisplayName::parse(&self.display_name));
-        let role = match Role::parse(self.role.trim()) {
-            Some(Role::Company) => {
-                v.push(FieldError::new(
-                    "role",
-                    "not_allowed",
-                    "Les entreprises créent leur compte elles-mêmes via l'inscription.",
-                ));
-                None
-            }
-            Some(role) => Some(role),
-            None => {
-                v.push(FieldError::new(
-                    "role",
-                    "unknown",
-                    "Le rôle doit être « agent », « buyer » ou « admin ».",
-                ));
-                None
-            }
-        };
+        let role = self.role.map(Role::from);
+        if role.is_none() {
+            v.push(FieldError::new(
+                "role",
+                "required",
+                "Choisissez le rôle : agent, acheteur PFRA ou administrateur.",
+            ));
+        }
         let valid = (|| {
             Some(ValidNewUser {
                 email: email?,
@@ -405,49 +422,60 @@ mod tests {
 
     #[test]
     fn companies_cannot_be_created_by_an_administrator() {
+        let company = r#"{"email": "a@b.fr", "password": "douze-caracteres",
+            "role": "company", "display_name": "Nom"}"#;
+        assert!(serde_json::from_str::<CreateUserRequest>(company).is_err());
         let request = CreateUserRequest {
             email: "a@b.fr".into(),
             password: "douze-caracteres".into(),
-            role: "company".into(),
+            role: None,
             display_name: "Nom".into(),
         };
         let errors = request.validate().unwrap_err();
         assert_eq!(errors[0].field, "role");
-        assert_eq!(errors[0].code, "not_allowed");
+        assert_eq!(errors[0].code, "required");
     }
 }
 
 /// The link of a verification message.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct VerifyEmailRequest {
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub token: String,
 }
 
 /// "Mot de passe oublié ?": where to send the link.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct PasswordResetRequest {
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub email: String,
 }
 
 /// A new password, with the token of the reset link.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct NewPasswordRequest {
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub token: String,
     /// 12 to 128 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 12, max_length = 128)
+    )]
     pub new_password: String,
 }
 
 /// The password again, before something that cannot be undone.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct DeleteAccountRequest {
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub password: String,
 }
 
@@ -469,8 +497,10 @@ crate::named::named! {
     "access": "read",
     "expires_at": "2027-06-30T00:00:00Z"
 })))]
+#[serde(deny_unknown_fields)]
 pub struct ApiTokenRequest {
     /// 1 to 100 characters, to recognise the token in the list.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
     pub access: TokenAccess,
     /// Optional; in the future.

@@ -66,6 +66,7 @@ impl MailKind {
 /// One kind of message and how the person wants it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct MailPreferenceDto {
     pub kind: MailKind,
     pub mode: DeliveryMode,

@@ -62,6 +62,14 @@ pub fn plain_text(input: &str) -> Result<String, Invalid> {
     Ok(input.replace("\r\n", "\n").nfc().collect())
 }
 
+/// Words typed into a search box, as stored text would hold them: the
+/// forbidden characters dropped (no stored text holds them, and a pasted
+/// zero-width space must not hide a match), in NFC.
+pub fn search_text(input: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    input.chars().filter(|c| !is_forbidden(*c)).nfc().collect()
+}
+
 /// A French establishment number: 14 digits whose Luhn checksum holds,
 /// except for La Poste (SIREN 356 000 000), whose establishments are valid
 /// when the sum of their digits is a multiple of 5.
@@ -328,6 +336,25 @@ crate::named::named! {
         Buyer = "buyer": "Acheteur PFRA",
         /// Administrator: manages accounts.
         Admin = "admin": "Administrateur",
+    }
+}
+
+crate::named::named! {
+    /// The roles an administrator gives: companies register themselves.
+    pub enum StaffRole {
+        Agent = "agent": "Agent de l'État",
+        Buyer = "buyer": "Acheteur PFRA",
+        Admin = "admin": "Administrateur",
+    }
+}
+
+impl From<StaffRole> for Role {
+    fn from(role: StaffRole) -> Self {
+        match role {
+            StaffRole::Agent => Self::Agent,
+            StaffRole::Buyer => Self::Buyer,
+            StaffRole::Admin => Self::Admin,
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 //! required.
 
 use shared::auth::Validator;
-use shared::types::{Invalid, plain_text};
+use shared::types::{Invalid, plain_text, search_text};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -38,16 +38,14 @@ pub fn text_in_place(
     }
 }
 
-/// A search word of a query string: refused (400) when it holds what no
-/// stored text may hold, so it never reaches the database.
+/// Search words of a query string, cleaned as stored text is (see
+/// `search_text`): any words are a valid search.
 pub fn search_words<'de, D>(deserializer: D) -> Result<Option<String>, D::Error>
 where
     D: serde::Deserializer<'de>,
 {
     let value: Option<String> = serde::Deserialize::deserialize(deserializer)?;
-    value
-        .map(|v| plain_text(&v).map_err(|invalid| serde::de::Error::custom(invalid.message)))
-        .transpose()
+    Ok(value.map(|v| search_text(&v)))
 }
 
 /// Lowercase, accents removed, `œ`/`æ` spelled out: `Sécurité` → `securite`.

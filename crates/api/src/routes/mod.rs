@@ -15,6 +15,7 @@ pub mod reference;
 pub mod rounds;
 pub mod users;
 
+use utoipa::openapi::path::ParameterIn;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{Content, PathItem, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
@@ -206,6 +207,15 @@ pub fn complete_spec(openapi: &mut utoipa::openapi::OpenApi) {
                     );
                 }
             }
+            for (status, description) in answers_of_every_extractor(operation) {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| {
+                        RefOr::T(ResponseBuilder::new().description(description).build())
+                    });
+            }
             for (status, response) in &mut operation.responses.responses {
                 let is_error = status.starts_with('4') || status.starts_with('5');
                 if let (true, RefOr::T(response)) = (is_error, response) {
@@ -217,6 +227,42 @@ pub fn complete_spec(openapi: &mut utoipa::openapi::OpenApi) {
             }
         }
     }
+}
+
+/// The refusals the shared extractors give before a handler runs, whatever
+/// the handler documents: a JSON body (`extract::Json`), query parameters
+/// (`error::query_error`) and path parameters (`error::path_error`).
+fn answers_of_every_extractor(
+    operation: &utoipa::openapi::path::Operation,
+) -> Vec<(&'static str, &'static str)> {
+    let mut answers = Vec::new();
+    if operation.request_body.is_some() {
+        answers.extend([
+            ("400", "The body is not well-formed JSON (`malformed_body`)"),
+            ("413", "The body is larger than this operation accepts (`payload_too_large`)"),
+            ("415", "The body is not sent as `application/json` (`unsupported_media_type`)"),
+            (
+                "422",
+                "A field is missing, unknown, of the wrong type or invalid (`validation_failed`, with field errors)",
+            ),
+        ]);
+    }
+    let kinds: Vec<ParameterIn> = operation
+        .parameters
+        .iter()
+        .flatten()
+        .filter_map(|parameter| match parameter {
+            RefOr::T(parameter) => Some(parameter.parameter_in.clone()),
+            RefOr::Ref(_) => None,
+        })
+        .collect();
+    if kinds.contains(&ParameterIn::Query) {
+        answers.push(("400", "A query parameter is invalid (`bad_request`)"));
+    }
+    if kinds.contains(&ParameterIn::Path) {
+        answers.push(("404", "Nothing exists at this address (`not_found`)"));
+    }
+    answers
 }
 
 fn operations(path: &mut PathItem) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {

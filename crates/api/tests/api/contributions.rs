@@ -80,7 +80,23 @@ async fn an_answered_or_decided_contribution_is_no_longer_rewritten_nor_withdraw
         r.alternative["id"].as_str().unwrap(),
         r.secret["id"].as_str().unwrap(),
     );
-    let rewrite = |token: &str, id: &str, body: serde_json::Value| {
+    // A rewrite sends back what was read, less what only the server sets.
+    let rewrite = |token: &str, id: &str, read: serde_json::Value| {
+        let body: serde_json::Map<String, serde_json::Value> = [
+            "target_kind",
+            "target_id",
+            "kind",
+            "body",
+            "justification",
+            "cost_direction",
+            "proposed_text",
+            "proposed_weight",
+            "confidential",
+        ]
+        .into_iter()
+        .map(|field| (field.to_owned(), read[field].clone()))
+        .collect();
+        let body = serde_json::Value::Object(body);
         let (token, path) = (token.to_owned(), format!("/contributions/{id}"));
         let app = &app;
         async move { call(app, &token, Method::PATCH, &path, Some(body)).await }

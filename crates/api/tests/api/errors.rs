@@ -202,13 +202,7 @@ async fn huge_pages_and_invisible_characters_are_refused_and_change_nothing(app:
     let s = scene(&app).await;
     let alpha = company(&app, 1, "Alpha Informatique", &["72"], &["69"]).await;
     // The page that used to kill the worker (its offset overflowed i64).
-    for query in [
-        "page=461168601842738792",
-        "page=0",
-        "per_page=101",
-        "q=%00",
-        "q=a%E2%80%AEb",
-    ] {
+    for query in ["page=461168601842738792", "page=0", "per_page=101"] {
         let listed = call(
             &app,
             &alpha.token,
@@ -219,6 +213,21 @@ async fn huge_pages_and_invisible_characters_are_refused_and_change_nothing(app:
         .await;
         let refused = problem(listed, StatusCode::BAD_REQUEST).await;
         assert_eq!(refused.code, ErrorCode::BadRequest, "{query}");
+    }
+    // Search words lose what no stored text holds: a pasted zero-width
+    // space or a NUL does not hide a match.
+    for query in ["q=%00maintenance", "q=mainte%E2%80%8Bnance"] {
+        let found = call(
+            &app,
+            &alpha.token,
+            Method::GET,
+            &format!("/consultations?{query}"),
+            None,
+        )
+        .await;
+        assert_eq!(found.status(), StatusCode::OK, "{query}");
+        let found: serde_json::Value = found.json().await.unwrap();
+        assert_eq!(found["total"], 1, "{query}");
     }
     let path = format!("/consultations/{}/contributions", s.consultation);
     for (body, field) in [

@@ -7,8 +7,10 @@ use jesaisfaire_api::startup::Application;
 use reqwest::{Response, StatusCode};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
+use shared::Named;
 use shared::ProblemDetails;
 use shared::auth::CreateUserRequest;
+use shared::types::StaffRole;
 
 pub use crate::mailbox::Mailbox;
 
@@ -305,7 +307,7 @@ impl TestApp {
         let request = CreateUserRequest {
             email: email.into(),
             password: PASSWORD.into(),
-            role: role.into(),
+            role: StaffRole::parse(role),
             display_name: format!("Compte {role}"),
         };
         accounts::create_user_from_console(&self.db, request.validate().unwrap())

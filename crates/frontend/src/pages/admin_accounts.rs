@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use shared::Named;
 use shared::auth::CreateUserRequest;
-use shared::types::Role;
+use shared::types::StaffRole;
 use uuid::Uuid;
 
 use crate::api;
@@ -17,8 +17,6 @@ use crate::hooks::require_sign_in;
 use crate::session::Session;
 
 const PER_PAGE: u64 = 50;
-const STAFF_ROLES: [Role; 3] = [Role::Agent, Role::Buyer, Role::Admin];
-
 #[component]
 pub fn AdminAccountsPage() -> impl IntoView {
     set_title("Comptes");
@@ -98,7 +96,7 @@ pub fn AdminAccountsPage() -> impl IntoView {
 #[component]
 fn NewStaffForm(on_created: Callback<()>) -> impl IntoView {
     let session = Session::get();
-    let role = RwSignal::new(Role::Agent);
+    let role = RwSignal::new(StaffRole::Agent);
     let display_name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -124,7 +122,7 @@ fn NewStaffForm(on_created: Callback<()>) -> impl IntoView {
             create.dispatch(CreateUserRequest {
                 email: email.get_untracked(),
                 password: password.get_untracked(),
-                role: role.get_untracked().as_str().to_owned(),
+                role: Some(role.get_untracked()),
                 display_name: display_name.get_untracked(),
             });
         }>
@@ -142,11 +140,11 @@ fn NewStaffForm(on_created: Callback<()>) -> impl IntoView {
             <div class="fr-select-group">
                 <label class="fr-label" for="new-role">"Rôle"</label>
                 <select class="fr-select" id="new-role" on:change=move |ev| {
-                    if let Some(chosen) = Role::parse(&event_target_value(&ev)) {
+                    if let Some(chosen) = StaffRole::parse(&event_target_value(&ev)) {
                         role.set(chosen);
                     }
                 }>
-                    {STAFF_ROLES.iter().copied().map(|r| view! {
+                    {StaffRole::ALL.iter().copied().map(|r| view! {
                         <option value=r.as_str() selected=move || role.get() == r>{r.label_fr()}</option>
                     }).collect_view()}
                 </select>

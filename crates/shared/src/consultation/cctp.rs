@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Clause {
     /// Stable across revisions; omit it for a new clause.
     #[serde(default)]
@@ -19,6 +20,7 @@ pub struct Clause {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Section {
     #[serde(default)]
     pub id: Option<Uuid>,
@@ -29,6 +31,7 @@ pub struct Section {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Criterion {
     #[serde(default)]
     pub id: Option<Uuid>,
@@ -37,6 +40,7 @@ pub struct Criterion {
     pub description: String,
     /// Weight in percent (1 to 100); the weights sum to 100 in every revision
     /// (a draft may be saved before they do).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
     pub weight: u32,
 }
 
@@ -52,7 +56,7 @@ pub struct Criterion {
         {"id": null, "name": "Valeur technique", "description": "Méthodologie", "weight": 60}
     ]
 })))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct CctpContent {
     pub sections: Vec<Section>,
     pub criteria: Vec<Criterion>,
@@ -80,7 +84,7 @@ pub struct DraftDto {
     "closes_at": "2026-12-15T17:00:00Z",
     "changelog": "Prise en compte des remarques sur les délais d'intervention."
 })))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct OpenRoundRequest {
     /// Deadline for contributions; must be in the future.
     pub closes_at: Option<DateTime<Utc>>,

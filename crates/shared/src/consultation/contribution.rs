@@ -59,19 +59,24 @@ crate::named::named! {
     "proposed_text": "Le titulaire intervient sous 8 heures ouvrées.",
     "confidential": false
 })))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ContributionRequest {
+    /// Absent for the whole document.
     pub target_kind: Option<TargetKind>,
     /// Clause or criterion id of the current revision; absent for the whole document.
     pub target_id: Option<Uuid>,
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub kind: Option<ContributionKind>,
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub body: String,
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub justification: String,
     /// Mandatory except for clarifications.
     pub cost_direction: Option<CostDirection>,
     /// Required for alternatives.
     pub proposed_text: Option<String>,
     /// Required for an alternative criterion (percent).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
     pub proposed_weight: Option<u32>,
     /// Solutions only: seen by the owner agent and the buyer alone.
     pub confidential: bool,
@@ -146,8 +151,9 @@ impl ContributionDto {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ReplyRequest {
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub body: String,
 }
 
@@ -158,8 +164,9 @@ pub struct ReplyRequest {
     "rationale": "Le délai passe à 8 h pour les postes non critiques seulement.",
     "integrated_in_round": 2
 })))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct DecisionRequest {
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub decision: Option<DecisionKind>,
     pub rationale: String,
     pub integrated_in_round: Option<i32>,

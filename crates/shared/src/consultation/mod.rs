@@ -118,15 +118,23 @@ crate::named::named! {
     "buyer_id": "0f5c2c1e-6f1b-4a7e-9d1f-2b8c7a1d4e10",
     "visibility": "targeted"
 })))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct CreateConsultationRequest {
     /// 1 to 200 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1, max_length = 200)
+    )]
     pub title: String,
     /// Up to 5 000 characters.
+    #[cfg_attr(feature = "openapi", schema(max_length = 5000))]
     pub summary: String,
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub cpv_code: String,
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub departement: String,
     /// The PFRA buyer who will approve publication.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub buyer_id: Option<Uuid>,
     pub visibility: Visibility,
 }
@@ -134,7 +142,7 @@ pub struct CreateConsultationRequest {
 /// Changes to a consultation's description; absent fields stay as they are.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct UpdateConsultationRequest {
     pub title: Option<String>,
     pub summary: Option<String>,
@@ -208,7 +216,7 @@ impl PublicationDto {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct PublicationDecisionRequest {
     /// `true` approves and freezes the final revision; `false` requests changes.
     pub approve: bool,

@@ -10,6 +10,7 @@ pub mod status;
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -240,12 +241,25 @@ impl ListFilter {
             let q = q.trim();
             condition = condition.add(
                 Condition::any()
-                    .add(consultation::Column::Title.contains(q))
-                    .add(consultation::Column::Summary.contains(q)),
+                    .add(holds(consultation::Column::Title, q))
+                    .add(holds(consultation::Column::Summary, q)),
             );
         }
         condition
     }
+}
+
+/// `column` holds `words` whatever their case, alike on both databases
+/// (`LIKE` ignores ASCII case on SQLite, not on PostgreSQL), with `%` and
+/// `_` meaning themselves.
+fn holds(column: consultation::Column, words: &str) -> Expr {
+    let escaped = words
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Expr::expr(Func::lower(Expr::col(column)))
+        .like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
 }
 
 pub async fn list(
