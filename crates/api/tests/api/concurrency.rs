@@ -2,17 +2,23 @@
 //! is stored, every refusal is a clean 4xx, pseudonyms stay unique and
 //! gap-free.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures_util::future::join_all;
-use jesaisfaire_api::entities::{contribution, participant};
+use jesaisfaire_api::entities::{contribution, event, participant, reply};
 use reqwest::{Method, StatusCode};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
+use shared::consultation::{ContributionStatus, EventAction};
+use uuid::Uuid;
 
-use crate::db_test;
 use crate::fixtures::{call, scene};
-use crate::helpers::{PASSWORD, TestApp, seed_matching_companies};
+use crate::helpers::{
+    Backend, PASSWORD, ServerProcess, TestApp, seed_matching_companies, spawn_app, spawn_on,
+    test_settings,
+};
+use crate::{backend_test, db_test};
 
 const COMPANIES: u32 = 50;
 
@@ -72,50 +78,388 @@ async fn fifty_companies_contributing_at_once_all_land_under_unique_pseudonyms(a
 }
 db_test!(fifty_companies_contributing_at_once_all_land_under_unique_pseudonyms);
 
-async fn contributions_racing_an_early_close_are_either_stored_or_cleanly_refused(app: TestApp) {
-    let s = scene(&app).await;
+/// A request to one of the servers, as a company or the agent.
+async fn send(
+    client: &reqwest::Client,
+    server: &str,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> reqwest::Response {
+    let mut request = client
+        .request(method, format!("{server}/api/v1{path}"))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.unwrap()
+}
+
+/// What the servers acknowledged during the mixed workload.
+#[derive(Default)]
+struct Acknowledged {
+    /// Contribution id and body, for each 201.
+    created: Vec<(Uuid, String)>,
+    /// Contribution id and new body, for each 200 to an edit.
+    edited: Vec<(Uuid, String)>,
+    withdrawn: Vec<Uuid>,
+    replies: usize,
+    statuses: Vec<StatusCode>,
+}
+
+/// One company's part: two contributions, then at once an edit of the
+/// first, a reply under it and the withdrawal of the second.
+async fn one_company(
+    client: &reqwest::Client,
+    server: &str,
+    token: &str,
+    consultation: &str,
+    n: usize,
+    acknowledged: &AtomicUsize,
+) -> Acknowledged {
+    let mut done = Acknowledged::default();
+    let path = format!("/consultations/{consultation}/contributions");
+    let mut ids = Vec::new();
+    for part in ["A", "B"] {
+        let body = format!("Question {part}{n}");
+        let sent = send(
+            client,
+            server,
+            token,
+            Method::POST,
+            &path,
+            Some(json!({"kind": "clarification", "body": body, "justification": "Chiffrage."})),
+        )
+        .await;
+        done.statuses.push(sent.status());
+        if sent.status().is_success() {
+            acknowledged.fetch_add(1, Ordering::SeqCst);
+        }
+        if sent.status() == StatusCode::CREATED {
+            let stored: serde_json::Value = sent.json().await.unwrap();
+            let id: Uuid = stored["id"].as_str().unwrap().parse().unwrap();
+            done.created.push((id, body));
+            ids.push(id);
+        }
+    }
+    let [first, second] = ids[..] else {
+        return done;
+    };
+    let edit = format!("Question A{n}, précisée");
+    let (edit_path, reply_path, withdraw_path) = (
+        format!("/contributions/{first}"),
+        format!("/contributions/{first}/replies"),
+        format!("/contributions/{second}/withdraw"),
+    );
+    let counted = |response: reqwest::Response| {
+        if response.status().is_success() {
+            acknowledged.fetch_add(1, Ordering::SeqCst);
+        }
+        response
+    };
+    let edit_body = json!({"kind": "clarification", "body": edit, "justification": "Chiffrage."});
+    let reply_body = json!({"body": format!("Complément {n}")});
+    let (edited, replied, withdrawn) = tokio::join!(
+        async {
+            counted(
+                send(
+                    client,
+                    server,
+                    token,
+                    Method::PATCH,
+                    &edit_path,
+                    Some(edit_body),
+                )
+                .await,
+            )
+        },
+        async {
+            counted(
+                send(
+                    client,
+                    server,
+                    token,
+                    Method::POST,
+                    &reply_path,
+                    Some(reply_body),
+                )
+                .await,
+            )
+        },
+        async { counted(send(client, server, token, Method::POST, &withdraw_path, None).await) },
+    );
+    done.statuses
+        .extend([edited.status(), replied.status(), withdrawn.status()]);
+    if edited.status() == StatusCode::OK {
+        done.edited.push((first, edit));
+    }
+    if replied.status() == StatusCode::CREATED {
+        done.replies += 1;
+    }
+    if withdrawn.status() == StatusCode::OK {
+        done.withdrawn.push(second);
+    }
+    done
+}
+
+/// Fifty companies write at once on `servers` (taken in turn), while the
+/// agent closes the round; then the database holds exactly what was
+/// acknowledged, and pseudonyms are unique and gap-free.
+async fn fifty_companies_write_while_the_round_closes(app: &TestApp, servers: &[String]) {
+    let s = scene(app).await;
     let hash = jesaisfaire_api::auth::password::hash(PASSWORD.into())
         .await
         .unwrap();
-    seed_matching_companies(&app, 20, &hash).await;
-    let tokens = join_all((0..20).map(|n| {
-        let app = &app;
-        async move { app.access_token(&format!("pme{n}@exemple.fr")).await }
-    }))
+    seed_matching_companies(app, COMPANIES, &hash).await;
+    let tokens = join_all(
+        (0..COMPANIES)
+            .map(|n| async move { app.access_token(&format!("pme{n}@exemple.fr")).await }),
+    )
     .await;
-    let path = format!("/consultations/{}/contributions", s.consultation);
-    let close = format!("/consultations/{}/rounds/1/close", s.consultation);
-    let contributions = join_all(tokens.iter().map(|token| {
-        let (app, path) = (&app, &path);
-        async move {
-            call(app, token, Method::POST, path, Some(json!({"kind": "clarification", "body": "Question", "justification": "Chiffrage."})))
-                .await
-                .status()
-        }
+    let client = reqwest::Client::new();
+    let acknowledged = AtomicUsize::new(0);
+    let companies = join_all(tokens.iter().enumerate().map(|(n, token)| {
+        let server = &servers[n % servers.len()];
+        one_company(&client, server, token, &s.consultation, n, &acknowledged)
     }));
-    let closing = call(&app, &s.agent.token, Method::POST, &close, None);
-    let (statuses, closed) = tokio::join!(contributions, closing);
-    assert_eq!(closed.status(), StatusCode::OK);
-    for status in &statuses {
-        assert!(
-            *status == StatusCode::CREATED || *status == StatusCode::CONFLICT,
-            "{status}"
-        );
+    let closing = async {
+        // Once 60 of the 250 writes are acknowledged, while companies still
+        // send theirs: the close lands in the middle of them.
+        while acknowledged.load(Ordering::SeqCst) < 60 {
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
+        let last = servers.last().unwrap();
+        let close = format!("/consultations/{}/rounds/1/close", s.consultation);
+        send(&client, last, &s.agent.token, Method::POST, &close, None)
+            .await
+            .status()
+    };
+    let (companies, closed) = tokio::join!(companies, closing);
+    assert_eq!(closed, StatusCode::OK);
+    let mut all = Acknowledged::default();
+    for done in companies {
+        all.created.extend(done.created);
+        all.edited.extend(done.edited);
+        all.withdrawn.extend(done.withdrawn);
+        all.replies += done.replies;
+        all.statuses.extend(done.statuses);
     }
-    let created = statuses
+    let unexpected: Vec<_> = all
+        .statuses
         .iter()
-        .filter(|s| **s == StatusCode::CREATED)
-        .count();
-    let stored = contribution::Entity::find()
-        .filter(
-            contribution::Column::ConsultationId.eq(s.consultation.parse::<uuid::Uuid>().unwrap()),
-        )
-        .all(app.db.conn())
+        .filter(|s| ![StatusCode::OK, StatusCode::CREATED, StatusCode::CONFLICT].contains(s))
+        .collect();
+    assert!(
+        unexpected.is_empty(),
+        "only 200, 201 and 409: {unexpected:?}"
+    );
+    assert!(
+        !all.created.is_empty() && all.statuses.contains(&StatusCode::CONFLICT),
+        "the close fell in the middle of the writes: {:?}",
+        all.statuses
+    );
+
+    let conn = app.db.conn();
+    let consultation: Uuid = s.consultation.parse().unwrap();
+    let stored: HashMap<Uuid, contribution::Model> = contribution::Entity::find()
+        .filter(contribution::Column::ConsultationId.eq(consultation))
+        .all(conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    assert_eq!(
+        stored.len(),
+        all.created.len(),
+        "every 201 is stored, nothing else"
+    );
+    let edited: HashMap<Uuid, &String> = all.edited.iter().map(|(id, body)| (*id, body)).collect();
+    for (id, body) in &all.created {
+        let expected = edited.get(id).copied().unwrap_or(body);
+        assert_eq!(&stored[id].body, expected, "the last acknowledged text");
+    }
+    for id in &all.withdrawn {
+        assert_eq!(stored[id].status, ContributionStatus::Withdrawn);
+    }
+    let replies = reply::Entity::find()
+        .filter(reply::Column::ContributionId.is_in(stored.keys().copied()))
+        .count(conn)
         .await
         .unwrap();
-    assert_eq!(stored.len(), created, "every 201 is stored, nothing else");
+    assert_eq!(usize::try_from(replies).unwrap(), all.replies);
+    assert_pseudonyms_unique_and_gap_free(app, consultation, &stored).await;
+    // Nothing changed a contribution of the round once it was closed.
+    let journal = event::Entity::find()
+        .filter(event::Column::ConsultationId.eq(consultation))
+        .all(conn)
+        .await
+        .unwrap();
+    let closed_at = journal
+        .iter()
+        .find(|e| e.action == EventAction::RoundClosed)
+        .map(|e| e.created_at)
+        .unwrap();
+    let late: Vec<_> = journal
+        .iter()
+        .filter(|e| {
+            [
+                EventAction::ContributionCreated,
+                EventAction::ContributionEdited,
+                EventAction::ContributionWithdrawn,
+            ]
+            .contains(&e.action)
+                && e.created_at > closed_at
+        })
+        .map(|e| e.action)
+        .collect();
+    assert!(late.is_empty(), "changed after the close: {late:?}");
 }
-db_test!(contributions_racing_an_early_close_are_either_stored_or_cleanly_refused);
+
+/// One pseudonym per company that contributed, numbered without a gap, and
+/// one journal entry per contribution (none half-written).
+async fn assert_pseudonyms_unique_and_gap_free(
+    app: &TestApp,
+    consultation: Uuid,
+    stored: &HashMap<Uuid, contribution::Model>,
+) {
+    let conn = app.db.conn();
+    let participants = participant::Entity::find()
+        .filter(participant::Column::ConsultationId.eq(consultation))
+        .all(conn)
+        .await
+        .unwrap();
+    let authors: BTreeSet<Uuid> = stored.values().map(|c| c.author_id).collect();
+    let with_pseudonym: BTreeSet<Uuid> = participants.iter().map(|p| p.company_user_id).collect();
+    assert_eq!(
+        with_pseudonym, authors,
+        "a pseudonym for each author, no other"
+    );
+    let indexes: BTreeSet<i32> = participants.iter().map(|p| p.pseudonym_index).collect();
+    let expected: BTreeSet<i32> = (0..i32::try_from(participants.len()).unwrap()).collect();
+    assert_eq!(indexes, expected, "unique and gap-free");
+    let journal = event::Entity::find()
+        .filter(event::Column::ConsultationId.eq(consultation))
+        .filter(event::Column::Action.eq(EventAction::ContributionCreated))
+        .count(conn)
+        .await
+        .unwrap();
+    assert_eq!(usize::try_from(journal).unwrap(), stored.len());
+}
+
+async fn fifty_companies_edit_reply_and_withdraw_while_the_round_closes(app: TestApp) {
+    let servers = [app.address.clone()];
+    fifty_companies_write_while_the_round_closes(&app, &servers).await;
+}
+db_test!(fifty_companies_edit_reply_and_withdraw_while_the_round_closes);
+
+#[tokio::test]
+async fn two_api_processes_started_at_once_on_an_empty_postgresql_serve_fifty_writing_companies() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = test_settings(Backend::Postgres, dir.path()).await;
+    // Both migrate the empty database at the same moment.
+    let (first, second) = (
+        ServerProcess::start(&settings, None),
+        ServerProcess::start(&settings, None),
+    );
+    let (first, second) = tokio::join!(first.serving(), second.serving());
+    let app = spawn_on(&settings.database_url).await;
+    let servers = [first.address.clone(), second.address.clone()];
+    fifty_companies_write_while_the_round_closes(&app, &servers).await;
+}
+
+async fn a_server_killed_while_twenty_companies_write_loses_no_acknowledged_contribution(
+    backend: Backend,
+) {
+    let app = &spawn_app(backend).await;
+    let s = scene(app).await;
+    let hash = jesaisfaire_api::auth::password::hash(PASSWORD.into())
+        .await
+        .unwrap();
+    seed_matching_companies(app, 20, &hash).await;
+    let tokens = join_all(
+        (0..20).map(|n| async move { app.access_token(&format!("pme{n}@exemple.fr")).await }),
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = test_settings(backend, dir.path()).await;
+    settings.database_url = app.db_url.clone();
+    let server = ServerProcess::start(&settings, None).serving().await;
+    let address = server.address.clone();
+    let acknowledged = AtomicUsize::new(0);
+    let client = reqwest::Client::new();
+    let path = format!("/consultations/{}/contributions", s.consultation);
+    // Each company writes until the server is gone; only a 201 counts.
+    let writers = join_all(tokens.iter().enumerate().map(|(n, token)| {
+        let (client, path, server, acknowledged) = (&client, &path, &address, &acknowledged);
+        async move {
+            let mut created = Vec::new();
+            for i in 0.. {
+                let body = format!("Question {n}.{i}");
+                let sent = client
+                    .post(format!("{server}/api/v1{path}"))
+                    .bearer_auth(token)
+                    .json(&json!({"kind": "clarification", "body": body, "justification": "Chiffrage."}))
+                    .send()
+                    .await;
+                let Ok(sent) = sent else { break };
+                assert_eq!(sent.status(), StatusCode::CREATED);
+                let Ok(stored) = sent.json::<serde_json::Value>().await else { break };
+                created.push((stored["id"].as_str().unwrap().parse::<Uuid>().unwrap(), body));
+                acknowledged.fetch_add(1, Ordering::SeqCst);
+            }
+            created
+        }
+    }));
+    let killer = async {
+        while acknowledged.load(Ordering::SeqCst) < 100 {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        server.kill();
+    };
+    let (written, ()) = tokio::join!(writers, killer);
+    let created: Vec<(Uuid, String)> = written.into_iter().flatten().collect();
+    assert!(created.len() >= 100);
+
+    let restarted = ServerProcess::start(&settings, None).serving().await;
+    let consultation: Uuid = s.consultation.parse().unwrap();
+    let stored: HashMap<Uuid, contribution::Model> = contribution::Entity::find()
+        .filter(contribution::Column::ConsultationId.eq(consultation))
+        .all(app.db.conn())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    for (id, body) in &created {
+        assert_eq!(
+            stored.get(id).map(|c| &c.body),
+            Some(body),
+            "acknowledged, so stored"
+        );
+    }
+    // A write the server finished but could not acknowledge may be there too,
+    // whole: its pseudonym and journal entry with it.
+    assert!(stored.len() <= created.len() + 20);
+    assert_pseudonyms_unique_and_gap_free(app, consultation, &stored).await;
+    let listed = send(
+        &client,
+        &restarted.address,
+        &s.agent.token,
+        Method::GET,
+        &format!("{path}?per_page=1"),
+        None,
+    )
+    .await;
+    let listed: serde_json::Value = listed.json().await.unwrap();
+    assert_eq!(
+        listed["total"],
+        stored.len(),
+        "the restarted server serves them all"
+    );
+}
+backend_test!(a_server_killed_while_twenty_companies_write_loses_no_acknowledged_contribution);
 
 #[tokio::test]
 async fn two_instances_starting_at_once_on_an_empty_postgresql_both_migrate_and_serve() {

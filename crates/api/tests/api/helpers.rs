@@ -112,6 +112,19 @@ pub async fn spawn_app_with_web_build(files: &[(&str, &[u8])]) -> TestApp {
     spawn(Backend::Sqlite, false, files).await
 }
 
+/// An app on a database that already exists (the others start theirs).
+pub async fn spawn_on(database_url: &str) -> TestApp {
+    let backend = if database_url.starts_with("sqlite") {
+        Backend::Sqlite
+    } else {
+        Backend::Postgres
+    };
+    spawn_with(backend, false, &[], |settings| {
+        settings.database_url = database_url.to_owned();
+    })
+    .await
+}
+
 async fn spawn(backend: Backend, demo_data: bool, web_build: &[(&str, &[u8])]) -> TestApp {
     spawn_with(backend, demo_data, web_build, |_| {}).await
 }
@@ -397,5 +410,69 @@ pub async fn seed_matching_companies(app: &TestApp, count: u32, password_hash: &
             .exec_without_returning(conn)
             .await
             .unwrap();
+    }
+}
+
+/// The server binary, as deployed, on the database of `settings`: for the
+/// scenarios that need a real process (several instances, `kill -9`).
+pub struct ServerProcess {
+    child: std::process::Child,
+    pub address: String,
+}
+
+impl ServerProcess {
+    /// Starts the binary on a free port, without waiting for it to serve.
+    pub fn start(settings: &Settings, smtp_url: Option<&str>) -> Self {
+        let port = crate::mailbox::free_port();
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_jesaisfaire-api"));
+        command
+            .arg("serve")
+            .env("DATABASE_URL", &settings.database_url)
+            .env("JESAISFAIRE_ADDR", format!("127.0.0.1:{port}"))
+            .env("JESAISFAIRE_JWT_SECRET", TEST_JWT_SECRET)
+            .env("JESAISFAIRE_OUTBOX_DIR", &settings.outbox_dir)
+            .env("JESAISFAIRE_MAIL_POLL_MILLISECONDS", "50")
+            .env("JESAISFAIRE_MAIL_RETRY_MILLISECONDS", "100")
+            .env("JESAISFAIRE_AUTH_ATTEMPTS_PER_MINUTE", "100000")
+            .env("JESAISFAIRE_PUBLIC_URL", PUBLIC_URL)
+            .env("JESAISFAIRE_STATIC_DIR", &settings.static_dir)
+            .env_remove("JESAISFAIRE_DEMO_DATA")
+            .env_remove("JESAISFAIRE_SMTP_URL")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        if let Some(url) = smtp_url {
+            command.env("JESAISFAIRE_SMTP_URL", url);
+        }
+        Self {
+            child: command.spawn().unwrap(),
+            address: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    /// Waits until it answers its health check.
+    pub async fn serving(self) -> Self {
+        let start = std::time::Instant::now();
+        let health = format!("{}/api/v1/health", self.address);
+        while reqwest::get(&health).await.is_err() {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(30),
+                "the server did not start"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        self
+    }
+
+    /// `kill -9`: no chance to finish anything.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

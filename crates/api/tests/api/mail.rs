@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::backend_test;
 use crate::fixtures::{Company, call, company, json_of, scene};
-use crate::helpers::{Backend, TestApp, spawn_with};
+use crate::helpers::{Backend, ServerProcess, TestApp, spawn_with};
 use crate::mailbox::{Mail, SmtpServer};
 
 /// A test server whose messages go to a real SMTP server.
@@ -402,45 +402,6 @@ async fn messages_wait_while_the_mail_server_is_down_and_all_go_when_it_is_back(
 }
 backend_test!(messages_wait_while_the_mail_server_is_down_and_all_go_when_it_is_back);
 
-/// The server binary, as deployed, with these settings.
-fn start_server(
-    settings: &jesaisfaire_api::configuration::Settings,
-    port: u16,
-    smtp: &SmtpServer,
-) -> std::process::Child {
-    std::process::Command::new(env!("CARGO_BIN_EXE_jesaisfaire-api"))
-        .arg("serve")
-        .env("DATABASE_URL", &settings.database_url)
-        .env("JESAISFAIRE_ADDR", format!("127.0.0.1:{port}"))
-        .env("JESAISFAIRE_JWT_SECRET", crate::helpers::TEST_JWT_SECRET)
-        .env("JESAISFAIRE_SMTP_URL", smtp.url())
-        .env("JESAISFAIRE_MAIL_POLL_MILLISECONDS", "50")
-        .env("JESAISFAIRE_MAIL_RETRY_MILLISECONDS", "100")
-        .env("JESAISFAIRE_PUBLIC_URL", crate::helpers::PUBLIC_URL)
-        .env("JESAISFAIRE_STATIC_DIR", &settings.static_dir)
-        .env_remove("JESAISFAIRE_DEMO_DATA")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap()
-}
-
-async fn wait_until_up(client: &reqwest::Client, port: u16) {
-    let start = std::time::Instant::now();
-    while client
-        .get(format!("http://127.0.0.1:{port}/api/v1/health"))
-        .send()
-        .await
-        .is_err()
-    {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "the server did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 async fn messages_undelivered_when_the_server_is_killed_go_after_its_restart(backend: Backend) {
     use jesaisfaire_api::entities::mail_message;
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -449,19 +410,17 @@ async fn messages_undelivered_when_the_server_is_killed_go_after_its_restart(bac
     let maildir = dir.path().join("maildir");
     let mut smtp = SmtpServer::start(&maildir).await;
     smtp.stop();
-    let port = crate::mailbox::free_port();
     let client = reqwest::Client::new();
-    let mut server = start_server(&settings, port, &smtp);
-    wait_until_up(&client, port).await;
+    let server = ServerProcess::start(&settings, Some(&smtp.url()))
+        .serving()
+        .await;
     for n in 0..3 {
         let body = crate::helpers::company_body(
             &format!("pme{n}@exemple.fr"),
             &crate::helpers::siret(50 + n),
         );
         let response = client
-            .post(format!(
-                "http://127.0.0.1:{port}/api/v1/auth/register-company"
-            ))
+            .post(format!("{}/api/v1/auth/register-company", server.address))
             .json(&body)
             .send()
             .await
@@ -482,18 +441,16 @@ async fn messages_undelivered_when_the_server_is_killed_go_after_its_restart(bac
         assert!(start.elapsed() < Duration::from_secs(20));
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    // kill -9: no chance to finish anything.
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.kill();
     smtp.resume().await;
-    let mut restarted = start_server(&settings, port, &smtp);
-    wait_until_up(&client, port).await;
+    let restarted = ServerProcess::start(&settings, Some(&smtp.url()))
+        .serving()
+        .await;
     let all = smtp
         .mailbox()
         .wait_until("the three messages after the restart", |all| all.len() == 3)
         .await;
-    restarted.kill().unwrap();
-    restarted.wait().unwrap();
+    drop(restarted);
     let mut to: Vec<&str> = all.iter().map(|m| m.to.as_str()).collect();
     to.sort_unstable();
     assert_eq!(

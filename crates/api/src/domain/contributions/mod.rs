@@ -278,7 +278,10 @@ async fn change_own(
         return Err(ApiError::Forbidden);
     }
     let txn = db.begin_write().await?;
-    let (round, revision) = open_revision(&*txn, access.consultation()).await?;
+    // Under the consultation's lock, as every change of the dialogue: an
+    // early close either waits for this change or is seen by it.
+    let consultation = locked(&*txn, access.id()).await?;
+    let (round, revision) = open_revision(&*txn, &consultation).await?;
     if let Some(refused) = refusal(&current, round, &what) {
         return Err(refused);
     }
