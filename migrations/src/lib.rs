@@ -9,6 +9,7 @@ mod m20261129_000002_dialogue;
 mod m20261129_000003_enumeration_checks;
 mod m20261129_000004_settled_contributions;
 mod m20261129_000005_mail_and_account_life_cycle;
+mod m20261130_000006_revision_diffs;
 
 pub use m20261129_000003_enumeration_checks::ENUMERATION_COLUMNS;
 pub use m20261129_000005_mail_and_account_life_cycle::ENUMERATION_COLUMNS as LIFE_CYCLE_ENUMERATION_COLUMNS;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_enumeration_checks::Migration),
             Box::new(m20261129_000004_settled_contributions::Migration),
             Box::new(m20261129_000005_mail_and_account_life_cycle::Migration),
+            Box::new(m20261130_000006_revision_diffs::Migration),
         ]
     }
 }

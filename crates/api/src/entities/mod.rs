@@ -16,5 +16,6 @@ pub mod notification;
 pub mod participant;
 pub mod refresh_token;
 pub mod reply;
+pub mod revision_diff;
 pub mod round;
 pub mod user;

@@ -1,5 +1,6 @@
 //! Rounds of dialogue, their frozen revisions and the differences between them.
 
+use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 use shared::consultation::{DiffDto, OpenRoundRequest, RevisionDto, RoundDto};
@@ -127,9 +128,12 @@ pub async fn get_round_diff(
     who: Authenticated,
     path: web::Path<(Uuid, i32)>,
     query: web::Query<DiffQuery>,
-) -> Result<web::Json<DiffDto>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let (id, n) = path.into_inner();
     let access = consultation_access(&state, &who, id).await?;
     let from = query.from.unwrap_or(n.saturating_sub(1));
-    Ok(web::Json(rounds::diff(&state.db, &access, n, from).await?))
+    let diff = rounds::diff(&state.db, &access, n, from).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(diff))
 }

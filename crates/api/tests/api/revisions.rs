@@ -1,7 +1,9 @@
 //! Revisions: the agent revises the draft between rounds, opens the next
 //! round, and everyone sees what changed; round 1 targets no longer exist.
 
+use jesaisfaire_api::entities::revision_diff;
 use reqwest::{Method, StatusCode};
+use sea_orm::EntityTrait;
 use serde_json::json;
 
 use crate::db_test;
@@ -101,6 +103,28 @@ async fn a_revised_draft_opens_round_two_and_everyone_sees_what_changed(app: Tes
             .unwrap()
             .iter()
             .any(|w| w["op"] == "delete" && w["text"].as_str().unwrap().contains('4'))
+    );
+    // Computed once and stored: the agent reads the same, from the database.
+    let again = json_of(
+        call(
+            &app,
+            &r.s.agent.token,
+            Method::GET,
+            &format!("/consultations/{cid}/rounds/2/diff?from=1"),
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(again, diff);
+    let stored = revision_diff::Entity::find().all(app.db.conn()).await.unwrap();
+    assert_eq!(
+        stored
+            .iter()
+            .map(|d| (d.from_revision, d.to_revision))
+            .collect::<Vec<_>>(),
+        [(1, 2)]
     );
     // The clause that existed only in round 1 is no longer a valid target.
     let stale = call(&app, &r.alpha.token, Method::POST, &contributions, Some(json!({

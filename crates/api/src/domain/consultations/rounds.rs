@@ -2,6 +2,7 @@
 //! round closes at its deadline or earlier, by the agent's choice.
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, Set,
@@ -9,7 +10,7 @@ use sea_orm::{
 use shared::FieldError;
 use shared::auth::Validator;
 use shared::consultation::{
-    CctpContent, DiffDto, EventAction, OpenRoundRequest, RevisionDto, RoundDto, limits,
+    CctpContent, EventAction, OpenRoundRequest, RevisionDto, RoundDto, limits,
 };
 use uuid::Uuid;
 
@@ -21,7 +22,7 @@ use crate::domain::access::{ConsultationAccess, OwnerCapability};
 use crate::domain::mail::fan_out::{self, Announcement};
 use crate::domain::text::text;
 use crate::domain::{diff, journal};
-use crate::entities::{announcement, consultation, round};
+use crate::entities::{announcement, consultation, revision_diff, round};
 use crate::error::ApiError;
 
 pub fn round_dto(r: &round::Head, now: DateTime<Utc>) -> RoundDto {
@@ -302,14 +303,53 @@ pub async fn close_round(
     Ok(round_dto(&closed.head(), now))
 }
 
+/// What changed from revision `from` to revision `to`, as JSON: computed
+/// once per pair, off the async workers (a word-level comparison of two
+/// large CCTPs takes up to seconds), then read from the database by every
+/// instance, since frozen revisions never change.
 pub async fn diff(
     db: &Db,
     access: &ConsultationAccess,
     to: i32,
     from: i32,
-) -> Result<DiffDto, ApiError> {
+) -> Result<String, ApiError> {
     let conn = db.conn();
-    let before = parse_content(&round_by_number(conn, access.id(), from).await?.content)?;
-    let after = parse_content(&round_by_number(conn, access.id(), to).await?.content)?;
-    Ok(diff::between(from, &before, to, &after))
+    let stored = revision_diff::Entity::find_by_id((access.id(), from, to))
+        .one(conn)
+        .await?;
+    if let Some(stored) = stored {
+        return Ok(stored.content);
+    }
+    let before = round_by_number(conn, access.id(), from).await?.content;
+    let after = round_by_number(conn, access.id(), to).await?.content;
+    let content = tokio::task::spawn_blocking(move || -> Result<String, ApiError> {
+        let (before, after) = (parse_content(&before)?, parse_content(&after)?);
+        let changes = diff::between(from, &before, to, &after);
+        Ok(serde_json::to_string(&changes).map_err(anyhow::Error::new)?)
+    })
+    .await
+    .map_err(anyhow::Error::new)??;
+    let txn = db.begin_write().await?;
+    // Two readers may have computed it at once: the first one stored wins,
+    // and both are the same.
+    revision_diff::Entity::insert(revision_diff::ActiveModel {
+        consultation_id: Set(access.id()),
+        from_revision: Set(from),
+        to_revision: Set(to),
+        content: Set(content.clone()),
+        created_at: Set(Utc::now()),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            revision_diff::Column::ConsultationId,
+            revision_diff::Column::FromRevision,
+            revision_diff::Column::ToRevision,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(&*txn)
+    .await?;
+    txn.commit().await?;
+    Ok(content)
 }
