@@ -62,9 +62,10 @@ e2e: tools web
     E2E_SERVER_BIN="{{target_dir}}/debug/jesaisfaire-api" \
         npx playwright test --config e2e/playwright.config.ts
 
-# Latency of the hot read paths on a seeded database, through the real server (release build).
+# Latency of the hot read paths on a seeded database, through the real server
+# (release build); contribution writes per second on SQLite and PostgreSQL.
 bench:
-    cargo run --release -p jesaisfaire-api --example bench
+    ./scripts/with-postgres.sh cargo run --release -p jesaisfaire-api --example bench
 
 # Lighthouse scores of the public pages on a phone (mobile preset, simulated
 # slow 4G), against the release build served by the API; reports in target/lighthouse/.

@@ -7,6 +7,9 @@
 //! Then a 150-page CCTP (330 clauses, about 430 000 characters) is saved,
 //! opened as a round, revised, diffed and exported; writes are timed one by
 //! one, exports fetched five times (median and size).
+//! Then 50 companies write 90 contributions each at once, on SQLite and on
+//! PostgreSQL (under `just bench`): acknowledged writes per second, and what
+//! the database holds afterwards.
 //! Last, e-mail: a round opens for 20 000 matching companies; the request,
 //! the fan-out, a draft saved meanwhile and the delivery to a local SMTP
 //! server (aiosmtpd) are timed.
@@ -54,26 +57,7 @@ fn fail(e: impl std::fmt::Display) -> anyhow::Error {
 
 async fn seed(db: &Db) -> anyhow::Result<(uuid::Uuid, Vec<String>)> {
     // The seed in order: staff, companies, consultations, contributions.
-    let mut staff = Vec::new();
-    for (role, email) in [("agent", "agent@bench.fr"), ("buyer", "buyer@bench.fr")] {
-        let request = CreateUserRequest {
-            email: email.into(),
-            password: PASSWORD.into(),
-            role: StaffRole::parse(role),
-            display_name: format!("Banc {role}"),
-        };
-        staff.push(
-            accounts::create_user_from_console(
-                db,
-                request.validate().map_err(|e| fail(format!("{e:?}")))?,
-            )
-            .await
-            .map_err(fail)?,
-        );
-    }
-    let agent = Authenticated::sign_in(db, "agent@bench.fr", PASSWORD)
-        .await
-        .map_err(fail)?;
+    let (agent, buyer) = staff(db).await?;
     let mut emails = Vec::new();
     for n in 0..COMPANIES {
         let email = format!("pme{n}@bench.fr");
@@ -100,59 +84,15 @@ async fn seed(db: &Db) -> anyhow::Result<(uuid::Uuid, Vec<String>)> {
     }
     let mut first = None;
     for i in 0..CONSULTATIONS {
-        let created = consultations::create(
+        let created = consultation_in_dialogue(
             db,
-            &AgentCapability::require(&agent).map_err(fail)?,
-            CreateConsultationRequest {
-                title: format!("Consultation {i}"),
-                summary: "Banc d'essai".into(),
-                cpv_code: "72000000-5".into(),
-                departement: if i % 3 == 0 { "69".into() } else { "13".into() },
-                buyer_id: Some(staff[1].id),
-                visibility: Visibility::Targeted,
-            },
+            &agent,
+            buyer,
+            format!("Consultation {i}"),
+            if i % 3 == 0 { "69" } else { "13" },
         )
-        .await
-        .map_err(fail)?;
-        let owner = ConsultationAccess::load(db.conn(), &agent, created.id)
-            .await
-            .map_err(fail)?
-            .as_owner()
-            .map_err(fail)?;
-        let content = CctpContent {
-            sections: vec![Section {
-                id: None,
-                title: "Objet".into(),
-                clauses: (1..=10)
-                    .map(|c| Clause {
-                        id: None,
-                        number: format!("1.{c}"),
-                        title: format!("Clause {c}"),
-                        text: "Texte de la clause.".into(),
-                    })
-                    .collect(),
-            }],
-            criteria: vec![Criterion {
-                id: None,
-                name: "Prix".into(),
-                description: String::new(),
-                weight: 100,
-            }],
-        };
-        draft::save_draft(db, &owner, 1, content)
-            .await
-            .map_err(fail)?;
-        rounds::open_round(
-            db,
-            &owner,
-            OpenRoundRequest {
-                closes_at: Some(Utc::now() + chrono::Duration::days(30)),
-                changelog: String::new(),
-            },
-        )
-        .await
-        .map_err(fail)?;
-        first.get_or_insert(created.id);
+        .await?;
+        first.get_or_insert(created);
     }
     let consultation = first.ok_or_else(|| fail("no consultation"))?;
     // The companies sign in as real users do (one password check each).
@@ -190,6 +130,94 @@ async fn seed(db: &Db) -> anyhow::Result<(uuid::Uuid, Vec<String>)> {
         .map_err(fail)?;
     }
     Ok((consultation, emails))
+}
+
+/// The agent (signed in) and the PFRA buyer of a bench database.
+async fn staff(db: &Db) -> anyhow::Result<(Authenticated, uuid::Uuid)> {
+    let mut buyer = None;
+    for role in [StaffRole::Agent, StaffRole::Buyer] {
+        let request = CreateUserRequest {
+            email: format!("{}@bench.fr", role.as_str()),
+            password: PASSWORD.into(),
+            role: Some(role),
+            display_name: format!("Banc {}", role.as_str()),
+        };
+        let created = accounts::create_user_from_console(
+            db,
+            request.validate().map_err(|e| fail(format!("{e:?}")))?,
+        )
+        .await
+        .map_err(fail)?;
+        buyer = Some(created.id);
+    }
+    let agent = Authenticated::sign_in(db, "agent@bench.fr", PASSWORD)
+        .await
+        .map_err(fail)?;
+    Ok((agent, buyer.ok_or_else(|| fail("no buyer"))?))
+}
+
+/// A consultation of division 72 with a ten-clause draft, in its first
+/// round for thirty days.
+async fn consultation_in_dialogue(
+    db: &Db,
+    agent: &Authenticated,
+    buyer: uuid::Uuid,
+    title: String,
+    departement: &str,
+) -> anyhow::Result<uuid::Uuid> {
+    let created = consultations::create(
+        db,
+        &AgentCapability::require(agent).map_err(fail)?,
+        CreateConsultationRequest {
+            title,
+            summary: "Banc d'essai".into(),
+            cpv_code: "72000000-5".into(),
+            departement: departement.into(),
+            buyer_id: Some(buyer),
+            visibility: Visibility::Targeted,
+        },
+    )
+    .await
+    .map_err(fail)?;
+    let owner = ConsultationAccess::load(db.conn(), agent, created.id)
+        .await
+        .map_err(fail)?
+        .as_owner()
+        .map_err(fail)?;
+    let content = CctpContent {
+        sections: vec![Section {
+            id: None,
+            title: "Objet".into(),
+            clauses: (1..=10)
+                .map(|c| Clause {
+                    id: None,
+                    number: format!("1.{c}"),
+                    title: format!("Clause {c}"),
+                    text: "Texte de la clause.".into(),
+                })
+                .collect(),
+        }],
+        criteria: vec![Criterion {
+            id: None,
+            name: "Prix".into(),
+            description: String::new(),
+            weight: 100,
+        }],
+    };
+    draft::save_draft(db, &owner, 1, content)
+        .await
+        .map_err(fail)?;
+    rounds::open_round(
+        db,
+        &owner,
+        OpenRoundRequest {
+            closes_at: Some(Utc::now() + chrono::Duration::days(30)),
+            changelog: String::new(),
+        },
+    )
+    .await
+    .map_err(fail)?;
+    Ok(created.id)
 }
 
 async fn measure(
@@ -358,8 +386,106 @@ async fn main() -> anyhow::Result<()> {
         .await?;
     }
     large_cctp(&client, &base, &agent).await?;
+    println!();
+    let mut writes = mail_settings.clone();
+    writes.database_url = format!("sqlite://{}/writes.db?mode=rwc", dir.path().display());
+    contribution_writes(writes, "SQLite").await?;
+    // On PostgreSQL too when one is at hand (`just bench` starts one).
+    if let Ok(server) = std::env::var("JESAISFAIRE_TEST_PG_URL") {
+        let admin = sea_orm::Database::connect(format!("{server}/postgres")).await?;
+        let name = format!("bench_writes_{}", std::process::id());
+        sea_orm::ConnectionTrait::execute_unprepared(&admin, &format!("CREATE DATABASE {name}"))
+            .await?;
+        let mut writes = mail_settings.clone();
+        writes.database_url = format!("{server}/{name}");
+        contribution_writes(writes, "PostgreSQL").await?;
+    }
     login_burst(&client, &base).await?;
     mail_fan_out(mail_settings).await
+}
+
+/// Companies writing at once in the writes bench, and what each writes.
+const WRITERS: u32 = 50;
+const WRITES_EACH: usize = 90;
+
+/// Contributions written through the server by 50 companies at once, on a
+/// fresh database: acknowledged writes per second, refusals (there should
+/// be none) and what the database holds afterwards.
+async fn contribution_writes(mut settings: Settings, label: &str) -> anyhow::Result<()> {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let db = Db::connect(&settings.database_url).await?;
+    db.migrate().await?;
+    let (agent, buyer) = staff(&db).await?;
+    let consultation =
+        consultation_in_dialogue(&db, &agent, buyer, "Écritures".into(), "69").await?;
+    for n in 0..WRITERS {
+        let request = RegisterCompanyRequest {
+            email: format!("ecrit{n}@bench.fr"),
+            password: PASSWORD.into(),
+            company_name: format!("Rédactrice {n}"),
+            siret: siret(5_000 + n),
+            cpv_divisions: vec!["72".into()],
+            departements: vec!["69".into()],
+        };
+        accounts::register_company_from_console(
+            &db,
+            request.validate().map_err(|e| fail(format!("{e:?}")))?,
+        )
+        .await
+        .map_err(fail)?;
+    }
+    settings.addr = "127.0.0.1:0".parse()?;
+    let app = Application::build(settings).await?;
+    let base = format!("http://127.0.0.1:{}/api/v1", app.port());
+    let server = tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::new();
+    let mut tokens = Vec::new();
+    for n in 0..WRITERS {
+        let body: serde_json::Value = client
+            .post(format!("{base}/auth/login"))
+            .json(&serde_json::json!({"email": format!("ecrit{n}@bench.fr"), "password": PASSWORD}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        tokens.push(body["access_token"].as_str().unwrap_or_default().to_owned());
+    }
+    let url = format!("{base}/consultations/{consultation}/contributions");
+    let start = Instant::now();
+    let statuses = futures_util::future::join_all(tokens.iter().map(|token| {
+        let (client, url) = (&client, &url);
+        async move {
+            let mut statuses = Vec::with_capacity(WRITES_EACH);
+            for i in 0..WRITES_EACH {
+                let sent = client
+                    .post(url)
+                    .bearer_auth(token)
+                    .json(&serde_json::json!({
+                        "kind": "solution", "body": format!("Proposition {i}"),
+                        "justification": "Banc d'essai", "cost_direction": "neutral"
+                    }))
+                    .send()
+                    .await;
+                statuses.push(sent.map(|r| r.status().as_u16()).unwrap_or(0));
+            }
+            statuses
+        }
+    }))
+    .await;
+    let elapsed = start.elapsed().as_secs_f64();
+    let all: Vec<u16> = statuses.into_iter().flatten().collect();
+    let created = all.iter().filter(|s| **s == 201).count();
+    let stored = jesaisfaire_api::entities::contribution::Entity::find()
+        .count(db.conn())
+        .await?;
+    println!(
+        "contribution writes ({label}): {created} of {} acknowledged by {WRITERS} companies at once in {elapsed:.1} s = {:.0}/s; refused or failed: {}; stored: {stored}",
+        all.len(),
+        created as f64 / elapsed,
+        all.len() - created,
+    );
+    server.abort();
+    Ok(())
 }
 
 /// The process's resident memory and its peak so far, in MiB (Linux).
@@ -501,32 +627,13 @@ async fn mail_fan_out(mut settings: Settings) -> anyhow::Result<()> {
     settings.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
     let db = Db::connect(&settings.database_url).await?;
     db.migrate().await?;
-    let mut staff = Vec::new();
-    for role in ["agent", "buyer"] {
-        let request = CreateUserRequest {
-            email: format!("{role}@bench.fr"),
-            password: PASSWORD.into(),
-            role: StaffRole::parse(role),
-            display_name: format!("Banc {role}"),
-        };
-        staff.push(
-            accounts::create_user_from_console(
-                &db,
-                request.validate().map_err(|e| fail(format!("{e:?}")))?,
-            )
-            .await
-            .map_err(fail)?,
-        );
-    }
+    let (agent, buyer) = staff(&db).await?;
     let seeding = Instant::now();
     seed_audience(&db).await?;
     println!(
         "\ne-mail: seeded {AUDIENCE} matching companies in {:.1} s",
         seeding.elapsed().as_secs_f64()
     );
-    let agent = Authenticated::sign_in(&db, "agent@bench.fr", PASSWORD)
-        .await
-        .map_err(fail)?;
     let mut owners = Vec::new();
     for title in ["Alerte nationale", "Brouillon voisin"] {
         let created = consultations::create(
@@ -537,7 +644,7 @@ async fn mail_fan_out(mut settings: Settings) -> anyhow::Result<()> {
                 summary: "Banc d'essai".into(),
                 cpv_code: "72000000-5".into(),
                 departement: "69".into(),
-                buyer_id: Some(staff[1].id),
+                buyer_id: Some(buyer),
                 visibility: Visibility::Targeted,
             },
         )
