@@ -11,8 +11,10 @@ const EXPECTED_REFUSAL = /Failed to load resource: the server responded with a s
 
 /**
  * Everything that should never reach the console of a working page: uncaught
- * errors (how a broken wasm shows), console errors, and warnings — Leptos
- * reports misuse of its reactive system as warnings in debug builds.
+ * errors (how a broken wasm shows), console errors — Chromium reports there
+ * every resource or script the Content-Security-Policy refused — and
+ * warnings — Leptos reports misuse of its reactive system as warnings in
+ * debug builds.
  * The test expects the returned list to stay empty.
  */
 export function watchPageErrors(page: Page, options: { alsoExpected?: RegExp } = {}): string[] {

@@ -195,7 +195,7 @@ async fn the_whole_cpv_nomenclature_is_searched_and_only_its_codes_are_accepted(
 }
 db_test!(the_whole_cpv_nomenclature_is_searched_and_only_its_codes_are_accepted);
 
-async fn huge_pages_and_invisible_characters_are_refused_and_change_nothing(app: TestApp) {
+async fn hostile_pages_texts_fields_and_nesting_are_refused_and_change_nothing(app: TestApp) {
     use reqwest::Method;
 
     use crate::fixtures::{call, company, scene};
@@ -247,6 +247,49 @@ async fn huge_pages_and_invisible_characters_are_refused_and_change_nothing(app:
         assert_eq!(refused.errors[0].field, field);
         assert_eq!(refused.errors[0].code, "invisible_character");
     }
+    // A misspelt field is named rather than ignored: `confidentiel` would
+    // otherwise publish a solution meant to stay confidential.
+    let misspelt = call(
+        &app,
+        &alpha.token,
+        Method::POST,
+        &path,
+        Some(json!({
+            "kind": "solution", "body": "Notre procédé", "justification": "Coût.",
+            "cost_direction": "neutral", "confidentiel": true,
+        })),
+    )
+    .await;
+    let refused = problem(misspelt, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(
+        (
+            refused.errors[0].field.as_str(),
+            refused.errors[0].code.as_str()
+        ),
+        ("confidentiel", "unknown_field")
+    );
+    // Not an object, or nested beyond reason: refused before any work.
+    for (body, status) in [
+        (
+            "[\"clarification\", \"Question\", \"Chiffrage.\"]".to_owned(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)),
+            StatusCode::BAD_REQUEST,
+        ),
+    ] {
+        let sent = app
+            .client
+            .post(app.url(&path))
+            .bearer_auth(&alpha.token)
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        problem(sent, status).await;
+    }
     let listed = call(&app, &alpha.token, Method::GET, &path, None).await;
     let listed: serde_json::Value = listed.json().await.unwrap();
     assert_eq!(listed["total"], 0, "nothing was stored");
@@ -256,7 +299,7 @@ async fn huge_pages_and_invisible_characters_are_refused_and_change_nothing(app:
     let stored: serde_json::Value = sent.json().await.unwrap();
     assert_eq!(stored["body"], "Pr\u{e9}cision");
 }
-db_test!(huge_pages_and_invisible_characters_are_refused_and_change_nothing);
+db_test!(hostile_pages_texts_fields_and_nesting_are_refused_and_change_nothing);
 
 #[tokio::test]
 async fn a_wrong_method_on_an_existing_address_is_a_405_with_allow() {

@@ -118,7 +118,10 @@ async fn a_revised_draft_opens_round_two_and_everyone_sees_what_changed(app: Tes
     )
     .await;
     assert_eq!(again, diff);
-    let stored = revision_diff::Entity::find().all(app.db.conn()).await.unwrap();
+    let stored = revision_diff::Entity::find()
+        .all(app.db.conn())
+        .await
+        .unwrap();
     assert_eq!(
         stored
             .iter()
