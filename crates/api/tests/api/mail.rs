@@ -307,6 +307,24 @@ async fn the_unsubscribe_link_works_without_signing_in_and_changes_only_its_kind
     .await;
     let problem = crate::helpers::problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(problem.errors[0].field, "[0].kind");
+    // So is a kind chosen twice (PostgreSQL cannot upsert one row twice in
+    // one statement: this was a 500 found by schemathesis).
+    let twice = call(
+        &app,
+        &alpha.token,
+        Method::PUT,
+        "/me/mail-preferences",
+        Some(json!([{"kind": "round_opened", "mode": "off"}, {"kind": "round_opened", "mode": "digest"}])),
+    )
+    .await;
+    let problem = crate::helpers::problem(twice, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(
+        (
+            problem.errors[0].field.as_str(),
+            problem.errors[0].code.as_str()
+        ),
+        ("[1].kind", "duplicate")
+    );
 }
 backend_test!(the_unsubscribe_link_works_without_signing_in_and_changes_only_its_kind);
 

@@ -107,21 +107,31 @@ pub async fn update(
     choices: &[MailPreferenceDto],
 ) -> Result<Vec<MailPreferenceDto>, ApiError> {
     let allowed = MailKind::for_role(who.role());
-    let errors: Vec<FieldError> = choices
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !allowed.contains(&c.kind))
-        .map(|(i, c)| {
-            FieldError::new(
+    let mut seen = Vec::new();
+    let mut errors = Vec::new();
+    for (i, c) in choices.iter().enumerate() {
+        if !allowed.contains(&c.kind) {
+            errors.push(FieldError::new(
                 format!("[{i}].kind"),
                 "not_for_role",
                 format!(
                     "Votre compte ne reçoit pas les messages « {} ».",
                     c.kind.label_fr()
                 ),
-            )
-        })
-        .collect();
+            ));
+        } else if seen.contains(&c.kind) {
+            // One choice per kind: two would leave the result to chance.
+            errors.push(FieldError::new(
+                format!("[{i}].kind"),
+                "duplicate",
+                format!(
+                    "Les messages « {} » figurent deux fois : gardez un seul choix.",
+                    c.kind.label_fr()
+                ),
+            ));
+        }
+        seen.push(c.kind);
+    }
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
