@@ -18,6 +18,8 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 pub enum ApiError {
     #[error("validation failed: {0:?}")]
     Validation(Vec<FieldError>),
+    #[error("identity disclosed: {0:?}")]
+    IdentityDisclosure(Vec<FieldError>),
     #[error("malformed body: {0}")]
     MalformedBody(String),
     #[error("unsupported media type")]
@@ -94,6 +96,7 @@ impl ApiError {
     fn code(&self) -> ErrorCode {
         match self {
             Self::Validation(_) => ErrorCode::ValidationFailed,
+            Self::IdentityDisclosure(_) => ErrorCode::IdentityDisclosure,
             Self::MalformedBody(_) => ErrorCode::MalformedBody,
             Self::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
             Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
@@ -119,6 +122,9 @@ impl ApiError {
             Self::Validation(_) => {
                 "Certains champs sont invalides : corrigez-les puis réessayez.".into()
             }
+            Self::IdentityDisclosure(_) => {
+                "Votre texte permettrait de vous identifier : retirez les passages signalés, les échanges restent anonymes.".into()
+            }
             Self::MalformedBody(detail) | Self::BadRequest(detail) | Self::Conflict(detail) => {
                 detail.clone()
             }
@@ -141,7 +147,7 @@ impl ApiError {
             detail: self.detail(),
             code,
             errors: match self {
-                Self::Validation(errors) => errors.clone(),
+                Self::Validation(errors) | Self::IdentityDisclosure(errors) => errors.clone(),
                 _ => Vec::new(),
             },
         }
@@ -150,7 +156,9 @@ impl ApiError {
 
 fn status_for(code: ErrorCode) -> StatusCode {
     match code {
-        ErrorCode::ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::ValidationFailed | ErrorCode::IdentityDisclosure => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         ErrorCode::MalformedBody | ErrorCode::BadRequest => StatusCode::BAD_REQUEST,
         ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -174,6 +182,7 @@ fn status_for(code: ErrorCode) -> StatusCode {
 fn title(code: ErrorCode) -> &'static str {
     match code {
         ErrorCode::ValidationFailed => "Données invalides",
+        ErrorCode::IdentityDisclosure => "Anonymat à préserver",
         ErrorCode::MalformedBody => "Requête illisible",
         ErrorCode::UnsupportedMediaType => "Format non pris en charge",
         ErrorCode::PayloadTooLarge => "Requête trop volumineuse",
@@ -228,6 +237,7 @@ fn default_detail(code: ErrorCode) -> &'static str {
             "Une erreur inattendue s'est produite. Réessayez ; si elle persiste, contactez le support."
         }
         ErrorCode::ValidationFailed
+        | ErrorCode::IdentityDisclosure
         | ErrorCode::MalformedBody
         | ErrorCode::BadRequest
         | ErrorCode::InvalidCredentials

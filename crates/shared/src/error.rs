@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::disclosure::DisclosureSpan;
+
 /// Stable, machine-readable error codes. The UI matches on them; the
 /// `type` URI of a problem is derived from them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -9,6 +11,9 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     ValidationFailed,
+    /// A company's text would reveal who wrote it (its name, SIRET, e-mail,
+    /// a phone number, a web address): each field error lists the spans.
+    IdentityDisclosure,
     MalformedBody,
     UnsupportedMediaType,
     PayloadTooLarge,
@@ -37,6 +42,7 @@ impl ErrorCode {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ValidationFailed => "validation_failed",
+            Self::IdentityDisclosure => "identity_disclosure",
             Self::MalformedBody => "malformed_body",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::PayloadTooLarge => "payload_too_large",
@@ -80,6 +86,10 @@ pub struct FieldError {
         schema(example = "Le numéro SIRET n'est pas valide (clé de contrôle incorrecte).")
     )]
     pub message: String,
+    /// Where in the field's text the problem lies (`identity_disclosure`),
+    /// so that a form can highlight it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spans: Vec<DisclosureSpan>,
 }
 
 impl FieldError {
@@ -88,6 +98,7 @@ impl FieldError {
             field: field.into(),
             code: code.to_owned(),
             message: message.into(),
+            spans: Vec::new(),
         }
     }
 }

@@ -8,6 +8,7 @@ mod named;
 
 pub mod auth;
 pub mod consultation;
+pub mod disclosure;
 pub mod error;
 pub mod mail;
 pub mod reference;

@@ -9,12 +9,14 @@ use std::collections::HashMap;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
+use shared::FieldError;
 use shared::consultation::{AuthorDto, pseudonym};
+use shared::disclosure::{AuthorIdentity, disclosures};
 use shared::types::Role;
 use uuid::Uuid;
 
 use crate::domain::access::ConsultationAccess;
-use crate::entities::{consultation, participant};
+use crate::entities::{company, consultation, participant, user};
 use crate::error::ApiError;
 
 const UNKNOWN_COMPANY: &str = "Une entreprise";
@@ -179,5 +181,44 @@ impl Labels {
             Some(Role::Buyer) => "L'acheteur PFRA".into(),
             Some(Role::Admin) | None => "Administration".into(),
         }
+    }
+}
+
+/// Who a company is, as the anonymity guard looks for it in its texts.
+pub async fn author_identity(
+    conn: &impl ConnectionTrait,
+    company_user_id: Uuid,
+) -> Result<AuthorIdentity, ApiError> {
+    let company = company::Entity::find()
+        .filter(company::Column::UserId.eq(company_user_id))
+        .one(conn)
+        .await?;
+    let account = user::Entity::find_by_id(company_user_id).one(conn).await?;
+    Ok(AuthorIdentity {
+        company_name: company.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
+        siret: company.map(|c| c.siret).unwrap_or_default(),
+        email: account.map(|u| u.email).unwrap_or_default(),
+    })
+}
+
+/// The anonymity guard: refuses (422 `identity_disclosure`) texts that
+/// would reveal their author — a company's own name, SIRET or e-mail — or
+/// anyone's contact details; staff texts (`author` absent) get the generic
+/// part of the check. Nothing is saved when it refuses.
+pub fn guard(fields: &[(&str, &str)], author: Option<&AuthorIdentity>) -> Result<(), ApiError> {
+    let errors: Vec<FieldError> = fields
+        .iter()
+        .filter_map(|(field, text)| {
+            let spans = disclosures(text, author);
+            let first = spans.first()?;
+            let mut error = FieldError::new(*field, "identity_disclosure", first.explain());
+            error.spans = spans;
+            Some(error)
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::IdentityDisclosure(errors))
     }
 }

@@ -4,6 +4,7 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::json;
+use shared::Named;
 
 use crate::db_test;
 use crate::fixtures::{
@@ -140,3 +141,101 @@ async fn no_response_names_another_company_after_a_whole_dialogue(app: TestApp) 
     assert_eq!(checked, readers.len() * paths.len());
 }
 db_test!(no_response_names_another_company_after_a_whole_dialogue);
+
+/// The anonymity guard: a company's text that names it, or gives anyone's
+/// contact details, is refused with the spans to remove, and nothing is
+/// saved; the agent's answers get the generic part of the check.
+async fn texts_that_would_reveal_their_author_are_refused_with_the_spans_found(app: TestApp) {
+    let r = round_one(&app).await;
+    let alpha = &r.alpha;
+    let contributions = r.contributions();
+    let spaced_siret = format!(
+        "{} {} {} {}",
+        &alpha.siret[..3],
+        &alpha.siret[3..6],
+        &alpha.siret[6..9],
+        &alpha.siret[9..]
+    );
+    let before = json_of(
+        call(&app, &r.s.agent.token, Method::GET, &contributions, None).await,
+        StatusCode::OK,
+    )
+    .await["total"]
+        .clone();
+    let sent = call(&app, &alpha.token, Method::POST, &contributions, Some(json!({
+        "kind": "solution",
+        "body": format!("{} intervient déjà chez vous : appelez le 06 12 34 56 78.", alpha.name.to_uppercase()),
+        "justification": format!("Références sur notre site, SIRET {spaced_siret}."),
+        "cost_direction": "neutral",
+    })))
+    .await;
+    let refused = problem(sent, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.code, shared::ErrorCode::IdentityDisclosure);
+    let found: Vec<(&str, Vec<&str>)> = refused
+        .errors
+        .iter()
+        .map(|e| {
+            (
+                e.field.as_str(),
+                e.spans.iter().map(|s| s.kind.as_str()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("body", vec!["company_name", "phone"]),
+            ("justification", vec!["siret"])
+        ]
+    );
+    let name = &refused.errors[0].spans[0];
+    assert_eq!(
+        (name.start, name.text.as_str()),
+        (0, alpha.name.to_uppercase().as_str())
+    );
+    let after = json_of(
+        call(&app, &r.s.agent.token, Method::GET, &contributions, None).await,
+        StatusCode::OK,
+    )
+    .await["total"]
+        .clone();
+    assert_eq!(after, before, "nothing was saved");
+
+    // The same on an edit and a reply by the author…
+    let own = r.secret["id"].as_str().unwrap();
+    let edit = call(&app, &alpha.token, Method::PATCH, &format!("/contributions/{own}"), Some(json!({
+        "kind": "solution", "body": "Écrivez-nous : devis@alpha.example.fr", "justification": "Coût.",
+        "cost_direction": "neutral",
+    })))
+    .await;
+    assert_eq!(
+        problem(edit, StatusCode::UNPROCESSABLE_ENTITY).await.errors[0].spans[0]
+            .kind
+            .as_str(),
+        "email"
+    );
+    let reply = call(
+        &app,
+        &alpha.token,
+        Method::POST,
+        &format!("/contributions/{own}/replies"),
+        Some(json!({"body": "Voir www.alpha-informatique.fr"})),
+    )
+    .await;
+    problem(reply, StatusCode::UNPROCESSABLE_ENTITY).await;
+    // …and the agent's answer may not pass on contact details either.
+    let answer = call(
+        &app,
+        &r.s.agent.token,
+        Method::POST,
+        &format!("/contributions/{own}/replies"),
+        Some(json!({"body": "Contactez l'entreprise au 04 72 00 00 00."})),
+    )
+    .await;
+    problem(answer, StatusCode::UNPROCESSABLE_ENTITY).await;
+    // Ordinary technical words pass.
+    let fine = call(&app, &alpha.token, Method::POST, &format!("/contributions/{own}/replies"),
+        Some(json!({"body": "Conforme ISO 27001 et NF EN 13501-1, pour 12 500 € HT (article 3.2.1)."}))).await;
+    assert_eq!(fine.status(), StatusCode::CREATED);
+}
+db_test!(texts_that_would_reveal_their_author_are_refused_with_the_spans_found);

@@ -20,8 +20,8 @@ use crate::db::Db;
 use crate::domain::consultations::locked;
 use crate::domain::consultations::rounds::latest_head;
 use crate::domain::journal::{self, About};
-use crate::domain::mail;
 use crate::domain::text::text;
+use crate::domain::{anonymity, mail};
 use crate::entities::contribution;
 use crate::error::ApiError;
 
@@ -89,6 +89,8 @@ pub async fn decide(
     let mut v = Validator::default();
     let rationale = v.field("rationale", text(&request.rationale, limits::BODY, true));
     check_decision_fits(&mut v, current.kind, request.decision);
+    // The agent's words go to the company: no one's contact details in them.
+    anonymity::guard(&[("rationale", request.rationale.as_str())], None)?;
     let txn = db.begin_write().await?;
     // The decision replaced is the one stored now, read under the lock.
     locked(&*txn, access.id()).await?;

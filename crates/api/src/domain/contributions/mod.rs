@@ -21,12 +21,13 @@ use shared::consultation::{
     DecisionKind, EventAction, TargetKind, limits,
 };
 use shared::mail::MailKind;
+use shared::types::Role;
 use uuid::Uuid;
 
 use crate::auth::Authenticated;
 use crate::db::Db;
 use crate::domain::access::{ConsultationAccess, Viewer};
-use crate::domain::anonymity::ensure_pseudonym;
+use crate::domain::anonymity::{self, ensure_pseudonym};
 use crate::domain::consultations::locked;
 use crate::domain::consultations::rounds::open_revision;
 use crate::domain::mail::letters::consultation_path;
@@ -45,6 +46,7 @@ pub async fn create(
 ) -> Result<ContributionDto, ApiError> {
     let company = access.as_company()?;
     accounts::require_verified(db.conn(), company.company_user_id()).await?;
+    guard_texts(db, company.company_user_id(), &request).await?;
     let txn = db.begin_write().await?;
     // Under the consultation's row lock: the phase and the open round are
     // read as they are now (an early close waits, or is waited for), and two
@@ -311,6 +313,24 @@ async fn change_own(
     one_view(db, &access, saved).await
 }
 
+/// The anonymity guard on a company's texts, as it sent them (the spans
+/// point into what its form holds).
+async fn guard_texts(
+    db: &Db,
+    company_user_id: Uuid,
+    request: &ContributionRequest,
+) -> Result<(), ApiError> {
+    let author = anonymity::author_identity(db.conn(), company_user_id).await?;
+    let mut fields = vec![
+        ("body", request.body.as_str()),
+        ("justification", request.justification.as_str()),
+    ];
+    if let Some(proposed) = &request.proposed_text {
+        fields.push(("proposed_text", proposed.as_str()));
+    }
+    anonymity::guard(&fields, Some(&author))
+}
+
 /// Edits by the author, while the round of the contribution is open.
 pub async fn edit(
     db: &Db,
@@ -318,6 +338,10 @@ pub async fn edit(
     id: Uuid,
     request: ContributionRequest,
 ) -> Result<ContributionDto, ApiError> {
+    // Only a company edits, its own contribution (checked below).
+    if who.role() == Role::Company {
+        guard_texts(db, who.user_id(), &request).await?;
+    }
     let what = OwnChange {
         refused: "Cette contribution ne peut plus être modifiée.",
         action: EventAction::ContributionEdited,

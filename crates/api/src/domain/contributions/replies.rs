@@ -24,7 +24,7 @@ use crate::domain::mail::fan_out::{self, Announcement};
 use crate::domain::mail::letters::consultation_path;
 use crate::domain::mail::{self, Letter};
 use crate::domain::text::text;
-use crate::domain::{accounts, journal};
+use crate::domain::{accounts, anonymity, journal};
 use crate::entities::announcement;
 use crate::entities::{contribution, reply};
 use crate::error::ApiError;
@@ -46,6 +46,12 @@ pub async fn reply(
     let mut v = Validator::default();
     let body = v.field("body", text(&request.body, limits::BODY, true));
     let body = v.finish(body).map_err(ApiError::Validation)?;
+    // The author is a company: its own identity is looked for too.
+    let author = match by_owner {
+        true => None,
+        false => Some(anonymity::author_identity(db.conn(), access.user_id()).await?),
+    };
+    anonymity::guard(&[("body", request.body.as_str())], author.as_ref())?;
     let now = Utc::now();
     let txn = db.begin_write().await?;
     // Under the consultation's lock, so that the quota holds for replies
