@@ -30,7 +30,13 @@ test('a company reads the current revision and contributes on a clause', async (
 
   const clause = page.locator('section.jsf-target').filter({ hasText: '2.2 — Astreinte' });
   await clause.getByRole('button', { name: 'Contribuer sur cette clause' }).click();
+  // The anonymity guard speaks while the company types, before anything is sent.
+  await clause.getByLabel('Votre contribution').fill("L'ATELIER NUMERIQUE DU RHONE le fait déjà : 04 78 00 00 00.");
+  await expect(clause.getByText('« ATELIER NUMERIQUE DU RHONE » ressemble au nom de votre entreprise', { exact: false })).toBeVisible();
+  await expect(clause.getByText('« 04 78 00 00 00 » ressemble à un numéro de téléphone', { exact: false })).toBeVisible();
+  await expectAccessible(page);
   await clause.getByLabel('Votre contribution').fill('Astreinte mutualisée avec un autre marché local.');
+  await expect(clause.getByText(/ressemble à/)).toHaveCount(0);
   await clause.getByRole('button', { name: 'Envoyer ma contribution' }).click();
   await expect(clause.getByText('Ce champ est obligatoire.')).toBeVisible();
   await expect(clause.getByLabel('Votre contribution')).toHaveValue('Astreinte mutualisée avec un autre marché local.');

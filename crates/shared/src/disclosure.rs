@@ -13,17 +13,17 @@ use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use crate::named::Named;
+use crate::auth::UserDto;
 use crate::types::luhn_valid;
 
 crate::named::named! {
     /// What a span of text could reveal.
     pub enum DisclosureKind {
-        CompanyName = "company_name": "le nom de votre entreprise",
-        Siret = "siret": "un numéro SIREN ou SIRET",
-        Email = "email": "une adresse e-mail",
-        Phone = "phone": "un numéro de téléphone",
-        Url = "url": "une adresse de site web",
+        CompanyName = "company_name": "Nom de l'entreprise",
+        Siret = "siret": "Numéro SIREN ou SIRET",
+        Email = "email": "Adresse e-mail",
+        Phone = "phone": "Numéro de téléphone",
+        Url = "url": "Adresse de site web",
     }
 }
 
@@ -42,10 +42,16 @@ pub struct DisclosureSpan {
 impl DisclosureSpan {
     /// The French sentence shown under the field.
     pub fn explain(&self) -> String {
+        let what = match self.kind {
+            DisclosureKind::CompanyName => "au nom de votre entreprise",
+            DisclosureKind::Siret => "à un numéro SIREN ou SIRET",
+            DisclosureKind::Email => "à une adresse e-mail",
+            DisclosureKind::Phone => "à un numéro de téléphone",
+            DisclosureKind::Url => "à une adresse de site web",
+        };
         format!(
-            "« {} » ressemble à {} : retirez-le pour rester anonyme.",
-            self.text,
-            self.kind.label_fr()
+            "« {} » ressemble {what} : retirez-le pour rester anonyme.",
+            self.text
         )
     }
 }
@@ -56,6 +62,17 @@ pub struct AuthorIdentity {
     pub company_name: String,
     pub siret: String,
     pub email: String,
+}
+
+impl AuthorIdentity {
+    /// A company account's identity, as the web app knows it.
+    pub fn of(user: &UserDto) -> Option<Self> {
+        user.company.as_ref().map(|company| Self {
+            company_name: company.name.clone(),
+            siret: company.siret.clone(),
+            email: user.email.clone(),
+        })
+    }
 }
 
 /// Every span of `text` that identifies its author (when known) or anyone

@@ -11,7 +11,9 @@ use shared::consultation::{
 use uuid::Uuid;
 
 use crate::api;
-use crate::components::form::{ErrorAlert, FieldMessage, TextField, field_error, general_error};
+use crate::components::form::{
+    ErrorAlert, FieldMessage, TextField, field_error, general_error, guarded,
+};
 use crate::session::Session;
 
 /// A reply under a contribution: the owner agent's answer, or the author's
@@ -44,7 +46,7 @@ fn ReplyForm(
             send.dispatch(body.get_untracked());
         }>
             <ErrorAlert error=Signal::derive(move || general_error(sent).get().filter(|e| e.field_message("body").is_none()))/>
-            <TextField id=format!("reply-{id}") label rows=3 value=body error=field_error(sent, "body")/>
+            <TextField id=format!("reply-{id}") label rows=3 value=body error=guarded(body, field_error(sent, "body"))/>
             <ul class="fr-btns-group fr-btns-group--inline fr-btns-group--sm">
                 <li><button class="fr-btn fr-btn--sm" type="submit" disabled=move || send.pending().get()>{submit}</button></li>
                 <li><button class="fr-btn fr-btn--sm fr-btn--tertiary" type="button" on:click=move |_| on_done.run(())>"Annuler"</button></li>
@@ -468,10 +470,10 @@ pub fn ContributionForm(
                     </option>
                 </select>
             </div>
-            <TextField id=format!("{prefix}-body") label="Votre contribution" rows=3 value=body error=field_error(result, "body")/>
-            <TextField id=format!("{prefix}-justification") label="Justification" hint="Pourquoi cette proposition sert le besoin" rows=2 value=justification error=field_error(result, "justification")/>
+            <TextField id=format!("{prefix}-body") label="Votre contribution" rows=3 value=body error=guarded(body, field_error(result, "body"))/>
+            <TextField id=format!("{prefix}-justification") label="Justification" hint="Pourquoi cette proposition sert le besoin" rows=2 value=justification error=guarded(justification, field_error(result, "justification"))/>
             <Show when=move || is(ContributionKind::AlternativeClause)>
-                <TextField id=proposed_id.clone() label="Rédaction proposée" rows=3 value=proposed error=field_error(result, "proposed_text")/>
+                <TextField id=proposed_id.clone() label="Rédaction proposée" rows=3 value=proposed error=guarded(proposed, field_error(result, "proposed_text"))/>
             </Show>
             <Show when=move || is(ContributionKind::AlternativeCriterion)>
                 <TextField id=criterion_name_id.clone() label="Nom du critère proposé" value=proposed error=field_error(result, "proposed_text")/>

@@ -2,7 +2,10 @@
 
 use leptos::prelude::*;
 
+use shared::disclosure::{AuthorIdentity, DisclosureSpan, disclosures};
+
 use crate::api::ApiError;
+use crate::session::Session;
 
 /// A labelled text input, or a text area when `rows` is given, with the
 /// API's error for it underneath. A password field has the DSFR "Afficher"
@@ -98,6 +101,31 @@ pub fn general_error<T: Clone + Send + Sync + 'static>(
     Signal::derive(move || match result.get() {
         Some(Err(err)) => Some(err),
         _ => None,
+    })
+}
+
+/// The anonymity guard as the person types (the server's check, from the
+/// shared crate): what in `value` would reveal who wrote it, each passage
+/// quoted, before anything is sent; otherwise the API's error for the field.
+pub fn guarded(
+    value: RwSignal<String>,
+    api_error: Signal<Option<String>>,
+) -> Signal<Option<String>> {
+    let session = Session::get();
+    Signal::derive(move || {
+        let author = session.user().as_ref().and_then(AuthorIdentity::of);
+        let spans = value.with(|text| disclosures(text, author.as_ref()));
+        if spans.is_empty() {
+            api_error.get()
+        } else {
+            Some(
+                spans
+                    .iter()
+                    .map(DisclosureSpan::explain)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )
+        }
     })
 }
 
