@@ -1,6 +1,8 @@
 // These scenarios share one server and its demo data, and run in file order:
 // the last one closes the demo's round and publishes the consultation.
 
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { confirmAction, downloadFrom, expectAccessible, watchPageErrors } from '../pages/app';
 import { ConsultationPage } from '../pages/consultation';
@@ -47,6 +49,39 @@ test('a company reads the current revision and contributes on a clause', async (
   await clause.getByRole('button', { name: 'Envoyer ma contribution' }).click();
   await expect(clause.getByText(/Vous — Solution \(tour 2\)/)).toBeVisible();
   await expect(clause.getByText('1 contribution', { exact: true })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+/** The anonymity guard's table, shared with the shared crate's unit tests. */
+const DISCLOSURES: {
+  author: { company_name: string };
+  caught: { text: string; found: string }[];
+  ordinary: string[];
+} = JSON.parse(fs.readFileSync(path.join(__dirname, '../../crates/shared/src/disclosure_table.json'), 'utf8'));
+
+test('the web app (wasm) catches every identifying text of the table and raises no false alarm', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  await page.goto('/connexion?next=/consultations');
+  // The table's author is this demo company.
+  await new LoginPage(page).logIn('entreprise@demo.jesaisfaire.fr', DEMO_PASSWORD);
+  await page.getByRole('link', { name: TITLE }).click();
+  const clause = page.locator('section.jsf-target').filter({ hasText: '2.2 — Astreinte' });
+  await clause.getByRole('button', { name: 'Contribuer sur cette clause' }).click();
+  const body = clause.getByLabel('Votre contribution');
+  const message = clause.locator('[id$="-body-messages"]');
+  const missed: string[] = [];
+  for (const { text, found } of DISCLOSURES.caught) {
+    await body.fill(text);
+    if (!((await message.textContent()) ?? '').includes(`« ${found} »`)) missed.push(text);
+  }
+  const alarms: string[] = [];
+  for (const text of DISCLOSURES.ordinary) {
+    await body.fill(text);
+    if (((await message.textContent()) ?? '').includes('ressemble')) alarms.push(text);
+  }
+  expect({ missed, alarms }).toEqual({ missed: [], alarms: [] });
+  expect(DISCLOSURES.caught.length).toBeGreaterThanOrEqual(40);
+  expect(DISCLOSURES.ordinary.length).toBeGreaterThanOrEqual(20);
   expect(errors).toEqual([]);
 });
 
