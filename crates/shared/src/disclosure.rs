@@ -9,12 +9,9 @@
 //! the person types (this crate compiles to wasm), so both refuse the same
 //! spans with the same words.
 
-use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
-
 use crate::auth::UserDto;
-use crate::types::luhn_valid;
+use crate::types::{fold, luhn_valid};
+use serde::{Deserialize, Serialize};
 
 crate::named::named! {
     /// What a span of text could reveal.
@@ -419,13 +416,6 @@ fn words(chars: &[char]) -> Vec<(usize, usize, String)> {
         words.push((start, i, fold(&word)));
     }
     words
-}
-
-fn fold(text: &str) -> String {
-    text.nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 /// The company's name, whatever its case, accents and legal form

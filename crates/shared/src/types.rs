@@ -70,6 +70,19 @@ pub fn search_text(input: &str) -> String {
     input.chars().filter(|c| !is_forbidden(*c)).nfc().collect()
 }
 
+/// Lowercase, accents removed, `œ`/`æ` spelled out: `Sécurité` → `securite`;
+/// how searches and the anonymity guard compare words.
+pub fn fold(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    text.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect::<String>()
+        .replace('œ', "oe")
+        .replace('æ', "ae")
+}
+
 /// A French establishment number: 14 digits whose Luhn checksum holds,
 /// except for La Poste (SIREN 356 000 000), whose establishments are valid
 /// when the sum of their digits is a multiple of 5.

@@ -6,9 +6,9 @@
 use std::sync::LazyLock;
 
 use crate::domain::pagination::PageRequest;
-use crate::domain::text::fold;
 use shared::auth::Page;
 use shared::reference::{CpvCodeEntry, parse_two_columns};
+use shared::types::fold;
 
 const CPV_CSV: &str = include_str!("../../data/cpv-2008-fr.csv");
 

@@ -3,9 +3,7 @@
 //! required.
 
 use shared::auth::Validator;
-use shared::types::{Invalid, plain_text, search_text};
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
+use shared::types::{Invalid, fold, plain_text, search_text};
 
 pub fn text(value: &str, max: usize, required: bool) -> Result<String, Invalid> {
     let clean = plain_text(value.trim())?;
@@ -46,16 +44,6 @@ where
 {
     let value: Option<String> = serde::Deserialize::deserialize(deserializer)?;
     Ok(value.map(|v| search_text(&v)))
-}
-
-/// Lowercase, accents removed, `œ`/`æ` spelled out: `Sécurité` → `securite`.
-pub fn fold(text: &str) -> String {
-    text.nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect::<String>()
-        .replace('œ', "oe")
-        .replace('æ', "ae")
 }
 
 /// A title as a file name part: `Maintenance des équipements` →

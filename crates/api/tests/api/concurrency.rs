@@ -160,34 +160,13 @@ async fn one_company(
     };
     let edit_body = json!({"kind": "clarification", "body": edit, "justification": "Chiffrage."});
     let reply_body = json!({"body": format!("Complément {n}")});
+    let act = |method: Method, path: String, body: Option<serde_json::Value>| async move {
+        counted(send(client, server, token, method, &path, body).await)
+    };
     let (edited, replied, withdrawn) = tokio::join!(
-        async {
-            counted(
-                send(
-                    client,
-                    server,
-                    token,
-                    Method::PATCH,
-                    &edit_path,
-                    Some(edit_body),
-                )
-                .await,
-            )
-        },
-        async {
-            counted(
-                send(
-                    client,
-                    server,
-                    token,
-                    Method::POST,
-                    &reply_path,
-                    Some(reply_body),
-                )
-                .await,
-            )
-        },
-        async { counted(send(client, server, token, Method::POST, &withdraw_path, None).await) },
+        act(Method::PATCH, edit_path, Some(edit_body)),
+        act(Method::POST, reply_path, Some(reply_body)),
+        act(Method::POST, withdraw_path, None),
     );
     done.statuses
         .extend([edited.status(), replied.status(), withdrawn.status()]);
