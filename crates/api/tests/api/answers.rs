@@ -75,6 +75,28 @@ async fn a_clarification_answer_is_public_and_decisions_reach_their_authors(app:
     )
     .await;
     let alternative_id = alternative["id"].as_str().unwrap();
+    // During round 1 the agent may name the next revision, not one beyond.
+    let beyond = call(
+        &app,
+        &r.s.agent.token,
+        Method::PUT,
+        &format!("/contributions/{alternative_id}/decision"),
+        Some(json!({
+            "decision": "accepted", "rationale": "Intégrée plus tard.", "integrated_in_round": 3,
+        })),
+    )
+    .await;
+    assert_eq!(
+        problem(beyond, StatusCode::UNPROCESSABLE_ENTITY)
+            .await
+            .errors[0]
+            .field,
+        "integrated_in_round"
+    );
+    let next = json_of(call(&app, &r.s.agent.token, Method::PUT, &format!("/contributions/{alternative_id}/decision"), Some(json!({
+        "decision": "accepted", "rationale": "Intégrée à la prochaine révision.", "integrated_in_round": 2,
+    }))).await, StatusCode::OK).await;
+    assert_eq!(next["decision"]["integrated_in_round"], 2);
     json_of(call(&app, &r.s.agent.token, Method::PUT, &format!("/contributions/{alternative_id}/decision"), Some(json!({
         "decision": "partially_accepted", "rationale": "8 h pour les postes non critiques.", "integrated_in_round": 1,
     }))).await, StatusCode::OK).await;

@@ -105,14 +105,27 @@ fn DecisionForm(contribution: ContributionDto, on_done: Callback<()>) -> impl In
             DecisionKind::Rejected,
         ]
     };
-    let integrated_in_round = saved.as_ref().and_then(|d| d.integrated_in_round);
+    // Accepted now, written into the revision that follows the
+    // contribution's round (recorded before that revision exists).
+    let next_revision = contribution.round.saturating_add(1);
+    let integrated = RwSignal::new(saved.as_ref().and_then(|d| d.integrated_in_round).is_some());
+    let kept_round = saved.as_ref().and_then(|d| d.integrated_in_round);
+    let integrates = move || {
+        matches!(
+            decision.get(),
+            DecisionKind::Accepted | DecisionKind::PartiallyAccepted
+        )
+    };
+    let integrated_id = format!("integrated-{id}");
     view! {
         <form on:submit=move |ev| {
             ev.prevent_default();
+            let accepted = matches!(decision.get_untracked(), DecisionKind::Accepted | DecisionKind::PartiallyAccepted);
             send.dispatch(DecisionRequest {
                 decision: Some(decision.get_untracked()),
                 rationale: rationale.get_untracked(),
-                integrated_in_round,
+                integrated_in_round: (accepted && integrated.get_untracked())
+                    .then(|| kept_round.unwrap_or(next_revision)),
             });
         }>
             <ErrorAlert error=Signal::derive(move || general_error(decided).get().filter(|e| e.field_message("rationale").is_none() && e.field_message("decision").is_none()))/>
@@ -129,6 +142,19 @@ fn DecisionForm(contribution: ContributionDto, on_done: Callback<()>) -> impl In
                 </select>
             </div>
             <TextField id=format!("rationale-{id}") label="Motif de la décision" rows=2 value=rationale error=decision_error/>
+            {move || integrates().then(|| {
+                let integrated_id = integrated_id.clone();
+                view! {
+                    <div class="fr-checkbox-group fr-checkbox-group--sm fr-mb-2w">
+                        <input type="checkbox" id=integrated_id.clone() prop:checked=move || integrated.get()
+                            on:change=move |ev| integrated.set(event_target_checked(&ev))/>
+                        <label class="fr-label" for=integrated_id>
+                            {format!("À intégrer à la révision {}", kept_round.unwrap_or(next_revision))}
+                            <span class="fr-hint-text">"Le lien avec la révision se fait quand elle est publiée."</span>
+                        </label>
+                    </div>
+                }
+            })}
             <ul class="fr-btns-group fr-btns-group--inline fr-btns-group--sm">
                 <li><button class="fr-btn fr-btn--sm" type="submit" disabled=move || send.pending().get()>
                     {if saved.is_some() { "Enregistrer la nouvelle décision" } else { "Enregistrer la décision" }}
@@ -294,7 +320,11 @@ pub fn ContributionCard(
                         {withdrawn.then(|| view! { <li><p class="fr-badge fr-badge--sm fr-badge--error fr-badge--no-icon">"Retirée"</p></li> })}
                         {c.decision.clone().map(|d| view! { <li><p class="fr-badge fr-badge--sm fr-badge--info fr-badge--no-icon">{d.decision.label_fr()}</p></li> })}
                     </ul>
-                    {c.decision.clone().map(|d| view! { <p class="fr-text--sm"><strong>"Décision : "</strong>{d.rationale}</p> })}
+                    {c.decision.clone().map(|d| view! {
+                        <p class="fr-text--sm"><strong>"Décision : "</strong>{d.rationale}
+                            {d.integrated_in_round.map(|n| format!(" (intégrée à la révision {n})"))}
+                        </p>
+                    })}
                     {c.replies.into_iter().map(|r| view! {
                         <p class="fr-text--sm jsf-reply"><strong>{format!("{} : ", r.author.label)}</strong>{r.body}</p>
                     }).collect_view()}

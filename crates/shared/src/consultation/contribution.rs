@@ -169,6 +169,10 @@ pub struct DecisionRequest {
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub decision: Option<DecisionKind>,
     pub rationale: String,
+    /// The revision that integrates it: one already frozen, or the next one
+    /// (latest + 1) while the consultation can still be revised, so that
+    /// "accepted, in the next revision" is recorded during the round.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub integrated_in_round: Option<i32>,
 }
 

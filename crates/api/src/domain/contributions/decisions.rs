@@ -19,10 +19,11 @@ use crate::auth::Authenticated;
 use crate::db::Db;
 use crate::domain::consultations::locked;
 use crate::domain::consultations::rounds::latest_head;
+use crate::domain::consultations::status::Phase;
 use crate::domain::journal::{self, About};
 use crate::domain::text::text;
 use crate::domain::{anonymity, mail};
-use crate::entities::contribution;
+use crate::entities::{consultation, contribution};
 use crate::error::ApiError;
 
 /// A clarification is answered; other kinds are accepted, partly or not.
@@ -53,21 +54,31 @@ fn check_decision_fits(v: &mut Validator, kind: ContributionKind, decision: Opti
 }
 
 /// The round a decision says the contribution was integrated in exists.
+/// The revision that integrates a contribution exists, or is the next one
+/// while the consultation can still be revised (in dialogue): its number is
+/// the link once that revision is frozen.
 async fn check_integration_round(
     conn: &impl ConnectionTrait,
     v: &mut Validator,
-    consultation_id: Uuid,
+    consultation: &consultation::Model,
     round: Option<i32>,
 ) -> Result<(), ApiError> {
     if let Some(n) = round {
-        let latest = latest_head(conn, consultation_id)
+        let latest = latest_head(conn, consultation.id)
             .await?
             .map_or(0, |r| r.number);
-        if n < 1 || n > latest {
+        let next = match consultation.phase {
+            Phase::Dialogue => latest.saturating_add(1),
+            _ => latest,
+        };
+        if n < 1 || n > next {
             v.push(FieldError::new(
                 "integrated_in_round",
                 "unknown",
-                "Ce tour n'existe pas.",
+                format!(
+                    "Indiquez une révision déjà publiée (1 à {latest}) ou la prochaine ({}).",
+                    latest.saturating_add(1)
+                ),
             ));
         }
     }
@@ -93,12 +104,12 @@ pub async fn decide(
     anonymity::guard(&[("rationale", request.rationale.as_str())], None)?;
     let txn = db.begin_write().await?;
     // The decision replaced is the one stored now, read under the lock.
-    locked(&*txn, access.id()).await?;
+    let consultation = locked(&*txn, access.id()).await?;
     let current = contribution::Entity::find_by_id(current.id)
         .one(&*txn)
         .await?
         .ok_or(ApiError::NotFound)?;
-    check_integration_round(&*txn, &mut v, access.id(), request.integrated_in_round).await?;
+    check_integration_round(&*txn, &mut v, &consultation, request.integrated_in_round).await?;
     let rationale = v.finish(rationale).map_err(ApiError::Validation)?;
     if current.status != ContributionStatus::Active {
         return Err(withdrawn());
