@@ -135,7 +135,7 @@ test('the agent answers a contribution and records a decision with its rationale
   await card.getByLabel('Décision', { exact: true }).selectOption('partially_accepted');
   await card.getByLabel('Motif de la décision').fill('Retenue pour les postes critiques seulement.');
   // Recorded during round 2, for the revision that does not exist yet.
-  await card.getByLabel(/À intégrer à la révision 3/).check();
+  await card.locator('label', { hasText: 'À intégrer à la révision 3' }).click();
   await card.getByRole('button', { name: 'Enregistrer la décision' }).click();
   await expect(card.locator('.fr-badge', { hasText: 'Retenue en partie' })).toBeVisible();
   await expect(card.getByText('Retenue pour les postes critiques seulement. (intégrée à la révision 3)')).toBeVisible();
