@@ -151,25 +151,15 @@ pub async fn refresh(
         used.checked_add_signed(REUSE_GRACE)
             .is_some_and(|end| now <= end)
     });
-    if consumed == 0 && in_grace {
-        let next = store_token(
-            &*txn,
-            current.user_id,
-            current.family_id,
-            current.expires_at,
-        )
-        .await?;
-        txn.commit().await?;
-        return session_for(db, config, current.user_id, next).await;
-    }
-    if consumed == 0 {
+    if consumed == 0 && !in_grace {
         revoke_family(&*txn, current.family_id).await?;
         txn.commit().await?;
         tracing::warn!(user_id = %current.user_id, family_id = %current.family_id,
             "refresh token reused: session family revoked");
         return Err(ApiError::InvalidToken);
     }
-    // The next token keeps the family's expiry: renewing never extends a session.
+    // Consumed now, or by the other tab within the grace window. The next
+    // token keeps the family's expiry: renewing never extends a session.
     let next = store_token(
         &*txn,
         current.user_id,

@@ -108,24 +108,20 @@ fn DecisionForm(contribution: ContributionDto, on_done: Callback<()>) -> impl In
     // Accepted now, written into the revision that follows the
     // contribution's round (recorded before that revision exists).
     let next_revision = contribution.round.saturating_add(1);
-    let integrated = RwSignal::new(saved.as_ref().and_then(|d| d.integrated_in_round).is_some());
     let kept_round = saved.as_ref().and_then(|d| d.integrated_in_round);
-    let integrates = move || {
-        matches!(
-            decision.get(),
-            DecisionKind::Accepted | DecisionKind::PartiallyAccepted
-        )
-    };
+    let revision = kept_round.unwrap_or(next_revision);
+    let integrated = RwSignal::new(kept_round.is_some());
+    let integrates =
+        |d: DecisionKind| matches!(d, DecisionKind::Accepted | DecisionKind::PartiallyAccepted);
     let integrated_id = format!("integrated-{id}");
     view! {
         <form on:submit=move |ev| {
             ev.prevent_default();
-            let accepted = matches!(decision.get_untracked(), DecisionKind::Accepted | DecisionKind::PartiallyAccepted);
             send.dispatch(DecisionRequest {
                 decision: Some(decision.get_untracked()),
                 rationale: rationale.get_untracked(),
-                integrated_in_round: (accepted && integrated.get_untracked())
-                    .then(|| kept_round.unwrap_or(next_revision)),
+                integrated_in_round: (integrates(decision.get_untracked()) && integrated.get_untracked())
+                    .then_some(revision),
             });
         }>
             <ErrorAlert error=Signal::derive(move || general_error(decided).get().filter(|e| e.field_message("rationale").is_none() && e.field_message("decision").is_none()))/>
@@ -142,14 +138,14 @@ fn DecisionForm(contribution: ContributionDto, on_done: Callback<()>) -> impl In
                 </select>
             </div>
             <TextField id=format!("rationale-{id}") label="Motif de la décision" rows=2 value=rationale error=decision_error/>
-            {move || integrates().then(|| {
+            {move || integrates(decision.get()).then(|| {
                 let integrated_id = integrated_id.clone();
                 view! {
                     <div class="fr-checkbox-group fr-checkbox-group--sm fr-mb-2w">
                         <input type="checkbox" id=integrated_id.clone() prop:checked=move || integrated.get()
                             on:change=move |ev| integrated.set(event_target_checked(&ev))/>
                         <label class="fr-label" for=integrated_id>
-                            {format!("À intégrer à la révision {}", kept_round.unwrap_or(next_revision))}
+                            {format!("À intégrer à la révision {revision}")}
                             <span class="fr-hint-text">"Le lien avec la révision se fait quand elle est publiée."</span>
                         </label>
                     </div>

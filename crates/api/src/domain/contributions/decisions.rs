@@ -53,7 +53,6 @@ fn check_decision_fits(v: &mut Validator, kind: ContributionKind, decision: Opti
     }
 }
 
-/// The round a decision says the contribution was integrated in exists.
 /// The revision that integrates a contribution exists, or is the next one
 /// while the consultation can still be revised (in dialogue): its number is
 /// the link once that revision is frozen.

@@ -47,9 +47,10 @@ pub async fn reply(
     let body = v.field("body", text(&request.body, limits::BODY, true));
     let body = v.finish(body).map_err(ApiError::Validation)?;
     // The author is a company: its own identity is looked for too.
-    let author = match by_owner {
-        true => None,
-        false => Some(anonymity::author_identity(db.conn(), access.user_id()).await?),
+    let author = if by_owner {
+        None
+    } else {
+        Some(anonymity::author_identity(db.conn(), access.user_id()).await?)
     };
     anonymity::guard(&[("body", request.body.as_str())], author.as_ref())?;
     let now = Utc::now();
