@@ -10,9 +10,11 @@ mod m20261129_000003_enumeration_checks;
 mod m20261129_000004_settled_contributions;
 mod m20261129_000005_mail_and_account_life_cycle;
 mod m20261130_000006_revision_diffs;
+mod m20261130_000007_fair_dialogue;
 
 pub use m20261129_000003_enumeration_checks::ENUMERATION_COLUMNS;
 pub use m20261129_000005_mail_and_account_life_cycle::ENUMERATION_COLUMNS as LIFE_CYCLE_ENUMERATION_COLUMNS;
+pub use m20261130_000007_fair_dialogue::{ANNOUNCEMENT_KINDS, EVENT_ACTIONS, REPLY_AUDIENCES};
 
 pub struct Migrator;
 
@@ -26,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_settled_contributions::Migration),
             Box::new(m20261129_000005_mail_and_account_life_cycle::Migration),
             Box::new(m20261130_000006_revision_diffs::Migration),
+            Box::new(m20261130_000007_fair_dialogue::Migration),
         ]
     }
 }

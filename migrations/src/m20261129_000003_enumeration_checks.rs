@@ -92,7 +92,7 @@ fn value_list(values: &[&str]) -> String {
         .join(", ")
 }
 
-fn postgres_up(table: &str, column: &str, values: &[&str]) -> Vec<String> {
+pub(crate) fn postgres_up(table: &str, column: &str, values: &[&str]) -> Vec<String> {
     vec![format!(
         "ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({column} IN ({list}))",
         name = constraint_name(table, column),
@@ -100,7 +100,7 @@ fn postgres_up(table: &str, column: &str, values: &[&str]) -> Vec<String> {
     )]
 }
 
-fn sqlite_up(table: &str, column: &str, values: &[&str]) -> Vec<String> {
+pub(crate) fn sqlite_up(table: &str, column: &str, values: &[&str]) -> Vec<String> {
     let name = constraint_name(table, column);
     let list = value_list(values);
     [
@@ -118,7 +118,7 @@ fn sqlite_up(table: &str, column: &str, values: &[&str]) -> Vec<String> {
     .collect()
 }
 
-fn sqlite_down(table: &str, column: &str) -> Vec<String> {
+pub(crate) fn sqlite_down(table: &str, column: &str) -> Vec<String> {
     let name = constraint_name(table, column);
     vec![
         format!("DROP TRIGGER IF EXISTS {name}_insert"),
@@ -126,7 +126,7 @@ fn sqlite_down(table: &str, column: &str) -> Vec<String> {
     ]
 }
 
-fn postgres_down(table: &str, column: &str) -> Vec<String> {
+pub(crate) fn postgres_down(table: &str, column: &str) -> Vec<String> {
     vec![format!(
         "ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {}",
         constraint_name(table, column)

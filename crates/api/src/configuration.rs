@@ -123,6 +123,32 @@ pub struct Settings {
     pub behind_proxy: bool,
     #[command(flatten)]
     pub deployment: Deployment,
+    #[command(flatten)]
+    pub fairness: FairnessSettings,
+}
+
+/// The thresholds of the fair-dialogue guards.
+#[derive(Clone, Copy, Debug, Args)]
+pub struct FairnessSettings {
+    /// A public answer or notice published fewer days than this before the
+    /// open round's deadline is late: the agent is offered to push it back.
+    #[arg(long, env = "JESAISFAIRE_LATE_INFORMATION_DAYS", default_value = "6",
+        value_parser = clap::value_parser!(u32).range(1..=60))]
+    pub late_information_days: u32,
+    /// Above this share (percent) of the changes since the first revision
+    /// coming from one company, the agent and the buyer are warned.
+    #[arg(long, env = "JESAISFAIRE_CONCENTRATION_THRESHOLD", default_value = "50",
+        value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub concentration_threshold: u8,
+}
+
+impl Default for FairnessSettings {
+    fn default() -> Self {
+        Self {
+            late_information_days: 6,
+            concentration_threshold: 50,
+        }
+    }
 }
 
 /// Who runs this instance, as its legal pages ("Mentions légales",

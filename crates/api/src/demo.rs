@@ -7,8 +7,8 @@ use shared::Named;
 use shared::auth::{CreateUserRequest, RegisterCompanyRequest};
 use shared::consultation::{
     CctpContent, Clause, ContributionKind, ContributionRequest, CostDirection,
-    CreateConsultationRequest, Criterion, DecisionKind, DecisionRequest, OpenRoundRequest,
-    ReplyRequest, Section, TargetKind, Visibility,
+    CreateConsultationRequest, Criterion, DecisionKind, DecisionRequest, NoticeRequest,
+    OpenRoundRequest, ReplyAudience, ReplyRequest, Section, TargetKind, Visibility,
 };
 use shared::types::StaffRole;
 
@@ -17,6 +17,7 @@ use crate::db::Db;
 use crate::domain::access::{AgentCapability, ConsultationAccess};
 use crate::domain::consultations::{draft, rounds};
 use crate::domain::contributions::{decisions, replies};
+use crate::domain::fairness::notices;
 use crate::domain::{accounts, consultations, contributions};
 use crate::entities::{consultation, user};
 use crate::error::ApiError;
@@ -287,7 +288,7 @@ async fn dialogue_in_second_round(db: &Db) -> Result<(), ApiError> {
         "Un délai de 8 heures ouvrées suffit pour les postes non critiques.",
         "Un délai de 4 heures impose une astreinte coûteuse sans gain pour la plupart des usagers.",
         Some(CostDirection::Decrease), Some("Le titulaire intervient sous 4 heures ouvrées pour les postes critiques et sous 8 heures ouvrées pour les autres."))).await?;
-    contributions::create(
+    let weighting = contributions::create(
         db,
         &second_access,
         ContributionRequest {
@@ -309,6 +310,7 @@ async fn dialogue_in_second_round(db: &Db) -> Result<(), ApiError> {
         question.id,
         ReplyRequest {
             body: "Oui : un local de 10 m² est disponible sur chaque site.".into(),
+            audience: None,
         },
     )
     .await?;
@@ -330,27 +332,59 @@ async fn dialogue_in_second_round(db: &Db) -> Result<(), ApiError> {
         DecisionRequest {
             decision: Some(DecisionKind::PartiallyAccepted),
             rationale: "Délai différencié retenu au tour 2.".into(),
-            integrated_in_round: Some(1),
+            integrated_in_round: Some(2),
+        },
+    )
+    .await?;
+    // An answer to one company only, on what every company reads: the
+    // buyer finds it in the equal-information summary.
+    replies::reply(
+        db,
+        &agent,
+        weighting.id,
+        ReplyRequest {
+            body: "Le poids du prix sera arbitré avec le service financier avant le tour 2.".into(),
+            audience: Some(ReplyAudience::Author),
         },
     )
     .await?;
 
     clause_mut(&mut content, 1, 0)?.text = "Le titulaire intervient sous 4 heures ouvrées pour les postes critiques et sous 8 heures ouvrées pour les autres.".into();
     clause_mut(&mut content, 0, 1)?.text = "Les interventions ont lieu sur les deux sites de la préfecture à Lyon ; un local de stockage est mis à disposition sur chacun.".into();
-    draft::save_draft(db, &owner, 2, content).await?;
+    content = draft::save_draft(db, &owner, 2, content).await?.content;
     rounds::close_round(db, &owner, 1).await?;
     rounds::open_round(
         db,
         &owner,
         OpenRoundRequest {
-            closes_at: days(10),
+            closes_at: days(5),
             changelog: "Délai d'intervention différencié ; local de stockage précisé.".into(),
         },
     )
     .await?;
     contributions::create(db, &ConsultationAccess::load(db.conn(), &second, created.id).await?, on_delay(ContributionKind::Solution,
-        "Nous pouvons garantir 4 heures sur les postes critiques avec un technicien basé à Lyon.",
+        "Nous pouvons garantir 4 heures sur les postes critiques avec un technicien basé à Lyon, supervisé par notre console Nexora.",
         "Technicien déjà présent sur un autre marché local.", Some(CostDirection::Neutral), None)).await?;
+    // Information to every company, five days before the deadline: late,
+    // so the agent is offered to push the deadline back.
+    notices::publish(
+        db,
+        &owner,
+        NoticeRequest {
+            body: "Le parc compte désormais 420 postes : 20 postes ont été ajoutés à la salle de crise.".into(),
+            clause_id: clause_mut(&mut content, 0, 0)?.id,
+        },
+    )
+    .await?;
+    // The agent's working draft for round 3 names the console only one
+    // company spoke of, and takes the weight that company proposed: the
+    // detector warns.
+    clause_mut(&mut content, 1, 1)?.text =
+        "Une astreinte téléphonique est assurée le samedi de 8 h à 12 h, supervisée par la console Nexora.".into();
+    for (criterion, weight) in content.criteria.iter_mut().zip([30, 70]) {
+        criterion.weight = weight;
+    }
+    draft::save_draft(db, &owner, 3, content).await?;
     Ok(())
 }
 

@@ -13,10 +13,14 @@ use shared::auth::{
     TokenResponse, UserDto, VerifyEmailRequest,
 };
 use shared::consultation::{
+    AcknowledgementRequest, DeadlineRequest, EqualInformationDto, FairnessDto, NoticeDto,
+    NoticeRequest,
+};
+use shared::consultation::{
     CctpContent, ConsultationDto, ConsultationStatus, ContributionDto, ContributionRequest,
     CreateConsultationRequest, DecisionRequest, DiffDto, DraftDto, EventDto, NotificationsDto,
-    OpenRoundRequest, PublicationDecisionRequest, ReplyRequest, RevisionDto, RoundDto,
-    SynthesisRow, UpdateConsultationRequest,
+    OpenRoundRequest, PublicationDecisionRequest, ReplyAudience, ReplyRequest, RevisionDto,
+    RoundDto, SynthesisRow, UpdateConsultationRequest,
 };
 use shared::mail::{MailPreferenceDto, UnsubscribeDto};
 use shared::reference::{CpvCodeEntry, CpvDivisionEntry, DepartementEntry, DeploymentDto};
@@ -501,9 +505,49 @@ pub async fn reply(
     token: &str,
     contribution: Uuid,
     body: String,
+    audience: Option<ReplyAudience>,
 ) -> Result<ContributionDto, ApiError> {
     let path = format!("/contributions/{contribution}/replies");
-    post(token, &path, &ReplyRequest { body }).await
+    post(token, &path, &ReplyRequest { body, audience }).await
+}
+
+pub async fn notices(token: &str, id: Uuid) -> Result<Vec<NoticeDto>, ApiError> {
+    get(token, &format!("/consultations/{id}/notices")).await
+}
+
+pub async fn publish_notice(
+    token: &str,
+    id: Uuid,
+    request: NoticeRequest,
+) -> Result<NoticeDto, ApiError> {
+    post(token, &format!("/consultations/{id}/notices"), &request).await
+}
+
+pub async fn extend_deadline(
+    token: &str,
+    id: Uuid,
+    round: i32,
+    request: DeadlineRequest,
+) -> Result<RoundDto, ApiError> {
+    let path = format!("/consultations/{id}/rounds/{round}/deadline");
+    post(token, &path, &request).await
+}
+
+pub async fn equal_information(token: &str, id: Uuid) -> Result<EqualInformationDto, ApiError> {
+    get(token, &format!("/consultations/{id}/equal-information")).await
+}
+
+pub async fn fairness(token: &str, id: Uuid) -> Result<FairnessDto, ApiError> {
+    get(token, &format!("/consultations/{id}/fairness")).await
+}
+
+pub async fn acknowledge_fairness(
+    token: &str,
+    id: Uuid,
+    comment: String,
+) -> Result<FairnessDto, ApiError> {
+    let path = format!("/consultations/{id}/fairness/acknowledgement");
+    post(token, &path, &AcknowledgementRequest { comment }).await
 }
 
 pub async fn decide(

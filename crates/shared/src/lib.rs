@@ -7,6 +7,7 @@
 mod named;
 
 pub mod auth;
+pub mod brands;
 pub mod consultation;
 pub mod disclosure;
 pub mod error;

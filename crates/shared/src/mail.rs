@@ -14,8 +14,10 @@ crate::named::named! {
         RoundClosingSoon = "round_closing_soon": "Rappel avant la clôture d'un tour",
         /// To a company: the agent answered or decided its contribution.
         ContributionAnswered = "contribution_answered": "Réponse ou décision sur mes contributions",
-        /// To the companies taking part: a public answer to a clarification request.
-        ClarificationAnswered = "clarification_answered": "Réponse publique à une demande de précision",
+        /// To the companies a consultation concerns: information given to
+        /// all at once (a public answer to a clarification request, a notice,
+        /// a deadline pushed back). The wire name predates notices.
+        ClarificationAnswered = "clarification_answered": "Informations à toutes les entreprises (réponses publiques, avis, reports d'échéance)",
         /// To the assigned buyer: a publication request.
         PublicationRequested = "publication_requested": "Demande de validation de publication",
         /// To the owner agent: the buyer's decision.

@@ -17,7 +17,7 @@ pub struct Invalid {
 }
 
 impl Invalid {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),

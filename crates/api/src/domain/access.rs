@@ -199,6 +199,16 @@ impl ConsultationAccess {
         )
     }
 
+    /// The owner agent or the assigned buyer: those who answer for the
+    /// fairness of the dialogue and read what one company alone was told.
+    /// Administrators run the platform and are no party to it.
+    pub fn require_responsible(&self) -> Result<(), ApiError> {
+        match self.viewer {
+            Viewer::Owner | Viewer::AssignedBuyer => Ok(()),
+            Viewer::Admin | Viewer::Company => Err(ApiError::Forbidden),
+        }
+    }
+
     pub fn require_staff(&self) -> Result<(), ApiError> {
         if self.is_staff() {
             Ok(())

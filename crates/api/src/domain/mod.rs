@@ -10,6 +10,7 @@ pub mod contributions;
 pub mod cpv;
 pub mod diff;
 pub mod exports;
+pub mod fairness;
 pub mod journal;
 pub mod mail;
 pub mod pagination;

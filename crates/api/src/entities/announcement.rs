@@ -9,6 +9,8 @@ pub enum Kind {
     RoundClosingSoon,
     ClarificationAnswered,
     ConsultationPublished,
+    NoticePublished,
+    DeadlineExtended,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

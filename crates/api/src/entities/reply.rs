@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use shared::consultation::ReplyAudience;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "replies")]
@@ -7,6 +8,7 @@ pub struct Model {
     pub id: Uuid,
     pub contribution_id: Uuid,
     pub author_id: Uuid,
+    pub audience: ReplyAudience,
     pub body: String,
     pub created_at: ChronoDateTimeUtc,
 }

@@ -5,6 +5,7 @@ pub mod consultations;
 pub mod contributions;
 pub mod drafts;
 pub mod exports;
+pub mod fairness;
 pub mod health;
 pub mod mail;
 pub mod me;
@@ -72,6 +73,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(rounds::get_round)
         .service(rounds::close_round)
         .service(rounds::get_round_diff)
+        .service(rounds::extend_deadline)
+        .service(fairness::publish_notice)
+        .service(fairness::list_notices)
+        .service(fairness::get_equal_information)
+        .service(fairness::get_fairness)
+        .service(fairness::acknowledge_fairness)
         .service(publication::request_publication)
         .service(publication::decide_publication)
         .service(exports::export_cctp)
@@ -121,6 +128,7 @@ for validation failures, field-level `errors` in French.",
         (name = "rounds", description = "Tours de dialogue, révisions figées et différences"),
         (name = "contributions", description = "Contributions, réponses et décisions"),
         (name = "publication", description = "Demande et validation de publication"),
+        (name = "fairness", description = "Égalité de traitement : informations à toutes les entreprises, synthèse des informations données, détecteur de cahier des charges orienté"),
         (name = "exports", description = "CCTP, compte rendu de sourçage, contributions (CSV), données ouvertes (OCDS)"),
         (name = "notifications", description = "Notifications dans l'application"),
         (name = "mail", description = "Messages électroniques : désabonnement en un clic"),

@@ -22,7 +22,7 @@ use crate::state::AppState;
         (status = 401, description = "Not signed in"),
         (status = 403, description = "Not the owner agent"),
         (status = 404, description = "Unknown or not visible"),
-        (status = 409, description = "A round is open, or no round yet"),
+        (status = 409, description = "A round is open, no round yet, or warnings of the tailored-specification detector not acknowledged"),
         (status = 422, description = "The draft is incomplete: no clause, or criteria weights not summing to 100"),
     )
 )]
@@ -34,7 +34,7 @@ pub async fn request_publication(
 ) -> Result<web::Json<ConsultationDto>, ApiError> {
     let owner = consultation_access(&state, &who, *id).await?.as_owner()?;
     Ok(web::Json(
-        publication::request_publication(&state.db, &owner).await?,
+        publication::request_publication(&state.db, &owner, state.settings.fairness).await?,
     ))
 }
 

@@ -3,7 +3,7 @@
 use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
-use shared::consultation::{DiffDto, OpenRoundRequest, RevisionDto, RoundDto};
+use shared::consultation::{DeadlineRequest, DiffDto, OpenRoundRequest, RevisionDto, RoundDto};
 use utoipa::IntoParams;
 use uuid::Uuid;
 
@@ -38,6 +38,38 @@ pub async fn open_round(
     let owner = consultation_access(&state, &who, *id).await?.as_owner()?;
     Ok(HttpResponse::Created()
         .json(rounds::open_round(&state.db, &owner, body.into_inner()).await?))
+}
+
+/// Pushes the open round's deadline back (owner agent), typically after
+/// late information; recorded and told to every company.
+#[utoipa::path(
+    tag = "rounds", security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "Consultation id"),
+        ("n" = i32, Path, description = "Round number"),
+    ),
+    request_body = DeadlineRequest,
+    responses(
+        (status = 200, description = "The round with its new deadline; companies are notified", body = RoundDto),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Not the owner agent"),
+        (status = 404, description = "Unknown consultation or round"),
+        (status = 409, description = "The round is closed"),
+        (status = 422, description = "Deadline missing or not later than the current one"),
+    )
+)]
+#[post("/consultations/{id}/rounds/{n}/deadline")]
+pub async fn extend_deadline(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<(Uuid, i32)>,
+    body: Json<DeadlineRequest>,
+) -> Result<web::Json<RoundDto>, ApiError> {
+    let (id, n) = path.into_inner();
+    let owner = consultation_access(&state, &who, id).await?.as_owner()?;
+    Ok(web::Json(
+        rounds::extend_deadline(&state.db, &owner, n, body.into_inner()).await?,
+    ))
 }
 
 /// All rounds, oldest first.

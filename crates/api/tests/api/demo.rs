@@ -54,6 +54,31 @@ async fn the_demo_shows_a_consultation_in_its_second_round_with_every_kind_of_co
     );
     let diff = get(&app, &agent, &format!("/consultations/{id}/rounds/2/diff")).await;
     assert_eq!(diff["clauses"].as_array().unwrap().len(), 2);
+    // Each guard of a fair dialogue shows once: a private reply and a late
+    // notice for the equal-information summary…
+    let summary = get(
+        &app,
+        &agent,
+        &format!("/consultations/{id}/equal-information"),
+    )
+    .await;
+    assert_eq!(summary["private_replies"].as_array().unwrap().len(), 1);
+    assert_eq!(summary["late_in_open_round"]["items"], 1);
+    // …and for the detector, revision 2 taking over an alternative clause
+    // as its decision said, then a draft naming a console only one company
+    // spoke of, with the weight that company proposed.
+    let report = get(&app, &agent, &format!("/consultations/{id}/fairness")).await;
+    let taken = &report["provenance"][0];
+    assert_eq!(
+        (taken["revision"].as_i64(), taken["label"].as_str()),
+        (Some(2), Some("2.1"))
+    );
+    assert_eq!(taken["similarity"], 100);
+    assert_eq!(report["decisions"][0]["outcome"], "taken");
+    let warnings = report["warnings"].to_string();
+    for expected in ["Nexora", "pondération du critère « Prix »"] {
+        assert!(warnings.contains(expected), "{expected}: {warnings}");
+    }
     // Every demo account logs in; the demo company sees the dialogue.
     for email in [
         "admin@demo.jesaisfaire.fr",

@@ -332,11 +332,37 @@ pub async fn second_round(app: &TestApp, r: &RoundOne) {
     }))).await, StatusCode::CREATED).await;
 }
 
+/// The agent takes note of the detector's warnings, if any (the revised
+/// draft takes over contributions of round 1).
+pub async fn acknowledge_warnings(app: &TestApp, r: &RoundOne) {
+    let fairness = format!("/consultations/{}/fairness", r.id());
+    let report = json_of(
+        call(app, &r.s.agent.token, Method::GET, &fairness, None).await,
+        StatusCode::OK,
+    )
+    .await;
+    if report["unacknowledged"]
+        .as_array()
+        .is_some_and(|w| !w.is_empty())
+    {
+        let acknowledged = call(
+            app,
+            &r.s.agent.token,
+            Method::POST,
+            &format!("{fairness}/acknowledgement"),
+            Some(json!({"comment": "Les reprises répondent au besoin exprimé."})),
+        )
+        .await;
+        assert_eq!(acknowledged.status(), StatusCode::OK);
+    }
+}
+
 /// Round 2 closed, publication requested and approved by the assigned buyer.
 pub async fn publish(app: &TestApp, r: &RoundOne) {
     close_round(app, r, 2).await;
     let request = format!("/consultations/{}/publication-request", r.id());
     let decision = format!("/consultations/{}/publication-decision", r.id());
+    acknowledge_warnings(app, r).await;
     let requested = json_of(
         call(app, &r.s.agent.token, Method::POST, &request, None).await,
         StatusCode::OK,

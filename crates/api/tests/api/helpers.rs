@@ -154,6 +154,7 @@ pub async fn test_settings(backend: Backend, dir: &std::path::Path) -> Settings 
         mail_retry: std::time::Duration::from_millis(100),
         mail_digest: std::time::Duration::from_secs(3600),
         deployment: Default::default(),
+        fairness: Default::default(),
         // Tests sign in often from one address; the limit has its own test.
         auth_attempts_per_minute: std::num::NonZeroU32::new(100_000).unwrap(),
         behind_proxy: false,

@@ -27,6 +27,7 @@ mod drafts;
 mod enumerations;
 mod errors;
 mod exports;
+mod fairness;
 mod openapi;
 mod pseudonyms;
 mod publication;

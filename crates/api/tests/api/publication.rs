@@ -5,7 +5,9 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::db_test;
-use crate::fixtures::{call, close_round, json_of, revised, round_one, second_round};
+use crate::fixtures::{
+    acknowledge_warnings, call, close_round, json_of, revised, round_one, second_round,
+};
 use crate::helpers::{TestApp, problem};
 
 async fn publication_is_requested_between_rounds_and_decided_by_the_assigned_buyer(app: TestApp) {
@@ -24,6 +26,7 @@ async fn publication_is_requested_between_rounds_and_decided_by_the_assigned_buy
     )
     .await;
     close_round(&app, &r, 2).await;
+    acknowledge_warnings(&app, &r).await;
     assert_eq!(
         json_of(
             call(&app, &r.s.agent.token, Method::POST, &request, None).await,
@@ -190,6 +193,7 @@ async fn after_changes_are_requested_the_revised_draft_is_submitted_without_a_ne
     let decision = format!("/consultations/{cid}/publication-decision");
     let draft_path = format!("/consultations/{cid}/draft");
     let rounds = format!("/consultations/{cid}/rounds");
+    acknowledge_warnings(&app, &r).await;
     json_of(
         call(&app, agent, Method::POST, &request, None).await,
         StatusCode::OK,

@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use shared::Named;
 use shared::consultation::{
     ContributionDto, ContributionKind, ContributionRequest, ContributionStatus, CostDirection,
-    DecisionKind, DecisionRequest, TargetKind,
+    DecisionKind, DecisionRequest, ProvenanceDto, ReplyAudience, TargetKind,
 };
 use uuid::Uuid;
 
@@ -17,21 +17,29 @@ use crate::components::form::{
 use crate::session::Session;
 
 /// A reply under a contribution: the owner agent's answer, or the author's
-/// complement once its contribution is settled.
+/// complement once its contribution is settled. The agent says who reads
+/// it: every company, or the author alone — except where the rule decides
+/// (`fixed`: a clarification's answer is public, a confidential solution's
+/// private). A private answer on what every company reads asks first
+/// whether it tells something about the need.
 #[component]
 fn ReplyForm(
     id: Uuid,
     label: &'static str,
     submit: &'static str,
+    /// The agent's choice, `None` for the author's complement.
+    audience: Option<RwSignal<ReplyAudience>>,
+    #[prop(optional)] fixed: Option<ReplyAudience>,
     on_done: Callback<()>,
 ) -> impl IntoView {
     let session = Session::get();
     let body = RwSignal::new(String::new());
-    let send = Action::new_local(move |body: &String| {
-        let body = body.clone();
+    let confirming = RwSignal::new(false);
+    let send = Action::new_local(move |(body, audience): &(String, Option<ReplyAudience>)| {
+        let (body, audience) = (body.clone(), *audience);
         session.send(move |token| {
             let body = body.clone();
-            async move { api::reply(&token, id, body).await }
+            async move { api::reply(&token, id, body, audience).await }
         })
     });
     Effect::new(move || {
@@ -39,16 +47,64 @@ fn ReplyForm(
             on_done.run(());
         }
     });
+    let dispatch = move || {
+        confirming.set(false);
+        send.dispatch((body.get_untracked(), audience.map(|a| a.get_untracked())));
+    };
     let sent = Signal::derive(move || send.value().get());
+    let name = format!("audience-{id}");
+    let choice = audience.map(|chosen| match fixed {
+        Some(only) => view! {
+            <p class="fr-text--sm">{match only {
+                ReplyAudience::Public => "Destinataires : toutes les entreprises (la réponse à une demande de précision est publique).",
+                ReplyAudience::Author => "Destinataire : l'auteur seulement (solution confidentielle).",
+            }}</p>
+        }.into_any(),
+        None => view! {
+            <fieldset class="fr-fieldset" id=format!("{name}-fieldset")>
+                <legend class="fr-fieldset__legend fr-text--sm">"Qui lit cette réponse ?"</legend>
+                {ReplyAudience::ALL.iter().copied().map(|value| {
+                    let radio = format!("{name}-{}", value.as_str());
+                    view! {
+                        <div class="fr-fieldset__element fr-fieldset__element--inline">
+                            <div class="fr-radio-group fr-radio-group--sm">
+                                <input type="radio" id=radio.clone() name=name.clone() value=value.as_str()
+                                    prop:checked=move || chosen.get() == value
+                                    on:change=move |_| chosen.set(value)/>
+                                <label class="fr-label" for=radio>{value.label_fr()}</label>
+                            </div>
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
+        }.into_any(),
+    });
+    let private_by_choice = move || {
+        fixed.is_none() && audience.is_some_and(|a| a.get_untracked() == ReplyAudience::Author)
+    };
     view! {
         <form on:submit=move |ev| {
             ev.prevent_default();
-            send.dispatch(body.get_untracked());
+            if private_by_choice() { confirming.set(true) } else { dispatch() }
         }>
             <ErrorAlert error=Signal::derive(move || general_error(sent).get().filter(|e| e.field_message("body").is_none()))/>
             <TextField id=format!("reply-{id}") label rows=3 value=body error=guarded(body, field_error(sent, "body"))/>
+            {choice}
+            <Show when=move || confirming.get()>
+                <div class="fr-alert fr-alert--warning fr-alert--sm fr-mb-2w" role="alertdialog" aria-labelledby=format!("{name}-question")>
+                    <p id=format!("{name}-question")><strong>"Cette réponse apporte-t-elle une information sur le besoin ?"</strong></p>
+                    <p class="fr-text--sm">"Si oui, toutes les entreprises doivent la recevoir (égalité de traitement). Une réponse à l'auteur seulement est signalée à l'acheteur."</p>
+                    <ul class="fr-btns-group fr-btns-group--inline fr-btns-group--sm">
+                        <li><button class="fr-btn fr-btn--sm" type="button" on:click=move |_| {
+                            if let Some(a) = audience { a.set(ReplyAudience::Public); }
+                            dispatch();
+                        }>"Oui : l'envoyer à toutes les entreprises"</button></li>
+                        <li><button class="fr-btn fr-btn--sm fr-btn--secondary" type="button" on:click=move |_| dispatch()>"Non : l'envoyer à l'auteur seulement"</button></li>
+                    </ul>
+                </div>
+            </Show>
             <ul class="fr-btns-group fr-btns-group--inline fr-btns-group--sm">
-                <li><button class="fr-btn fr-btn--sm" type="submit" disabled=move || send.pending().get()>{submit}</button></li>
+                <li><button class="fr-btn fr-btn--sm" type="submit" disabled=move || send.pending().get() || confirming.get()>{submit}</button></li>
                 <li><button class="fr-btn fr-btn--sm fr-btn--tertiary" type="button" on:click=move |_| on_done.run(())>"Annuler"</button></li>
             </ul>
         </form>
@@ -175,6 +231,14 @@ enum Open {
 #[component]
 fn AgentActions(contribution: ContributionDto, reload: Callback<()>) -> impl IntoView {
     let id = contribution.id;
+    let fixed = if contribution.kind == ContributionKind::Clarification {
+        Some(ReplyAudience::Public)
+    } else if contribution.confidential {
+        Some(ReplyAudience::Author)
+    } else {
+        None
+    };
+    let audience = RwSignal::new(fixed.unwrap_or(ReplyAudience::Public));
     let open = RwSignal::new(Open::Nothing);
     let done = Callback::new(move |()| {
         open.set(Open::Nothing);
@@ -198,7 +262,10 @@ fn AgentActions(contribution: ContributionDto, reload: Callback<()>) -> impl Int
                 on:click=move |_| toggle(Open::Decision)>{decide_label}</button></li>
         </ul>
         {move || match open.get() {
-            Open::Reply => view! { <ReplyForm id label="Votre réponse" submit="Publier la réponse" on_done=done/> }.into_any(),
+            Open::Reply => match fixed {
+                Some(only) => view! { <ReplyForm id label="Votre réponse" submit="Publier la réponse" audience=Some(audience) fixed=only on_done=done/> }.into_any(),
+                None => view! { <ReplyForm id label="Votre réponse" submit="Publier la réponse" audience=Some(audience) on_done=done/> }.into_any(),
+            },
             Open::Decision => view! { <DecisionForm contribution=contribution.clone() on_done=done/> }.into_any(),
             Open::Nothing | Open::Edit => ().into_any(),
         }}
@@ -245,7 +312,7 @@ fn AuthorActions(contribution: ContributionDto, reload: Callback<()>) -> impl In
                 aria-expanded=move || (open.get() == Open::Reply).to_string()
                 on:click=move |_| toggle(Open::Reply)>"Compléter ma contribution"</button>
             <Show when=move || open.get() == Open::Reply>
-                <ReplyForm id label="Votre complément" submit="Publier le complément" on_done=done/>
+                <ReplyForm id label="Votre complément" submit="Publier le complément" audience=None on_done=done/>
             </Show>
         }
         .into_any();
@@ -280,6 +347,8 @@ pub fn ContributionCard(
     author_reload: Option<Callback<()>>,
     /// For the author: what the next revision did to the target.
     outcome: Option<Outcome>,
+    /// For the agent and the buyer: the revisions that took its wording.
+    taken_over: Vec<ProvenanceDto>,
 ) -> impl IntoView {
     let actions = agent_reload
         .map(|reload| view! { <AgentActions contribution=contribution.clone() reload/> });
@@ -322,7 +391,16 @@ pub fn ContributionCard(
                         </p>
                     })}
                     {c.replies.into_iter().map(|r| view! {
-                        <p class="fr-text--sm jsf-reply"><strong>{format!("{} : ", r.author.label)}</strong>{r.body}</p>
+                        <p class="fr-text--sm jsf-reply"><strong>{format!("{} : ", r.author.label)}</strong>{r.body}
+                            {(r.audience == ReplyAudience::Author && !c.confidential).then(|| view! {
+                                " "<span class="fr-badge fr-badge--sm fr-badge--no-icon">"À l'auteur seulement"</span>
+                            })}
+                        </p>
+                    }).collect_view()}
+                    {taken_over.into_iter().map(|p| view! {
+                        <p class="fr-text--sm jsf-taken-over">{format!("Reprise par la révision {}, {} {}{}", p.revision,
+                            if p.target_kind == TargetKind::Criterion { "critère" } else { "clause" }, p.label,
+                            if p.similarity > 0 { format!(", à {} %", p.similarity) } else { " (poids)".to_owned() })}</p>
                     }).collect_view()}
                     {outcome}
                     {(!withdrawn).then_some(actions)}

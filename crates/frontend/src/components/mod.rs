@@ -3,6 +3,7 @@ pub mod consultation_nav;
 pub mod contribution;
 pub mod contribution_filters;
 pub mod exports;
+pub mod fairness;
 pub mod form;
 pub mod layout;
 pub mod pager;

@@ -5,10 +5,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use shared::consultation::{ChangeKind, ContributionDto, ContributionStatus, DiffDto, TargetKind};
+use shared::consultation::{
+    ChangeKind, ContributionDto, ContributionStatus, DiffDto, ProvenanceDto, TargetKind,
+};
 use uuid::Uuid;
 
 use crate::components::contribution::{ContributionCard, ContributionForm, Outcome};
+use crate::components::fairness::provenance_line;
 
 pub fn change_of(diff: Option<&DiffDto>, target: Uuid) -> Option<ChangeKind> {
     diff.and_then(|d| {
@@ -46,6 +49,11 @@ pub struct DialogueContext {
     pub diffs: Arc<HashMap<i32, DiffDto>>,
     /// The agent's compact view: contributions folded under their passage.
     pub compact: RwSignal<bool>,
+    /// For the owner agent and the buyer: where the revisions took their
+    /// wording from (the detector's provenance); empty for others.
+    pub provenance: Arc<Vec<ProvenanceDto>>,
+    /// The revision read, whose provenance shows under each passage.
+    pub revision: i32,
 }
 
 /// A clause, a criterion or the whole document with its contributions and,
@@ -110,6 +118,10 @@ pub fn TargetBlock(
                 {badge}
             </h3>
             {text.map(|t| view! { <p class="jsf-clause-text">{t}</p> })}
+            {target_id.map(|t| ctx.provenance.iter()
+                .filter(|p| p.target_id == t && p.revision == ctx.revision)
+                .map(provenance_line)
+                .collect_view())}
             <Show when=folded>
                 <button class="fr-btn fr-btn--tertiary fr-btn--sm" type="button" on:click=move |_| unfolded.set(true)>
                     {move || match (count(), undecided()) {
@@ -126,11 +138,15 @@ pub fn TargetBlock(
                 // Settled ones may still be completed after their round.
                 let author_acts = c.author.is_you && c.status == ContributionStatus::Active
                     && (ctx.open_round == Some(c.round) || c.is_settled());
+                let taken_over: Vec<ProvenanceDto> = ctx.provenance.iter()
+                    .filter(|p| p.contribution_id == c.id)
+                    .cloned()
+                    .collect();
                 view! {
                     <ContributionCard contribution=c
                         agent_reload=ctx.agent_answers.then_some(ctx.reload)
                         author_reload=author_acts.then_some(ctx.reload)
-                        outcome/>
+                        outcome taken_over/>
                 }
             }/>
             <Show when=move || can_contribute>

@@ -8,8 +8,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 use shared::Named;
 use shared::consultation::{
-    ConsultationDto, ConsultationStatus, ContributionDto, DiffDto, RevisionDto, RoundDto,
-    TargetKind,
+    ConsultationDto, ConsultationStatus, ContributionDto, DiffDto, EqualInformationDto,
+    FairnessDto, RevisionDto, RoundDto, TargetKind,
 };
 use shared::types::Role;
 use uuid::Uuid;
@@ -18,6 +18,7 @@ use crate::api::{self, ApiError};
 use crate::components::consultation_nav::{Breadcrumb, ConsultationNav, View};
 use crate::components::contribution_filters::{FilterBar, Filters};
 use crate::components::exports::ExportsPanel;
+use crate::components::fairness::{LateInformationPrompt, NoticesPanel};
 use crate::components::resource::resource_view;
 use crate::components::set_title;
 use crate::components::table::DataTable;
@@ -41,6 +42,10 @@ struct Loaded {
     /// The revision the current one is compared with: the previous one, or
     /// for a final revision, the last round companies read.
     previous: i32,
+    /// For the owner agent and the buyer: the detector's report and what
+    /// every company was told.
+    fairness: Option<FairnessDto>,
+    equal_information: Option<EqualInformationDto>,
 }
 
 async fn load(token: String, id: Option<Uuid>) -> Result<Loaded, ApiError> {
@@ -70,12 +75,25 @@ async fn load(token: String, id: Option<Uuid>) -> Result<Loaded, ApiError> {
         let to = if from == previous { current } else { from + 1 };
         diffs.insert(from, api::diff(&token, id, to, from).await?);
     }
+    // Staff see activity counts; of staff, only the owner agent and the
+    // buyer read these (an administrator gets 403, and nothing to show).
+    let responsible = consultation.activity.contributions.is_some();
+    let (fairness, equal_information) = if responsible {
+        (
+            api::fairness(&token, id).await.ok(),
+            api::equal_information(&token, id).await.ok(),
+        )
+    } else {
+        (None, None)
+    };
     Ok(Loaded {
         consultation,
         revision,
         contributions,
         diffs,
         previous,
+        fairness,
+        equal_information,
     })
 }
 
@@ -121,7 +139,35 @@ pub fn ConsultationPage() -> impl IntoView {
                 is_company: role() == Some(Role::Company),
                 diffs: Arc::new(loaded.diffs.clone()),
                 compact,
+                provenance: Arc::new(
+                    loaded
+                        .fairness
+                        .clone()
+                        .map(|f| f.provenance)
+                        .unwrap_or_default(),
+                ),
+                revision: loaded.revision.as_ref().map_or(0, |r| r.round.number),
             };
+            let agent_in_dialogue = role() == Some(Role::Agent)
+                && matches!(
+                    c.status,
+                    ConsultationStatus::InDialogue | ConsultationStatus::BetweenRounds
+                );
+            let clauses: Vec<(Uuid, String)> = loaded
+                .revision
+                .as_ref()
+                .map(|r| {
+                    r.content
+                        .clauses()
+                        .filter_map(|(_, k)| Some((k.id?, format!("{} — {}", k.number, k.title))))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let late = loaded
+                .equal_information
+                .clone()
+                .filter(|_| agent_in_dialogue)
+                .and_then(|e| Some((e.late_in_open_round?, e.late_information_days)));
             let to_do = ctx
                 .agent_answers
                 .then(|| view! { <ToDo contributions=loaded.contributions.clone() compact/> });
@@ -140,10 +186,14 @@ pub fn ConsultationPage() -> impl IntoView {
                 })}
                 {(role() == Some(Role::Agent) && !matches!(c.status, ConsultationStatus::Published | ConsultationStatus::Abandoned))
                     .then(|| view! { <ConsultationSettings consultation=c.clone() reload/> })}
+                {late.map(|(late, days)| view! { <LateInformationPrompt consultation_id=c.id late days reload/> })}
                 <PublicationPanel consultation=c.clone() reload/>
                 <ExportsPanel consultation=c.clone()/>
                 {to_do}
                 {c.current_round.clone().map(|round| view! { <RoundNotice round/> })}
+                {c.current_round.is_some().then(|| view! {
+                    <NoticesPanel consultation_id=c.id publish_on=agent_in_dialogue.then_some(clauses) on_published=reload/>
+                })}
                 {match loaded.revision.clone() {
                     None => view! {
                         <p class="fr-mt-4w">"Le projet de CCTP n'est pas encore publié."</p>

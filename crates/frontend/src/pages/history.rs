@@ -3,10 +3,12 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use shared::consultation::{DiffDto, ItemChange, WordChange, WordOp};
+use shared::consultation::{DiffDto, ItemChange, ProvenanceDto, WordChange, WordOp};
+use shared::types::Role;
 
 use crate::api::{self, ApiError};
 use crate::components::consultation_nav::{Breadcrumb, ConsultationNav, View};
+use crate::components::fairness::provenance_line;
 use crate::components::resource::resource_view;
 use crate::components::set_title;
 use crate::components::time::french_date_time;
@@ -33,7 +35,7 @@ fn marked(changes: Vec<WordChange>) -> impl IntoView {
 }
 
 #[component]
-fn Change(change: ItemChange) -> impl IntoView {
+fn Change(change: ItemChange, provenance: Vec<ProvenanceDto>) -> impl IntoView {
     let label = match (&change.label_before, &change.label_after) {
         (Some(before), Some(after)) if before != after => format!("{before} → {after}"),
         (_, Some(after)) => after.clone(),
@@ -53,31 +55,47 @@ fn Change(change: ItemChange) -> impl IntoView {
             </p>
             {weight.map(|w| view! { <p class="fr-text--sm">{w}</p> })}
             <p class="jsf-diff">{marked(change.text)}</p>
+            {provenance.iter().filter(|p| p.target_id == change.id).map(provenance_line).collect_view()}
         </li>
     }
 }
 
 /// One heading and its changes; nothing at all when nothing changed.
 #[component]
-fn ChangeList(heading: &'static str, changes: Vec<ItemChange>) -> impl IntoView {
+fn ChangeList(
+    heading: &'static str,
+    changes: Vec<ItemChange>,
+    provenance: Vec<ProvenanceDto>,
+) -> impl IntoView {
     (!changes.is_empty()).then(|| {
         view! {
             <h2 class="fr-mt-4w">{heading}</h2>
-            <ul class="jsf-plain-list">{changes.into_iter().map(|c| view! { <Change change=c/> }).collect_view()}</ul>
+            <ul class="jsf-plain-list">{changes.into_iter().map(|c| view! { <Change change=c provenance=provenance.clone()/> }).collect_view()}</ul>
         }
     })
 }
 
-/// What changed between two revisions, clauses then criteria.
+/// What changed between two revisions, clauses then criteria; for the
+/// agent and the buyer, with where the new wording came from.
 #[component]
-pub fn Changes(diff: DiffDto) -> impl IntoView {
+pub fn Changes(
+    diff: DiffDto,
+    /// The detector's provenance, any revision (those of `diff.to` show).
+    #[prop(optional)]
+    provenance: Vec<ProvenanceDto>,
+) -> impl IntoView {
     if diff.clauses.is_empty() && diff.criteria.is_empty() {
         return view! { <p class="fr-mt-2w">"Aucune différence entre ces deux révisions."</p> }
             .into_any();
     }
+    // Provenance compares each revision with the one before it.
+    let provenance: Vec<ProvenanceDto> = provenance
+        .into_iter()
+        .filter(|p| p.revision == diff.to && diff.from == diff.to - 1)
+        .collect();
     view! {
-        <ChangeList heading="Clauses" changes=diff.clauses/>
-        <ChangeList heading="Critères" changes=diff.criteria/>
+        <ChangeList heading="Clauses" changes=diff.clauses provenance=provenance.clone()/>
+        <ChangeList heading="Critères" changes=diff.criteria provenance/>
     }
     .into_any()
 }
@@ -133,6 +151,23 @@ pub fn HistoryPage() -> impl IntoView {
         });
         async move { fetched.await.and_then(Result::transpose) }
     });
+    // The agent and the buyer also read where the wording came from.
+    let responsible = matches!(
+        session.user_now().map(|u| u.role),
+        Some(Role::Agent | Role::Buyer)
+    );
+    let provenance = LocalResource::new(move || {
+        let id = id();
+        session.fetch(move |token| async move {
+            Ok(match id {
+                Some(id) if responsible => api::fairness(&token, id)
+                    .await
+                    .map(|f| f.provenance)
+                    .unwrap_or_default(),
+                _ => Vec::new(),
+            })
+        })
+    });
     let select = move |label: &'static str,
                        id_attr: &'static str,
                        target: RwSignal<Option<i32>>| {
@@ -168,6 +203,12 @@ pub fn HistoryPage() -> impl IntoView {
             {select("Comparer la révision", "diff-from", from)}
             {select("avec la révision", "diff-to", to)}
         </div>
-        {resource_view(diff, "Chargement de la comparaison…", |d| view! { <Changes diff=d/> })}
+        {resource_view(diff, "Chargement de la comparaison…", move |d| {
+            let provenance = match provenance.get() {
+                Some(Some(Ok(list))) => list,
+                _ => Vec::new(),
+            };
+            view! { <Changes diff=d provenance/> }
+        })}
     }
 }

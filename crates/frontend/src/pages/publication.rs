@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::api::{self, ApiError};
 use crate::components::confirm::{ConfirmModal, ConfirmTrigger};
+use crate::components::fairness::FairnessSection;
 use crate::components::form::{ErrorAlert, TextField};
 use crate::components::resource::resource_view;
 use crate::pages::history::Changes;
@@ -131,6 +132,7 @@ pub fn PublicationPanel(consultation: ConsultationDto, reload: Callback<()>) -> 
             <p>"Un nouveau tour ? Révisez le CCTP à partir des contributions, puis publiez la révision suivante."</p>
             <p><a class="fr-link" href=format!("/consultations/{id}/cctp")>"Réviser le CCTP"</a></p>
             <p>{format!("Le dialogue est terminé ? Demandez la publication : le brouillon enregistré est figé comme révision finale {}, lisible par les entreprises, sans nouveau tour de contributions. L'acheteur de la PFRA valide cette révision ou demande des modifications.", latest + 1)}</p>
+            <FairnessSection consultation_id=id can_acknowledge=true/>
             <ConfirmTrigger modal_id="request-publication-modal">"Demander la publication"</ConfirmTrigger>
             <ConfirmModal id="request-publication-modal" title="Demander la publication ?".to_owned() confirm_label="Confirmer la demande"
                 on_confirm=Callback::new(move |()| { run.dispatch(Step::RequestPublication); })>
@@ -145,6 +147,7 @@ pub fn PublicationPanel(consultation: ConsultationDto, reload: Callback<()>) -> 
         (Some(Role::Buyer), ConsultationStatus::AwaitingApproval) => ("Validation de la publication".to_owned(), view! {
             <p>{format!("L'agent demande la publication de la révision finale {final_revision}, ci-dessous. Vous validez cette révision précisément.")}</p>
             {submitted.map(|publication| view! { <FinalChanges id publication/> })}
+            <FairnessSection consultation_id=id can_acknowledge=false/>
             <TextField id="publication-comment" label="Commentaire" hint="Obligatoire pour demander des modifications"
                 rows=4 value=comment error=comment_error/>
             <ul class="fr-btns-group fr-btns-group--inline-md">

@@ -39,6 +39,15 @@ crate::named::named! {
 }
 
 crate::named::named! {
+    /// Who reads a reply. Equal treatment: what the agent tells one company
+    /// about the need, it tells them all.
+    pub enum ReplyAudience {
+        Public = "public": "Toutes les entreprises",
+        Author = "author": "L'auteur seulement",
+    }
+}
+
+crate::named::named! {
     pub enum DecisionKind {
         Accepted = "accepted": "Retenue",
         PartiallyAccepted = "partially_accepted": "Retenue en partie",
@@ -97,6 +106,7 @@ pub struct AuthorDto {
 pub struct ReplyDto {
     pub id: Uuid,
     pub author: AuthorDto,
+    pub audience: ReplyAudience,
     pub body: String,
     pub created_at: DateTime<Utc>,
 }
@@ -155,6 +165,10 @@ impl ContributionDto {
 pub struct ReplyRequest {
     #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub body: String,
+    /// The agent's choice: `public` by default and always for a
+    /// clarification, `author` by default and always for a confidential
+    /// solution. A company's reply reads as its contribution does (`public`).
+    pub audience: Option<ReplyAudience>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -31,6 +31,9 @@ crate::named::named! {
         PublicationRequested = "publication_requested": "Publication demandée",
         PublicationApproved = "publication_approved": "Publication validée",
         ChangesRequested = "changes_requested": "Modifications demandées",
+        NoticePublished = "notice_published": "Information à toutes les entreprises",
+        DeadlineExtended = "deadline_extended": "Échéance reportée",
+        FairnessAcknowledged = "fairness_acknowledged": "Alertes d'égalité de traitement examinées",
     }
 }
 

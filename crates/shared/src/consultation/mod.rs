@@ -1,16 +1,19 @@
 //! The pre-publication dialogue on the wire: consultations (here), the CCTP
 //! and its rounds (`cctp`), contributions and their answers (`contribution`),
-//! the audit trail and notifications (`journal`), export formats (`export`). Everything is re-exported
+//! the audit trail and notifications (`journal`), export formats (`export`),
+//! the guards of a fair dialogue (`fairness`). Everything is re-exported
 //! here, so clients name `shared::consultation::X` whatever the file.
 
 mod cctp;
 mod contribution;
 mod export;
+mod fairness;
 mod journal;
 
 pub use cctp::*;
 pub use contribution::*;
 pub use export::*;
+pub use fairness::*;
 pub use journal::*;
 
 use chrono::{DateTime, Utc};
@@ -37,6 +40,8 @@ pub mod limits {
     pub const CONTRIBUTIONS_PER_ROUND: u64 = 100;
     /// Replies on one contribution.
     pub const REPLIES_PER_CONTRIBUTION: u64 = 200;
+    /// Notices to all companies in one consultation.
+    pub const NOTICES_PER_CONSULTATION: u64 = 200;
 }
 
 /// A full CPV 2008 code: 8 digits, a dash and a check digit (`72000000-5`),

@@ -15,25 +15,54 @@ use super::status::{Phase, move_to};
 use super::{locked, view};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
+use crate::configuration::FairnessSettings;
 use crate::db::Db;
 use crate::domain::access::{BuyerCapability, ConsultationAccess, OwnerCapability};
+use crate::domain::fairness::detector;
 use crate::domain::journal;
 use crate::domain::journal::About;
 use crate::domain::mail::fan_out::{self, Announcement};
 use crate::domain::mail::letters::consultation_path;
 use crate::domain::mail::{self, Letter};
 use crate::domain::text::text;
-use crate::entities::announcement;
 use crate::entities::event;
+use crate::entities::{announcement, consultation};
 use crate::error::ApiError;
 
 pub async fn request_publication(
     db: &Db,
     owner: &OwnerCapability,
+    fairness: FairnessSettings,
 ) -> Result<ConsultationDto, ApiError> {
+    // The detector reads the whole dialogue: outside the write transaction,
+    // on a snapshot whose draft must still be the one frozen below.
+    let snapshot = consultation::Entity::find_by_id(owner.consultation_id())
+        .one(db.conn())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    // The other refusals come first, as the transaction below gives them.
+    let requestable = snapshot.phase == Phase::Dialogue
+        && !has_open_round(db.conn(), snapshot.id, Utc::now()).await?
+        && freezable_draft(&snapshot).is_ok();
+    let pending = if requestable {
+        detector::unacknowledged(db, &snapshot, fairness).await?
+    } else {
+        0
+    };
+    if pending > 0 {
+        return Err(ApiError::Conflict(format!(
+            "Le détecteur d'égalité de traitement signale {pending} alerte(s) que vous n'avez pas examinée(s) : prenez-en acte avec un commentaire avant de demander la publication."
+        )));
+    }
     let now = Utc::now();
     let txn = db.begin_write().await?;
     let current = locked(&*txn, owner.consultation_id()).await?;
+    if current.draft_version != snapshot.draft_version {
+        return Err(ApiError::Conflict(
+            "Le brouillon a changé pendant la vérification des alertes : redemandez la publication."
+                .into(),
+        ));
+    }
     if current.phase != Phase::Dialogue {
         return Err(ApiError::Conflict(
             "La publication ne peut être demandée qu'après au moins un tour de dialogue.".into(),

@@ -10,7 +10,7 @@ use sea_orm::{
 use shared::FieldError;
 use shared::auth::Validator;
 use shared::consultation::{
-    CctpContent, EventAction, OpenRoundRequest, RevisionDto, RoundDto, limits,
+    CctpContent, DeadlineRequest, EventAction, OpenRoundRequest, RevisionDto, RoundDto, limits,
 };
 use uuid::Uuid;
 
@@ -19,6 +19,7 @@ use super::locked;
 use super::status::{Phase, is_open, move_to};
 use crate::db::Db;
 use crate::domain::access::{ConsultationAccess, OwnerCapability};
+use crate::domain::exports::date_time;
 use crate::domain::mail::fan_out::{self, Announcement};
 use crate::domain::text::text;
 use crate::domain::{diff, journal};
@@ -301,6 +302,71 @@ pub async fn close_round(
     fan_out::announce(&*txn, announcement).await?;
     txn.commit().await?;
     Ok(round_dto(&closed.head(), now))
+}
+
+/// Pushes the open round's deadline back, so that companies have time to
+/// use late information. Recorded, and told to every company.
+pub async fn extend_deadline(
+    db: &Db,
+    owner: &OwnerCapability,
+    number: i32,
+    request: DeadlineRequest,
+) -> Result<RoundDto, ApiError> {
+    let now = Utc::now();
+    let Some(closes_at) = request.closes_at else {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "closes_at",
+            "required",
+            "Indiquez la nouvelle date limite des contributions.",
+        )]));
+    };
+    let txn = db.begin_write().await?;
+    let consultation = locked(&*txn, owner.consultation_id()).await?;
+    let r = round_by_number(&*txn, consultation.id, number).await?;
+    if !is_open(&r.head(), now) {
+        return Err(ApiError::Conflict(
+            "Ce tour est clos : son échéance ne change plus.".into(),
+        ));
+    }
+    let before = r.closes_at;
+    if closes_at <= before {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "closes_at",
+            "not_later",
+            format!(
+                "La nouvelle échéance doit être postérieure à l'actuelle ({}).",
+                date_time(before)
+            ),
+        )]));
+    }
+    let mut model = r.into_active_model();
+    model.closes_at = Set(closes_at);
+    let extended = model.update(&*txn).await?;
+    journal::record(
+        &*txn,
+        consultation.id,
+        owner.agent_id(),
+        EventAction::DeadlineExtended,
+        format!(
+            "Échéance du tour {number} reportée du {} au {}",
+            date_time(before),
+            date_time(closes_at)
+        ),
+    )
+    .await?;
+    let mut announcement = Announcement::new(
+        announcement::Kind::DeadlineExtended,
+        consultation.id,
+        format!(
+            "L'échéance du tour {number} de la consultation « {} » est reportée au {} : vous avez plus de temps pour contribuer.",
+            consultation.title,
+            date_time(closes_at)
+        ),
+    );
+    announcement.round_number = Some(number);
+    fan_out::announce(&*txn, announcement).await?;
+    txn.commit().await?;
+    Ok(round_dto(&extended.head(), now))
 }
 
 /// What changed from revision `from` to revision `to`, as JSON: computed

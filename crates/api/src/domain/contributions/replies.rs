@@ -10,8 +10,11 @@ use sea_orm::{
 };
 use shared::Named;
 use shared::auth::Validator;
-use shared::consultation::{ContributionDto, ContributionKind, EventAction, ReplyRequest, limits};
+use shared::consultation::{
+    ContributionDto, ContributionKind, EventAction, ReplyAudience, ReplyRequest, limits,
+};
 use shared::mail::MailKind;
+use shared::types::Invalid;
 use uuid::Uuid;
 
 use super::{load, views::one_view};
@@ -45,7 +48,10 @@ pub async fn reply(
     }
     let mut v = Validator::default();
     let body = v.field("body", text(&request.body, limits::BODY, true));
-    let body = v.finish(body).map_err(ApiError::Validation)?;
+    let audience = v.field("audience", audience(by_owner, &c, request.audience));
+    let (body, audience) = v
+        .finish((|| Some((body?, audience?)))())
+        .map_err(ApiError::Validation)?;
     // The author is a company: its own identity is looked for too.
     let author = if by_owner {
         None
@@ -72,6 +78,7 @@ pub async fn reply(
         id: Set(Uuid::new_v4()),
         contribution_id: Set(c.id),
         author_id: Set(access.user_id()),
+        audience: Set(audience),
         body: Set(body),
         created_at: Set(now),
     }
@@ -95,16 +102,51 @@ pub async fn reply(
             .exec(&*txn)
             .await?;
         c.answered_at = c.answered_at.or(Some(now));
-        notify_agent_reply(&*txn, &access, &c).await?;
+        notify_agent_reply(&*txn, &access, &c, audience).await?;
     }
     txn.commit().await?;
     one_view(db, &access, c).await
+}
+
+/// Who reads a reply. The agent's answer to a clarification reaches every
+/// company (equal treatment), to a confidential solution its author alone;
+/// otherwise the agent chooses, public by default. A company does not
+/// choose: its reply reads as its contribution does.
+fn audience(
+    by_owner: bool,
+    c: &contribution::Model,
+    requested: Option<ReplyAudience>,
+) -> Result<ReplyAudience, Invalid> {
+    let private_by_nature = if c.confidential {
+        ReplyAudience::Author
+    } else {
+        ReplyAudience::Public
+    };
+    match requested {
+        None => Ok(private_by_nature),
+        Some(_) if !by_owner => Err(Invalid::new(
+            "agent_only",
+            "Seul l'agent choisit le destinataire d'une réponse : la vôtre se lit comme votre contribution.",
+        )),
+        Some(ReplyAudience::Public) if c.confidential => Err(Invalid::new(
+            "confidential",
+            "Une solution confidentielle ne se discute qu'avec son auteur : la réponse va à l'auteur seulement.",
+        )),
+        Some(ReplyAudience::Author) if c.kind == ContributionKind::Clarification => {
+            Err(Invalid::new(
+                "public_required",
+                "La réponse à une demande de précision va à toutes les entreprises (égalité de traitement).",
+            ))
+        }
+        Some(chosen) => Ok(chosen),
+    }
 }
 
 async fn notify_agent_reply(
     conn: &impl ConnectionTrait,
     access: &ConsultationAccess,
     c: &contribution::Model,
+    audience: ReplyAudience,
 ) -> Result<(), ApiError> {
     let title = &access.consultation().title;
     let about = About::contribution(access.id(), c.id);
@@ -117,7 +159,7 @@ async fn notify_agent_reply(
         contribution_letter(access, c, "Réponse de l'agent", &message),
     )
     .await?;
-    if c.kind == ContributionKind::Clarification {
+    if c.kind == ContributionKind::Clarification && audience == ReplyAudience::Public {
         let mut announcement = Announcement::new(
             announcement::Kind::ClarificationAnswered,
             access.id(),

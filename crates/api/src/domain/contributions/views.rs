@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use shared::consultation::{ContributionDto, ContributionStatus, DecisionDto, ReplyDto};
+use shared::consultation::{
+    ContributionDto, ContributionStatus, DecisionDto, ReplyAudience, ReplyDto,
+};
 use uuid::Uuid;
 
 use crate::db::Db;
@@ -20,7 +22,7 @@ pub async fn views(
     rows: Vec<contribution::Model>,
 ) -> Result<Vec<ContributionDto>, ApiError> {
     let labels = Labels::for_reader(db.conn(), access).await?;
-    let mut dtos = labelled(db, &labels, rows).await?;
+    let mut dtos = labelled(db, &labels, access, rows).await?;
     withhold_confidential(access, &mut dtos);
     Ok(dtos)
 }
@@ -59,14 +61,22 @@ pub async fn for_record(
         .order_by_asc(contribution::Column::Id)
         .all(db.conn())
         .await?;
-    let mut dtos = labelled(db, labels, rows).await?;
+    let mut dtos = labelled(db, labels, reader, rows).await?;
     withhold_confidential(reader, &mut dtos);
     Ok(dtos)
+}
+
+/// A reply to the author only is not for the other companies.
+fn reads(reader: &ConsultationAccess, c: &contribution::Model, r: &reply::Model) -> bool {
+    r.audience == ReplyAudience::Public
+        || reader.viewer() != Viewer::Company
+        || c.author_id == reader.user_id()
 }
 
 async fn labelled(
     db: &Db,
     labels: &Labels,
+    reader: &ConsultationAccess,
     rows: Vec<contribution::Model>,
 ) -> Result<Vec<ContributionDto>, ApiError> {
     let conn = db.conn();
@@ -84,7 +94,8 @@ async fn labelled(
     Ok(rows
         .into_iter()
         .map(|c| {
-            let replies = replies.remove(&c.id).unwrap_or_default();
+            let mut replies = replies.remove(&c.id).unwrap_or_default();
+            replies.retain(|r| reads(reader, &c, r));
             view(labels, c, replies)
         })
         .collect())
@@ -117,6 +128,7 @@ fn view(labels: &Labels, c: contribution::Model, replies: Vec<reply::Model>) -> 
             .map(|r| ReplyDto {
                 id: r.id,
                 author: labels.author(r.author_id),
+                audience: r.audience,
                 body: r.body,
                 created_at: r.created_at,
             })

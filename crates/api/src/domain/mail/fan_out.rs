@@ -101,7 +101,10 @@ fn mail_kind(kind: Kind) -> Option<MailKind> {
     match kind {
         Kind::RoundOpened => Some(MailKind::RoundOpened),
         Kind::RoundClosingSoon => Some(MailKind::RoundClosingSoon),
-        Kind::ClarificationAnswered => Some(MailKind::ClarificationAnswered),
+        // One preference for all the information given to every company.
+        Kind::ClarificationAnswered | Kind::NoticePublished | Kind::DeadlineExtended => {
+            Some(MailKind::ClarificationAnswered)
+        }
         Kind::RoundClosedEarly | Kind::ConsultationPublished => None,
     }
 }
@@ -147,6 +150,18 @@ fn letter(a: &announcement::Model, c: &consultation::Model) -> Letter {
         .paragraph(format!(
             "L'administration a répondu à une demande de précision sur « {title} ». Par égalité de traitement, cette réponse est communiquée à toutes les entreprises concernées."
         )),
+        Kind::NoticePublished => Letter::new(
+            format!("Information à toutes les entreprises : {title}"),
+            AUDIENCE_REASON,
+        )
+        .paragraph(format!(
+            "L'administration a publié une information sur « {title} ». Par égalité de traitement, elle est communiquée à toutes les entreprises concernées en même temps."
+        ))
+        .paragraph(a.message.clone()),
+        Kind::DeadlineExtended => {
+            Letter::new(format!("Échéance reportée : {title}"), AUDIENCE_REASON)
+                .paragraph(a.message.clone())
+        }
         Kind::RoundClosedEarly | Kind::ConsultationPublished => {
             Letter::new(a.message.clone(), AUDIENCE_REASON)
         }

@@ -1,6 +1,7 @@
 //! The editing form of one section (with its clauses) and of one criterion.
 
 use leptos::prelude::*;
+use shared::brands::brand_mentions;
 use shared::consultation::{Clause, DraftDto};
 
 use super::rows::{
@@ -59,6 +60,26 @@ where
     }
 }
 
+/// R2111-7 as the agent types: a brand, a trademark sign or a particular
+/// process without "ou équivalent" (the server's check, from the shared
+/// crate). A warning, not an error: the draft saves all the same.
+#[component]
+fn BrandWarning(#[prop(into)] text: RwSignal<String>) -> impl IntoView {
+    let found = move || text.with(|t| brand_mentions(t, &[]));
+    view! {
+        <div aria-live="polite">
+            {move || {
+                let found = found();
+                (!found.is_empty()).then(|| view! {
+                    <div class="fr-alert fr-alert--warning fr-alert--sm fr-mb-2w jsf-brand-warning">
+                        {found.iter().map(|m| view! { <p>{m.explain()}</p> }).collect_view()}
+                    </div>
+                })
+            }}
+        </div>
+    }
+}
+
 #[component]
 pub(super) fn ClauseEditor(
     section: SectionRow,
@@ -94,6 +115,7 @@ pub(super) fn ClauseEditor(
                 <TextField id=format!("{dom}-title") label="Titre de la clause" value=clause.title.clone() error=error("title") class="fr-col-12 fr-col-md-9"/>
             </div>
             <TextField id=format!("{dom}-text") label="Texte de la clause" value=clause.text.clone() error=error("text") rows=4/>
+            <BrandWarning text=clause.text.clone()/>
             <RowTools what rows=clauses key=clause_key/>
         </fieldset>
     }
