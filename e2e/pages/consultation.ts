@@ -43,6 +43,27 @@ export class ConsultationPage {
     await expect(card.getByText(`Vous : ${text}`)).toBeVisible();
   }
 
+  /**
+   * The owner agent's answer to the author alone: the app asks first whether
+   * it tells something about the need; "no" sends it privately.
+   */
+  async answerPrivately(card: Locator, text: string) {
+    await card.getByRole('button', { name: 'Répondre' }).click();
+    await card.getByLabel('Votre réponse').fill(text);
+    await card.locator('label', { hasText: "L'auteur seulement" }).click();
+    await card.getByRole('button', { name: 'Publier la réponse' }).click();
+    await expect(card.getByText('Cette réponse apporte-t-elle une information sur le besoin ?')).toBeVisible();
+    await card.getByRole('button', { name: "Non : l'envoyer à l'auteur seulement" }).click();
+    await expect(card.locator('.jsf-reply', { hasText: text }).getByText("À l'auteur seulement")).toBeVisible();
+  }
+
+  /** The owner agent takes note of the detector's warnings, with a comment. */
+  async acknowledgeWarnings(comment: string) {
+    await this.page.getByLabel(/Votre examen des alertes/).fill(comment);
+    await this.page.getByRole('button', { name: 'Prendre acte des alertes' }).click();
+    await expect(this.page.getByText(comment)).toBeVisible();
+  }
+
   /** The owner agent's decision; `decision` is a wire value ('accepted'…). */
   async decide(card: Locator, decision: string | null, rationale: string) {
     await card.getByRole('button', { name: /^(Décider|Modifier la décision)$/ }).click();

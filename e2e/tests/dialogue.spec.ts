@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { confirmAction, downloadFrom, expectAccessible, watchPageErrors } from '../pages/app';
 import { ConsultationPage } from '../pages/consultation';
+import { DraftEditor } from '../pages/editor';
 import { LoginPage } from '../pages/login';
 
 const DEMO_PASSWORD = 'demo-jesaisfaire-2026';
@@ -128,6 +129,8 @@ test('the agent answers a contribution and records a decision with its rationale
   await page.locator('.jsf-to-do').getByRole('link', { name: /Nous pouvons garantir 4 heures/ }).click();
   await expect(card).toBeVisible();
   await view.answer(card, 'Merci : pouvez-vous préciser la zone couverte ?');
+  await view.answerPrivately(card, 'Le technicien peut-il être présent le samedi matin ?');
+  await expectAccessible(page);
 
   await card.getByRole('button', { name: 'Décider' }).click();
   await card.getByRole('button', { name: 'Enregistrer la décision' }).click();
@@ -146,6 +149,48 @@ test('the agent answers a contribution and records a decision with its rationale
   await expectAccessible(page);
   await card.getByRole('button', { name: 'Annuler' }).click();
   await expect(card.getByLabel('Motif de la décision')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test('the agent is told of late information and pushes the deadline back, and sees where the wording came from', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  await page.goto('/connexion?next=/consultations');
+  await new LoginPage(page).logIn('agent@demo.jesaisfaire.fr', DEMO_PASSWORD);
+  await page.getByRole('link', { name: TITLE }).click();
+  const view = new ConsultationPage(page);
+  // The demo's notice came five days before the deadline: late.
+  await expect(page.getByRole('heading', { name: 'Information tardive' })).toBeVisible();
+  const notices = page.locator('section', { has: page.getByRole('heading', { name: 'Informations à toutes les entreprises' }) });
+  await expect(notices.getByText('Le parc compte désormais 420 postes')).toBeVisible();
+  await notices.getByText('Publier une information à toutes les entreprises').click();
+  await notices.getByLabel(/^Information/).fill('Les deux sites sont accessibles de 7 h à 19 h.');
+  await notices.getByLabel('Clause concernée (facultatif)').selectOption({ label: '1.2 — Sites' });
+  await notices.getByRole('button', { name: "Publier l'information" }).click();
+  await expect(notices.getByText('Les deux sites sont accessibles de 7 h à 19 h.')).toBeVisible();
+  await expect(page.getByText(/2 informations publiques ont été données moins de 6 jours avant l'échéance du tour 2/)).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: /^Reporter l'échéance au / }).click();
+  await expect(page.getByRole('heading', { name: 'Information tardive' })).toHaveCount(0);
+
+  // Provenance, for staff: on the contribution taken over, and in the history.
+  const alternative = page.locator('article.jsf-contribution').filter({ hasText: 'Un délai de 8 heures ouvrées suffit' });
+  await expect(alternative.getByText('Reprise par la révision 2, clause 2.1, à 100 %')).toBeVisible();
+  await view.tab('Historique des révisions').click();
+  await expect(page.getByText("reprend la proposition d'Entreprise B (tour 1) à 100 %")).toBeVisible();
+  await expectAccessible(page);
+
+  // The editor flags a brand named without « ou équivalent » as it is typed.
+  await view.tab('Rédiger le CCTP').click();
+  const editor = new DraftEditor(page);
+  await editor.expectLoaded();
+  const text = editor.clause('2.2').getByLabel('Texte de la clause');
+  const saved = await text.inputValue();
+  await text.fill('Les postes sont de marque Fenix® exclusivement.');
+  await expect(page.locator('.jsf-brand-warning')).toContainText('« marque Fenix® » cite une marque');
+  await expectAccessible(page);
+  await text.fill(`${saved} Fenix® ou équivalent.`);
+  await expect(page.locator('.jsf-brand-warning')).toHaveCount(0);
+  await text.fill(saved);
   expect(errors).toEqual([]);
 });
 
@@ -182,6 +227,11 @@ test('the agent closes the round and asks for publication; the PFRA buyer approv
   await confirmAction(page, 'Clore le tour 2 maintenant', 'Clore le tour', 'ne pourront plus contribuer');
   await expect(page.getByText('Tour 2 clos.')).toBeVisible();
   await expect(page.getByText('Entre deux tours')).toBeVisible();
+  // The detector's warnings are acknowledged before the request.
+  const fairness = page.locator('section.jsf-fairness');
+  await expect(fairness.getByText(/Nexora/).first()).toBeVisible();
+  await new ConsultationPage(page).acknowledgeWarnings('La console est citée pour décrire la supervision attendue ; la pondération suit la doctrine régionale.');
+  await expectAccessible(page);
   await confirmAction(page, 'Demander la publication', 'Confirmer la demande', 'validera le CCTP');
   await expect(page.getByText('En attente de validation')).toBeVisible();
   await expectAccessible(page);
@@ -191,6 +241,14 @@ test('the agent closes the round and asks for publication; the PFRA buyer approv
   await page.goto('/connexion?next=/consultations');
   await new LoginPage(page).logIn('acheteur@demo.jesaisfaire.fr', DEMO_PASSWORD);
   await page.getByRole('link', { name: TITLE }).click();
+  // At approval the buyer reads what every company was told, what one was
+  // told alone, and the detector's warnings with the agent's comment.
+  const summary = page.locator('section.jsf-fairness');
+  await expect(summary.getByRole('heading', { name: "Égalité d'information" })).toBeVisible();
+  await expect(summary.getByText(/\d réponses? à l'auteur seulement/)).toBeVisible();
+  await expect(summary.getByText('Le poids du prix sera arbitré avec le service financier avant le tour 2.')).toBeVisible();
+  await expect(summary.getByText(/Nexora/).first()).toBeVisible();
+  await expect(summary.getByText(/Examen de l'agent/)).toBeVisible();
   await page.getByRole('button', { name: 'Demander des modifications' }).click();
   await expect(page.locator('#publication-comment-messages')).toContainText('obligatoire');
   await expectAccessible(page);

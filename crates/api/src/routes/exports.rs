@@ -150,7 +150,9 @@ pub async fn export_sourcing_report(
 ) -> Result<HttpResponse, ApiError> {
     let access = consultation_access(&state, &who, *id).await?;
     let format = query.format.unwrap_or(DocumentFormat::Docx);
-    Ok(download(report::export(&state.db, &access, format).await?))
+    Ok(download(
+        report::export(&state.db, &access, format, state.settings.fairness).await?,
+    ))
 }
 
 /// Every active contribution, one row each (staff only): CSV in UTF-8 with a

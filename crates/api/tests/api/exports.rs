@@ -255,6 +255,13 @@ async fn the_sourcing_report_and_the_contributions_table_name_no_company(app: Te
                 "8. Validation de la publication".to_owned(),
                 "Publication validée".to_owned(),
                 "(acheteur PFRA)".to_owned(),
+                "9. Garanties".to_owned(),
+                "Anonymat".to_owned(),
+                "1 réponse(s) publique(s)".to_owned(),
+                "Cahier des charges orienté : le détecteur".to_owned(),
+                "Examen de la révision finale 3".to_owned(),
+                "Entreprise C (tour 1)".to_owned(),
+                "Examen des alertes par".to_owned(),
             ],
         );
         texts.push(text);

@@ -17,16 +17,93 @@ use uuid::Uuid;
 
 use super::document::Document;
 use super::{ExportFile, TargetNames, date, date_time, revisions};
+use crate::configuration::FairnessSettings;
 use crate::db::Db;
 use crate::domain::access::ConsultationAccess;
 use crate::domain::anonymity::Labels;
 use crate::domain::contributions::views;
+use crate::domain::fairness::{detector, equal_information};
 use crate::domain::text::slug;
 use crate::domain::{cpv, diff};
-use crate::entities::{event, user};
+use crate::entities::{consultation, event, user};
 use crate::error::ApiError;
 
 const IDENTITIES_WITHHELD: &str = "Identité des entreprises : chaque entreprise apparaît sous le pseudonyme qui lui a été attribué dans cette consultation (« Entreprise A », « Entreprise B »…). Conformément au principe d'égalité de traitement du dialogue, son identité n'est communiquée ni aux autres entreprises ni dans ce compte rendu.";
+
+/// "Garanties d'égalité": how the dialogue kept companies anonymous, told
+/// them all the same things in time, and what the final specification took
+/// from whom, with the agent's acknowledgement of the detector's warnings.
+async fn equality_guarantees(
+    doc: &mut Document,
+    db: &Db,
+    c: &consultation::Model,
+    labels: &Labels,
+    settings: FairnessSettings,
+) -> Result<(), ApiError> {
+    let summary = equal_information::of_consultation(db, c, labels, settings).await?;
+    let report = detector::examine_consultation(db, c, settings).await?;
+    doc.heading(1, "9. Garanties d'égalité de traitement");
+    doc.heading(2, "Anonymat");
+    doc.paragraph("Avant leur enregistrement, les textes des entreprises ont été vérifiés : ni leur nom, ni leur SIREN ou SIRET, ni adresse électronique, numéro de téléphone ou site web. Un texte qui en contenait a été refusé et n'a pas été conservé.");
+    doc.heading(2, "Égalité d'information");
+    let late = summary.public_information.iter().filter(|i| i.late).count();
+    doc.paragraph(format!(
+        "{} réponse(s) publique(s) et information(s) à toutes les entreprises, dont {late} publiée(s) moins de {} jours avant l'échéance de leur tour :",
+        summary.public_information.len(),
+        summary.late_information_days
+    ));
+    for i in &summary.public_information {
+        doc.paragraph(format!(
+            "{} — {} (tour {}, échéance {}{}) : {}",
+            date_time(i.published_at),
+            i.kind.label_fr(),
+            i.round,
+            date_time(i.round_closes_at),
+            if i.late { ", tardive" } else { "" },
+            i.body
+        ));
+    }
+    doc.paragraph(format!(
+        "{} réponse(s) de l'agent à l'auteur seulement, sur des contributions que toutes les entreprises lisent :",
+        summary.private_replies.len()
+    ));
+    for r in &summary.private_replies {
+        doc.paragraph(format!(
+            "{} — à {} (contribution du tour {}) : {}",
+            date_time(r.created_at),
+            r.addressee.label,
+            r.contribution_round,
+            r.body
+        ));
+    }
+    doc.heading(2, "Cahier des charges orienté : le détecteur");
+    doc.paragraph(match report.revision {
+        Some(n) => format!("Examen de la révision finale {n} (seuil de concentration : {} %).", report.concentration_threshold),
+        None => format!("Examen du brouillon en cours, la publication n'étant pas demandée (seuil de concentration : {} %).", report.concentration_threshold),
+    });
+    for p in &report.provenance {
+        doc.paragraph(format!(
+            "Révision {} : {} {}.",
+            p.revision,
+            p.label,
+            p.sentence()
+        ));
+    }
+    if report.warnings.is_empty() {
+        doc.paragraph("Aucune alerte.");
+    }
+    for w in &report.warnings {
+        doc.paragraph(format!("Alerte — {} : {}", w.kind.label_fr(), w.message));
+    }
+    if let Some(a) = &report.acknowledgement {
+        doc.paragraph(format!(
+            "Examen des alertes par l'agent, le {} : {}",
+            date_time(a.at),
+            a.comment
+        ));
+    }
+    Ok(())
+}
 
 /// The text after a change, with what was inserted and deleted marked
 /// `[+ … +]` and `[- … -]`; an added or removed item's text as it is.
@@ -135,6 +212,7 @@ pub async fn export(
     db: &Db,
     access: &ConsultationAccess,
     format: DocumentFormat,
+    fairness: FairnessSettings,
 ) -> Result<ExportFile, ApiError> {
     access.require_staff()?;
     let conn = db.conn();
@@ -324,6 +402,8 @@ pub async fn export(
             e.detail
         ));
     }
+
+    equality_guarantees(&mut doc, db, c, &labels, fairness).await?;
 
     Ok(ExportFile {
         file_name: format!(

@@ -17,7 +17,7 @@ use crate::db::Db;
 use crate::domain::access::ConsultationAccess;
 use crate::domain::anonymity::Labels;
 use crate::domain::consultations::status::is_open;
-use crate::entities::{contribution, notice, reply, round};
+use crate::entities::{consultation, contribution, notice, reply, round};
 use crate::error::ApiError;
 
 /// Where a publication falls: the latest round opened before it.
@@ -53,15 +53,26 @@ fn placed(
     })
 }
 
+/// For the owner agent and the assigned buyer.
 pub async fn summary(
     db: &Db,
     access: &ConsultationAccess,
     settings: FairnessSettings,
 ) -> Result<EqualInformationDto, ApiError> {
     access.require_responsible()?;
+    let labels = Labels::for_reader(db.conn(), access).await?;
+    of_consultation(db, access.consultation(), &labels, settings).await
+}
+
+/// The summary under the given labels (a reader's, or a record's).
+pub async fn of_consultation(
+    db: &Db,
+    consultation: &consultation::Model,
+    labels: &Labels,
+    settings: FairnessSettings,
+) -> Result<EqualInformationDto, ApiError> {
     let conn = db.conn();
     let days = settings.late_information_days;
-    let consultation = access.consultation();
     let rounds: Vec<round::Head> = round::Entity::find()
         .filter(round::Column::ConsultationId.eq(consultation.id))
         .filter(round::Column::ForPublication.eq(false))
@@ -89,7 +100,6 @@ pub async fn summary(
         .order_by_asc(reply::Column::CreatedAt)
         .all(conn)
         .await?;
-    let labels = Labels::for_reader(conn, access).await?;
     let mut public_information = Vec::new();
     let mut private_replies = Vec::new();
     for r in replies {
