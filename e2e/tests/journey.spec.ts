@@ -371,6 +371,10 @@ test('an agent, two companies and a buyer take a consultation through two rounds
 
   // --- The agent ends the dialogue and asks for publication.
   await confirmAction(agent.page, 'Clore le tour 2 maintenant', 'Clore le tour', 'ne pourront plus contribuer');
+  // The detector found the price weighted as one company alone proposed:
+  // the agent says why before asking.
+  await expect(agent.page.locator('section.jsf-fairness').getByText("Pondération reprise d'une seule entreprise")).toBeVisible();
+  await agentView.acknowledgeWarnings('Le poids du prix proposé au tour 1 correspond à la contrainte budgétaire du service.');
   await confirmAction(agent.page, 'Demander la publication', 'Confirmer la demande', 'validera le CCTP');
   await expect(agent.page.getByText('En attente de validation')).toBeVisible();
   await agentView.tab('Journal').click();

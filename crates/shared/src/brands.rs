@@ -301,6 +301,56 @@ mod tests {
         }
     }
 
+    /// Clauses of real CCTPs that must be flagged, and ordinary ones that
+    /// must not: the table the note reports on.
+    const FLAGGED: &[&str] = &[
+        "Les postes sont de marque Dell exclusivement.",
+        "Le logiciel de messagerie est Microsoft Outlook® en version 2021.",
+        "Les copieurs fournis sont des Ricoh™ MP 2555.",
+        "Le revêtement est posé selon le procédé Sikaflex sur toute la surface.",
+        "La solution de sauvegarde utilise une technologie propriétaire de déduplication.",
+        "Le système de contrôle d'accès est breveté par le fabricant.",
+        "Les serrures sont de marque Vachette, sans autre possibilité.",
+        "Nettoyage des vitres par procédé Osmoclean.",
+        "Le pare-feu est un Fortinet® FortiGate 100F.",
+        "La console Nexora assure la supervision des postes.",
+        "Les écrans de marque Iiyama sont fixés sur bras articulés.",
+        "Le traitement de l'air suit le procédé breveté Airclean.",
+    ];
+    const ORDINARY: &[&str] = &[
+        "Le titulaire respecte la norme ISO 27001.",
+        "Les matériaux sont classés A2-s1,d0 selon la norme NF EN 13501-1.",
+        "Le prix est ferme et non révisable : 1 200 € HT par an.",
+        "Une marque de fabrique lisible figure sur chaque poste.",
+        "Les postes sont de marque Dell ou équivalent.",
+        "Le logiciel de messagerie est Microsoft Outlook® ou équivalent.",
+        "Le procédé retenu est décrit à la clause 3.2.",
+        "Le titulaire intervient sous 4 heures ouvrées, du lundi au vendredi.",
+        "Les interventions ont lieu sur les deux sites de la préfecture à Lyon.",
+        "La prestation débute le 1er janvier 2027 pour une durée de 4 ans.",
+        "Le titulaire fournit un rapport mensuel conforme au RGPD.",
+        "Les déchets sont traités conformément à l'article L541-1 du code de l'environnement.",
+        "Une astreinte téléphonique est assurée le samedi de 8 h à 12 h.",
+        "Les matériels sont conformes au référentiel RGAA 4.1.",
+        "La solution de supervision signale les pannes avant qu'elles ne surviennent.",
+    ];
+
+    #[test]
+    fn the_table_of_clauses_is_flagged_without_a_miss_or_a_false_alarm() {
+        let names = vec!["nexora".to_owned()];
+        let missed: Vec<&str> = FLAGGED
+            .iter()
+            .copied()
+            .filter(|t| brand_mentions(t, &names).is_empty())
+            .collect();
+        let false_alarms: Vec<&str> = ORDINARY
+            .iter()
+            .copied()
+            .filter(|t| !brand_mentions(t, &names).is_empty())
+            .collect();
+        assert_eq!((missed, false_alarms), (vec![], vec![]));
+    }
+
     #[test]
     fn names_are_capitalised_words_inside_a_sentence_capitals_or_models() {
         assert_eq!(

@@ -9,7 +9,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::fixtures::{RoundOne, call, close_round, json_of, round_one};
+use crate::fixtures::{call, close_round, json_of, round_one, save_draft};
 use crate::helpers::{TestApp, problem};
 
 async fn reply(app: &TestApp, token: &str, id: &Value, body: Value) -> reqwest::Response {
@@ -296,29 +296,6 @@ async fn a_late_notice_reaches_every_company_and_the_deadline_can_be_pushed_back
     assert!(notes.to_string().contains("est reportée au"), "{notes}");
 }
 db_test!(a_late_notice_reaches_every_company_and_the_deadline_can_be_pushed_back);
-
-async fn save_draft(app: &TestApp, r: &RoundOne, edit: impl FnOnce(&mut Value)) {
-    let path = format!("/consultations/{}/draft", r.id());
-    let current = call(app, &r.s.agent.token, Method::GET, &path, None).await;
-    let etag = current.headers()["etag"].to_str().unwrap().to_owned();
-    let mut draft = json_of(current, StatusCode::OK).await["content"].clone();
-    edit(&mut draft);
-    let saved = app
-        .client
-        .put(app.url(&path))
-        .bearer_auth(&r.s.agent.token)
-        .header("If-Match", etag)
-        .json(&draft)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        saved.status(),
-        StatusCode::OK,
-        "{}",
-        saved.text().await.unwrap()
-    );
-}
 
 fn kinds(report: &Value) -> Vec<String> {
     report["warnings"]

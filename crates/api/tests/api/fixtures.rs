@@ -279,22 +279,27 @@ pub fn revised(mut draft: Value) -> Value {
     draft
 }
 
-/// Saves the revised draft with the version it read (`If-Match`).
-pub async fn save_revised_draft(app: &TestApp, r: &RoundOne) {
+/// Changes the saved draft with `edit`, sending the version it read (`If-Match`).
+pub async fn save_draft(app: &TestApp, r: &RoundOne, edit: impl FnOnce(&mut Value)) {
     let path = format!("/consultations/{}/draft", r.id());
     let current = call(app, &r.s.agent.token, Method::GET, &path, None).await;
     let etag = current.headers()["etag"].to_str().unwrap().to_owned();
-    let draft = json_of(current, StatusCode::OK).await["content"].clone();
+    let mut draft = json_of(current, StatusCode::OK).await["content"].clone();
+    edit(&mut draft);
     let saved = app
         .client
         .put(app.url(&path))
         .bearer_auth(&r.s.agent.token)
         .header("If-Match", etag)
-        .json(&revised(draft))
+        .json(&draft)
         .send()
         .await
         .unwrap();
     assert_eq!(saved.status(), StatusCode::OK);
+}
+
+pub async fn save_revised_draft(app: &TestApp, r: &RoundOne) {
+    save_draft(app, r, |draft| *draft = revised(draft.clone())).await;
 }
 
 pub async fn close_round(app: &TestApp, r: &RoundOne, n: u32) {

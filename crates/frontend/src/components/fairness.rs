@@ -238,8 +238,8 @@ pub fn FairnessView(
         }
     });
     let subject = match report.revision {
-        Some(n) => format!("la révision finale {n}"),
-        None => "le brouillon, tel qu'il deviendrait la prochaine révision".to_owned(),
+        Some(n) => format!("Examen de la révision finale {n}."),
+        None => "Examen du brouillon, tel qu'il deviendrait la prochaine révision.".to_owned(),
     };
     let pending = report.unacknowledged.clone();
     let warnings = report.warnings.clone();
@@ -256,7 +256,7 @@ pub fn FairnessView(
     });
     view! {
         <h3 class="fr-h6">"Cahier des charges orienté ? Ce que le détecteur relève"</h3>
-        <p class="fr-text--sm">{format!("Examen de {subject}. Les alertes ne bloquent rien : l'agent en prend acte avec un commentaire avant de demander la publication (articles R2111-1, R2111-2 et R2111-7 du code de la commande publique).")}</p>
+        <p class="fr-text--sm">{format!("{subject} Les alertes ne bloquent rien : l'agent en prend acte avec un commentaire avant de demander la publication (articles R2111-1, R2111-2 et R2111-7 du code de la commande publique).")}</p>
         {if warnings.is_empty() {
             view! { <p class="fr-badge fr-badge--success">"Aucune alerte"</p> }.into_any()
         } else {

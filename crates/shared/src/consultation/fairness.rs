@@ -144,12 +144,10 @@ pub struct ProvenanceDto {
 impl ProvenanceDto {
     /// "reprend la proposition d'Entreprise B (tour 1) à 87 %".
     pub fn sentence(&self) -> String {
-        let whose = format!(
-            "la proposition d'{} (tour {})",
-            self.author.label, self.contribution_round
-        );
+        let who = format!("{} (tour {})", self.author.label, self.contribution_round);
+        let whose = format!("la proposition d'{who}");
         match (self.similarity, self.weight_taken) {
-            (0, _) => format!("reprend le poids proposé par {whose}"),
+            (0, _) => format!("reprend le poids proposé par {who}"),
             (s, true) => format!("reprend {whose} à {s} %, poids compris"),
             (s, false) => format!("reprend {whose} à {s} %"),
         }

@@ -89,15 +89,7 @@ async fn contributions(
 fn sources_before(all: &[Contribution], revision: i32) -> Vec<Source> {
     all.iter()
         .filter(|c| c.source.round < revision)
-        .map(|c| Source {
-            id: c.source.id,
-            kind: c.source.kind,
-            round: c.source.round,
-            target_id: c.source.target_id,
-            proposed_text: c.source.proposed_text.clone(),
-            body: c.source.body.clone(),
-            proposed_weight: c.source.proposed_weight,
-        })
+        .map(|c| c.source.clone())
         .collect()
 }
 

@@ -26,6 +26,7 @@ pub const MIN_SIMILARITY: u8 = 60;
 const MIN_GAIN: u8 = 10;
 
 /// A contribution's texts, as the detector reads them.
+#[derive(Clone)]
 pub struct Source {
     pub id: Uuid,
     pub kind: ContributionKind,
