@@ -45,6 +45,7 @@ pub const EVENT_ACTIONS: &[&str] = &[
     "notice_published",
     "deadline_extended",
     "fairness_acknowledged",
+    "identity_disclosure_refused",
 ];
 
 /// What a whole audience hears, as of this migration.
@@ -348,7 +349,10 @@ impl MigrationTrait for Migration {
             .filter(|a| {
                 !matches!(
                     *a,
-                    "notice_published" | "deadline_extended" | "fairness_acknowledged"
+                    "notice_published"
+                        | "deadline_extended"
+                        | "fairness_acknowledged"
+                        | "identity_disclosure_refused"
                 )
             })
             .collect();

@@ -4,18 +4,21 @@
 //! sees — contribution and reply authors, audit-trail actors — comes from
 //! here, so no view can leak an identity by naming someone its own way.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
 use shared::FieldError;
-use shared::consultation::{AuthorDto, pseudonym};
+use shared::Named;
+use shared::consultation::{AuthorDto, EventAction, pseudonym};
 use shared::disclosure::{AuthorIdentity, disclosures};
 use shared::types::Role;
 use uuid::Uuid;
 
+use crate::db::Db;
 use crate::domain::access::ConsultationAccess;
+use crate::domain::journal;
 use crate::entities::{company, consultation, participant, user};
 use crate::error::ApiError;
 
@@ -204,8 +207,16 @@ pub async fn author_identity(
 /// The anonymity guard: refuses (422 `identity_disclosure`) texts that
 /// would reveal their author — a company's own name, SIRET or e-mail — or
 /// anyone's contact details; staff texts (`author` absent) get the generic
-/// part of the check. Nothing is saved when it refuses.
-pub fn guard(fields: &[(&str, &str)], author: Option<&AuthorIdentity>) -> Result<(), ApiError> {
+/// part of the check. Nothing of the text is saved when it refuses; the
+/// refusal is recorded in the consultation's audit trail with the kinds of
+/// detail found (never the text), so that staff see the guard at work.
+pub async fn guard(
+    db: &Db,
+    consultation_id: Uuid,
+    actor_id: Uuid,
+    fields: &[(&str, &str)],
+    author: Option<&AuthorIdentity>,
+) -> Result<(), ApiError> {
     let errors: Vec<FieldError> = fields
         .iter()
         .filter_map(|(field, text)| {
@@ -217,8 +228,28 @@ pub fn guard(fields: &[(&str, &str)], author: Option<&AuthorIdentity>) -> Result
         })
         .collect();
     if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::IdentityDisclosure(errors))
+        return Ok(());
     }
+    let kinds: BTreeSet<&str> = errors
+        .iter()
+        .flat_map(|e| e.spans.iter().map(|s| s.kind.label_fr()))
+        .collect();
+    let txn = db.begin_write().await?;
+    journal::record(
+        &*txn,
+        consultation_id,
+        actor_id,
+        EventAction::IdentityDisclosureRefused,
+        format!(
+            "Texte refusé avant enregistrement, rien n'en a été conservé : {}",
+            kinds
+                .into_iter()
+                .collect::<Vec<_>>()
+                .join(", ")
+                .to_lowercase()
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Err(ApiError::IdentityDisclosure(errors))
 }

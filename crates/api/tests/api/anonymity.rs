@@ -237,5 +237,41 @@ async fn texts_that_would_reveal_their_author_are_refused_with_the_spans_found(a
     let fine = call(&app, &alpha.token, Method::POST, &format!("/contributions/{own}/replies"),
         Some(json!({"body": "Conforme ISO 27001 et NF EN 13501-1, pour 12 500 € HT (article 3.2.1)."}))).await;
     assert_eq!(fine.status(), StatusCode::CREATED);
+    // Each refusal is in the audit trail, with what it found and never the text.
+    let events = json_of(
+        call(
+            &app,
+            &r.s.buyer.token,
+            Method::GET,
+            &format!("/consultations/{}/events?per_page=100", r.id()),
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let refusals: Vec<&serde_json::Value> = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "identity_disclosure_refused")
+        .collect();
+    assert_eq!(refusals.len(), 4, "{events}");
+    assert_eq!(refusals[0]["actor"], "Entreprise A");
+    assert!(
+        refusals[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("numéro de téléphone")
+    );
+    let trail = events.to_string();
+    for secret in [
+        "06 12 34 56 78",
+        "devis@alpha",
+        "alpha-informatique.fr",
+        "04 72 00 00 00",
+    ] {
+        assert!(!trail.contains(secret), "{secret}");
+    }
 }
 db_test!(texts_that_would_reveal_their_author_are_refused_with_the_spans_found);

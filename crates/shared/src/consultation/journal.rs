@@ -34,6 +34,7 @@ crate::named::named! {
         NoticePublished = "notice_published": "Information à toutes les entreprises",
         DeadlineExtended = "deadline_extended": "Échéance reportée",
         FairnessAcknowledged = "fairness_acknowledged": "Alertes d'égalité de traitement examinées",
+        IdentityDisclosureRefused = "identity_disclosure_refused": "Texte refusé : il révélait une identité",
     }
 }
 

@@ -100,7 +100,14 @@ pub async fn decide(
     let rationale = v.field("rationale", text(&request.rationale, limits::BODY, true));
     check_decision_fits(&mut v, current.kind, request.decision);
     // The agent's words go to the company: no one's contact details in them.
-    anonymity::guard(&[("rationale", request.rationale.as_str())], None)?;
+    anonymity::guard(
+        db,
+        access.id(),
+        owner.agent_id(),
+        &[("rationale", request.rationale.as_str())],
+        None,
+    )
+    .await?;
     let txn = db.begin_write().await?;
     // The decision replaced is the one stored now, read under the lock.
     let consultation = locked(&*txn, access.id()).await?;

@@ -46,7 +46,7 @@ pub async fn create(
 ) -> Result<ContributionDto, ApiError> {
     let company = access.as_company()?;
     accounts::require_verified(db.conn(), company.company_user_id()).await?;
-    guard_texts(db, company.company_user_id(), &request).await?;
+    guard_texts(db, access.id(), company.company_user_id(), &request).await?;
     let txn = db.begin_write().await?;
     // Under the consultation's row lock: the phase and the open round are
     // read as they are now (an early close waits, or is waited for), and two
@@ -317,6 +317,7 @@ async fn change_own(
 /// point into what its form holds).
 async fn guard_texts(
     db: &Db,
+    consultation_id: Uuid,
     company_user_id: Uuid,
     request: &ContributionRequest,
 ) -> Result<(), ApiError> {
@@ -328,7 +329,7 @@ async fn guard_texts(
     if let Some(proposed) = &request.proposed_text {
         fields.push(("proposed_text", proposed.as_str()));
     }
-    anonymity::guard(&fields, Some(&author))
+    anonymity::guard(db, consultation_id, company_user_id, &fields, Some(&author)).await
 }
 
 /// Edits by the author, while the round of the contribution is open.
@@ -338,9 +339,14 @@ pub async fn edit(
     id: Uuid,
     request: ContributionRequest,
 ) -> Result<ContributionDto, ApiError> {
-    // Only a company edits, its own contribution (checked below).
-    if who.role() == Role::Company {
-        guard_texts(db, who.user_id(), &request).await?;
+    // Only a company edits, its own contribution; anyone else is refused
+    // below, without the guard's word on their texts.
+    let own = contribution::Entity::find_by_id(id)
+        .filter(contribution::Column::AuthorId.eq(who.user_id()))
+        .one(db.conn())
+        .await?;
+    if let Some(own) = own.filter(|_| who.role() == Role::Company) {
+        guard_texts(db, own.consultation_id, who.user_id(), &request).await?;
     }
     let what = OwnChange {
         refused: "Cette contribution ne peut plus être modifiée.",

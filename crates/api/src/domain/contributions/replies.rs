@@ -58,7 +58,14 @@ pub async fn reply(
     } else {
         Some(anonymity::author_identity(db.conn(), access.user_id()).await?)
     };
-    anonymity::guard(&[("body", request.body.as_str())], author.as_ref())?;
+    anonymity::guard(
+        db,
+        access.id(),
+        access.user_id(),
+        &[("body", request.body.as_str())],
+        author.as_ref(),
+    )
+    .await?;
     let now = Utc::now();
     let txn = db.begin_write().await?;
     // Under the consultation's lock, so that the quota holds for replies

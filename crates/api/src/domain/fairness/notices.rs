@@ -76,7 +76,14 @@ pub async fn publish(
     let body = v.finish(body).map_err(ApiError::Validation)?;
     // Staff texts get the generic part of the anonymity guard: no company's
     // phone number or e-mail address in what everyone reads.
-    anonymity::guard(&[("body", body.as_str())], None)?;
+    anonymity::guard(
+        db,
+        owner.consultation_id(),
+        owner.agent_id(),
+        &[("body", body.as_str())],
+        None,
+    )
+    .await?;
     let now = Utc::now();
     let txn = db.begin_write().await?;
     let consultation = locked(&*txn, owner.consultation_id()).await?;
