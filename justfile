@@ -64,8 +64,13 @@ e2e: tools web
 
 # Latency of the hot read paths on a seeded database, through the real server
 # (release build); contribution writes per second on SQLite and PostgreSQL.
-bench:
-    ./scripts/with-postgres.sh cargo run --release -p jesaisfaire-api --example bench
+# Then the national data set (10 000 consultations, 50 000 companies, about
+# 1 000 000 contributions) on SQLite and PostgreSQL: every hot read under wrk
+# beside a static route and the demo data set, and the server's memory.
+bench: tools
+    cargo build --release -p jesaisfaire-api --bins --examples
+    ./scripts/with-postgres.sh "{{target_dir}}/release/examples/bench"
+    ./scripts/with-postgres.sh "{{target_dir}}/release/examples/national"
 
 # Lighthouse scores of the public pages on a phone (mobile preset, simulated
 # slow 4G), against the release build served by the API; reports in target/lighthouse/.

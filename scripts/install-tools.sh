@@ -47,6 +47,12 @@ if ! have pandoc; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y pandoc
 fi
 
+# The national bench measures throughput with a real load generator.
+if ! have wrk; then
+  as_root apt-get update
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y wrk
+fi
+
 if ! have npm; then
   as_root apt-get update
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y nodejs npm
