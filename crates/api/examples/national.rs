@@ -29,8 +29,8 @@ use jesaisfaire_api::auth::password;
 use jesaisfaire_api::db::Db;
 use jesaisfaire_api::domain::consultations::Phase;
 use jesaisfaire_api::entities::{
-    company, company_cpv_division, company_departement, consultation, contribution,
-    notification, participant, round, user,
+    company, company_cpv_division, company_departement, consultation, contribution, notification,
+    participant, round, user,
 };
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 use serde_json::{Value, json};
@@ -141,11 +141,23 @@ async fn build(db: &Db) -> anyhow::Result<Actors> {
     };
     let mut users = Vec::new();
     for a in 0..AGENTS {
-        users.push(user(uuid(1, a), format!("agent{a}@national.gouv.fr"), Role::Agent));
-        users.push(user(uuid(2, a), format!("acheteur{a}@national.gouv.fr"), Role::Buyer));
+        users.push(user(
+            uuid(1, a),
+            format!("agent{a}@national.gouv.fr"),
+            Role::Agent,
+        ));
+        users.push(user(
+            uuid(2, a),
+            format!("acheteur{a}@national.gouv.fr"),
+            Role::Buyer,
+        ));
     }
     for c in 0..COMPANIES {
-        users.push(user(uuid(3, c), format!("pme{c}@national.fr"), Role::Company));
+        users.push(user(
+            uuid(3, c),
+            format!("pme{c}@national.fr"),
+            Role::Company,
+        ));
     }
     insert_all(db, users).await?;
     let mut companies = Vec::new();
@@ -160,25 +172,46 @@ async fn build(db: &Db) -> anyhow::Result<Actors> {
             created_at: Set(now),
         });
         // Company 0, the one measured, works in IT (72) in the Rhône (69).
-        let (d1, d2) = if c == 0 { (divisions.iter().position(|d| *d == "72").unwrap(), 0) } else { (seq.next(divisions.len()), seq.next(divisions.len())) };
+        let (d1, d2) = if c == 0 {
+            (divisions.iter().position(|d| *d == "72").unwrap(), 0)
+        } else {
+            (seq.next(divisions.len()), seq.next(divisions.len()))
+        };
         for d in [d1, d2].iter().collect::<std::collections::BTreeSet<_>>() {
-            company_divisions.push(company_cpv_division::ActiveModel { company_id: Set(uuid(4, c)), division: Set(divisions[*d].to_owned()) });
+            company_divisions.push(company_cpv_division::ActiveModel {
+                company_id: Set(uuid(4, c)),
+                division: Set(divisions[*d].to_owned()),
+            });
         }
-        let (p1, p2) = if c == 0 { (departements.iter().position(|d| *d == "69").unwrap(), 0) } else { (seq.next(departements.len()), seq.next(departements.len())) };
+        let (p1, p2) = if c == 0 {
+            (departements.iter().position(|d| *d == "69").unwrap(), 0)
+        } else {
+            (seq.next(departements.len()), seq.next(departements.len()))
+        };
         for p in [p1, p2].iter().collect::<std::collections::BTreeSet<_>>() {
-            company_departements.push(company_departement::ActiveModel { company_id: Set(uuid(4, c)), departement: Set(departements[*p].to_owned()) });
+            company_departements.push(company_departement::ActiveModel {
+                company_id: Set(uuid(4, c)),
+                departement: Set(departements[*p].to_owned()),
+            });
         }
     }
     insert_all(db, companies).await?;
     insert_all(db, company_divisions).await?;
     insert_all(db, company_departements).await?;
-    println!("  {COMPANIES} companies in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "  {COMPANIES} companies in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 
     let small = serde_json::to_string(&revision(8, 0))?;
     let mut consultations = Vec::new();
     let mut rounds = Vec::new();
     for n in 0..CONSULTATIONS {
-        let owner = if n < OWNED_BY_FIRST { 0 } else { 1 + n % (AGENTS - 1) };
+        let owner = if n < OWNED_BY_FIRST {
+            0
+        } else {
+            1 + n % (AGENTS - 1)
+        };
         let large = n == 0;
         let phase = match n % 10 {
             _ if large => Phase::Dialogue,
@@ -186,16 +219,33 @@ async fn build(db: &Db) -> anyhow::Result<Actors> {
             9 => Phase::Published,
             _ => Phase::Dialogue,
         };
-        let (division, departement) = if large || n % 7 == 0 { ("72".to_owned(), "69".to_owned()) } else { (divisions[seq.next(divisions.len())].to_owned(), departements[seq.next(departements.len())].to_owned()) };
-        let content = if large { serde_json::to_string(&revision(60, n))? } else { small.clone() };
+        let (division, departement) = if large || n % 7 == 0 {
+            ("72".to_owned(), "69".to_owned())
+        } else {
+            (
+                divisions[seq.next(divisions.len())].to_owned(),
+                departements[seq.next(departements.len())].to_owned(),
+            )
+        };
+        let content = if large {
+            serde_json::to_string(&revision(60, n))?
+        } else {
+            small.clone()
+        };
         consultations.push(consultation::ActiveModel {
             id: Set(uuid(5, n)),
-            title: Set(format!("Consultation nationale {n} : maintenance et services")),
+            title: Set(format!(
+                "Consultation nationale {n} : maintenance et services"
+            )),
             summary: Set("Marché de services pour une préfecture.".into()),
             cpv_code: Set(format!("{division}000000")),
             cpv_division: Set(division),
             departement: Set(departement),
-            visibility: Set(if n % 50 == 1 { Visibility::Open } else { Visibility::Targeted }),
+            visibility: Set(if n % 50 == 1 {
+                Visibility::Open
+            } else {
+                Visibility::Targeted
+            }),
             phase: Set(phase),
             owner_id: Set(uuid(1, owner)),
             buyer_id: Set(uuid(2, owner)),
@@ -212,7 +262,9 @@ async fn build(db: &Db) -> anyhow::Result<Actors> {
             let content = if large && number == 2 {
                 let mut revised = revision(60, n);
                 for clause in revised.sections[0].clauses.iter_mut().step_by(3) {
-                    clause.text.push_str(" Une supervision à distance est assurée.");
+                    clause
+                        .text
+                        .push_str(" Une supervision à distance est assurée.");
                 }
                 serde_json::to_string(&revised)?
             } else {
@@ -225,7 +277,11 @@ async fn build(db: &Db) -> anyhow::Result<Actors> {
                 content: Set(content),
                 changelog: Set("Révision".into()),
                 opened_at: Set(now - chrono::Duration::days(3 - i64::from(number))),
-                closes_at: Set(if number == revisions && phase == Phase::Dialogue { now + chrono::Duration::days(10) } else { now - chrono::Duration::days(1) }),
+                closes_at: Set(if number == revisions && phase == Phase::Dialogue {
+                    now + chrono::Duration::days(10)
+                } else {
+                    now - chrono::Duration::days(1)
+                }),
                 closed_early_at: Set(None),
                 for_publication: Set(false),
             });
@@ -233,9 +289,17 @@ async fn build(db: &Db) -> anyhow::Result<Actors> {
     }
     insert_all(db, consultations).await?;
     insert_all(db, rounds).await?;
-    println!("  {CONSULTATIONS} consultations in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "  {CONSULTATIONS} consultations in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 
-    let kinds = [ContributionKind::Solution, ContributionKind::Clarification, ContributionKind::AlternativeClause, ContributionKind::Solution];
+    let kinds = [
+        ContributionKind::Solution,
+        ContributionKind::Clarification,
+        ContributionKind::AlternativeClause,
+        ContributionKind::Solution,
+    ];
     let mut written = 0usize;
     let mut participants = Vec::new();
     let mut contributions = Vec::new();
@@ -243,8 +307,16 @@ async fn build(db: &Db) -> anyhow::Result<Actors> {
         if n % 10 == 0 && n != 0 {
             continue; // drafts have none
         }
-        let (count, authors) = if n == 0 { (LARGE, LARGE_AUTHORS) } else { (CONTRIBUTIONS_EACH, AUTHORS_EACH) };
-        let first_author = if n == 0 { 0 } else { seq.next(COMPANIES - authors) };
+        let (count, authors) = if n == 0 {
+            (LARGE, LARGE_AUTHORS)
+        } else {
+            (CONTRIBUTIONS_EACH, AUTHORS_EACH)
+        };
+        let first_author = if n == 0 {
+            0
+        } else {
+            seq.next(COMPANIES - authors)
+        };
         for a in 0..authors {
             participants.push(participant::ActiveModel {
                 consultation_id: Set(uuid(5, n)),
@@ -263,10 +335,15 @@ async fn build(db: &Db) -> anyhow::Result<Actors> {
                 target_kind: Set(TargetKind::Clause),
                 target_id: Set(Some(clause)),
                 kind: Set(kind),
-                body: Set(format!("Proposition {i} : une supervision à distance réduit les déplacements sur site.")),
+                body: Set(format!(
+                    "Proposition {i} : une supervision à distance réduit les déplacements sur site."
+                )),
                 justification: Set("Réduit le coût et les délais.".into()),
-                cost_direction: Set((kind != ContributionKind::Clarification).then_some(CostDirection::Decrease)),
-                proposed_text: Set((kind == ContributionKind::AlternativeClause).then(|| "Le titulaire intervient sous 8 heures ouvrées.".to_owned())),
+                cost_direction: Set(
+                    (kind != ContributionKind::Clarification).then_some(CostDirection::Decrease)
+                ),
+                proposed_text: Set((kind == ContributionKind::AlternativeClause)
+                    .then(|| "Le titulaire intervient sous 8 heures ouvrées.".to_owned())),
                 proposed_weight: Set(None),
                 confidential: Set(false),
                 status: Set(ContributionStatus::Active),
@@ -287,7 +364,10 @@ async fn build(db: &Db) -> anyhow::Result<Actors> {
     }
     insert_all(db, participants).await?;
     insert_all(db, contributions).await?;
-    println!("  {written} contributions in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "  {written} contributions in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 
     let notifications: Vec<notification::ActiveModel> = (0..100_000)
         .map(|i| notification::ActiveModel {
@@ -301,10 +381,15 @@ async fn build(db: &Db) -> anyhow::Result<Actors> {
         })
         .collect();
     insert_all(db, notifications).await?;
-    db.conn().execute_unprepared(match db.conn().get_database_backend() {
-        sea_orm::DatabaseBackend::Sqlite => "ANALYZE",
-        _ => "ANALYZE",
-    }).await?;
+    // Statistics for the planner, as a database in service has them; on
+    // SQLite the write-ahead log of the bulk load goes into the database
+    // file, where a server finds it after a checkpoint.
+    db.conn().execute_unprepared("ANALYZE").await?;
+    if db.conn().get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+        db.conn()
+            .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await?;
+    }
     println!("  built in {:.1} s", started.elapsed().as_secs_f64());
     Ok(Actors {
         agent: "agent0@national.gouv.fr".into(),
@@ -321,13 +406,18 @@ struct Server {
 
 impl Server {
     fn start(database_url: &str, demo: bool, dir: &Path) -> anyhow::Result<Self> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
         let bin = server_binary();
         let child = Command::new(bin)
             .arg("serve")
             .env("DATABASE_URL", database_url)
             .env("JESAISFAIRE_ADDR", format!("127.0.0.1:{port}"))
-            .env("JESAISFAIRE_JWT_SECRET", "national-bench-secret-of-thirty-two-bytes")
+            .env(
+                "JESAISFAIRE_JWT_SECRET",
+                "national-bench-secret-of-thirty-two-bytes",
+            )
             .env("JESAISFAIRE_DEMO_DATA", if demo { "true" } else { "false" })
             .env("JESAISFAIRE_OUTBOX_DIR", dir.join("outbox"))
             .env("JESAISFAIRE_AUTH_ATTEMPTS_PER_MINUTE", "100000")
@@ -335,12 +425,18 @@ impl Server {
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()?;
-        Ok(Self { child, base: format!("http://127.0.0.1:{port}") })
+        Ok(Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        })
     }
 
     async fn ready(&self) -> anyhow::Result<()> {
         for _ in 0..600 {
-            if reqwest::get(format!("{}/api/v1/health", self.base)).await.is_ok() {
+            if reqwest::get(format!("{}/api/v1/health", self.base))
+                .await
+                .is_ok()
+            {
                 return Ok(());
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -349,7 +445,8 @@ impl Server {
     }
 
     fn resident_mib(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
         status
             .lines()
             .find_map(|l| l.strip_prefix("VmRSS:"))
@@ -368,7 +465,10 @@ impl Drop for Server {
 fn server_binary() -> PathBuf {
     // target/release/examples/national → target/release/jesaisfaire-api
     let me = std::env::current_exe().expect("own path");
-    me.parent().and_then(Path::parent).expect("target dir").join("jesaisfaire-api")
+    me.parent()
+        .and_then(Path::parent)
+        .expect("target dir")
+        .join("jesaisfaire-api")
 }
 
 async fn sign_in(base: &str, email: &str, password: &str) -> anyhow::Result<String> {
@@ -379,7 +479,10 @@ async fn sign_in(base: &str, email: &str, password: &str) -> anyhow::Result<Stri
         .await?
         .json()
         .await?;
-    body["access_token"].as_str().map(str::to_owned).ok_or_else(|| anyhow::anyhow!("login {email}: {body}"))
+    body["access_token"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow::anyhow!("login {email}: {body}"))
 }
 
 /// One `wrk` run: requests/s, p50 and p99 in milliseconds.
@@ -430,49 +533,130 @@ struct Read {
 }
 
 fn reads(large: Uuid) -> Vec<Read> {
-    let read = |name, path: String, as_agent| Read { name, path, as_agent };
+    let read = |name, path: String, as_agent| Read {
+        name,
+        path,
+        as_agent,
+    };
     vec![
-        read("consultations, company (targeting)", "/api/v1/consultations".into(), false),
-        read("consultations, company, search", "/api/v1/consultations?q=maintenance".into(), false),
+        read(
+            "consultations, company (targeting)",
+            "/api/v1/consultations".into(),
+            false,
+        ),
+        read(
+            "consultations, company, search",
+            "/api/v1/consultations?q=maintenance".into(),
+            false,
+        ),
         read("consultations, agent", "/api/v1/consultations".into(), true),
-        read("consultations, agent, in dialogue", "/api/v1/consultations?status=in_dialogue".into(), true),
-        read("consultation detail, company", format!("/api/v1/consultations/{large}"), false),
-        read("revision, company", format!("/api/v1/consultations/{large}/rounds/1"), false),
-        read("diff 1 → 2, company", format!("/api/v1/consultations/{large}/rounds/2/diff?from=1"), false),
-        read("contributions, company", format!("/api/v1/consultations/{large}/contributions"), false),
-        read("contributions, agent, clarifications", format!("/api/v1/consultations/{large}/contributions?kind=clarification"), true),
-        read("synthesis, agent", format!("/api/v1/consultations/{large}/synthesis"), true),
-        read("notifications, company", "/api/v1/notifications".into(), false),
-        read("CPV search", "/api/v1/reference/cpv?q=informatique".into(), false),
+        read(
+            "consultations, agent, in dialogue",
+            "/api/v1/consultations?status=in_dialogue".into(),
+            true,
+        ),
+        read(
+            "consultation detail, company",
+            format!("/api/v1/consultations/{large}"),
+            false,
+        ),
+        read(
+            "revision, company",
+            format!("/api/v1/consultations/{large}/rounds/1"),
+            false,
+        ),
+        read(
+            "diff 1 → 2, company",
+            format!("/api/v1/consultations/{large}/rounds/2/diff?from=1"),
+            false,
+        ),
+        read(
+            "contributions, company",
+            format!("/api/v1/consultations/{large}/contributions"),
+            false,
+        ),
+        read(
+            "contributions, agent, clarifications",
+            format!("/api/v1/consultations/{large}/contributions?kind=clarification"),
+            true,
+        ),
+        read(
+            "synthesis, agent",
+            format!("/api/v1/consultations/{large}/synthesis"),
+            true,
+        ),
+        read(
+            "notifications, company",
+            "/api/v1/notifications".into(),
+            false,
+        ),
+        read(
+            "CPV search",
+            "/api/v1/reference/cpv?q=informatique".into(),
+            false,
+        ),
         read("me, company", "/api/v1/me".into(), false),
     ]
 }
 
 const STATIC: &str = "/api/v1/reference/departements";
 
-async fn measure(server: &Server, agent: &str, company: &str, password: &str, large: Uuid, seconds: u64) -> anyhow::Result<Vec<(String, Load)>> {
+async fn measure(
+    server: &Server,
+    agent: &str,
+    company: &str,
+    password: &str,
+    large: Uuid,
+    seconds: u64,
+) -> anyhow::Result<Vec<(String, Load)>> {
     server.ready().await?;
     let agent = sign_in(&server.base, agent, password).await?;
     let company = sign_in(&server.base, company, password).await?;
-    let mut results = vec![("static route".to_owned(), wrk(&format!("{}{STATIC}", server.base), None, seconds)?)];
+    let mut results = vec![(
+        "static route".to_owned(),
+        wrk(&format!("{}{STATIC}", server.base), None, seconds)?,
+    )];
     for r in reads(large) {
         let token = if r.as_agent { &agent } else { &company };
         // One warm-up request computes what is computed once (diffs).
-        let _ = reqwest::Client::new().get(format!("{}{}", server.base, r.path)).bearer_auth(token).send().await?;
-        results.push((r.name.to_owned(), wrk(&format!("{}{}", server.base, r.path), Some(token), seconds)?));
+        let _ = reqwest::Client::new()
+            .get(format!("{}{}", server.base, r.path))
+            .bearer_auth(token)
+            .send()
+            .await?;
+        results.push((
+            r.name.to_owned(),
+            wrk(&format!("{}{}", server.base, r.path), Some(token), seconds)?,
+        ));
     }
     Ok(results)
 }
 
 async fn demo_ids(base: &str) -> anyhow::Result<Uuid> {
-    let token = sign_in(base, "agent@demo.jesaisfaire.fr", jesaisfaire_api::demo::DEMO_PASSWORD).await?;
-    let list: Value = reqwest::Client::new().get(format!("{base}/api/v1/consultations")).bearer_auth(token).send().await?.json().await?;
-    Ok(list["items"][0]["id"].as_str().unwrap_or_default().parse()?)
+    let token = sign_in(
+        base,
+        "agent@demo.jesaisfaire.fr",
+        jesaisfaire_api::demo::DEMO_PASSWORD,
+    )
+    .await?;
+    let list: Value = reqwest::Client::new()
+        .get(format!("{base}/api/v1/consultations"))
+        .bearer_auth(token)
+        .send()
+        .await?
+        .json()
+        .await?;
+    Ok(list["items"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .parse()?)
 }
 
 fn print_table(backend: &str, national: &[(String, Load)], demo: &[(String, Load)], rss: f64) {
     println!("\n{backend}: national data set (wrk -t2 -c16), beside the demo data set");
-    println!("| Read | req/s | p50 | p99 | share of static | demo req/s | demo share | cost vs demo |");
+    println!(
+        "| Read | req/s | p50 | p99 | share of static | demo req/s | demo share | cost vs demo |"
+    );
     println!("|---|---|---|---|---|---|---|---|");
     let base = national[0].1.per_second.max(1.0);
     let demo_base = demo[0].1.per_second.max(1.0);
@@ -481,15 +665,29 @@ fn print_table(backend: &str, national: &[(String, Load)], demo: &[(String, Load
         let demo_share = d.per_second / demo_base;
         println!(
             "| {name} | {:.0} | {:.1} ms | {:.1} ms | {:.1} % | {:.0} | {:.1} % | {:+.0} %{} |",
-            n.per_second, n.p50, n.p99, share * 100.0, d.per_second, demo_share * 100.0,
+            n.per_second,
+            n.p50,
+            n.p99,
+            share * 100.0,
+            d.per_second,
+            demo_share * 100.0,
             (demo_share / share.max(1e-9) - 1.0) * 100.0,
-            if n.errors || d.errors { " (errors)" } else { "" }
+            if n.errors || d.errors {
+                " (errors)"
+            } else {
+                ""
+            }
         );
     }
     println!("Resident memory of the server after the national run: {rss:.0} MiB");
 }
 
-async fn run(backend: &str, national_url: &str, demo_url: &str, seconds: u64) -> anyhow::Result<()> {
+async fn run(
+    backend: &str,
+    national_url: &str,
+    demo_url: &str,
+    seconds: u64,
+) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let db = Db::connect(national_url).await?;
     db.migrate().await?;
@@ -498,14 +696,30 @@ async fn run(backend: &str, national_url: &str, demo_url: &str, seconds: u64) ->
     drop(db);
     let national = {
         let server = Server::start(national_url, false, dir.path())?;
-        let results = measure(&server, &actors.agent, &actors.company, PASSWORD, actors.large, seconds).await?;
+        let results = measure(
+            &server,
+            &actors.agent,
+            &actors.company,
+            PASSWORD,
+            actors.large,
+            seconds,
+        )
+        .await?;
         (results, server.resident_mib())
     };
     let demo = {
         let server = Server::start(demo_url, true, dir.path())?;
         server.ready().await?;
         let large = demo_ids(&server.base).await?;
-        measure(&server, "agent@demo.jesaisfaire.fr", "entreprise@demo.jesaisfaire.fr", jesaisfaire_api::demo::DEMO_PASSWORD, large, seconds).await?
+        measure(
+            &server,
+            "agent@demo.jesaisfaire.fr",
+            "entreprise@demo.jesaisfaire.fr",
+            jesaisfaire_api::demo::DEMO_PASSWORD,
+            large,
+            seconds,
+        )
+        .await?
     };
     print_table(backend, &national.0, &demo, national.1);
     Ok(())
@@ -513,10 +727,14 @@ async fn run(backend: &str, national_url: &str, demo_url: &str, seconds: u64) ->
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let seconds: u64 = std::env::var("NATIONAL_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
+    let seconds: u64 = std::env::var("NATIONAL_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5);
     // `NATIONAL_KEEP=dir` keeps the SQLite databases there, to read query plans.
     let temporary = tempfile::tempdir()?;
-    let dir = std::env::var("NATIONAL_KEEP").map_or_else(|_| temporary.path().to_owned(), PathBuf::from);
+    let dir =
+        std::env::var("NATIONAL_KEEP").map_or_else(|_| temporary.path().to_owned(), PathBuf::from);
     let sqlite = |name: &str| format!("sqlite://{}/{name}.db?mode=rwc", dir.display());
     if std::env::var("NATIONAL_SKIP_SQLITE").is_err() {
         run("SQLite", &sqlite("national"), &sqlite("demo"), seconds).await?;
@@ -524,9 +742,17 @@ async fn main() -> anyhow::Result<()> {
     if let Ok(server) = std::env::var("JESAISFAIRE_TEST_PG_URL") {
         let admin = sea_orm::Database::connect(format!("{server}/postgres")).await?;
         for name in ["national_bench", "national_demo"] {
-            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await?;
         }
-        run("PostgreSQL", &format!("{server}/national_bench"), &format!("{server}/national_demo"), seconds).await?;
+        run(
+            "PostgreSQL",
+            &format!("{server}/national_bench"),
+            &format!("{server}/national_demo"),
+            seconds,
+        )
+        .await?;
     }
     Ok(())
 }

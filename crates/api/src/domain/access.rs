@@ -10,7 +10,7 @@ use shared::types::Role;
 use uuid::Uuid;
 
 use crate::auth::Authenticated;
-use crate::domain::targeting;
+use crate::domain::targeting::{self, Reading};
 use crate::entities::{company, consultation};
 use crate::error::ApiError;
 
@@ -96,10 +96,12 @@ impl AgentCapability {
     }
 }
 
-/// The condition selecting what `who` may see, for lists and single reads alike.
+/// The condition selecting what `who` may see, for lists and single reads
+/// alike (each in the form that suits it, `reading`).
 pub async fn visibility(
     conn: &impl ConnectionTrait,
     who: &Authenticated,
+    reading: Reading,
 ) -> Result<Condition, ApiError> {
     Ok(match who.role() {
         Role::Admin => Condition::all(),
@@ -111,7 +113,7 @@ pub async fn visibility(
                 .one(conn)
                 .await?
                 .ok_or(ApiError::Forbidden)?;
-            targeting::consultations_for_company(company.id)
+            targeting::consultations_for_company(company.id, reading)
         }
     })
 }
@@ -123,7 +125,7 @@ impl ConsultationAccess {
         consultation_id: Uuid,
     ) -> Result<Self, ApiError> {
         let consultation = consultation::Entity::find_by_id(consultation_id)
-            .filter(visibility(conn, who).await?)
+            .filter(visibility(conn, who, Reading::One).await?)
             .one(conn)
             .await?
             .ok_or(ApiError::NotFound)?;

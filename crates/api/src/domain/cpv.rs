@@ -3,6 +3,7 @@
 //! consultation's code must be one of them; people find them by code prefix
 //! or by words of the label, accents and case aside.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use crate::domain::pagination::PageRequest;
@@ -32,11 +33,16 @@ static CPV: LazyLock<Vec<Entry>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Labels by full code: every consultation a list shows names its code.
+static LABELS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
+    CPV.iter()
+        .map(|e| (e.code.as_str(), e.label.as_str()))
+        .collect()
+});
+
 /// The label of a full code (`72260000-5`), if the code exists.
 pub fn label(code: &str) -> Option<&'static str> {
-    CPV.iter()
-        .find(|e| e.code == code)
-        .map(|e| e.label.as_str())
+    LABELS.get(code).copied()
 }
 
 /// How well an entry answers a query; lower is better, `None` is no match.

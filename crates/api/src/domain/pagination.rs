@@ -2,7 +2,11 @@
 //! query string, within their documented bounds (400 otherwise), then a
 //! count and an offset query.
 
-use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QuerySelect, Select};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ConnectionTrait, EntityTrait, PaginatorTrait, PartialModelTrait, QuerySelect, QueryTrait,
+    Select,
+};
 use serde::Deserialize;
 use shared::auth::Page;
 use utoipa::IntoParams;
@@ -73,6 +77,18 @@ impl PageQuery {
     }
 }
 
+/// How many rows `query` selects: counted over a constant column and
+/// without the order, so that the database may answer from an index alone
+/// instead of reading (and sorting) every row it counts.
+async fn total<E: EntityTrait>(
+    conn: &impl ConnectionTrait,
+    query: &Select<E>,
+) -> Result<u64, ApiError> {
+    let mut counted = query.clone().select_only().column_as(Expr::value(1), "one");
+    QueryTrait::query(&mut counted).clear_order_by();
+    Ok(counted.into_tuple::<i32>().count(conn).await?)
+}
+
 impl PageRequest {
     fn offset(self) -> u64 {
         // Saturating: a page number near u64::MAX yields an empty page, not an overflow.
@@ -90,10 +106,30 @@ impl PageRequest {
         E: EntityTrait,
         E::Model: Sync,
     {
-        let total = query.clone().count(conn).await?;
+        let total = total(conn, &query).await?;
         let rows = query
             .offset(self.offset())
             .limit(self.per_page)
+            .all(conn)
+            .await?;
+        Ok((rows, total))
+    }
+
+    /// `fetch`, reading only the columns of `P` (a list without the large ones).
+    pub async fn fetch_partial<E, P>(
+        self,
+        conn: &impl ConnectionTrait,
+        query: Select<E>,
+    ) -> Result<(Vec<P>, u64), ApiError>
+    where
+        E: EntityTrait,
+        P: PartialModelTrait + Send + Sync,
+    {
+        let total = total(conn, &query).await?;
+        let rows = query
+            .offset(self.offset())
+            .limit(self.per_page)
+            .into_partial_model::<P>()
             .all(conn)
             .await?;
         Ok((rows, total))

@@ -32,6 +32,7 @@ use crate::db::Db;
 use crate::domain::access::{AgentCapability, ConsultationAccess, OwnerCapability, visibility};
 use crate::domain::anonymity::own_pseudonym;
 use crate::domain::pagination::PageRequest;
+use crate::domain::targeting::Reading;
 use crate::domain::text::text;
 use crate::domain::{cpv, journal};
 use crate::entities::{consultation, round, user};
@@ -40,7 +41,7 @@ use crate::error::ApiError;
 /// Views of several consultations with two queries, whatever their number.
 async fn views(
     conn: &impl ConnectionTrait,
-    rows: Vec<consultation::Model>,
+    rows: Vec<consultation::Listed>,
 ) -> Result<Vec<ConsultationDto>, ApiError> {
     let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
     let people: HashSet<Uuid> = rows.iter().flat_map(|c| [c.owner_id, c.buyer_id]).collect();
@@ -109,7 +110,7 @@ pub async fn view(
     conn: &impl ConnectionTrait,
     c: consultation::Model,
 ) -> Result<ConsultationDto, ApiError> {
-    views(conn, vec![c])
+    views(conn, vec![c.listed()])
         .await?
         .pop()
         .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("consultation view vanished")))
@@ -270,11 +271,13 @@ pub async fn list(
 ) -> Result<Page<ConsultationDto>, ApiError> {
     let conn = db.conn();
     let query = consultation::Entity::find()
-        .filter(visibility(conn, who).await?)
+        .filter(visibility(conn, who, Reading::List).await?)
         .filter(filter.condition())
         .order_by_desc(consultation::Column::UpdatedAt)
         .order_by_asc(consultation::Column::Id);
-    let (rows, total) = page.fetch(conn, query).await?;
+    let (rows, total) = page
+        .fetch_partial::<_, consultation::Listed>(conn, query)
+        .await?;
     let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
     let activity = activity::of(conn, who, &ids).await?;
     let items = views(conn, rows)

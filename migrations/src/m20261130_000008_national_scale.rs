@@ -1,0 +1,121 @@
+//! Indexes for a national data set (10 000 consultations, 50 000
+//! companies, a million contributions), each for a read its query plan
+//! showed scanning:
+//! - open consultations, one side of what a company sees (the other side
+//!   uses `ix_consultations_targeting`);
+//! - a person's unread notifications per consultation (the activity of
+//!   every consultation list, and the unread count), answered from the
+//!   index alone;
+//! - a consultation's contributions in the order lists read them (oldest
+//!   first), so that a page stops after its rows instead of sorting
+//!   thousands; it replaces the index on (consultation, round), whose
+//!   consultation prefix it keeps.
+
+use sea_orm_migration::prelude::*;
+
+use crate::columns::index;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum Consultations {
+    Table,
+    Visibility,
+}
+
+#[derive(DeriveIden)]
+enum Notifications {
+    Table,
+    UserId,
+    ReadAt,
+    ConsultationId,
+}
+
+#[derive(DeriveIden)]
+enum Contributions {
+    Table,
+    ConsultationId,
+    Round,
+    CreatedAt,
+    Id,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        index(
+            manager,
+            "ix_consultations_visibility",
+            Consultations::Table,
+            vec![Consultations::Visibility.into_iden()],
+            false,
+        )
+        .await?;
+        index(
+            manager,
+            "ix_notifications_user_unread",
+            Notifications::Table,
+            vec![
+                Notifications::UserId.into_iden(),
+                Notifications::ReadAt.into_iden(),
+                Notifications::ConsultationId.into_iden(),
+            ],
+            false,
+        )
+        .await?;
+        index(
+            manager,
+            "ix_contributions_reading_order",
+            Contributions::Table,
+            vec![
+                Contributions::ConsultationId.into_iden(),
+                Contributions::CreatedAt.into_iden(),
+                Contributions::Id.into_iden(),
+            ],
+            false,
+        )
+        .await?;
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("ix_contributions_consultation_round")
+                    .table(Contributions::Table)
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        index(
+            manager,
+            "ix_contributions_consultation_round",
+            Contributions::Table,
+            vec![
+                Contributions::ConsultationId.into_iden(),
+                Contributions::Round.into_iden(),
+            ],
+            false,
+        )
+        .await?;
+        for (name, table) in [
+            (
+                "ix_contributions_reading_order",
+                Contributions::Table.into_iden(),
+            ),
+            (
+                "ix_notifications_user_unread",
+                Notifications::Table.into_iden(),
+            ),
+            (
+                "ix_consultations_visibility",
+                Consultations::Table.into_iden(),
+            ),
+        ] {
+            manager
+                .drop_index(Index::drop().name(name).table(table).to_owned())
+                .await?;
+        }
+        Ok(())
+    }
+}
