@@ -3,6 +3,10 @@
 //! showed scanning:
 //! - open consultations, one side of what a company sees (the other side
 //!   uses `ix_consultations_targeting`);
+//! - an agent's or a buyer's consultations most recently changed first, the
+//!   order of their lists, so that a page of an agent with a thousand stops
+//!   after its rows (they replace the indexes on the owner and the buyer
+//!   alone, their prefixes);
 //! - a person's unread notifications per consultation (the activity of
 //!   every consultation list, and the unread count), answered from the
 //!   index alone;
@@ -22,6 +26,9 @@ pub struct Migration;
 enum Consultations {
     Table,
     Visibility,
+    OwnerId,
+    BuyerId,
+    UpdatedAt,
 }
 
 #[derive(DeriveIden)]
@@ -52,6 +59,35 @@ impl MigrationTrait for Migration {
             false,
         )
         .await?;
+        for (name, replaced, person) in [
+            (
+                "ix_consultations_owner_recent",
+                "ix_consultations_owner",
+                Consultations::OwnerId,
+            ),
+            (
+                "ix_consultations_buyer_recent",
+                "ix_consultations_buyer",
+                Consultations::BuyerId,
+            ),
+        ] {
+            index(
+                manager,
+                name,
+                Consultations::Table,
+                vec![person.into_iden(), Consultations::UpdatedAt.into_iden()],
+                false,
+            )
+            .await?;
+            manager
+                .drop_index(
+                    Index::drop()
+                        .name(replaced)
+                        .table(Consultations::Table)
+                        .to_owned(),
+                )
+                .await?;
+        }
         index(
             manager,
             "ix_notifications_user_unread",
