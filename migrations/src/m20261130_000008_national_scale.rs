@@ -13,7 +13,10 @@
 //! - a consultation's contributions in the order lists read them (oldest
 //!   first), so that a page stops after its rows instead of sorting
 //!   thousands; it replaces the index on (consultation, round), whose
-//!   consultation prefix it keeps.
+//!   consultation prefix it keeps;
+//! - a consultation's active contributions by what the synthesis and the
+//!   activity counts group on, so that both are read from the index alone
+//!   instead of looking up thousands of rows.
 
 use sea_orm_migration::prelude::*;
 
@@ -46,6 +49,12 @@ enum Contributions {
     Round,
     CreatedAt,
     Id,
+    Status,
+    TargetKind,
+    TargetId,
+    Kind,
+    CostDirection,
+    Decision,
 }
 
 #[async_trait::async_trait]
@@ -108,6 +117,23 @@ impl MigrationTrait for Migration {
                 Contributions::ConsultationId.into_iden(),
                 Contributions::CreatedAt.into_iden(),
                 Contributions::Id.into_iden(),
+            ],
+            false,
+        )
+        .await?;
+        index(
+            manager,
+            "ix_contributions_synthesis",
+            Contributions::Table,
+            vec![
+                Contributions::ConsultationId.into_iden(),
+                Contributions::Status.into_iden(),
+                Contributions::Round.into_iden(),
+                Contributions::TargetKind.into_iden(),
+                Contributions::TargetId.into_iden(),
+                Contributions::Kind.into_iden(),
+                Contributions::CostDirection.into_iden(),
+                Contributions::Decision.into_iden(),
             ],
             false,
         )

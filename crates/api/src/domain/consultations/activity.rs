@@ -25,7 +25,8 @@ pub async fn of(
         let rows: Vec<(Uuid, i64, i64)> = contribution::Entity::find()
             .select_only()
             .column(contribution::Column::ConsultationId)
-            .column_as(Expr::col(contribution::Column::Id).count(), "contributions")
+            // COUNT(*): read from the synthesis index alone.
+            .column_as(Expr::cust("COUNT(*)"), "contributions")
             .column_as(
                 Expr::cust("COUNT(CASE WHEN decision IS NULL THEN 1 END)"),
                 "undecided",

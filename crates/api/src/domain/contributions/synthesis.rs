@@ -1,6 +1,7 @@
 //! The agent's overview: per round and target, counts by kind, cost
 //! direction and decision.
 
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
 use shared::consultation::{
     ContributionKind, ContributionStatus, CostDirection, DecisionKind, SynthesisRow, TargetKind,
@@ -73,7 +74,8 @@ pub async fn synthesis(
             Column::CostDirection,
             Column::Decision,
         ])
-        .column_as(Column::Id.count(), "contributions")
+        // COUNT(*), not of a column the index lacks: read from the index alone.
+        .column_as(Expr::cust("COUNT(*)"), "contributions")
         .filter(Column::ConsultationId.eq(access.id()))
         .filter(Column::Status.eq(ContributionStatus::Active))
         .group_by(Column::Round)
