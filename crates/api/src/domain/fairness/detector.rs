@@ -550,7 +550,7 @@ pub async fn acknowledge(
             "Les alertes s'examinent avant la demande de publication.".into(),
         ));
     }
-    let report = examine_consultation(db, &snapshot, settings).await?;
+    let mut report = examine_consultation(db, &snapshot, settings).await?;
     if report.warnings.is_empty() {
         return Err(ApiError::Conflict("Aucune alerte à examiner.".into()));
     }
@@ -562,7 +562,7 @@ pub async fn acknowledge(
             "Le brouillon a changé pendant l'examen des alertes : relisez-les.".into(),
         ));
     }
-    fairness_acknowledgement::ActiveModel {
+    let saved = fairness_acknowledgement::ActiveModel {
         id: Set(Uuid::new_v4()),
         consultation_id: Set(current.id),
         author_id: Set(owner.agent_id()),
@@ -581,7 +581,15 @@ pub async fn acknowledge(
     )
     .await?;
     txn.commit().await?;
-    examine_consultation(db, &current, settings).await
+    // The report just examined, now covered: the draft it read is the one
+    // locked above, so examining it again would only repeat the work.
+    report.acknowledgement = Some(AcknowledgementDto {
+        comment: saved.comment,
+        keys,
+        at: saved.created_at,
+    });
+    report.unacknowledged.clear();
+    Ok(report)
 }
 
 /// The warnings of the draft the agent has not acknowledged, for the
