@@ -29,8 +29,8 @@ use jesaisfaire_api::auth::password;
 use jesaisfaire_api::db::Db;
 use jesaisfaire_api::domain::consultations::Phase;
 use jesaisfaire_api::entities::{
-    company, company_cpv_division, company_departement, consultation, contribution, notification,
-    participant, round, user,
+    company, company_cpv_division, company_departement, consultation, consultation_draft,
+    contribution, notification, participant, round, user,
 };
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 use serde_json::{Value, json};
@@ -205,6 +205,7 @@ async fn build(db: &Db) -> anyhow::Result<Actors> {
 
     let small = serde_json::to_string(&revision(8, 0))?;
     let mut consultations = Vec::new();
+    let mut drafts = Vec::new();
     let mut rounds = Vec::new();
     for n in 0..CONSULTATIONS {
         let owner = if n < OWNED_BY_FIRST {
@@ -249,10 +250,13 @@ async fn build(db: &Db) -> anyhow::Result<Actors> {
             phase: Set(phase),
             owner_id: Set(uuid(1, owner)),
             buyer_id: Set(uuid(2, owner)),
-            draft: Set(content.clone()),
             draft_version: Set(2),
             created_at: Set(now - chrono::Duration::minutes(n as i64)),
             updated_at: Set(now - chrono::Duration::minutes(n as i64)),
+        });
+        drafts.push(consultation_draft::ActiveModel {
+            consultation_id: Set(uuid(5, n)),
+            content: Set(content.clone()),
         });
         if phase == Phase::Draft {
             continue;
@@ -288,6 +292,7 @@ async fn build(db: &Db) -> anyhow::Result<Actors> {
         }
     }
     insert_all(db, consultations).await?;
+    insert_all(db, drafts).await?;
     insert_all(db, rounds).await?;
     println!(
         "  {CONSULTATIONS} consultations in {:.1} s",
@@ -596,10 +601,89 @@ fn reads(large: Uuid) -> Vec<Read> {
             false,
         ),
         read("me, company", "/api/v1/me".into(), false),
+        read(
+            "export: contributions (CSV), agent",
+            format!("/api/v1/consultations/{large}/exports/contributions"),
+            true,
+        ),
+        read(
+            "export: sourcing report (docx), agent",
+            format!("/api/v1/consultations/{large}/exports/sourcing-report"),
+            true,
+        ),
+        read(
+            "export: OCDS, agent",
+            format!("/api/v1/consultations/{large}/ocds"),
+            true,
+        ),
     ]
 }
 
 const STATIC: &str = "/api/v1/reference/departements";
+
+/// Companies writing at once, and how many contributions each writes.
+const WRITERS: usize = 50;
+const WRITES_EACH: usize = 90;
+
+struct Writes {
+    acknowledged: usize,
+    sent: usize,
+    seconds: f64,
+    stored: u64,
+}
+
+/// Contributions written through the server by 50 companies at once, on
+/// the consultation open to all (number 1) of the national data set; what
+/// the database holds after is counted, not assumed.
+async fn writes(server: &Server, database_url: &str, password: &str) -> anyhow::Result<Writes> {
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+    let consultation = uuid(5, 1);
+    let db = Db::connect(database_url).await?;
+    let stored = || {
+        contribution::Entity::find()
+            .filter(contribution::Column::ConsultationId.eq(consultation))
+            .count(db.conn())
+    };
+    let before = stored().await?;
+    let mut tokens = Vec::new();
+    for c in 0..WRITERS {
+        tokens.push(sign_in(&server.base, &format!("pme{c}@national.fr"), password).await?);
+    }
+    let client = reqwest::Client::new();
+    let url = format!(
+        "{}/api/v1/consultations/{consultation}/contributions",
+        server.base
+    );
+    let started = Instant::now();
+    let statuses = futures_util::future::join_all(tokens.iter().map(|token| {
+        let (client, url) = (&client, &url);
+        async move {
+            let mut statuses = Vec::with_capacity(WRITES_EACH);
+            for i in 0..WRITES_EACH {
+                let sent = client
+                    .post(url)
+                    .bearer_auth(token)
+                    .json(&json!({
+                        "kind": "solution", "body": format!("Proposition nationale {i}"),
+                        "justification": "Banc national", "cost_direction": "neutral"
+                    }))
+                    .send()
+                    .await;
+                statuses.push(sent.map(|r| r.status().as_u16()).unwrap_or(0));
+            }
+            statuses
+        }
+    }))
+    .await;
+    let seconds = started.elapsed().as_secs_f64();
+    let all: Vec<u16> = statuses.into_iter().flatten().collect();
+    Ok(Writes {
+        acknowledged: all.iter().filter(|s| **s == 201).count(),
+        sent: all.len(),
+        seconds,
+        stored: stored().await? - before,
+    })
+}
 
 async fn measure(
     server: &Server,
@@ -612,10 +696,16 @@ async fn measure(
     server.ready().await?;
     let agent = sign_in(&server.base, agent, password).await?;
     let company = sign_in(&server.base, company, password).await?;
-    let mut results = vec![(
-        "static route".to_owned(),
-        wrk(&format!("{}{STATIC}", server.base), None, seconds)?,
-    )];
+    let mut results = vec![
+        (
+            "static route".to_owned(),
+            wrk(&format!("{}{STATIC}", server.base), None, seconds)?,
+        ),
+        (
+            "health (one database round trip)".to_owned(),
+            wrk(&format!("{}/api/v1/health", server.base), None, seconds)?,
+        ),
+    ];
     for r in reads(large) {
         let token = if r.as_agent { &agent } else { &company };
         // One warm-up request computes what is computed once (diffs).
@@ -652,7 +742,19 @@ async fn demo_ids(base: &str) -> anyhow::Result<Uuid> {
         .parse()?)
 }
 
-fn print_table(backend: &str, national: &[(String, Load)], demo: &[(String, Load)], rss: f64) {
+/// The server's resident memory after the reads, and after the writes.
+struct Memory {
+    reads: f64,
+    writes: f64,
+}
+
+fn print_table(
+    backend: &str,
+    national: &[(String, Load)],
+    demo: &[(String, Load)],
+    written: &Writes,
+    memory: &Memory,
+) {
     println!("\n{backend}: national data set (wrk -t2 -c16), beside the demo data set");
     println!(
         "| Read | req/s | p50 | p99 | share of static | demo req/s | demo share | cost vs demo |"
@@ -679,7 +781,18 @@ fn print_table(backend: &str, national: &[(String, Load)], demo: &[(String, Load
             }
         );
     }
-    println!("Resident memory of the server after the national run: {rss:.0} MiB");
+    println!(
+        "Contributions written by {WRITERS} companies at once: {} of {} acknowledged in {:.1} s = {:.0}/s; stored: {}",
+        written.acknowledged,
+        written.sent,
+        written.seconds,
+        written.acknowledged as f64 / written.seconds,
+        written.stored,
+    );
+    println!(
+        "Resident memory of the server: {:.0} MiB after the reads, {:.0} MiB after the writes",
+        memory.reads, memory.writes
+    );
 }
 
 async fn run(
@@ -705,7 +818,13 @@ async fn run(
             seconds,
         )
         .await?;
-        (results, server.resident_mib())
+        let reads = server.resident_mib();
+        let written = writes(&server, national_url, PASSWORD).await?;
+        let memory = Memory {
+            reads,
+            writes: server.resident_mib(),
+        };
+        (results, written, memory)
     };
     let demo = {
         let server = Server::start(demo_url, true, dir.path())?;
@@ -721,7 +840,7 @@ async fn run(
         )
         .await?
     };
-    print_table(backend, &national.0, &demo, national.1);
+    print_table(backend, &national.0, &demo, &national.1, &national.2);
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use shared::types::Role;
 use uuid::Uuid;
 
 use crate::auth::Authenticated;
-use crate::domain::targeting::{self, Reading};
+use crate::domain::targeting;
 use crate::entities::{company, consultation};
 use crate::error::ApiError;
 
@@ -96,26 +96,51 @@ impl AgentCapability {
     }
 }
 
-/// The condition selecting what `who` may see, for lists and single reads
-/// alike (each in the form that suits it, `reading`).
-pub async fn visibility(
+/// What staff may see (everything for an administrator, their own
+/// consultations for an agent or a buyer), or `None` for a company, whose
+/// rule is the targeting one.
+fn staff_visibility(who: &Authenticated) -> Option<Condition> {
+    match who.role() {
+        Role::Admin => Some(Condition::all()),
+        Role::Agent => Some(Condition::all().add(consultation::Column::OwnerId.eq(who.user_id()))),
+        Role::Buyer => Some(Condition::all().add(consultation::Column::BuyerId.eq(who.user_id()))),
+        Role::Company => None,
+    }
+}
+
+async fn company_id(conn: &impl ConnectionTrait, who: &Authenticated) -> Result<Uuid, ApiError> {
+    Ok(company::Entity::find()
+        .filter(company::Column::UserId.eq(who.user_id()))
+        .one(conn)
+        .await?
+        .ok_or(ApiError::Forbidden)?
+        .id)
+}
+
+/// Whether one consultation, found by its id, is one `who` may see.
+async fn visibility(
     conn: &impl ConnectionTrait,
     who: &Authenticated,
-    reading: Reading,
 ) -> Result<Condition, ApiError> {
-    Ok(match who.role() {
-        Role::Admin => Condition::all(),
-        Role::Agent => Condition::all().add(consultation::Column::OwnerId.eq(who.user_id())),
-        Role::Buyer => Condition::all().add(consultation::Column::BuyerId.eq(who.user_id())),
-        Role::Company => {
-            let company = company::Entity::find()
-                .filter(company::Column::UserId.eq(who.user_id()))
-                .one(conn)
-                .await?
-                .ok_or(ApiError::Forbidden)?;
-            targeting::consultations_for_company(company.id, reading)
-        }
-    })
+    match staff_visibility(who) {
+        Some(condition) => Ok(condition),
+        None => Ok(targeting::consultation_for_company(
+            company_id(conn, who).await?,
+        )),
+    }
+}
+
+/// The consultations `who` may list, as disjoint parts whose union is the
+/// whole, each read from its own index (one part for staff, two for a
+/// company).
+pub async fn listing(
+    conn: &impl ConnectionTrait,
+    who: &Authenticated,
+) -> Result<Vec<Condition>, ApiError> {
+    match staff_visibility(who) {
+        Some(condition) => Ok(vec![condition]),
+        None => Ok(targeting::consultations_for_company(company_id(conn, who).await?).into()),
+    }
 }
 
 impl ConsultationAccess {
@@ -125,7 +150,7 @@ impl ConsultationAccess {
         consultation_id: Uuid,
     ) -> Result<Self, ApiError> {
         let consultation = consultation::Entity::find_by_id(consultation_id)
-            .filter(visibility(conn, who, Reading::One).await?)
+            .filter(visibility(conn, who).await?)
             .one(conn)
             .await?
             .ok_or(ApiError::NotFound)?;

@@ -1,11 +1,13 @@
 //! The one way every list endpoint reads a page: `page`/`per_page` from the
 //! query string, within their documented bounds (400 otherwise), then a
-//! count and an offset query.
+//! count and an offset query — of the rows themselves, or of their keys
+//! when the list is the union of several index searches.
 
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{
+    Alias, DynIden, Expr, IntoIden, Order, Query, SelectStatement, UnionType,
+};
 use sea_orm::{
-    ConnectionTrait, EntityTrait, PaginatorTrait, PartialModelTrait, QuerySelect, QueryTrait,
-    Select,
+    ConnectionTrait, EntityTrait, PaginatorTrait, QuerySelect, QueryTrait, Select, TryGetable,
 };
 use serde::Deserialize;
 use shared::auth::Page;
@@ -115,24 +117,47 @@ impl PageRequest {
         Ok((rows, total))
     }
 
-    /// `fetch`, reading only the columns of `P` (a list without the large ones).
-    pub async fn fetch_partial<E, P>(
+    /// The keys of this page of the union of `parts` — disjoint selections
+    /// of `key` and the `order` columns, each read from its own index — in
+    /// `order`, and the union's size. Rows are then read by key, this
+    /// page's alone: counting and sorting never touch the table.
+    pub async fn fetch_keys<K: TryGetable>(
         self,
         conn: &impl ConnectionTrait,
-        query: Select<E>,
-    ) -> Result<(Vec<P>, u64), ApiError>
-    where
-        E: EntityTrait,
-        P: PartialModelTrait + Send + Sync,
-    {
-        let total = total(conn, &query).await?;
-        let rows = query
-            .offset(self.offset())
+        parts: Vec<SelectStatement>,
+        key: impl IntoIden,
+        order: Vec<(DynIden, Order)>,
+    ) -> Result<(Vec<K>, u64), ApiError> {
+        let mut parts = parts.into_iter();
+        let Some(mut union) = parts.next() else {
+            return Ok((Vec::new(), 0));
+        };
+        union.unions(parts.map(|part| (UnionType::All, part)));
+        let listed = Alias::new("listed");
+        let count = Query::select()
+            .expr(Expr::cust("COUNT(*)"))
+            .from_subquery(union.clone(), listed.clone())
+            .to_owned();
+        let total: i64 = match conn.query_one(&count).await? {
+            Some(row) => row.try_get_by_index(0)?,
+            None => 0,
+        };
+        let mut page = Query::select()
+            .column((listed.clone(), key.into_iden()))
+            .from_subquery(union, listed.clone())
             .limit(self.per_page)
-            .into_partial_model::<P>()
-            .all(conn)
-            .await?;
-        Ok((rows, total))
+            .offset(self.offset())
+            .to_owned();
+        for (column, direction) in order {
+            page.order_by((listed.clone(), column), direction);
+        }
+        let keys = conn
+            .query_all(&page)
+            .await?
+            .iter()
+            .map(|row| row.try_get_by_index(0))
+            .collect::<Result<_, _>>()?;
+        Ok((keys, u64::try_from(total).unwrap_or_default()))
     }
 
     /// This page of a list already in memory, and the list's length.

@@ -6,7 +6,7 @@
 //! companies a consultation notifies — and both queries are built here on
 //! the same two tables (divisions, départements), so they cannot drift apart.
 
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     Value,
@@ -33,38 +33,10 @@ fn subquery<E: EntityTrait>(
         .to_owned()
 }
 
-/// How a condition on consultations is read: the best form differs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reading {
-    /// A list: the condition drives index searches.
-    List,
-    /// One consultation found by its id: the condition is tested on it.
-    One,
-}
-
-/// The consultations a company may see: out of draft, and concerning it.
-///
-/// For a list, written as two index searches — the open consultations (by
-/// visibility) and those whose division and département pair one of the
-/// company's (by the targeting index) — rather than a condition on every
-/// consultation, which the database can only test by reading them all. For
-/// one consultation, the same rule as two membership tests of its division
-/// and département, which costs two index lookups instead of listing every
-/// consultation the company may see.
-pub fn consultations_for_company(company_id: Uuid, reading: Reading) -> Condition {
-    let visible = Condition::all().add(consultation::Column::Phase.ne(Phase::Draft));
-    let concerning = match reading {
-        Reading::List => concerning_list(company_id),
-        Reading::One => concerning_one(company_id),
-    };
-    visible.add(
-        Condition::any()
-            .add(consultation::Column::Visibility.eq(Visibility::Open))
-            .add(concerning),
-    )
-}
-
-fn concerning_one(company_id: Uuid) -> Condition {
+/// Whether one consultation, found by its id, is one a company may see:
+/// out of draft, and open to all or concerning it — its division and its
+/// département each one of the company's (two index lookups).
+pub fn consultation_for_company(company_id: Uuid) -> Condition {
     use company_cpv_division::Column as Division;
     use company_departement::Column as Territory;
     let divisions = subquery(
@@ -80,31 +52,47 @@ fn concerning_one(company_id: Uuid) -> Condition {
         company_id,
     );
     Condition::all()
-        .add(consultation::Column::CpvDivision.in_subquery(divisions))
-        .add(consultation::Column::Departement.in_subquery(departements))
+        .add(consultation::Column::Phase.ne(Phase::Draft))
+        .add(
+            Condition::any()
+                .add(consultation::Column::Visibility.eq(Visibility::Open))
+                .add(
+                    Condition::all()
+                        .add(consultation::Column::CpvDivision.in_subquery(divisions))
+                        .add(consultation::Column::Departement.in_subquery(departements)),
+                ),
+        )
 }
 
-fn concerning_list(company_id: Uuid) -> Condition {
+/// The same rule for a list, as two disjoint parts, each a search of one
+/// covering index: the open consultations, and the targeted ones whose
+/// (division, département) pair is one of the company's pairs. A single
+/// condition with an `OR` would make the database read every consultation
+/// it lists from the table, only to count and sort them.
+pub fn consultations_for_company(company_id: Uuid) -> [Condition; 2] {
     use company_cpv_division::Column as Division;
     use company_departement::Column as Territory;
-    let targeted = Alias::new("targeted");
-    let concerning = Query::select()
-        .column((targeted.clone(), consultation::Column::Id))
-        .from_as(consultation::Entity, targeted.clone())
-        .inner_join(
-            company_cpv_division::Entity,
-            Expr::col((company_cpv_division::Entity, Division::Division))
-                .equals((targeted.clone(), consultation::Column::CpvDivision)),
-        )
-        .inner_join(
-            company_departement::Entity,
-            Expr::col((company_departement::Entity, Territory::Departement))
-                .equals((targeted, consultation::Column::Departement)),
-        )
+    let pairs = Query::select()
+        .column((company_cpv_division::Entity, Division::Division))
+        .column((company_departement::Entity, Territory::Departement))
+        .from(company_cpv_division::Entity)
+        .from(company_departement::Entity)
         .and_where(Expr::col((company_cpv_division::Entity, Division::CompanyId)).eq(company_id))
         .and_where(Expr::col((company_departement::Entity, Territory::CompanyId)).eq(company_id))
         .to_owned();
-    Condition::all().add(consultation::Column::Id.in_subquery(concerning))
+    let visible = || Condition::all().add(consultation::Column::Phase.ne(Phase::Draft));
+    [
+        visible().add(consultation::Column::Visibility.eq(Visibility::Open)),
+        visible()
+            .add(consultation::Column::Visibility.ne(Visibility::Open))
+            .add(
+                Expr::tuple([
+                    Expr::col(consultation::Column::CpvDivision),
+                    Expr::col(consultation::Column::Departement),
+                ])
+                .in_subquery(pairs),
+            ),
+    ]
 }
 
 /// The company accounts a consultation concerns, by id, after `after`:

@@ -18,8 +18,8 @@ pub struct Model {
     pub phase: Phase,
     pub owner_id: Uuid,
     pub buyer_id: Uuid,
-    /// The working draft, as JSON.
-    pub draft: String,
+    /// The version of its working draft (`consultation_draft`), which
+    /// saves compare to refuse a stale one.
     pub draft_version: i64,
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,
@@ -27,43 +27,5 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
-
-/// A consultation without its draft (up to a megabyte of JSON): what views
-/// and lists need.
-#[derive(Clone, Debug, DerivePartialModel)]
-#[sea_orm(entity = "Entity")]
-pub struct Listed {
-    pub id: Uuid,
-    pub title: String,
-    pub summary: String,
-    pub cpv_code: String,
-    pub cpv_division: String,
-    pub departement: String,
-    pub visibility: Visibility,
-    pub phase: Phase,
-    pub owner_id: Uuid,
-    pub buyer_id: Uuid,
-    pub created_at: ChronoDateTimeUtc,
-    pub updated_at: ChronoDateTimeUtc,
-}
-
-impl Model {
-    pub fn listed(self) -> Listed {
-        Listed {
-            id: self.id,
-            title: self.title,
-            summary: self.summary,
-            cpv_code: self.cpv_code,
-            cpv_division: self.cpv_division,
-            departement: self.departement,
-            visibility: self.visibility,
-            phase: self.phase,
-            owner_id: self.owner_id,
-            buyer_id: self.buyer_id,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-        }
-    }
-}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -30,7 +30,7 @@ pub async fn get_draft(
     who: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let draft = draft::draft(&consultation_access(&state, &who, *id).await?)?;
+    let draft = draft::draft(&state.db, &consultation_access(&state, &who, *id).await?).await?;
     Ok(with_etag(draft))
 }
 

@@ -293,3 +293,53 @@ async fn a_150_page_cctp_is_saved_opened_as_a_round_diffed_and_read(app: TestApp
     problem(put(3, &huge).await.unwrap(), StatusCode::PAYLOAD_TOO_LARGE).await;
 }
 db_test!(a_150_page_cctp_is_saved_opened_as_a_round_diffed_and_read);
+
+/// Migration 10 moved drafts out of `consultations`: a draft saved before
+/// it is the draft read after it, and undoing it puts every draft back.
+async fn a_saved_draft_survives_its_move_out_of_the_consultation_and_back(app: TestApp) {
+    use migration::{Migrator, MigratorTrait};
+    use sea_orm::{ConnectionTrait, Statement};
+
+    let agent = staff(&app, "agent", "agent@rhone.gouv.fr").await;
+    let buyer = staff(&app, "buyer", "acheteur@pfra.gouv.fr").await;
+    let created = json_of(call(&app, &agent.token, Method::POST, "/consultations", Some(json!({
+        "title": "Nettoyage", "cpv_code": "90000000-7", "departement": "69", "buyer_id": buyer.id,
+    }))).await, StatusCode::CREATED).await;
+    let path = format!("/consultations/{}/draft", created["id"].as_str().unwrap());
+    let saved = app
+        .client
+        .put(app.url(&path))
+        .bearer_auth(&agent.token)
+        .header("If-Match", "\"1\"")
+        .json(&draft_v1())
+        .send()
+        .await
+        .unwrap();
+    let saved = json_of(saved, StatusCode::OK).await;
+
+    Migrator::down(app.db.conn(), Some(1)).await.unwrap();
+    let conn = app.db.conn();
+    let row = conn
+        .query_one_raw(Statement::from_string(
+            conn.get_database_backend(),
+            "SELECT draft FROM consultations",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let kept: String = row.try_get_by_index(0).unwrap();
+    assert_eq!(
+        serde_json::from_str::<Value>(&kept).unwrap(),
+        saved["content"]
+    );
+
+    Migrator::up(app.db.conn(), None).await.unwrap();
+    let read = json_of(
+        call(&app, &agent.token, Method::GET, &path, None).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(read, saved);
+}
+
+db_test!(a_saved_draft_survives_its_move_out_of_the_consultation_and_back);

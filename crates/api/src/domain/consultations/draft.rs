@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use shared::FieldError;
 use shared::auth::Validator;
 use shared::consultation::{
@@ -19,7 +19,7 @@ use crate::db::Db;
 use crate::domain::access::{ConsultationAccess, OwnerCapability};
 use crate::domain::journal;
 use crate::domain::text::text_in_place;
-use crate::entities::consultation;
+use crate::entities::{consultation, consultation_draft};
 use crate::error::ApiError;
 
 /// Longest clause number ("2.3.1 bis").
@@ -31,12 +31,24 @@ pub fn parse_content(json: &str) -> Result<CctpContent, ApiError> {
         .map_err(|e| ApiError::Unexpected(anyhow::Error::from(e).context("stored CCTP unreadable")))
 }
 
+/// A consultation's working draft, as stored.
+pub async fn stored(
+    conn: &impl ConnectionTrait,
+    consultation_id: Uuid,
+) -> Result<CctpContent, ApiError> {
+    let row = consultation_draft::Entity::find_by_id(consultation_id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("consultation without a draft")))?;
+    parse_content(&row.content)
+}
+
 /// The working draft; staff only, companies read published revisions.
-pub fn draft(access: &ConsultationAccess) -> Result<DraftDto, ApiError> {
+pub async fn draft(db: &Db, access: &ConsultationAccess) -> Result<DraftDto, ApiError> {
     access.require_staff()?;
     Ok(DraftDto {
         version: access.consultation().draft_version,
-        content: parse_content(&access.consultation().draft)?,
+        content: stored(db.conn(), access.id()).await?,
     })
 }
 
@@ -235,7 +247,6 @@ pub async fn save_draft(
     // The version check and the write are one statement: of two agents
     // saving from the same version, exactly one wins and the other gets 412.
     let updated = consultation::Entity::update_many()
-        .col_expr(consultation::Column::Draft, Expr::value(json))
         .col_expr(
             consultation::Column::DraftVersion,
             Expr::value(next_version),
@@ -249,6 +260,12 @@ pub async fn save_draft(
     if updated == 0 {
         return Err(ApiError::PreconditionFailed);
     }
+    consultation_draft::Entity::update(consultation_draft::ActiveModel {
+        consultation_id: Set(owner.consultation_id()),
+        content: Set(json),
+    })
+    .exec(&*txn)
+    .await?;
     journal::record(
         &*txn,
         owner.consultation_id(),

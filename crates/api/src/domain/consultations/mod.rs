@@ -10,7 +10,7 @@ pub mod status;
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, IntoIden, LikeExpr, Order, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -29,19 +29,18 @@ pub use status::Phase;
 
 use crate::auth::Authenticated;
 use crate::db::Db;
-use crate::domain::access::{AgentCapability, ConsultationAccess, OwnerCapability, visibility};
+use crate::domain::access::{AgentCapability, ConsultationAccess, OwnerCapability, listing};
 use crate::domain::anonymity::own_pseudonym;
 use crate::domain::pagination::PageRequest;
-use crate::domain::targeting::Reading;
 use crate::domain::text::text;
 use crate::domain::{cpv, journal};
-use crate::entities::{consultation, round, user};
+use crate::entities::{consultation, consultation_draft, round, user};
 use crate::error::ApiError;
 
 /// Views of several consultations with two queries, whatever their number.
 async fn views(
     conn: &impl ConnectionTrait,
-    rows: Vec<consultation::Listed>,
+    rows: Vec<consultation::Model>,
 ) -> Result<Vec<ConsultationDto>, ApiError> {
     let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
     let people: HashSet<Uuid> = rows.iter().flat_map(|c| [c.owner_id, c.buyer_id]).collect();
@@ -110,7 +109,7 @@ pub async fn view(
     conn: &impl ConnectionTrait,
     c: consultation::Model,
 ) -> Result<ConsultationDto, ApiError> {
-    views(conn, vec![c.listed()])
+    views(conn, vec![c])
         .await?
         .pop()
         .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("consultation view vanished")))
@@ -198,10 +197,15 @@ pub async fn create(
         phase: Set(Phase::Draft),
         owner_id: Set(agent.agent_id()),
         buyer_id: Set(buyer.id),
-        draft: Set(serde_json::to_string(&CctpContent::default()).map_err(anyhow::Error::from)?),
         draft_version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
+    }
+    .insert(&*txn)
+    .await?;
+    consultation_draft::ActiveModel {
+        consultation_id: Set(model.id),
+        content: Set(serde_json::to_string(&CctpContent::default()).map_err(anyhow::Error::from)?),
     }
     .insert(&*txn)
     .await?;
@@ -269,16 +273,32 @@ pub async fn list(
     filter: ListFilter,
     page: PageRequest,
 ) -> Result<Page<ConsultationDto>, ApiError> {
+    use consultation::Column;
     let conn = db.conn();
-    let query = consultation::Entity::find()
-        .filter(visibility(conn, who, Reading::List).await?)
-        .filter(filter.condition())
-        .order_by_desc(consultation::Column::UpdatedAt)
-        .order_by_asc(consultation::Column::Id);
-    let (rows, total) = page
-        .fetch_partial::<_, consultation::Listed>(conn, query)
+    let filter = filter.condition();
+    let parts = listing(conn, who)
+        .await?
+        .into_iter()
+        .map(|part| {
+            Query::select()
+                .columns([Column::Id, Column::UpdatedAt])
+                .from(consultation::Entity)
+                .cond_where(part.add(filter.clone()))
+                .to_owned()
+        })
+        .collect();
+    let order = vec![
+        (Column::UpdatedAt.into_iden(), Order::Desc),
+        (Column::Id.into_iden(), Order::Asc),
+    ];
+    let (ids, total) = page
+        .fetch_keys::<Uuid>(conn, parts, Column::Id, order)
         .await?;
-    let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
+    let mut rows = consultation::Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?;
+    rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
     let activity = activity::of(conn, who, &ids).await?;
     let items = views(conn, rows)
         .await?

@@ -43,7 +43,7 @@ pub async fn request_publication(
     // The other refusals come first, as the transaction below gives them.
     let requestable = snapshot.phase == Phase::Dialogue
         && !has_open_round(db.conn(), snapshot.id, Utc::now()).await?
-        && freezable_draft(&snapshot).is_ok();
+        && freezable_draft(db.conn(), &snapshot).await.is_ok();
     let pending = if requestable {
         detector::unacknowledged(db, &snapshot, fairness).await?
     } else {
@@ -75,7 +75,7 @@ pub async fn request_publication(
     }
     // What the buyer approves is the draft as it stands, frozen: a save or
     // a later request cannot change the text under the buyer's eyes.
-    let content = freezable_draft(&current)?;
+    let content = freezable_draft(&*txn, &current).await?;
     let number = freeze_final_revision(&*txn, &current, &content, now).await?;
     let buyer_id = current.buyer_id;
     let saved = move_to(&*txn, current, Phase::AwaitingApproval, now).await?;

@@ -14,7 +14,7 @@ use shared::consultation::{
 };
 use uuid::Uuid;
 
-use super::draft::{ensure_complete, parse_content, validate_content};
+use super::draft::{ensure_complete, parse_content, stored, validate_content};
 use super::locked;
 use super::status::{Phase, is_open, move_to};
 use crate::db::Db;
@@ -101,7 +101,7 @@ pub(super) async fn freeze_final_revision(
         id: Set(Uuid::new_v4()),
         consultation_id: Set(consultation.id),
         number: Set(number),
-        content: Set(consultation.draft.clone()),
+        content: Set(serde_json::to_string(content).map_err(anyhow::Error::from)?),
         changelog: Set(changelog),
         opened_at: Set(now),
         closes_at: Set(now),
@@ -160,9 +160,12 @@ fn validate_opening(
 }
 
 /// The draft a revision may freeze: valid and complete.
-pub(super) fn freezable_draft(current: &consultation::Model) -> Result<CctpContent, ApiError> {
+pub(super) async fn freezable_draft(
+    conn: &impl ConnectionTrait,
+    current: &consultation::Model,
+) -> Result<CctpContent, ApiError> {
     current.phase.ensure_editable()?;
-    let content = validate_content(parse_content(&current.draft)?)?;
+    let content = validate_content(stored(conn, current.id).await?)?;
     ensure_complete(&content)?;
     Ok(content)
 }
@@ -177,7 +180,7 @@ pub async fn open_round(
     let (changelog, closes_at) = validate_opening(&request, now)?;
     let txn = db.begin_write().await?;
     let current = locked(&*txn, owner.consultation_id()).await?;
-    freezable_draft(&current)?;
+    let content = freezable_draft(&*txn, &current).await?;
     let previous = latest_head(&*txn, current.id).await?;
     if previous.as_ref().is_some_and(|r| is_open(r, now)) {
         return Err(ApiError::Conflict(
@@ -189,7 +192,7 @@ pub async fn open_round(
         id: Set(Uuid::new_v4()),
         consultation_id: Set(current.id),
         number: Set(number),
-        content: Set(current.draft.clone()),
+        content: Set(serde_json::to_string(&content).map_err(anyhow::Error::from)?),
         changelog: Set(changelog),
         opened_at: Set(now),
         closes_at: Set(closes_at),

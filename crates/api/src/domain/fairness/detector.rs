@@ -31,7 +31,7 @@ use crate::configuration::FairnessSettings;
 use crate::db::Db;
 use crate::domain::access::{ConsultationAccess, OwnerCapability};
 use crate::domain::anonymity::Labels;
-use crate::domain::consultations::draft::parse_content;
+use crate::domain::consultations::draft::{parse_content, stored};
 use crate::domain::consultations::{Phase, locked};
 use crate::domain::journal;
 use crate::domain::text::text;
@@ -190,7 +190,7 @@ async fn chain(
     if final_revision {
         return Ok((examined, rounds.last().map(|r| r.number)));
     }
-    let draft = parse_content(&consultation.draft)?;
+    let draft = stored(db.conn(), consultation.id).await?;
     let number = rounds.last().map_or(1, |r| r.number.saturating_add(1));
     let provenance = match examined.last() {
         Some(previous) => {
