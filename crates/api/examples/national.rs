@@ -719,6 +719,12 @@ async fn measure(
             wrk(&format!("{}{}", server.base, r.path), Some(token), seconds)?,
         ));
     }
+    // The static route again, its best of both runs kept: a run varies by
+    // ±15 % on this machine, and a low reference would flatter every share.
+    let again = wrk(&format!("{}{STATIC}", server.base), None, seconds)?;
+    if again.per_second > results[0].1.per_second {
+        results[0].1 = again;
+    }
     Ok(results)
 }
 

@@ -8,6 +8,7 @@ pub mod domain;
 pub mod entities;
 pub mod error;
 pub mod extract;
+pub mod heavy;
 pub mod limits;
 pub mod mailer;
 pub mod routes;

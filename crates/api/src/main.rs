@@ -52,8 +52,49 @@ fn read_password() -> anyhow::Result<String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// glibc's allocator, tuned for a server before any thread starts. By
+/// default glibc raises its mmap threshold to the size of every large
+/// block freed (up to 32 MiB): after one password hash (19 MiB) such blocks
+/// come from the heap and stay there, and each thread gets an arena of its
+/// own that keeps what its exports freed. Measured on the national data
+/// set: 30 sign-ins took the server from 39 to 293 MB; with the threshold
+/// fixed, 44 MB.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)]
+mod allocator {
+    /// glibc's default threshold, kept fixed.
+    const MMAP_THRESHOLD: libc::c_int = 128 * 1024;
+    /// Arenas shared by all threads.
+    const ARENAS: libc::c_int = 2;
+
+    pub fn tune() {
+        // SAFETY: mallopt only sets parameters of the allocator, with values
+        // in their documented ranges; it is called before any other thread
+        // exists.
+        let set = unsafe {
+            libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+                & libc::mallopt(libc::M_ARENA_MAX, ARENAS)
+        };
+        if set != 1 {
+            eprintln!("glibc refused the allocator settings: the server may use more memory");
+        }
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+mod allocator {
+    pub fn tune() {}
+}
+
+fn main() -> anyhow::Result<()> {
+    allocator::tune();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
     let command = ignoring_empty_variables(Cli::command(), &|name| std::env::var_os(name));
     let cli = Cli::from_arg_matches(&command.get_matches()).unwrap_or_else(|e| e.exit());
     let command = match cli.command {

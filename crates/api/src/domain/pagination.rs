@@ -120,7 +120,9 @@ impl PageRequest {
     /// The keys of this page of the union of `parts` — disjoint selections
     /// of `key` and the `order` columns, each read from its own index — in
     /// `order`, and the union's size. Rows are then read by key, this
-    /// page's alone: counting and sorting never touch the table.
+    /// page's alone: counting and sorting never touch the table. The size
+    /// comes with the page (`COUNT(*) OVER ()`), in the same pass; only a
+    /// page past the end counts again.
     pub async fn fetch_keys<K: TryGetable>(
         self,
         conn: &impl ConnectionTrait,
@@ -134,26 +136,32 @@ impl PageRequest {
         };
         union.unions(parts.map(|part| (UnionType::All, part)));
         let listed = Alias::new("listed");
-        let count = Query::select()
-            .expr(Expr::cust("COUNT(*)"))
-            .from_subquery(union.clone(), listed.clone())
-            .to_owned();
-        let total: i64 = match conn.query_one(&count).await? {
-            Some(row) => row.try_get_by_index(0)?,
-            None => 0,
-        };
         let mut page = Query::select()
             .column((listed.clone(), key.into_iden()))
-            .from_subquery(union, listed.clone())
+            .expr(Expr::cust("COUNT(*) OVER ()"))
+            .from_subquery(union.clone(), listed.clone())
             .limit(self.per_page)
             .offset(self.offset())
             .to_owned();
         for (column, direction) in order {
             page.order_by((listed.clone(), column), direction);
         }
-        let keys = conn
-            .query_all(&page)
-            .await?
+        let rows = conn.query_all(&page).await?;
+        let total: i64 = match rows.first() {
+            Some(row) => row.try_get_by_index(1)?,
+            None if self.page == 1 => 0,
+            None => {
+                let count = Query::select()
+                    .expr(Expr::cust("COUNT(*)"))
+                    .from_subquery(union, listed)
+                    .to_owned();
+                match conn.query_one(&count).await? {
+                    Some(row) => row.try_get_by_index(0)?,
+                    None => 0,
+                }
+            }
+        };
+        let keys = rows
             .iter()
             .map(|row| row.try_get_by_index(0))
             .collect::<Result<_, _>>()?;

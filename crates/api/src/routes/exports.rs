@@ -16,6 +16,7 @@ use crate::auth::Authenticated;
 use crate::domain::exports::{ExportFile, cctp, ocds, report, table};
 use crate::domain::pagination::PageQuery;
 use crate::error::ApiError;
+use crate::heavy::in_turn;
 use crate::state::AppState;
 use shared::auth::Page;
 
@@ -108,9 +109,8 @@ pub async fn export_cctp(
 ) -> Result<HttpResponse, ApiError> {
     let access = consultation_access(&state, &who, *id).await?;
     let format = query.format.unwrap_or(DocumentFormat::Docx);
-    Ok(download(
-        cctp::export(&state.db, &access, query.revision, format).await?,
-    ))
+    let file = in_turn(cctp::export(&state.db, &access, query.revision, format)).await??;
+    Ok(download(file))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -150,9 +150,14 @@ pub async fn export_sourcing_report(
 ) -> Result<HttpResponse, ApiError> {
     let access = consultation_access(&state, &who, *id).await?;
     let format = query.format.unwrap_or(DocumentFormat::Docx);
-    Ok(download(
-        report::export(&state.db, &access, format, state.settings.fairness).await?,
+    let file = in_turn(report::export(
+        &state.db,
+        &access,
+        format,
+        state.settings.fairness,
     ))
+    .await??;
+    Ok(download(file))
 }
 
 /// Every active contribution, one row each (staff only): CSV in UTF-8 with a
@@ -177,7 +182,7 @@ pub async fn export_contributions(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let access = consultation_access(&state, &who, *id).await?;
-    Ok(download(table::export(&state.db, &access).await?))
+    Ok(download(in_turn(table::export(&state.db, &access)).await??))
 }
 
 /// The consultation as an OCDS 1.1 release package: a planning release
@@ -204,7 +209,7 @@ pub async fn export_ocds(
 ) -> Result<HttpResponse, ApiError> {
     let access = consultation_access(&state, &who, *id).await?;
     Ok(download(
-        ocds::export(&state.db, &access, &state.settings).await?,
+        in_turn(ocds::export(&state.db, &access, &state.settings)).await??,
     ))
 }
 
@@ -223,7 +228,8 @@ pub async fn list_published_ocds(
     state: web::Data<AppState>,
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<serde_json::Value>>, ApiError> {
+    let page = page.into_inner().resolve();
     Ok(web::Json(
-        ocds::published(&state.db, &state.settings, page.into_inner().resolve()).await?,
+        in_turn(ocds::published(&state.db, &state.settings, page)).await??,
     ))
 }

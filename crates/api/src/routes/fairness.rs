@@ -12,6 +12,7 @@ use crate::auth::Authenticated;
 use crate::domain::fairness::{detector, equal_information, notices};
 use crate::error::ApiError;
 use crate::extract::Json;
+use crate::heavy::in_turn;
 use crate::state::AppState;
 
 /// Publishes information to every company the consultation concerns,
@@ -108,7 +109,12 @@ pub async fn get_fairness(
 ) -> Result<web::Json<FairnessDto>, ApiError> {
     let access = consultation_access(&state, &who, *id).await?;
     Ok(web::Json(
-        detector::report(&state.db, &access, state.settings.fairness).await?,
+        in_turn(detector::report(
+            &state.db,
+            &access,
+            state.settings.fairness,
+        ))
+        .await??,
     ))
 }
 
@@ -137,12 +143,12 @@ pub async fn acknowledge_fairness(
 ) -> Result<web::Json<FairnessDto>, ApiError> {
     let owner = consultation_access(&state, &who, *id).await?.as_owner()?;
     Ok(web::Json(
-        detector::acknowledge(
+        in_turn(detector::acknowledge(
             &state.db,
             &owner,
             state.settings.fairness,
             body.into_inner(),
-        )
-        .await?,
+        ))
+        .await??,
     ))
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use shared::consultation::{ActivityDto, ContributionStatus};
 use uuid::Uuid;
@@ -51,7 +51,8 @@ pub async fn of(
     let unread: Vec<(Uuid, i64)> = notification::Entity::find()
         .select_only()
         .column(notification::Column::ConsultationId)
-        .column_as(Expr::col(notification::Column::Id).count(), "unread")
+        // COUNT(*): read from the unread index alone.
+        .column_as(Expr::cust("COUNT(*)"), "unread")
         .filter(notification::Column::UserId.eq(reader.user_id()))
         .filter(notification::Column::ReadAt.is_null())
         .filter(notification::Column::ConsultationId.is_in(consultations.iter().copied()))

@@ -254,18 +254,28 @@ pub async fn open_revision(
     conn: &impl ConnectionTrait,
     consultation: &consultation::Model,
 ) -> Result<(i32, shared::consultation::CctpContent), ApiError> {
+    let number = open_round_number(conn, consultation).await?;
+    let round = round_by_number(conn, consultation.id, number).await?;
+    Ok((number, parse_content(&round.content)?))
+}
+
+/// The number of the round open now, or the 409 that says why none is.
+pub async fn open_round_number(
+    conn: &impl ConnectionTrait,
+    consultation: &consultation::Model,
+) -> Result<i32, ApiError> {
     if consultation.phase != Phase::Dialogue {
         return Err(ApiError::Conflict(
             "Cette consultation n'accepte pas de contribution pour le moment.".into(),
         ));
     }
-    let round = latest_round(conn, consultation.id)
+    latest_head(conn, consultation.id)
         .await?
-        .filter(|r| is_open(&r.head(), Utc::now()))
+        .filter(|r| is_open(r, Utc::now()))
+        .map(|r| r.number)
         .ok_or_else(|| {
             ApiError::Conflict("Aucun tour n'est ouvert : les contributions sont closes.".into())
-        })?;
-    Ok((round.number, parse_content(&round.content)?))
+        })
 }
 
 pub async fn close_round(

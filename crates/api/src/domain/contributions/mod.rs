@@ -29,7 +29,7 @@ use crate::db::Db;
 use crate::domain::access::{ConsultationAccess, Viewer};
 use crate::domain::anonymity::{self, ensure_pseudonym};
 use crate::domain::consultations::locked;
-use crate::domain::consultations::rounds::open_revision;
+use crate::domain::consultations::rounds::{open_revision, open_round_number};
 use crate::domain::mail::letters::consultation_path;
 use crate::domain::mail::{self, Letter};
 use crate::domain::pagination::PageRequest;
@@ -47,12 +47,22 @@ pub async fn create(
     let company = access.as_company()?;
     accounts::require_verified(db.conn(), company.company_user_id()).await?;
     guard_texts(db, access.id(), company.company_user_id(), &request).await?;
+    // Checked against the open revision before the write transaction: the
+    // revision of a round never changes, and SQLite's single writer should
+    // not wait while a large one is parsed.
+    let (round, revision) = open_revision(db.conn(), access.consultation()).await?;
+    let valid = validate(&request, &revision)?;
     let txn = db.begin_write().await?;
     // Under the consultation's row lock: the phase and the open round are
     // read as they are now (an early close waits, or is waited for), and two
     // companies taking their first pseudonym at once are served in turn.
     let current = locked(&*txn, access.id()).await?;
-    let (round, revision) = open_revision(&*txn, &current).await?;
+    if open_round_number(&*txn, &current).await? != round {
+        return Err(ApiError::Conflict(
+            "Un nouveau tour s'est ouvert pendant l'envoi : relisez la révision en cours avant de contribuer."
+                .into(),
+        ));
+    }
     let already = contribution::Entity::find()
         .filter(contribution::Column::ConsultationId.eq(access.id()))
         .filter(contribution::Column::Round.eq(round))
@@ -65,7 +75,6 @@ pub async fn create(
             limits::CONTRIBUTIONS_PER_ROUND
         )));
     }
-    let valid = validate(&request, &revision)?;
     let pseudonym =
         ensure_pseudonym(&*txn, company.consultation_id(), company.company_user_id()).await?;
     let now = Utc::now();

@@ -12,6 +12,8 @@
 //! the revision moved towards the contribution: a contribution that quoted
 //! the old clause is not the source of the new one.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::{Deserialize, Serialize};
 use shared::consultation::{CctpContent, ContributionKind, TargetKind};
 use shared::types::fold;
@@ -70,6 +72,15 @@ pub struct RevisionProvenance {
     pub links: Vec<Link>,
 }
 
+/// The words of the texts of one computation, each as a number: comparing
+/// texts then compares integers, not strings (a revision is compared with
+/// thousands of contributions).
+#[derive(Default)]
+struct Vocabulary(HashMap<String, Word>);
+
+type Word = u32;
+
+/// A text's words, folded (case and accents).
 pub fn words(text: &str) -> Vec<String> {
     fold(text)
         .split(|c: char| !c.is_alphanumeric())
@@ -78,8 +89,26 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+impl Vocabulary {
+    fn words(&mut self, text: &str) -> Vec<Word> {
+        words(text)
+            .into_iter()
+            .map(|w| {
+                let next = Word::try_from(self.0.len()).unwrap_or(Word::MAX);
+                *self.0.entry(w).or_insert(next)
+            })
+            .collect()
+    }
+}
+
+/// The runs of `RUN` words of a text, to tell at once the contributions
+/// that share none with a changed item: they cannot be its source.
+fn runs(words: &[Word]) -> HashSet<&[Word]> {
+    words.windows(RUN).collect()
+}
+
 /// Words of `a` in runs of at least `RUN` words that `b` has in the same order.
-fn shared_words(a: &[String], b: &[String]) -> usize {
+fn shared_words(a: &[Word], b: &[Word]) -> usize {
     capture_diff_slices(Algorithm::Myers, a, b)
         .iter()
         .map(|op| match op {
@@ -95,7 +124,7 @@ fn percent(part: usize, whole: usize) -> u8 {
 }
 
 /// Both texts' words in shared runs, over both texts' words.
-fn similarity(a: &[String], b: &[String]) -> u8 {
+fn similarity(a: &[Word], b: &[Word]) -> u8 {
     percent(
         shared_words(a, b).saturating_mul(2),
         a.len().saturating_add(b.len()),
@@ -103,7 +132,7 @@ fn similarity(a: &[String], b: &[String]) -> u8 {
 }
 
 /// The words `after` inserted into `before`, and how many changed.
-fn inserted(before: &[String], after: &[String]) -> (Vec<String>, usize) {
+fn inserted(before: &[Word], after: &[Word]) -> (Vec<Word>, usize) {
     let mut inserted = Vec::new();
     let mut changed = 0usize;
     for op in capture_diff_slices(Algorithm::Myers, before, after) {
@@ -131,7 +160,7 @@ fn inserted(before: &[String], after: &[String]) -> (Vec<String>, usize) {
 }
 
 /// How much the change from `before` to `after` takes from `source`.
-fn taken(before: &[String], after: &[String], added: &[String], source: &[String]) -> u8 {
+fn taken(before: &[Word], after: &[Word], added: &[Word], source: &[Word]) -> u8 {
     let whole = similarity(after, source);
     let of_added = if added.len() >= RUN {
         percent(shared_words(added, source), added.len())
@@ -180,13 +209,12 @@ pub fn revision_provenance(
     after: &CctpContent,
     sources: &[Source],
 ) -> RevisionProvenance {
-    let source_words: Vec<(Vec<String>, Vec<String>)> = sources
+    let mut vocabulary = Vocabulary::default();
+    let source_words: Vec<(Vec<Word>, Vec<Word>)> = sources
         .iter()
         .map(|s| {
-            (
-                s.proposed_text.as_deref().map(words).unwrap_or_default(),
-                words(&s.body),
-            )
+            let proposed = s.proposed_text.as_deref().unwrap_or_default();
+            (vocabulary.words(proposed), vocabulary.words(&s.body))
         })
         .collect();
     let mut result = RevisionProvenance::default();
@@ -214,12 +242,14 @@ pub fn revision_provenance(
                 text,
                 weight,
             };
-            let old_words = old.map(|(_, _, t, _)| words(t)).unwrap_or_default();
+            let old_words = vocabulary.words(old.map_or("", |(_, _, t, _)| t.as_str()));
+            let new_words = vocabulary.words(&item.text);
             let weight_changed = old.is_none_or(|(_, _, _, w)| *w != weight);
             take_over(
                 &mut result,
                 &item,
                 &old_words,
+                &new_words,
                 weight_changed,
                 sources,
                 &source_words,
@@ -232,13 +262,13 @@ pub fn revision_provenance(
 fn take_over(
     result: &mut RevisionProvenance,
     item: &Item,
-    old_words: &[String],
+    old_words: &[Word],
+    new_words: &[Word],
     weight_changed: bool,
     sources: &[Source],
-    source_words: &[(Vec<String>, Vec<String>)],
+    source_words: &[(Vec<Word>, Vec<Word>)],
 ) {
-    let new_words = words(&item.text);
-    let (added, changed) = inserted(old_words, &new_words);
+    let (added, changed) = inserted(old_words, new_words);
     result.changes.push(Change {
         target_kind: item.kind,
         target_id: item.id,
@@ -246,13 +276,15 @@ fn take_over(
         changed_words: u32::try_from(changed.max(1)).unwrap_or(u32::MAX),
     });
     let text_changed = changed > 0;
+    let item_runs: HashSet<&[Word]> = runs(new_words).union(&runs(&added)).copied().collect();
+    let may_share = |text: &[Word]| text.windows(RUN).any(|run| item_runs.contains(run));
     let mut links: Vec<Link> = sources
         .iter()
         .zip(source_words)
         .filter_map(|(source, (proposed, body))| {
-            let similarity = if text_changed {
-                taken(old_words, &new_words, &added, proposed)
-                    .max(taken(old_words, &new_words, &added, body))
+            let similarity = if text_changed && (may_share(proposed) || may_share(body)) {
+                taken(old_words, new_words, &added, proposed)
+                    .max(taken(old_words, new_words, &added, body))
             } else {
                 0
             };
