@@ -2,14 +2,16 @@
 //!
 //! SQLite allows one writer at a time. Rather than letting concurrent write
 //! transactions collide ("database is locked", or a deferred transaction that
-//! cannot upgrade its snapshot), writers of this process queue on an async
-//! mutex, then start with `BEGIN IMMEDIATE`, which waits for a writer of
-//! another process; readers never wait thanks to WAL. PostgreSQL needs no
-//! such queue.
+//! cannot upgrade its snapshot), writers of this process queue for a pool of
+//! its own holding one connection, then start with `BEGIN IMMEDIATE`, which
+//! waits for a writer of another process; readers never wait thanks to WAL.
+//! One connection for every write also keeps its page cache current: with
+//! writes spread over the read pool, each found its connection's cache
+//! outdated by the others' writes and read the pages again. PostgreSQL
+//! needs no such queue.
 
 use std::ops::Deref;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -19,12 +21,12 @@ use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr,
     SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
-use tokio::sync::{Mutex, OwnedMutexGuard};
 
 #[derive(Clone, Debug)]
 pub struct Db {
     conn: DatabaseConnection,
-    sqlite_writer: Option<Arc<Mutex<()>>>,
+    /// SQLite: the one connection writes go through, in turn.
+    sqlite_writer: Option<DatabaseConnection>,
     url: String,
 }
 
@@ -33,10 +35,9 @@ pub struct Db {
 /// (the others then find nothing left to do). Any constant: "JSF1".
 const MIGRATION_LOCK: i64 = 0x4A53_4631;
 
-/// A write transaction; on SQLite it also holds this process's writer slot.
+/// A write transaction; on SQLite, on the writer connection.
 pub struct WriteTxn {
     txn: DatabaseTransaction,
-    _writer: Option<OwnedMutexGuard<()>>,
 }
 
 impl Deref for WriteTxn {
@@ -70,26 +71,43 @@ impl Db {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        let mut options = ConnectOptions::new(url);
-        options
-            .sqlx_logging(false)
-            .connect_timeout(Duration::from_secs(10))
-            .map_sqlx_sqlite_opts(|o| {
-                o.journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .busy_timeout(Duration::from_secs(10))
-                    .foreign_keys(true)
-                    .create_if_missing(true)
-            });
-        if is_sqlite {
-            options.max_connections(8);
-        }
-        let conn = Database::connect(options)
-            .await
-            .context("cannot connect to the database (check DATABASE_URL)")?;
+        let options = |connections: u32| {
+            let mut options = ConnectOptions::new(url);
+            options
+                .sqlx_logging(false)
+                .connect_timeout(Duration::from_secs(10))
+                .map_sqlx_sqlite_opts(|o| {
+                    o.journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Normal)
+                        .busy_timeout(Duration::from_secs(10))
+                        .foreign_keys(true)
+                        .create_if_missing(true)
+                });
+            if is_sqlite {
+                options.max_connections(connections);
+            }
+            options
+        };
+        let connect = |options| async {
+            Database::connect(options)
+                .await
+                .context("cannot connect to the database (check DATABASE_URL)")
+        };
+        let conn = connect(options(8)).await?;
+        let sqlite_writer = if is_sqlite {
+            // Writers wait for the connection as long as a burst lasts (50
+            // companies at once queue for a few seconds), not the default 30 s.
+            let mut writer = options(1);
+            writer
+                .min_connections(1)
+                .acquire_timeout(Duration::from_secs(120));
+            Some(connect(writer).await?)
+        } else {
+            None
+        };
         Ok(Self {
             conn,
-            sqlite_writer: is_sqlite.then(|| Arc::new(Mutex::new(()))),
+            sqlite_writer,
             url: url.to_owned(),
         })
     }
@@ -144,27 +162,21 @@ impl Db {
     }
 
     pub async fn begin_write(&self) -> Result<WriteTxn, DbErr> {
-        let Some(lock) = &self.sqlite_writer else {
+        let Some(writer) = &self.sqlite_writer else {
             return Ok(WriteTxn {
                 txn: self.conn.begin().await?,
-                _writer: None,
             });
         };
-        let writer = lock.clone().lock_owned().await;
         // BEGIN IMMEDIATE takes SQLite's write lock at once, waiting (busy
         // timeout) for another process holding it. A deferred transaction
         // would read first and then fail to upgrade ("database is locked")
         // when another process wrote meanwhile.
-        let txn = self
-            .conn
+        let txn = writer
             .begin_with_options(TransactionOptions {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
                 ..TransactionOptions::default()
             })
             .await?;
-        Ok(WriteTxn {
-            txn,
-            _writer: Some(writer),
-        })
+        Ok(WriteTxn { txn })
     }
 }
