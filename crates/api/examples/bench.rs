@@ -18,6 +18,8 @@
 // small fixed counts.
 #![allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -452,28 +454,8 @@ async fn contribution_writes(mut settings: Settings, label: &str) -> anyhow::Res
     }
     let url = format!("{base}/consultations/{consultation}/contributions");
     let start = Instant::now();
-    let statuses = futures_util::future::join_all(tokens.iter().map(|token| {
-        let (client, url) = (&client, &url);
-        async move {
-            let mut statuses = Vec::with_capacity(WRITES_EACH);
-            for i in 0..WRITES_EACH {
-                let sent = client
-                    .post(url)
-                    .bearer_auth(token)
-                    .json(&serde_json::json!({
-                        "kind": "solution", "body": format!("Proposition {i}"),
-                        "justification": "Banc d'essai", "cost_direction": "neutral"
-                    }))
-                    .send()
-                    .await;
-                statuses.push(sent.map(|r| r.status().as_u16()).unwrap_or(0));
-            }
-            statuses
-        }
-    }))
-    .await;
+    let all = common::write_at_once(&client, &url, &tokens, WRITES_EACH).await;
     let elapsed = start.elapsed().as_secs_f64();
-    let all: Vec<u16> = statuses.into_iter().flatten().collect();
     let created = all.iter().filter(|s| **s == 201).count();
     let stored = jesaisfaire_api::entities::contribution::Entity::find()
         .count(db.conn())

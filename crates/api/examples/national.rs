@@ -20,6 +20,8 @@
     clippy::expect_used
 )]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -655,28 +657,8 @@ async fn writes(server: &Server, database_url: &str, password: &str) -> anyhow::
         server.base
     );
     let started = Instant::now();
-    let statuses = futures_util::future::join_all(tokens.iter().map(|token| {
-        let (client, url) = (&client, &url);
-        async move {
-            let mut statuses = Vec::with_capacity(WRITES_EACH);
-            for i in 0..WRITES_EACH {
-                let sent = client
-                    .post(url)
-                    .bearer_auth(token)
-                    .json(&json!({
-                        "kind": "solution", "body": format!("Proposition nationale {i}"),
-                        "justification": "Banc national", "cost_direction": "neutral"
-                    }))
-                    .send()
-                    .await;
-                statuses.push(sent.map(|r| r.status().as_u16()).unwrap_or(0));
-            }
-            statuses
-        }
-    }))
-    .await;
+    let all = common::write_at_once(&client, &url, &tokens, WRITES_EACH).await;
     let seconds = started.elapsed().as_secs_f64();
-    let all: Vec<u16> = statuses.into_iter().flatten().collect();
     Ok(Writes {
         acknowledged: all.iter().filter(|s| **s == 201).count(),
         sent: all.len(),

@@ -5,7 +5,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::fixtures::{call, company, draft_v1, json_of, large_cctp, staff};
+use crate::fixtures::{call, company, draft_v1, json_of, large_cctp, scene, staff};
 use crate::helpers::{TestApp, problem};
 
 async fn the_draft_is_saved_with_optimistic_concurrency(app: TestApp) {
@@ -300,23 +300,7 @@ async fn a_saved_draft_survives_its_move_out_of_the_consultation_and_back(app: T
     use migration::{Migrator, MigratorTrait};
     use sea_orm::{ConnectionTrait, Statement};
 
-    let agent = staff(&app, "agent", "agent@rhone.gouv.fr").await;
-    let buyer = staff(&app, "buyer", "acheteur@pfra.gouv.fr").await;
-    let created = json_of(call(&app, &agent.token, Method::POST, "/consultations", Some(json!({
-        "title": "Nettoyage", "cpv_code": "90000000-7", "departement": "69", "buyer_id": buyer.id,
-    }))).await, StatusCode::CREATED).await;
-    let path = format!("/consultations/{}/draft", created["id"].as_str().unwrap());
-    let saved = app
-        .client
-        .put(app.url(&path))
-        .bearer_auth(&agent.token)
-        .header("If-Match", "\"1\"")
-        .json(&draft_v1())
-        .send()
-        .await
-        .unwrap();
-    let saved = json_of(saved, StatusCode::OK).await;
-
+    let s = scene(&app).await;
     Migrator::down(app.db.conn(), Some(1)).await.unwrap();
     let conn = app.db.conn();
     let row = conn
@@ -328,18 +312,16 @@ async fn a_saved_draft_survives_its_move_out_of_the_consultation_and_back(app: T
         .unwrap()
         .unwrap();
     let kept: String = row.try_get_by_index(0).unwrap();
-    assert_eq!(
-        serde_json::from_str::<Value>(&kept).unwrap(),
-        saved["content"]
-    );
+    assert_eq!(serde_json::from_str::<Value>(&kept).unwrap(), s.draft);
 
     Migrator::up(app.db.conn(), None).await.unwrap();
+    let path = format!("/consultations/{}/draft", s.consultation);
     let read = json_of(
-        call(&app, &agent.token, Method::GET, &path, None).await,
+        call(&app, &s.agent.token, Method::GET, &path, None).await,
         StatusCode::OK,
     )
     .await;
-    assert_eq!(read, saved);
+    assert_eq!(read["content"], s.draft);
 }
 
 db_test!(a_saved_draft_survives_its_move_out_of_the_consultation_and_back);

@@ -1,10 +1,11 @@
 //! Who a consultation concerns: companies of its CPV division and département.
 
+use chrono::{Duration, Utc};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::db_test;
-use crate::fixtures::{call, json_of, round_one};
+use crate::fixtures::{Scene, call, draft_v1, json_of, round_one};
 use crate::helpers::{TestApp, problem};
 
 async fn a_company_outside_the_domain_and_territory_does_not_learn_the_consultation_exists(
@@ -108,3 +109,138 @@ async fn a_company_edits_its_profile_and_its_targeting_follows(app: TestApp) {
     .await;
 }
 db_test!(a_company_edits_its_profile_and_its_targeting_follows);
+
+/// A consultation of `agent` in round 1: `visibility` "open" or "targeted".
+async fn in_dialogue(
+    app: &TestApp,
+    s: &Scene,
+    title: &str,
+    cpv: &str,
+    departement: &str,
+    visibility: &str,
+) -> String {
+    let created = json_of(
+        call(
+            app,
+            &s.agent.token,
+            Method::POST,
+            "/consultations",
+            Some(json!({
+                "title": title, "cpv_code": cpv, "departement": departement,
+                "buyer_id": s.buyer.id, "visibility": visibility,
+            })),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let saved = app
+        .client
+        .put(app.url(&format!("/consultations/{id}/draft")))
+        .bearer_auth(&s.agent.token)
+        .header("If-Match", "\"1\"")
+        .json(&draft_v1())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), StatusCode::OK);
+    let round = call(
+        app,
+        &s.agent.token,
+        Method::POST,
+        &format!("/consultations/{id}/rounds"),
+        Some(json!({
+            "closes_at": Utc::now() + Duration::days(10), "changelog": "Première version",
+        })),
+    )
+    .await;
+    assert_eq!(round.status(), StatusCode::CREATED);
+    id
+}
+
+/// A company's list is read as two index searches, open consultations and
+/// targeted ones, united: every page of it, its order and its total are
+/// those of one list.
+async fn a_company_lists_open_and_targeted_consultations_as_one_list_page_by_page(app: TestApp) {
+    let r = round_one(&app).await;
+    // Open to all although neither its division nor its département is Alpha's.
+    let open = in_dialogue(&app, &r.s, "Travaux ouverts", "45000000-7", "13", "open").await;
+    // Targeted at another territory: not Alpha's.
+    in_dialogue(
+        &app,
+        &r.s,
+        "Informatique à Marseille",
+        "72000000-5",
+        "13",
+        "targeted",
+    )
+    .await;
+    let later = in_dialogue(
+        &app,
+        &r.s,
+        "Informatique à Lyon",
+        "72000000-5",
+        "69",
+        "targeted",
+    )
+    .await;
+    // Still a draft although open to all: nobody's.
+    let draft = call(
+        &app,
+        &r.s.agent.token,
+        Method::POST,
+        "/consultations",
+        Some(json!({
+            "title": "Brouillon ouvert", "cpv_code": "45000000-7", "departement": "13",
+            "buyer_id": r.s.buyer.id, "visibility": "open",
+        })),
+    )
+    .await;
+    assert_eq!(draft.status(), StatusCode::CREATED);
+
+    let page = |n: u32| {
+        let (app, token) = (&app, r.alpha.token.clone());
+        async move {
+            json_of(
+                call(
+                    app,
+                    &token,
+                    Method::GET,
+                    &format!("/consultations?per_page=2&page={n}"),
+                    None,
+                )
+                .await,
+                StatusCode::OK,
+            )
+            .await
+        }
+    };
+    let (first, second, past) = (page(1).await, page(2).await, page(3).await);
+    let ids: Vec<&str> = [&first, &second]
+        .iter()
+        .flat_map(|p| p["items"].as_array().unwrap())
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    // Most recently changed first.
+    assert_eq!(ids, [later.as_str(), open.as_str(), r.id()]);
+    for p in [&first, &second, &past] {
+        assert_eq!(p["total"], 3, "{p}");
+    }
+    assert_eq!(past["items"], json!([]));
+    let searched = json_of(
+        call(
+            &app,
+            &r.alpha.token,
+            Method::GET,
+            "/consultations?q=TRAVAUX",
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(searched["total"], 1);
+    assert_eq!(searched["items"][0]["id"], open.as_str());
+}
+db_test!(a_company_lists_open_and_targeted_consultations_as_one_list_page_by_page);
