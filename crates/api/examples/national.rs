@@ -388,11 +388,16 @@ async fn build(db: &Db) -> anyhow::Result<Actors> {
         })
         .collect();
     insert_all(db, notifications).await?;
-    // Statistics for the planner, as a database in service has them; on
-    // SQLite the write-ahead log of the bulk load goes into the database
-    // file, where a server finds it after a checkpoint.
-    db.conn().execute_unprepared("ANALYZE").await?;
-    if db.conn().get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+    // Statistics for the planner, as a database in service has them: on
+    // PostgreSQL with the pages marked all-visible, as autovacuum leaves
+    // them and index-only scans need; on SQLite with the write-ahead log of
+    // the bulk load moved into the database file, where a server finds it
+    // after a checkpoint.
+    let sqlite = db.conn().get_database_backend() == sea_orm::DatabaseBackend::Sqlite;
+    db.conn()
+        .execute_unprepared(if sqlite { "ANALYZE" } else { "VACUUM ANALYZE" })
+        .await?;
+    if sqlite {
         db.conn()
             .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
             .await?;
