@@ -103,16 +103,36 @@ pub struct Scene {
 pub async fn scene(app: &TestApp) -> Scene {
     let agent = staff(app, "agent", "agent@rhone.gouv.fr").await;
     let buyer = staff(app, "buyer", "acheteur@pfra.gouv.fr").await;
+    let (id, draft) = in_round_one(
+        app,
+        &agent,
+        json!({
+            "title": "Maintenance du parc informatique", "summary": "400 postes",
+            "cpv_code": "72000000-5", "departement": "69", "buyer_id": buyer.id,
+        }),
+    )
+    .await;
+    // The opening is told to the companies registered by now, not to those
+    // the test registers next.
+    app.wait_for_fan_out().await;
+    Scene {
+        agent,
+        buyer,
+        consultation: id,
+        draft,
+    }
+}
+
+/// A consultation of `agent` created with `fields`, its draft v1 saved and
+/// round 1 open for ten days: its id and its draft.
+pub async fn in_round_one(app: &TestApp, agent: &Staff, fields: Value) -> (String, Value) {
     let created = json_of(
         call(
             app,
             &agent.token,
             Method::POST,
             "/consultations",
-            Some(json!({
-                "title": "Maintenance du parc informatique", "summary": "400 postes",
-                "cpv_code": "72000000-5", "departement": "69", "buyer_id": buyer.id,
-            })),
+            Some(fields),
         )
         .await,
         StatusCode::CREATED,
@@ -142,15 +162,7 @@ pub async fn scene(app: &TestApp) -> Scene {
     )
     .await;
     assert_eq!(round.status(), StatusCode::CREATED);
-    // The opening is told to the companies registered by now, not to those
-    // the test registers next.
-    app.wait_for_fan_out().await;
-    Scene {
-        agent,
-        buyer,
-        consultation: id,
-        draft,
-    }
+    (id, draft)
 }
 
 pub fn clause_id(draft: &Value, section: usize, clause: usize) -> String {

@@ -1,11 +1,10 @@
 //! Who a consultation concerns: companies of its CPV division and département.
 
-use chrono::{Duration, Utc};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::db_test;
-use crate::fixtures::{Scene, call, draft_v1, json_of, round_one};
+use crate::fixtures::{Scene, call, in_round_one, json_of, round_one};
 use crate::helpers::{TestApp, problem};
 
 async fn a_company_outside_the_domain_and_territory_does_not_learn_the_consultation_exists(
@@ -110,7 +109,7 @@ async fn a_company_edits_its_profile_and_its_targeting_follows(app: TestApp) {
 }
 db_test!(a_company_edits_its_profile_and_its_targeting_follows);
 
-/// A consultation of `agent` in round 1: `visibility` "open" or "targeted".
+/// A consultation of the scene's agent in round 1: `visibility` "open" or "targeted".
 async fn in_dialogue(
     app: &TestApp,
     s: &Scene,
@@ -119,44 +118,11 @@ async fn in_dialogue(
     departement: &str,
     visibility: &str,
 ) -> String {
-    let created = json_of(
-        call(
-            app,
-            &s.agent.token,
-            Method::POST,
-            "/consultations",
-            Some(json!({
-                "title": title, "cpv_code": cpv, "departement": departement,
-                "buyer_id": s.buyer.id, "visibility": visibility,
-            })),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
-    let id = created["id"].as_str().unwrap().to_owned();
-    let saved = app
-        .client
-        .put(app.url(&format!("/consultations/{id}/draft")))
-        .bearer_auth(&s.agent.token)
-        .header("If-Match", "\"1\"")
-        .json(&draft_v1())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(saved.status(), StatusCode::OK);
-    let round = call(
-        app,
-        &s.agent.token,
-        Method::POST,
-        &format!("/consultations/{id}/rounds"),
-        Some(json!({
-            "closes_at": Utc::now() + Duration::days(10), "changelog": "Première version",
-        })),
-    )
-    .await;
-    assert_eq!(round.status(), StatusCode::CREATED);
-    id
+    let fields = json!({
+        "title": title, "cpv_code": cpv, "departement": departement,
+        "buyer_id": s.buyer.id, "visibility": visibility,
+    });
+    in_round_one(app, &s.agent, fields).await.0
 }
 
 /// A company's list is read as two index searches, open consultations and
