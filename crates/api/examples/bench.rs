@@ -294,25 +294,8 @@ async fn main() -> anyhow::Result<()> {
         draining.elapsed().as_secs_f64()
     );
     let client = reqwest::Client::new();
-    let login = |email: String| {
-        let client = client.clone();
-        let url = format!("{base}/auth/login");
-        async move {
-            let body: serde_json::Value = client
-                .post(url)
-                .json(&serde_json::json!({"email": email, "password": PASSWORD}))
-                .send()
-                .await?
-                .json()
-                .await?;
-            body["access_token"]
-                .as_str()
-                .map(str::to_owned)
-                .ok_or_else(|| anyhow::anyhow!("login failed: {body}"))
-        }
-    };
-    let agent = login("agent@bench.fr".into()).await?;
-    let company = login(companies[0].clone()).await?;
+    let agent = common::sign_in(&base, "agent@bench.fr", PASSWORD).await?;
+    let company = common::sign_in(&base, &companies[0], PASSWORD).await?;
     measure(
         &client,
         "GET /consultations (agent, 300 own)",
@@ -443,14 +426,7 @@ async fn contribution_writes(mut settings: Settings, label: &str) -> anyhow::Res
     let client = reqwest::Client::new();
     let mut tokens = Vec::new();
     for n in 0..WRITERS {
-        let body: serde_json::Value = client
-            .post(format!("{base}/auth/login"))
-            .json(&serde_json::json!({"email": format!("ecrit{n}@bench.fr"), "password": PASSWORD}))
-            .send()
-            .await?
-            .json()
-            .await?;
-        tokens.push(body["access_token"].as_str().unwrap_or_default().to_owned());
+        tokens.push(common::sign_in(&base, &format!("ecrit{n}@bench.fr"), PASSWORD).await?);
     }
     let url = format!("{base}/consultations/{consultation}/contributions");
     let start = Instant::now();
@@ -638,17 +614,7 @@ async fn mail_fan_out(mut settings: Settings) -> anyhow::Result<()> {
     let base = format!("http://127.0.0.1:{}/api/v1", app.port());
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::new();
-    let login: serde_json::Value = client
-        .post(format!("{base}/auth/login"))
-        .json(&serde_json::json!({"email": "agent@bench.fr", "password": PASSWORD}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let token = login["access_token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let token = common::sign_in(&base, "agent@bench.fr", PASSWORD).await?;
     let content = serde_json::json!({
         "sections": [{"title": "Objet", "clauses": [{"number": "1.1", "title": "Objet", "text": "Texte."}]}],
         "criteria": [{"name": "Prix", "description": "", "weight": 100}],

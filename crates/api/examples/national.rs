@@ -35,7 +35,7 @@ use jesaisfaire_api::entities::{
     contribution, notification, participant, round, user,
 };
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
-use serde_json::{Value, json};
+use serde_json::Value;
 use shared::consultation::{
     CctpContent, Clause, ContributionKind, ContributionStatus, CostDirection, Criterion, Section,
     TargetKind, Visibility,
@@ -483,18 +483,9 @@ fn server_binary() -> PathBuf {
         .join("jesaisfaire-api")
 }
 
+/// An access token for `email` from the server at `base`.
 async fn sign_in(base: &str, email: &str, password: &str) -> anyhow::Result<String> {
-    let body: Value = reqwest::Client::new()
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": password}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    body["access_token"]
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| anyhow::anyhow!("login {email}: {body}"))
+    common::sign_in(&format!("{base}/api/v1"), email, password).await
 }
 
 /// One `wrk` run: requests/s, p50 and p99 in milliseconds.

@@ -1,9 +1,9 @@
-//! Heavy reads — exports and the fairness examination — run a few at a
-//! time per instance. Each reads a whole dialogue (5 000 contributions on
-//! a national consultation) and builds a document in memory: sixteen at
-//! once took 1.4 GB and starved every other request of the two cores.
-//! Beyond the permits, a request waits its turn; the rest of the API keeps
-//! its speed and the memory stays bounded by the permits, not by the load.
+//! Heavy reads — exports and the fairness examination — run one at a time
+//! per instance. Each reads a whole dialogue (5 000 contributions on a
+//! national consultation) and builds a document in memory (40 to 65 MB):
+//! sixteen at once took 1.4 GB and starved every other request of the two
+//! cores. The others wait their turn; the rest of the API keeps a core and
+//! its speed, and the memory stays bounded by the permits, not by the load.
 
 use std::future::Future;
 
@@ -11,7 +11,8 @@ use tokio::sync::Semaphore;
 
 use crate::error::ApiError;
 
-/// As many as the cores the service is sized for.
+/// One: on the two cores the service is sized for, the other stays free for
+/// every other request, and one document at a time stays under 100 MB.
 const PERMITS: usize = 1;
 
 static HEAVY: Semaphore = Semaphore::const_new(PERMITS);
