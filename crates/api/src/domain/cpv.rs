@@ -11,7 +11,8 @@ use shared::auth::Page;
 use shared::reference::{CpvCodeEntry, parse_two_columns};
 use shared::types::fold;
 
-const CPV_CSV: &str = include_str!("../../data/cpv-2008-fr.csv");
+/// The nomenclature as embedded: code, label.
+pub const CPV_CSV: &str = include_str!("../../data/cpv-2008-fr.csv");
 
 struct Entry {
     code: String,

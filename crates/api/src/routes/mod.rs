@@ -1,6 +1,7 @@
 //! HTTP handlers under `/api/v1`: parse, call the domain, answer DTOs.
 
 pub mod auth;
+mod caching;
 pub mod consultations;
 pub mod contributions;
 pub mod drafts;

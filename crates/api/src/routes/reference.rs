@@ -1,4 +1,4 @@
-use actix_web::{get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use shared::auth::Page;
 use shared::reference::{
@@ -6,6 +6,7 @@ use shared::reference::{
 };
 use utoipa::IntoParams;
 
+use super::caching::Versioned;
 use crate::domain::cpv;
 use crate::domain::pagination::PageQuery;
 
@@ -19,18 +20,21 @@ pub struct SearchQuery {
 /// The 45 CPV 2008 divisions with their official French labels.
 #[utoipa::path(
     tag = "reference",
-    params(SearchQuery),
+    params(SearchQuery, ("If-None-Match" = Option<String>, Header, description = "`ETag` of the copy held: `304` if it is still current")),
     responses(
-        (status = 200, description = "Matching divisions, by code", body = Vec<CpvDivisionEntry>),
+        (status = 200, description = "Matching divisions, by code", body = Vec<CpvDivisionEntry>, headers(("ETag" = String, description = "Version of the reference data of this release"), ("Cache-Control" = String, description = "`public, max-age=86400`"))),
+        (status = 304, description = "The copy named in `If-None-Match` is current (no body)"),
         (status = 400, description = "Invalid query parameters"),
     )
 )]
 #[get("/reference/cpv-divisions")]
-pub async fn list_cpv_divisions(
-    query: web::Query<SearchQuery>,
-) -> web::Json<Vec<CpvDivisionEntry>> {
+pub async fn list_cpv_divisions(query: web::Query<SearchQuery>, req: HttpRequest) -> HttpResponse {
+    let version = Versioned::reference();
+    if let Some(unchanged) = version.unchanged_for(&req) {
+        return unchanged;
+    }
     let needle = query.q.as_deref().unwrap_or("").trim().to_lowercase();
-    web::Json(
+    version.ok().json(
         CPV_DIVISIONS
             .iter()
             .filter(|d| {
@@ -38,8 +42,7 @@ pub async fn list_cpv_divisions(
                     || d.code.starts_with(&needle)
                     || d.label.to_lowercase().contains(&needle)
             })
-            .cloned()
-            .collect(),
+            .collect::<Vec<_>>(),
     )
 }
 
@@ -56,9 +59,10 @@ pub struct CpvQuery {
 /// then labels holding every word; each group in code order.
 #[utoipa::path(
     tag = "reference",
-    params(CpvQuery, PageQuery),
+    params(CpvQuery, PageQuery, ("If-None-Match" = Option<String>, Header, description = "`ETag` of the copy held: `304` if it is still current")),
     responses(
-        (status = 200, description = "One page of matching codes, best first", body = Page<CpvCodeEntry>),
+        (status = 200, description = "One page of matching codes, best first", body = Page<CpvCodeEntry>, headers(("ETag" = String, description = "Version of the reference data of this release"), ("Cache-Control" = String, description = "`public, max-age=86400`"))),
+        (status = 304, description = "The copy named in `If-None-Match` is current (no body)"),
         (status = 400, description = "Invalid query parameters"),
     )
 )]
@@ -66,8 +70,13 @@ pub struct CpvQuery {
 pub async fn search_cpv(
     query: web::Query<CpvQuery>,
     page: web::Query<PageQuery>,
-) -> web::Json<Page<CpvCodeEntry>> {
-    web::Json(cpv::search(
+    req: HttpRequest,
+) -> HttpResponse {
+    let version = Versioned::reference();
+    if let Some(unchanged) = version.unchanged_for(&req) {
+        return unchanged;
+    }
+    version.ok().json(cpv::search(
         query.q.as_deref().unwrap_or_default(),
         page.into_inner().resolve(),
     ))
@@ -76,9 +85,16 @@ pub async fn search_cpv(
 /// The 101 French départements (2A/2B and overseas included).
 #[utoipa::path(
     tag = "reference",
-    responses((status = 200, description = "All départements, in INSEE order", body = Vec<DepartementEntry>))
+    params(("If-None-Match" = Option<String>, Header, description = "`ETag` of the copy held: `304` if it is still current")),
+    responses(
+        (status = 200, description = "All départements, in INSEE order", body = Vec<DepartementEntry>, headers(("ETag" = String, description = "Version of the reference data of this release"), ("Cache-Control" = String, description = "`public, max-age=86400`"))),
+        (status = 304, description = "The copy named in `If-None-Match` is current (no body)"),
+    )
 )]
 #[get("/reference/departements")]
-pub async fn list_departements() -> web::Json<Vec<DepartementEntry>> {
-    web::Json(DEPARTEMENTS.clone())
+pub async fn list_departements(req: HttpRequest) -> HttpResponse {
+    let version = Versioned::reference();
+    version
+        .unchanged_for(&req)
+        .unwrap_or_else(|| version.ok().json(&*DEPARTEMENTS))
 }

@@ -1,12 +1,13 @@
 //! Rounds of dialogue, their frozen revisions and the differences between them.
 
 use actix_web::http::header::ContentType;
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 use shared::consultation::{DeadlineRequest, DiffDto, OpenRoundRequest, RevisionDto, RoundDto};
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use super::caching::Versioned;
 use super::consultation_access;
 use crate::auth::Authenticated;
 use crate::domain::consultations::rounds;
@@ -95,9 +96,12 @@ pub async fn list_rounds(
 /// The frozen revision of round `n`.
 #[utoipa::path(
     tag = "rounds", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Consultation id"), ("n" = i32, Path, description = "Round number")),
+    params(("id" = Uuid, Path, description = "Consultation id"), ("n" = i32, Path, description = "Round number"), ("If-None-Match" = Option<String>, Header, description = "`ETag` of the copy held: `304` if it is still current")),
     responses(
-        (status = 200, description = "The revision", body = RevisionDto),
+        (status = 200, description = "The revision", body = RevisionDto, headers(
+            ("ETag" = String, description = "Version of this answer: the frozen text and the round's state"),
+            ("Cache-Control" = String, description = "`private, no-cache`: keep it, ask with `If-None-Match`"))),
+        (status = 304, description = "The copy named in `If-None-Match` is current (no body)"),
         (status = 401, description = "Not signed in"),
         (status = 404, description = "Unknown round or consultation"),
     )
@@ -107,10 +111,16 @@ pub async fn get_round(
     state: web::Data<AppState>,
     who: Authenticated,
     path: web::Path<(Uuid, i32)>,
-) -> Result<web::Json<RevisionDto>, ApiError> {
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let (id, n) = path.into_inner();
     let access = consultation_access(&state, &who, id).await?;
-    Ok(web::Json(rounds::revision(&state.db, &access, n).await?))
+    let revision = rounds::revision(&state.db, &access, n).await?;
+    let version = Versioned::private(&[&revision.version()?]);
+    if let Some(unchanged) = version.unchanged_for(&req) {
+        return Ok(unchanged);
+    }
+    Ok(version.ok().json(revision.into_dto()?))
 }
 
 /// Closes round `n` before its deadline (owner agent only).
@@ -146,9 +156,12 @@ pub struct DiffQuery {
 /// Clause- and criterion-level changes from round `from` to round `n`, with word-level changes.
 #[utoipa::path(
     tag = "rounds", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Consultation id"), ("n" = i32, Path, description = "Round number"), DiffQuery),
+    params(("id" = Uuid, Path, description = "Consultation id"), ("n" = i32, Path, description = "Round number"), DiffQuery, ("If-None-Match" = Option<String>, Header, description = "`ETag` of the copy held: `304` if it is still current")),
     responses(
-        (status = 200, description = "Changes (unchanged items are omitted)", body = DiffDto),
+        (status = 200, description = "Changes (unchanged items are omitted)", body = DiffDto, headers(
+            ("ETag" = String, description = "Version of this answer, which never changes"),
+            ("Cache-Control" = String, description = "`private, no-cache`: keep it, ask with `If-None-Match`"))),
+        (status = 304, description = "The copy named in `If-None-Match` is current (no body)"),
         (status = 400, description = "Invalid query parameters"),
         (status = 401, description = "Not signed in"),
         (status = 404, description = "Unknown round or consultation"),
@@ -160,12 +173,16 @@ pub async fn get_round_diff(
     who: Authenticated,
     path: web::Path<(Uuid, i32)>,
     query: web::Query<DiffQuery>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (id, n) = path.into_inner();
     let access = consultation_access(&state, &who, id).await?;
     let from = query.from.unwrap_or(n.saturating_sub(1));
     let diff = rounds::diff(&state.db, &access, n, from).await?;
-    Ok(HttpResponse::Ok()
-        .content_type(ContentType::json())
-        .body(diff))
+    // Both revisions are frozen and a diff is stored once: the pair names it.
+    let version = Versioned::private(&[id.as_bytes(), &from.to_be_bytes(), &n.to_be_bytes()]);
+    if let Some(unchanged) = version.unchanged_for(&req) {
+        return Ok(unchanged);
+    }
+    Ok(version.ok().content_type(ContentType::json()).body(diff))
 }

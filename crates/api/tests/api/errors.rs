@@ -3,6 +3,7 @@ use serde_json::json;
 use shared::ErrorCode;
 
 use crate::db_test;
+use crate::fixtures::{revalidate, validators};
 use crate::helpers::{TestApp, problem};
 
 async fn every_bad_request_is_a_problem_json_never_a_500(app: TestApp) {
@@ -105,6 +106,34 @@ async fn reference_lists_are_served_in_french(app: TestApp) {
     assert_eq!(departements.len(), 101);
 }
 db_test!(reference_lists_are_served_in_french);
+
+async fn reference_data_is_kept_a_day_and_revalidated_without_a_body(app: TestApp) {
+    let departements = app
+        .client
+        .get(app.url("/reference/departements"))
+        .send()
+        .await
+        .unwrap();
+    let (etag, cache) = validators(&departements);
+    assert_eq!(cache, "public, max-age=86400");
+    // One version for all the reference data of a release.
+    for path in [
+        "/reference/departements",
+        "/reference/cpv-divisions?q=72",
+        "/reference/cpv?q=logiciel&page=2",
+    ] {
+        let unchanged = revalidate(&app, None, path, &etag).await;
+        assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED, "{path}");
+        assert_eq!(validators(&unchanged), (etag.clone(), cache.clone()));
+    }
+    let stale = revalidate(&app, None, "/reference/departements", "\"older\"").await;
+    assert_eq!(stale.status(), StatusCode::OK);
+    assert_eq!(
+        stale.json::<Vec<serde_json::Value>>().await.unwrap().len(),
+        101
+    );
+}
+db_test!(reference_data_is_kept_a_day_and_revalidated_without_a_body);
 
 async fn the_whole_cpv_nomenclature_is_searched_and_only_its_codes_are_accepted(app: TestApp) {
     let search = |q: &str| {

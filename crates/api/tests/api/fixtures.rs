@@ -67,6 +67,40 @@ pub async fn call(
     request.send().await.unwrap()
 }
 
+/// A GET holding the copy tagged `etag` (`If-None-Match`); anonymous
+/// without a token.
+pub async fn revalidate(
+    app: &TestApp,
+    token: Option<&str>,
+    path: &str,
+    etag: &str,
+) -> reqwest::Response {
+    let mut request = app
+        .client
+        .get(app.url(path))
+        .header(reqwest::header::IF_NONE_MATCH, etag);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
+/// The `ETag` and `Cache-Control` of a response.
+pub fn validators(response: &reqwest::Response) -> (String, String) {
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    (
+        header(reqwest::header::ETAG),
+        header(reqwest::header::CACHE_CONTROL),
+    )
+}
+
 pub async fn json_of(response: reqwest::Response, status: StatusCode) -> Value {
     let actual = response.status();
     let body: Value = response.json().await.unwrap();

@@ -8,8 +8,8 @@ use serde_json::json;
 
 use crate::db_test;
 use crate::fixtures::{
-    answer_and_decide, call, clause_id, close_round, json_of, round_one, round_two_opening,
-    save_revised_draft,
+    answer_and_decide, call, clause_id, close_round, json_of, revalidate, round_one,
+    round_two_opening, save_revised_draft, validators,
 };
 use crate::helpers::{TestApp, problem};
 
@@ -129,6 +129,13 @@ async fn a_revised_draft_opens_round_two_and_everyone_sees_what_changed(app: Tes
             .collect::<Vec<_>>(),
         [(1, 2)]
     );
+    // A stored diff never changes: a reader holding it is told so, bodiless.
+    let diff_path = format!("/consultations/{cid}/rounds/2/diff?from=1");
+    let (etag, _) = validators(&call(&app, &r.beta.token, Method::GET, &diff_path, None).await);
+    let unchanged = revalidate(&app, Some(&r.s.agent.token), &diff_path, &etag).await;
+    assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED);
+    let stale = revalidate(&app, Some(&r.beta.token), &diff_path, "\"older\"").await;
+    assert_eq!(stale.status(), StatusCode::OK);
     // The clause that existed only in round 1 is no longer a valid target.
     let stale = call(&app, &r.alpha.token, Method::POST, &contributions, Some(json!({
         "target_kind": "clause", "target_id": clause_id(&r.s.draft, 1, 0), "kind": "clarification", "body": "b", "justification": "j",
@@ -139,3 +146,31 @@ async fn a_revised_draft_opens_round_two_and_everyone_sees_what_changed(app: Tes
     }))).await, StatusCode::CREATED).await;
 }
 db_test!(a_revised_draft_opens_round_two_and_everyone_sees_what_changed);
+
+async fn a_frozen_revision_is_sent_again_only_once_its_round_has_changed(app: TestApp) {
+    let r = round_one(&app).await;
+    let path = format!("/consultations/{}/rounds/1", r.id());
+    let first = call(&app, &r.beta.token, Method::GET, &path, None).await;
+    let (etag, cache) = validators(&first);
+    assert_eq!(cache, "private, no-cache");
+    let first = json_of(first, StatusCode::OK).await;
+    assert_eq!(first["round"]["is_open"], true);
+    // Every reader allowed to see it holds the same version; the others
+    // learn nothing from a tag, not even that the revision exists.
+    for reader in [&r.beta, &r.alpha] {
+        let unchanged = revalidate(&app, Some(&reader.token), &path, &etag).await;
+        assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(validators(&unchanged).0, etag);
+        assert!(unchanged.bytes().await.unwrap().is_empty());
+    }
+    let outsider = revalidate(&app, Some(&r.outsider.token), &path, &etag).await;
+    problem(outsider, StatusCode::NOT_FOUND).await;
+    // Closing the round changes the answer: the same text, the round closed.
+    close_round(&app, &r, 1).await;
+    let changed = revalidate(&app, Some(&r.beta.token), &path, &etag).await;
+    assert_ne!(validators(&changed).0, etag);
+    let changed = json_of(changed, StatusCode::OK).await;
+    assert_eq!(changed["round"]["is_open"], false);
+    assert_eq!(changed["content"], first["content"]);
+}
+db_test!(a_frozen_revision_is_sent_again_only_once_its_round_has_changed);

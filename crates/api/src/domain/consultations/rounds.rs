@@ -237,16 +237,37 @@ pub async fn rounds(db: &Db, access: &ConsultationAccess) -> Result<Vec<RoundDto
         .collect())
 }
 
+/// A frozen revision as stored, with the state of its round now.
+pub struct FrozenRevision {
+    round: round::Model,
+    state: RoundDto,
+}
+
+impl FrozenRevision {
+    /// What the answer depends on: the round row, whose text never changes
+    /// once frozen, and the round's state (deadline, closing, open or not).
+    pub fn version(&self) -> Result<Vec<u8>, ApiError> {
+        let mut version = self.round.id.as_bytes().to_vec();
+        serde_json::to_writer(&mut version, &self.state).map_err(anyhow::Error::from)?;
+        Ok(version)
+    }
+
+    pub fn into_dto(self) -> Result<RevisionDto, ApiError> {
+        Ok(RevisionDto {
+            content: parse_content(&self.round.content)?,
+            round: self.state,
+        })
+    }
+}
+
 pub async fn revision(
     db: &Db,
     access: &ConsultationAccess,
     number: i32,
-) -> Result<RevisionDto, ApiError> {
-    let r = round_by_number(db.conn(), access.id(), number).await?;
-    Ok(RevisionDto {
-        round: round_dto(&r.head(), Utc::now()),
-        content: parse_content(&r.content)?,
-    })
+) -> Result<FrozenRevision, ApiError> {
+    let round = round_by_number(db.conn(), access.id(), number).await?;
+    let state = round_dto(&round.head(), Utc::now());
+    Ok(FrozenRevision { round, state })
 }
 
 /// The revision of the open round, the only one companies contribute to.
