@@ -1,4 +1,5 @@
-//! Heavy reads — exports and the fairness examination — run one at a time
+//! Heavy reads — exports and the fairness examination (its report, its
+//! acknowledgement, the check before a publication request) — run one at a time
 //! per instance. Each reads a whole dialogue (5 000 contributions on a
 //! national consultation) and builds a document in memory (40 to 65 MB):
 //! sixteen at once took 1.4 GB and starved every other request of the two

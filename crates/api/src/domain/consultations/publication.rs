@@ -28,6 +28,7 @@ use crate::domain::text::text;
 use crate::entities::event;
 use crate::entities::{announcement, consultation};
 use crate::error::ApiError;
+use crate::heavy::in_turn;
 
 pub async fn request_publication(
     db: &Db,
@@ -45,7 +46,8 @@ pub async fn request_publication(
         && !has_open_round(db.conn(), snapshot.id, Utc::now()).await?
         && freezable_draft(db.conn(), &snapshot).await.is_ok();
     let pending = if requestable {
-        detector::unacknowledged(db, &snapshot, fairness).await?
+        // In turn with the other heavy reads, as the fairness report runs.
+        in_turn(detector::unacknowledged(db, &snapshot, fairness)).await??
     } else {
         0
     };

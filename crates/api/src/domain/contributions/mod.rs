@@ -27,11 +27,11 @@ use uuid::Uuid;
 use crate::auth::Authenticated;
 use crate::db::Db;
 use crate::domain::access::{ConsultationAccess, Viewer};
-use crate::domain::anonymity::{self, ensure_pseudonym};
+use crate::domain::anonymity::{self, ensure_pseudonym, own_pseudonym};
 use crate::domain::consultations::locked;
 use crate::domain::consultations::rounds::{open_revision, open_round_number};
 use crate::domain::mail::letters::consultation_path;
-use crate::domain::mail::{self, Letter};
+use crate::domain::mail::{Addressee, Letter};
 use crate::domain::pagination::PageRequest;
 use crate::domain::{accounts, journal};
 use crate::entities::contribution;
@@ -52,6 +52,15 @@ pub async fn create(
     // not wait while a large one is parsed.
     let (round, revision) = open_revision(db.conn(), access.consultation()).await?;
     let valid = validate(&request, &revision)?;
+    // Likewise read before: a pseudonym, once given, stays (only the first
+    // one is given under the lock), and the owner's mail choices.
+    let known_pseudonym = own_pseudonym(db.conn(), access).await?;
+    let owner = Addressee::of(
+        db.conn(),
+        access.consultation().owner_id,
+        MailKind::ContributionReceived,
+    )
+    .await?;
     let txn = db.begin_write().await?;
     // Under the consultation's row lock: the phase and the open round are
     // read as they are now (an early close waits, or is waited for), and two
@@ -75,8 +84,12 @@ pub async fn create(
             limits::CONTRIBUTIONS_PER_ROUND
         )));
     }
-    let pseudonym =
-        ensure_pseudonym(&*txn, company.consultation_id(), company.company_user_id()).await?;
+    let pseudonym = match known_pseudonym {
+        Some(pseudonym) => pseudonym,
+        None => {
+            ensure_pseudonym(&*txn, company.consultation_id(), company.company_user_id()).await?
+        }
+    };
     let now = Utc::now();
     let mut model = contribution::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -120,13 +133,9 @@ pub async fn create(
             saved.id
         ),
     );
-    mail::send(
-        &*txn,
-        access.consultation().owner_id,
-        MailKind::ContributionReceived,
-        letter,
-    )
-    .await?;
+    if let Some(owner) = owner {
+        owner.send(&*txn, &letter).await?;
+    }
     txn.commit().await?;
     one_view(db, access, saved).await
 }

@@ -101,17 +101,58 @@ pub async fn send(
     kind: MailKind,
     letter: Letter,
 ) -> Result<(), ApiError> {
-    let Some(account) = user::Entity::find_by_id(user_id).one(conn).await? else {
-        return Ok(());
-    };
-    if !receives_mail(&account) {
-        return Ok(());
+    match Addressee::of(conn, user_id, kind).await? {
+        Some(addressee) => addressee.send(conn, &letter).await,
+        None => Ok(()),
     }
-    let mode = preferences::mode(conn, user_id, kind).await?;
-    if let Some(row) = message(&account, kind.into(), None, &letter, mode, Utc::now())? {
-        row.insert(conn).await?;
+}
+
+/// Somebody who receives messages of one kind, and how they chose to. Looked
+/// up apart from the write on a hot path (every new contribution mails the
+/// owner agent), so that SQLite's single writer is held for the insert
+/// alone; a choice changed meanwhile applies from the next message, as for
+/// a fanned-out announcement.
+pub struct Addressee {
+    account: user::Model,
+    kind: MailKind,
+    mode: DeliveryMode,
+}
+
+impl Addressee {
+    /// `None` for an account that receives no such message.
+    pub async fn of(
+        conn: &impl ConnectionTrait,
+        user_id: Uuid,
+        kind: MailKind,
+    ) -> Result<Option<Self>, ApiError> {
+        let Some(account) = user::Entity::find_by_id(user_id).one(conn).await? else {
+            return Ok(None);
+        };
+        if !receives_mail(&account) {
+            return Ok(None);
+        }
+        let mode = preferences::mode(conn, user_id, kind).await?;
+        Ok(Some(Self {
+            account,
+            kind,
+            mode,
+        }))
     }
-    Ok(())
+
+    pub async fn send(&self, conn: &impl ConnectionTrait, letter: &Letter) -> Result<(), ApiError> {
+        let row = message(
+            &self.account,
+            self.kind.into(),
+            None,
+            letter,
+            self.mode,
+            Utc::now(),
+        )?;
+        if let Some(row) = row {
+            row.insert(conn).await?;
+        }
+        Ok(())
+    }
 }
 
 /// A message about the account itself: always sent, even unverified.
