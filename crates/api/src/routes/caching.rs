@@ -36,7 +36,7 @@ fn tag_of(parts: &[&[u8]]) -> EntityTag {
         hash.update(part.len().to_be_bytes());
         hash.update(part);
     }
-    EntityTag::new_strong(URL_SAFE_NO_PAD.encode(&hash.finalize()[..18]))
+    EntityTag::new_strong(URL_SAFE_NO_PAD.encode(hash.finalize()))
 }
 
 impl Versioned {
