@@ -18,11 +18,32 @@ const PERMITS: usize = 1;
 
 static HEAVY: Semaphore = Semaphore::const_new(PERMITS);
 
-/// `work`, once one of the permits is free.
+/// `work`, once one of the permits is free; what it freed goes back to the
+/// system before the next one starts.
 pub async fn in_turn<F: Future>(work: F) -> Result<F::Output, ApiError> {
     let _permit = HEAVY
         .acquire()
         .await
         .map_err(|e| ApiError::Unexpected(e.into()))?;
-    Ok(work.await)
+    let output = work.await;
+    release_freed_memory();
+    Ok(output)
 }
+
+/// A heavy read frees its tens of megabytes as small blocks scattered
+/// through the allocator's heap, whose pages glibc keeps while a live block
+/// shares them; `malloc_trim` hands the wholly free pages back. Measured
+/// after 16 sourcing reports of the national data set: 168 → 119 MB
+/// resident, for a few milliseconds after a job of hundreds.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)]
+fn release_freed_memory() {
+    // SAFETY: malloc_trim takes the allocator's own locks and only gives
+    // free pages back to the system; no block in use is touched.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn release_freed_memory() {}
