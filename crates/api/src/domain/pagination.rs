@@ -1,10 +1,11 @@
 //! The one way every list endpoint reads a page: `page`/`per_page` from the
-//! query string, within their documented bounds (400 otherwise), then a
-//! count and an offset query — of the rows themselves, or of their keys
-//! when the list is the union of several index searches.
+//! query string, within their documented bounds (400 otherwise), then an
+//! offset query — of the rows themselves, or of their keys when the list is
+//! the union of several index searches — and a count unless the page itself
+//! shows the list's end.
 
 use sea_orm::sea_query::{
-    Alias, DynIden, Expr, IntoIden, Order, Query, SelectStatement, UnionType,
+    Alias, DynIden, Expr, IntoIden, Order, Query, QueryStatementBuilder, SelectStatement, UnionType,
 };
 use sea_orm::{
     ConnectionTrait, EntityTrait, PaginatorTrait, QuerySelect, QueryTrait, Select, TryGetable,
@@ -97,8 +98,17 @@ impl PageRequest {
         self.page.saturating_sub(1).saturating_mul(self.per_page)
     }
 
-    /// Counts the rows `query` selects, then reads this page of them (the
-    /// query carries its own order, so pages do not overlap).
+    /// The list's size, known from this page's `found` rows alone when the
+    /// page is its last: partly filled, or empty as its first.
+    fn total_from(self, found: usize) -> Option<u64> {
+        let found = u64::try_from(found).unwrap_or(u64::MAX);
+        (found < self.per_page && (found > 0 || self.page == 1))
+            .then(|| self.offset().saturating_add(found))
+    }
+
+    /// Reads this page of the rows `query` selects (the query carries its
+    /// own order, so pages do not overlap), then counts them if the page
+    /// does not tell how many there are.
     pub async fn fetch<E>(
         self,
         conn: &impl ConnectionTrait,
@@ -108,12 +118,16 @@ impl PageRequest {
         E: EntityTrait,
         E::Model: Sync,
     {
-        let total = total(conn, &query).await?;
         let rows = query
+            .clone()
             .offset(self.offset())
             .limit(self.per_page)
             .all(conn)
             .await?;
+        let total = match self.total_from(rows.len()) {
+            Some(total) => total,
+            None => total(conn, &query).await?,
+        };
         Ok((rows, total))
     }
 
@@ -121,8 +135,10 @@ impl PageRequest {
     /// of `key` and the `order` columns, each read from its own index — in
     /// `order`, and the union's size. Rows are then read by key, this
     /// page's alone: counting and sorting never touch the table. The size
-    /// comes with the page (`COUNT(*) OVER ()`), in the same pass; only a
-    /// page past the end counts again.
+    /// is the sum of each part's count, each counted on its index alone:
+    /// counting the union as one, or beside the page (`COUNT(*) OVER ()`),
+    /// made the database copy every key it counts (1.3 ms instead of 0.05
+    /// for an agent's 1 000 consultations).
     pub async fn fetch_keys<K: TryGetable>(
         self,
         conn: &impl ConnectionTrait,
@@ -130,41 +146,50 @@ impl PageRequest {
         key: impl IntoIden,
         order: Vec<(DynIden, Order)>,
     ) -> Result<(Vec<K>, u64), ApiError> {
-        let mut parts = parts.into_iter();
-        let Some(mut union) = parts.next() else {
+        let mut rest = parts.clone().into_iter();
+        let Some(mut union) = rest.next() else {
             return Ok((Vec::new(), 0));
         };
-        union.unions(parts.map(|part| (UnionType::All, part)));
+        union.unions(rest.map(|part| (UnionType::All, part)));
         let listed = Alias::new("listed");
         let mut page = Query::select()
             .column((listed.clone(), key.into_iden()))
-            .expr(Expr::cust("COUNT(*) OVER ()"))
-            .from_subquery(union.clone(), listed.clone())
+            .from_subquery(union, listed.clone())
             .limit(self.per_page)
             .offset(self.offset())
             .to_owned();
         for (column, direction) in order {
             page.order_by((listed.clone(), column), direction);
         }
-        let rows = conn.query_all(&page).await?;
-        let total: i64 = match rows.first() {
-            Some(row) => row.try_get_by_index(1)?,
-            None if self.page == 1 => 0,
-            None => {
-                let count = Query::select()
-                    .expr(Expr::cust("COUNT(*)"))
-                    .from_subquery(union, listed)
-                    .to_owned();
-                match conn.query_one(&count).await? {
-                    Some(row) => row.try_get_by_index(0)?,
-                    None => 0,
-                }
-            }
-        };
-        let keys = rows
+        let keys = conn
+            .query_all(&page)
+            .await?
             .iter()
             .map(|row| row.try_get_by_index(0))
-            .collect::<Result<_, _>>()?;
+            .collect::<Result<Vec<K>, _>>()?;
+        if let Some(total) = self.total_from(keys.len()) {
+            return Ok((keys, total));
+        }
+        let counted = Alias::new("counted");
+        let sum = parts
+            .into_iter()
+            .map(|part| {
+                let count = Query::select()
+                    .expr(Expr::cust("COUNT(*)"))
+                    .from_subquery(part, counted.clone())
+                    .to_owned();
+                Expr::SubQuery(None, Box::new(count.into_sub_query_statement()))
+            })
+            // The trait named here only: imported, its `max` would shadow Ord's.
+            .reduce(sea_orm::sea_query::ExprTrait::add)
+            .unwrap_or_else(|| Expr::value(0));
+        let total: i64 = match conn
+            .query_one(&Query::select().expr(sum).to_owned())
+            .await?
+        {
+            Some(row) => row.try_get_by_index(0)?,
+            None => 0,
+        };
         Ok((keys, u64::try_from(total).unwrap_or_default()))
     }
 
