@@ -80,6 +80,18 @@ impl PageQuery {
     }
 }
 
+/// How a list of keys is counted when its page does not show its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Count {
+    /// Apart from the page, each part on its index alone. Counting beside
+    /// the page (`COUNT(*) OVER ()`) made the database copy every key it
+    /// counts: 1.3 ms instead of 0.05 for an agent's 1 000 consultations.
+    Apart,
+    /// Beside the page, in the same pass: for parts that read the table
+    /// (a search in texts), which counting apart would read a second time.
+    WithPage,
+}
+
 /// How many rows `query` selects: counted over a constant column and
 /// without the order, so that the database may answer from an index alone
 /// instead of reading (and sorting) every row it counts.
@@ -132,19 +144,16 @@ impl PageRequest {
     }
 
     /// The keys of this page of the union of `parts` — disjoint selections
-    /// of `key` and the `order` columns, each read from its own index — in
-    /// `order`, and the union's size. Rows are then read by key, this
-    /// page's alone: counting and sorting never touch the table. The size
-    /// is the sum of each part's count, each counted on its index alone:
-    /// counting the union as one, or beside the page (`COUNT(*) OVER ()`),
-    /// made the database copy every key it counts (1.3 ms instead of 0.05
-    /// for an agent's 1 000 consultations).
+    /// of `key` and the `order` columns — in `order`, and the union's size,
+    /// counted as `count` says. Rows are then read by key, this page's
+    /// alone.
     pub async fn fetch_keys<K: TryGetable>(
         self,
         conn: &impl ConnectionTrait,
         parts: Vec<SelectStatement>,
         key: impl IntoIden,
         order: Vec<(DynIden, Order)>,
+        count: Count,
     ) -> Result<(Vec<K>, u64), ApiError> {
         let mut rest = parts.clone().into_iter();
         let Some(mut union) = rest.next() else {
@@ -158,15 +167,24 @@ impl PageRequest {
             .limit(self.per_page)
             .offset(self.offset())
             .to_owned();
+        if count == Count::WithPage {
+            page.expr(Expr::cust("COUNT(*) OVER ()"));
+        }
         for (column, direction) in order {
             page.order_by((listed.clone(), column), direction);
         }
-        let keys = conn
-            .query_all(&page)
-            .await?
+        let rows = conn.query_all(&page).await?;
+        let keys = rows
             .iter()
             .map(|row| row.try_get_by_index(0))
             .collect::<Result<Vec<K>, _>>()?;
+        let counted_with_page = match (count, rows.first()) {
+            (Count::WithPage, Some(row)) => Some(row.try_get_by_index::<i64>(1)?),
+            _ => None,
+        };
+        if let Some(total) = counted_with_page {
+            return Ok((keys, u64::try_from(total).unwrap_or_default()));
+        }
         if let Some(total) = self.total_from(keys.len()) {
             return Ok((keys, total));
         }

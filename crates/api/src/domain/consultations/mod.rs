@@ -31,7 +31,7 @@ use crate::auth::Authenticated;
 use crate::db::Db;
 use crate::domain::access::{AgentCapability, ConsultationAccess, OwnerCapability, listing};
 use crate::domain::anonymity::own_pseudonym;
-use crate::domain::pagination::PageRequest;
+use crate::domain::pagination::{Count, PageRequest};
 use crate::domain::text::text;
 use crate::domain::{cpv, journal};
 use crate::entities::{consultation, consultation_draft, round, user};
@@ -230,24 +230,28 @@ pub struct ListFilter {
 }
 
 impl ListFilter {
-    fn condition(self) -> Condition {
+    /// The words searched in titles and summaries, if any.
+    fn words(&self) -> Option<&str> {
+        self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())
+    }
+
+    fn condition(&self) -> Condition {
         let mut condition = Condition::all();
         if let Some(status) = self.status {
             condition = condition.add(status::status_condition(status, Utc::now()));
         }
-        if let Some(cpv) = self.cpv.filter(|c| !c.trim().is_empty()) {
+        if let Some(cpv) = self.cpv.as_deref().filter(|c| !c.trim().is_empty()) {
             condition = condition.add(consultation::Column::CpvCode.starts_with(cpv.trim()));
         }
-        if let Some(dep) = self.departement.filter(|d| !d.trim().is_empty()) {
+        if let Some(dep) = self.departement.as_deref().filter(|d| !d.trim().is_empty()) {
             condition = condition
                 .add(consultation::Column::Departement.eq(dep.trim().to_ascii_uppercase()));
         }
-        if let Some(q) = self.q.filter(|q| !q.trim().is_empty()) {
-            let q = q.trim();
+        if let Some(words) = self.words() {
             condition = condition.add(
                 Condition::any()
-                    .add(holds(consultation::Column::Title, q))
-                    .add(holds(consultation::Column::Summary, q)),
+                    .add(holds(consultation::Column::Title, words))
+                    .add(holds(consultation::Column::Summary, words)),
             );
         }
         condition
@@ -275,6 +279,13 @@ pub async fn list(
 ) -> Result<Page<ConsultationDto>, ApiError> {
     use consultation::Column;
     let conn = db.conn();
+    // A search reads titles and summaries from the table: counted in the
+    // same pass as the page. The other filters are answered by the indexes.
+    let count = if filter.words().is_some() {
+        Count::WithPage
+    } else {
+        Count::Apart
+    };
     let filter = filter.condition();
     let parts = listing(conn, who)
         .await?
@@ -292,7 +303,7 @@ pub async fn list(
         (Column::Id.into_iden(), Order::Asc),
     ];
     let (ids, total) = page
-        .fetch_keys::<Uuid>(conn, parts, Column::Id, order)
+        .fetch_keys::<Uuid>(conn, parts, Column::Id, order, count)
         .await?;
     let mut rows = consultation::Entity::find()
         .filter(Column::Id.is_in(ids.iter().copied()))
