@@ -104,6 +104,35 @@ async fn total<E: EntityTrait>(
     Ok(counted.into_tuple::<i32>().count(conn).await?)
 }
 
+/// The size of a union of disjoint `parts`: the sum of their counts, each
+/// counted on its own index, in one statement.
+async fn sum_of_counts(
+    conn: &impl ConnectionTrait,
+    parts: Vec<SelectStatement>,
+) -> Result<u64, ApiError> {
+    let counted = Alias::new("counted");
+    let sum = parts
+        .into_iter()
+        .map(|part| {
+            let count = Query::select()
+                .expr(Expr::cust("COUNT(*)"))
+                .from_subquery(part, counted.clone())
+                .to_owned();
+            Expr::SubQuery(None, Box::new(count.into_sub_query_statement()))
+        })
+        // The trait named here only: imported, its `max` would shadow Ord's.
+        .reduce(sea_orm::sea_query::ExprTrait::add)
+        .unwrap_or_else(|| Expr::value(0));
+    let total: i64 = match conn
+        .query_one(&Query::select().expr(sum).to_owned())
+        .await?
+    {
+        Some(row) => row.try_get_by_index(0)?,
+        None => 0,
+    };
+    Ok(u64::try_from(total).unwrap_or_default())
+}
+
 impl PageRequest {
     fn offset(self) -> u64 {
         // Saturating: a page number near u64::MAX yields an empty page, not an overflow.
@@ -188,27 +217,7 @@ impl PageRequest {
         if let Some(total) = self.total_from(keys.len()) {
             return Ok((keys, total));
         }
-        let counted = Alias::new("counted");
-        let sum = parts
-            .into_iter()
-            .map(|part| {
-                let count = Query::select()
-                    .expr(Expr::cust("COUNT(*)"))
-                    .from_subquery(part, counted.clone())
-                    .to_owned();
-                Expr::SubQuery(None, Box::new(count.into_sub_query_statement()))
-            })
-            // The trait named here only: imported, its `max` would shadow Ord's.
-            .reduce(sea_orm::sea_query::ExprTrait::add)
-            .unwrap_or_else(|| Expr::value(0));
-        let total: i64 = match conn
-            .query_one(&Query::select().expr(sum).to_owned())
-            .await?
-        {
-            Some(row) => row.try_get_by_index(0)?,
-            None => 0,
-        };
-        Ok((keys, u64::try_from(total).unwrap_or_default()))
+        Ok((keys, sum_of_counts(conn, parts).await?))
     }
 
     /// This page of a list already in memory, and the list's length.
