@@ -270,33 +270,44 @@ pub async fn revision(
     Ok(FrozenRevision { round, state })
 }
 
-/// The revision of the open round, the only one companies contribute to.
+/// The revision of the open round, the only one companies contribute to,
+/// read with its round in one query (every new contribution checks it).
 pub async fn open_revision(
     conn: &impl ConnectionTrait,
     consultation: &consultation::Model,
 ) -> Result<(i32, shared::consultation::CctpContent), ApiError> {
-    let number = open_round_number(conn, consultation).await?;
-    let round = round_by_number(conn, consultation.id, number).await?;
-    Ok((number, parse_content(&round.content)?))
+    in_dialogue(consultation)?;
+    let round = latest_round(conn, consultation.id)
+        .await?
+        .filter(|r| is_open(&r.head(), Utc::now()))
+        .ok_or_else(no_open_round)?;
+    Ok((round.number, parse_content(&round.content)?))
 }
 
-/// The number of the round open now, or the 409 that says why none is.
+/// The number of the round open now, without its text.
 pub async fn open_round_number(
     conn: &impl ConnectionTrait,
     consultation: &consultation::Model,
 ) -> Result<i32, ApiError> {
-    if consultation.phase != Phase::Dialogue {
-        return Err(ApiError::Conflict(
-            "Cette consultation n'accepte pas de contribution pour le moment.".into(),
-        ));
-    }
+    in_dialogue(consultation)?;
     latest_head(conn, consultation.id)
         .await?
         .filter(|r| is_open(r, Utc::now()))
         .map(|r| r.number)
-        .ok_or_else(|| {
-            ApiError::Conflict("Aucun tour n'est ouvert : les contributions sont closes.".into())
-        })
+        .ok_or_else(no_open_round)
+}
+
+fn in_dialogue(consultation: &consultation::Model) -> Result<(), ApiError> {
+    if consultation.phase == Phase::Dialogue {
+        return Ok(());
+    }
+    Err(ApiError::Conflict(
+        "Cette consultation n'accepte pas de contribution pour le moment.".into(),
+    ))
+}
+
+fn no_open_round() -> ApiError {
+    ApiError::Conflict("Aucun tour n'est ouvert : les contributions sont closes.".into())
 }
 
 pub async fn close_round(
