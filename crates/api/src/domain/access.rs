@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::auth::Authenticated;
 use crate::domain::targeting;
-use crate::entities::{company, consultation};
+use crate::entities::consultation;
 use crate::error::ApiError;
 
 /// How the caller relates to a consultation they can see.
@@ -108,38 +108,18 @@ fn staff_visibility(who: &Authenticated) -> Option<Condition> {
     }
 }
 
-async fn company_id(conn: &impl ConnectionTrait, who: &Authenticated) -> Result<Uuid, ApiError> {
-    Ok(company::Entity::find()
-        .filter(company::Column::UserId.eq(who.user_id()))
-        .one(conn)
-        .await?
-        .ok_or(ApiError::Forbidden)?
-        .id)
-}
-
 /// Whether one consultation, found by its id, is one `who` may see.
-async fn visibility(
-    conn: &impl ConnectionTrait,
-    who: &Authenticated,
-) -> Result<Condition, ApiError> {
-    match staff_visibility(who) {
-        Some(condition) => Ok(condition),
-        None => Ok(targeting::consultation_for_company(
-            company_id(conn, who).await?,
-        )),
-    }
+fn visibility(who: &Authenticated) -> Condition {
+    staff_visibility(who).unwrap_or_else(|| targeting::consultation_for_company(who.user_id()))
 }
 
 /// The consultations `who` may list, as disjoint parts whose union is the
 /// whole, each read from its own index (one part for staff, two for a
 /// company).
-pub async fn listing(
-    conn: &impl ConnectionTrait,
-    who: &Authenticated,
-) -> Result<Vec<Condition>, ApiError> {
+pub fn listing(who: &Authenticated) -> Vec<Condition> {
     match staff_visibility(who) {
-        Some(condition) => Ok(vec![condition]),
-        None => Ok(targeting::consultations_for_company(company_id(conn, who).await?).into()),
+        Some(condition) => vec![condition],
+        None => targeting::consultations_for_company(who.user_id()).into(),
     }
 }
 
@@ -150,7 +130,7 @@ impl ConsultationAccess {
         consultation_id: Uuid,
     ) -> Result<Self, ApiError> {
         let consultation = consultation::Entity::find_by_id(consultation_id)
-            .filter(visibility(conn, who).await?)
+            .filter(visibility(who))
             .one(conn)
             .await?
             .ok_or(ApiError::NotFound)?;

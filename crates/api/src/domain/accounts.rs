@@ -458,11 +458,12 @@ pub async fn change_password(
 
 /// A company account must have confirmed its address before it takes part.
 pub async fn require_verified(conn: &impl ConnectionTrait, user_id: Uuid) -> Result<(), ApiError> {
-    let verified = user::Entity::find_by_id(user_id)
-        .one(conn)
-        .await?
-        .is_some_and(|u| u.email_verified_at.is_some());
-    if verified {
+    verified(user::Entity::find_by_id(user_id).one(conn).await?.as_ref())
+}
+
+/// The rule of `require_verified`, on an account already read.
+pub fn verified(account: Option<&user::Model>) -> Result<(), ApiError> {
+    if account.is_some_and(|u| u.email_verified_at.is_some()) {
         Ok(())
     } else {
         Err(ApiError::EmailNotVerified)

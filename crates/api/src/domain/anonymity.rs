@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::db::Db;
 use crate::domain::access::ConsultationAccess;
-use crate::domain::journal;
+use crate::domain::{accounts, journal};
 use crate::entities::{company, consultation, participant, user};
 use crate::error::ApiError;
 
@@ -87,6 +87,12 @@ impl Labels {
         access: &ConsultationAccess,
     ) -> Result<Self, ApiError> {
         Self::load(conn, access.consultation(), access.user_id()).await
+    }
+
+    /// The labels its author needs to read a contribution it has just
+    /// created: its own name ("Vous") and the agent's, no pseudonym.
+    pub fn of_author(access: &ConsultationAccess) -> Self {
+        Self::empty(access.consultation(), access.user_id())
     }
 
     /// The labels of a document kept outside the tool (the procurement file,
@@ -192,16 +198,39 @@ pub async fn author_identity(
     conn: &impl ConnectionTrait,
     company_user_id: Uuid,
 ) -> Result<AuthorIdentity, ApiError> {
-    let company = company::Entity::find()
+    let (company, account) = company_account(conn, company_user_id).await?;
+    Ok(identity(company, account))
+}
+
+/// The same, for a company that may write only once its address is
+/// verified (`accounts::require_verified`): both read with one query.
+pub async fn verified_author(
+    conn: &impl ConnectionTrait,
+    company_user_id: Uuid,
+) -> Result<AuthorIdentity, ApiError> {
+    let (company, account) = company_account(conn, company_user_id).await?;
+    accounts::verified(account.as_ref())?;
+    Ok(identity(company, account))
+}
+
+async fn company_account(
+    conn: &impl ConnectionTrait,
+    company_user_id: Uuid,
+) -> Result<(Option<company::Model>, Option<user::Model>), ApiError> {
+    Ok(company::Entity::find()
         .filter(company::Column::UserId.eq(company_user_id))
+        .find_also_related(user::Entity)
         .one(conn)
-        .await?;
-    let account = user::Entity::find_by_id(company_user_id).one(conn).await?;
-    Ok(AuthorIdentity {
+        .await?
+        .map_or((None, None), |(company, account)| (Some(company), account)))
+}
+
+fn identity(company: Option<company::Model>, account: Option<user::Model>) -> AuthorIdentity {
+    AuthorIdentity {
         company_name: company.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
         siret: company.map(|c| c.siret).unwrap_or_default(),
         email: account.map(|u| u.email).unwrap_or_default(),
-    })
+    }
 }
 
 /// The anonymity guard: refuses (422 `identity_disclosure`) texts that

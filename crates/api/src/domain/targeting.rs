@@ -9,7 +9,6 @@
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Value,
 };
 use shared::consultation::Visibility;
 use uuid::Uuid;
@@ -24,32 +23,51 @@ fn subquery<E: EntityTrait>(
     entity: E,
     select: E::Column,
     filter: E::Column,
-    value: impl Into<Value>,
+    value: impl Into<Expr>,
 ) -> SelectStatement {
     Query::select()
         .column(select)
         .from(entity)
-        .and_where(Expr::col(filter).eq(value.into()))
+        .and_where(Expr::col(filter).eq(value))
         .to_owned()
 }
 
-/// Whether one consultation, found by its id, is one a company may see:
-/// out of draft, and open to all or concerning it — its division and its
-/// département each one of the company's (two index lookups).
-pub fn consultation_for_company(company_id: Uuid) -> Condition {
+/// The id of the company whose account is `company_user_id`, as a value
+/// of the query itself (one per account, unique index): the rule is read
+/// from the caller's account without a query of its own for the company.
+fn company_of(company_user_id: Uuid) -> Expr {
+    Expr::SubQuery(
+        None,
+        Box::new(
+            subquery(
+                company::Entity,
+                company::Column::Id,
+                company::Column::UserId,
+                company_user_id,
+            )
+            .into(),
+        ),
+    )
+}
+
+/// Whether one consultation, found by its id, is one the company of the
+/// account `company_user_id` may see: out of draft, and open to all or
+/// concerning it — its division and its département each one of the
+/// company's (two index lookups).
+pub fn consultation_for_company(company_user_id: Uuid) -> Condition {
     use company_cpv_division::Column as Division;
     use company_departement::Column as Territory;
     let divisions = subquery(
         company_cpv_division::Entity,
         Division::Division,
         Division::CompanyId,
-        company_id,
+        company_of(company_user_id),
     );
     let departements = subquery(
         company_departement::Entity,
         Territory::Departement,
         Territory::CompanyId,
-        company_id,
+        company_of(company_user_id),
     );
     Condition::all()
         .add(consultation::Column::Phase.ne(Phase::Draft))
@@ -69,7 +87,7 @@ pub fn consultation_for_company(company_id: Uuid) -> Condition {
 /// (division, département) pair is one of the company's pairs. A single
 /// condition with an `OR` would make the database read every consultation
 /// it lists from the table, only to count and sort them.
-pub fn consultations_for_company(company_id: Uuid) -> [Condition; 2] {
+pub fn consultations_for_company(company_user_id: Uuid) -> [Condition; 2] {
     use company_cpv_division::Column as Division;
     use company_departement::Column as Territory;
     let pairs = Query::select()
@@ -77,8 +95,16 @@ pub fn consultations_for_company(company_id: Uuid) -> [Condition; 2] {
         .column((company_departement::Entity, Territory::Departement))
         .from(company_cpv_division::Entity)
         .from(company_departement::Entity)
-        .and_where(Expr::col((company_cpv_division::Entity, Division::CompanyId)).eq(company_id))
-        .and_where(Expr::col((company_departement::Entity, Territory::CompanyId)).eq(company_id))
+        .and_where(
+            Expr::col((company_cpv_division::Entity, Division::CompanyId))
+                .eq(company_of(company_user_id)),
+        )
+        .and_where(
+            Expr::col((company_departement::Entity, Territory::CompanyId)).eq(Expr::col((
+                company_cpv_division::Entity,
+                Division::CompanyId,
+            ))),
+        )
         .to_owned();
     let visible = || Condition::all().add(consultation::Column::Phase.ne(Phase::Draft));
     [

@@ -5,7 +5,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::db_test;
-use crate::fixtures::{call, clause_id, round_one};
+use crate::fixtures::{call, clause_id, json_of, round_one};
 use crate::helpers::{TestApp, problem};
 
 async fn every_kind_of_contribution_is_accepted_and_bad_ones_are_refused_field_by_field(
@@ -51,6 +51,25 @@ async fn every_kind_of_contribution_is_accepted_and_bad_ones_are_refused_field_b
     assert_eq!(too_long, "body");
 }
 db_test!(every_kind_of_contribution_is_accepted_and_bad_ones_are_refused_field_by_field);
+
+async fn a_new_contribution_is_answered_as_its_author_reads_it_afterwards(app: TestApp) {
+    let r = round_one(&app).await;
+    for (author, created) in [(&r.alpha, &r.secret), (&r.gamma, &r.alternative)] {
+        let listed = json_of(
+            call(&app, &author.token, Method::GET, &r.contributions(), None).await,
+            StatusCode::OK,
+        )
+        .await;
+        let read = listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == created["id"])
+            .expect("the new contribution is listed");
+        assert_eq!(read, created);
+    }
+}
+db_test!(a_new_contribution_is_answered_as_its_author_reads_it_afterwards);
 
 async fn nobody_edits_someone_elses_contribution(app: TestApp) {
     let r = round_one(&app).await;

@@ -287,8 +287,7 @@ pub async fn list(
         Count::Apart
     };
     let filter = filter.condition();
-    let parts = listing(conn, who)
-        .await?
+    let parts = listing(who)
         .into_iter()
         .map(|part| {
             Query::select()

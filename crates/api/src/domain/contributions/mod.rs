@@ -20,6 +20,7 @@ use shared::consultation::{
     CctpContent, ContributionDto, ContributionKind, ContributionRequest, ContributionStatus,
     DecisionKind, EventAction, TargetKind, limits,
 };
+use shared::disclosure::AuthorIdentity;
 use shared::mail::MailKind;
 use shared::types::Role;
 use uuid::Uuid;
@@ -30,10 +31,10 @@ use crate::domain::access::{ConsultationAccess, Viewer};
 use crate::domain::anonymity::{self, ensure_pseudonym, own_pseudonym};
 use crate::domain::consultations::locked;
 use crate::domain::consultations::rounds::{open_revision, open_round_number};
+use crate::domain::journal;
 use crate::domain::mail::letters::consultation_path;
 use crate::domain::mail::{Addressee, Letter};
 use crate::domain::pagination::PageRequest;
-use crate::domain::{accounts, journal};
 use crate::entities::contribution;
 use crate::error::ApiError;
 use rules::{ValidContribution, validate};
@@ -45,8 +46,15 @@ pub async fn create(
     request: ContributionRequest,
 ) -> Result<ContributionDto, ApiError> {
     let company = access.as_company()?;
-    accounts::require_verified(db.conn(), company.company_user_id()).await?;
-    guard_texts(db, access.id(), company.company_user_id(), &request).await?;
+    let author = anonymity::verified_author(db.conn(), company.company_user_id()).await?;
+    guard_texts(
+        db,
+        access.id(),
+        company.company_user_id(),
+        &author,
+        &request,
+    )
+    .await?;
     // Checked against the open revision before the write transaction: the
     // revision of a round never changes, and SQLite's single writer should
     // not wait while a large one is parsed.
@@ -137,7 +145,7 @@ pub async fn create(
         owner.send(&*txn, &letter).await?;
     }
     txn.commit().await?;
-    one_view(db, access, saved).await
+    Ok(views::created(access, saved))
 }
 
 /// The fields the author writes, at creation and at each edit.
@@ -337,9 +345,9 @@ async fn guard_texts(
     db: &Db,
     consultation_id: Uuid,
     company_user_id: Uuid,
+    author: &AuthorIdentity,
     request: &ContributionRequest,
 ) -> Result<(), ApiError> {
-    let author = anonymity::author_identity(db.conn(), company_user_id).await?;
     let mut fields = vec![
         ("body", request.body.as_str()),
         ("justification", request.justification.as_str()),
@@ -347,7 +355,7 @@ async fn guard_texts(
     if let Some(proposed) = &request.proposed_text {
         fields.push(("proposed_text", proposed.as_str()));
     }
-    anonymity::guard(db, consultation_id, company_user_id, &fields, Some(&author)).await
+    anonymity::guard(db, consultation_id, company_user_id, &fields, Some(author)).await
 }
 
 /// Edits by the author, while the round of the contribution is open.
@@ -364,7 +372,8 @@ pub async fn edit(
         .one(db.conn())
         .await?;
     if let Some(own) = own.filter(|_| who.role() == Role::Company) {
-        guard_texts(db, own.consultation_id, who.user_id(), &request).await?;
+        let author = anonymity::author_identity(db.conn(), who.user_id()).await?;
+        guard_texts(db, own.consultation_id, who.user_id(), &author, &request).await?;
     }
     let what = OwnChange {
         refused: "Cette contribution ne peut plus être modifiée.",

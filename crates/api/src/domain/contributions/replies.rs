@@ -27,7 +27,7 @@ use crate::domain::mail::fan_out::{self, Announcement};
 use crate::domain::mail::letters::consultation_path;
 use crate::domain::mail::{self, Letter};
 use crate::domain::text::text;
-use crate::domain::{accounts, anonymity, journal};
+use crate::domain::{anonymity, journal};
 use crate::entities::announcement;
 use crate::entities::{contribution, reply};
 use crate::error::ApiError;
@@ -43,21 +43,19 @@ pub async fn reply(
     if !by_owner && c.author_id != access.user_id() {
         return Err(ApiError::Forbidden);
     }
-    if !by_owner {
-        accounts::require_verified(db.conn(), access.user_id()).await?;
-    }
+    // The author is a company: verified, and its own identity is looked
+    // for in its text too.
+    let author = if by_owner {
+        None
+    } else {
+        Some(anonymity::verified_author(db.conn(), access.user_id()).await?)
+    };
     let mut v = Validator::default();
     let body = v.field("body", text(&request.body, limits::BODY, true));
     let audience = v.field("audience", audience(by_owner, &c, request.audience));
     let (body, audience) = v
         .finish((|| Some((body?, audience?)))())
         .map_err(ApiError::Validation)?;
-    // The author is a company: its own identity is looked for too.
-    let author = if by_owner {
-        None
-    } else {
-        Some(anonymity::author_identity(db.conn(), access.user_id()).await?)
-    };
     anonymity::guard(
         db,
         access.id(),

@@ -142,6 +142,12 @@ fn view(labels: &Labels, c: contribution::Model, replies: Vec<reply::Model>) -> 
     }
 }
 
+/// The view of a contribution its author has just created: no reply yet,
+/// and its author reads it as "Vous", so it needs no query.
+pub fn created(author: &ConsultationAccess, c: contribution::Model) -> ContributionDto {
+    view(&Labels::of_author(author), c, Vec::new())
+}
+
 pub async fn one_view(
     db: &Db,
     access: &ConsultationAccess,
