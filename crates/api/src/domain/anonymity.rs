@@ -89,6 +89,26 @@ impl Labels {
         Self::load(conn, access.consultation(), access.user_id()).await
     }
 
+    /// The labels of some people of the consultation as the caller of
+    /// `access` reads them: those a page names, read by primary key.
+    pub async fn for_people(
+        conn: &impl ConnectionTrait,
+        access: &ConsultationAccess,
+        people: impl IntoIterator<Item = Uuid>,
+    ) -> Result<Self, ApiError> {
+        let people: BTreeSet<Uuid> = people.into_iter().collect();
+        let mut labels = Self::empty(access.consultation(), access.user_id());
+        for p in participant::Entity::find()
+            .filter(participant::Column::ConsultationId.eq(access.id()))
+            .filter(participant::Column::CompanyUserId.is_in(people))
+            .all(conn)
+            .await?
+        {
+            labels.add(&p);
+        }
+        Ok(labels)
+    }
+
     /// The labels its author needs to read a contribution it has just
     /// created: its own name ("Vous") and the agent's, no pseudonym.
     pub fn of_author(access: &ConsultationAccess) -> Self {

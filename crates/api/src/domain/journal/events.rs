@@ -52,8 +52,8 @@ pub async fn list(
         .order_by_asc(event::Column::CreatedAt)
         .order_by_asc(event::Column::Id);
     let (rows, total) = page.fetch(conn, query).await?;
-    let labels = Labels::for_reader(conn, access).await?;
     let actor_ids: Vec<Uuid> = rows.iter().map(|e| e.actor_id).collect();
+    let labels = Labels::for_people(conn, access, actor_ids.iter().copied()).await?;
     let roles: HashMap<Uuid, Role> = user::Entity::find()
         .filter(user::Column::Id.is_in(actor_ids))
         .all(conn)
