@@ -194,6 +194,22 @@ async fn the_consultations_list_shows_the_work_awaiting_each_reader(app: TestApp
         (agent["contributions"].as_u64(), agent["undecided"].as_u64()),
         (Some(4), Some(2))
     );
+    // A withdrawn contribution is no longer counted, decided or not.
+    let secret = r.secret["id"].as_str().unwrap();
+    let withdrawn = call(
+        &app,
+        &r.alpha.token,
+        Method::POST,
+        &format!("/contributions/{secret}/withdraw"),
+        None,
+    )
+    .await;
+    assert_eq!(withdrawn.status(), StatusCode::OK);
+    let agent = activity(&r.s.agent.token).await;
+    assert_eq!(
+        (agent["contributions"].as_u64(), agent["undecided"].as_u64()),
+        (Some(3), Some(1))
+    );
     // A company counts what is new to it, never the others' contributions.
     let beta = activity(&r.beta.token).await;
     assert!(beta["contributions"].is_null() && beta["undecided"].is_null());
@@ -206,6 +222,32 @@ async fn the_consultations_list_shows_the_work_awaiting_each_reader(app: TestApp
     assert_eq!(beta["unread"], notes["unread"]);
 }
 db_test!(the_consultations_list_shows_the_work_awaiting_each_reader);
+
+/// Migration 11 tallies the contributions: those written before it are
+/// counted when it runs, and undoing it leaves nothing behind.
+async fn contributions_written_before_the_tallies_are_counted_by_them(app: TestApp) {
+    use migration::{Migrator, MigratorTrait};
+
+    let r = round_one(&app).await;
+    answer_and_decide(&app, &r).await;
+    Migrator::down(app.db.conn(), Some(1)).await.unwrap();
+    Migrator::up(app.db.conn(), None).await.unwrap();
+    let list = json_of(
+        call(&app, &r.s.agent.token, Method::GET, "/consultations", None).await,
+        StatusCode::OK,
+    )
+    .await;
+    let activity = &list["items"][0]["activity"];
+    assert_eq!(list["items"][0]["id"], r.id());
+    assert_eq!(
+        (
+            activity["contributions"].as_u64(),
+            activity["undecided"].as_u64()
+        ),
+        (Some(4), Some(2))
+    );
+}
+db_test!(contributions_written_before_the_tallies_are_counted_by_them);
 
 async fn a_changed_decision_keeps_the_previous_one_in_the_record(app: TestApp) {
     let r = round_one(&app).await;

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures_util::future::join_all;
-use jesaisfaire_api::entities::{contribution, event, participant, reply};
+use jesaisfaire_api::entities::{consultation_tally, contribution, event, participant, reply};
 use reqwest::{Method, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
@@ -269,6 +269,7 @@ async fn fifty_companies_write_while_the_round_closes(app: &TestApp, servers: &[
         .unwrap();
     assert_eq!(usize::try_from(replies).unwrap(), all.replies);
     assert_pseudonyms_unique_and_gap_free(app, consultation, &stored).await;
+    assert_tally_counts(app, consultation, &stored).await;
     // Nothing changed a contribution of the round once it was closed.
     let journal = event::Entity::find()
         .filter(event::Column::ConsultationId.eq(consultation))
@@ -325,6 +326,31 @@ async fn assert_pseudonyms_unique_and_gap_free(
         .await
         .unwrap();
     assert_eq!(usize::try_from(journal).unwrap(), stored.len());
+}
+
+/// The tally staff lists read is the count of what is stored, however the
+/// writes raced (or were cut short).
+async fn assert_tally_counts(
+    app: &TestApp,
+    consultation: Uuid,
+    stored: &HashMap<Uuid, contribution::Model>,
+) {
+    let active: Vec<&contribution::Model> = stored
+        .values()
+        .filter(|c| c.status == ContributionStatus::Active)
+        .collect();
+    let undecided = active.iter().filter(|c| c.decision.is_none()).count();
+    let tally = consultation_tally::Entity::find_by_id(consultation)
+        .one(app.db.conn())
+        .await
+        .unwrap()
+        .map(|t| (t.contributions, t.undecided))
+        .unwrap_or_default();
+    let counted = (
+        i64::try_from(active.len()).unwrap(),
+        i64::try_from(undecided).unwrap(),
+    );
+    assert_eq!(tally, counted, "(active, undecided)");
 }
 
 async fn fifty_companies_edit_reply_and_withdraw_while_the_round_closes(app: TestApp) {
@@ -422,6 +448,7 @@ async fn a_server_killed_while_twenty_companies_write_loses_no_acknowledged_cont
     // whole: its pseudonym and journal entry with it.
     assert!(stored.len() <= created.len() + 20);
     assert_pseudonyms_unique_and_gap_free(app, consultation, &stored).await;
+    assert_tally_counts(app, consultation, &stored).await;
     let listed = send(
         &client,
         &restarted.address,

@@ -1,15 +1,15 @@
-//! The work awaiting a reader in each consultation of a list, counted with
-//! one grouped query per measure, whatever the number of consultations.
+//! The work awaiting a reader in each consultation of a list, with one
+//! query per measure, whatever the number of consultations.
 
 use std::collections::HashMap;
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
-use shared::consultation::{ActivityDto, ContributionStatus};
+use shared::consultation::ActivityDto;
 use uuid::Uuid;
 
 use crate::auth::Authenticated;
-use crate::entities::{contribution, notification};
+use crate::entities::{consultation_tally, notification};
 use crate::error::ApiError;
 
 pub async fn of(
@@ -22,19 +22,10 @@ pub async fn of(
     // Counting contributions is the staff's view; a company counts only
     // what is new to it, never the others' contributions (some confidential).
     if reader.role().is_staff() {
-        let rows: Vec<(Uuid, i64, i64)> = contribution::Entity::find()
-            .select_only()
-            .column(contribution::Column::ConsultationId)
-            // COUNT(*): read from the synthesis index alone.
-            .column_as(Expr::cust("COUNT(*)"), "contributions")
-            .column_as(
-                Expr::cust("COUNT(CASE WHEN decision IS NULL THEN 1 END)"),
-                "undecided",
-            )
-            .filter(contribution::Column::ConsultationId.is_in(consultations.iter().copied()))
-            .filter(contribution::Column::Status.eq(ContributionStatus::Active))
-            .group_by(contribution::Column::ConsultationId)
-            .into_tuple()
+        // Tallied by the database as contributions are written: one row
+        // per consultation, however many contributions it holds.
+        let tallies = consultation_tally::Entity::find()
+            .filter(consultation_tally::Column::ConsultationId.is_in(consultations.iter().copied()))
             .all(conn)
             .await?;
         for id in consultations {
@@ -42,10 +33,10 @@ pub async fn of(
             entry.contributions = Some(0);
             entry.undecided = Some(0);
         }
-        for (id, contributions, undecided) in rows {
-            let entry = activity.entry(id).or_default();
-            entry.contributions = Some(count(contributions));
-            entry.undecided = Some(count(undecided));
+        for tally in tallies {
+            let entry = activity.entry(tally.consultation_id).or_default();
+            entry.contributions = Some(count(tally.contributions));
+            entry.undecided = Some(count(tally.undecided));
         }
     }
     let unread: Vec<(Uuid, i64)> = notification::Entity::find()
