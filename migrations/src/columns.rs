@@ -2,6 +2,7 @@
 //! PostgreSQL). Released migrations use them: add new shapes, never change one.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::ConnectionTrait;
 
 pub fn uuid_col(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col).uuid().not_null().take()
@@ -50,4 +51,13 @@ pub async fn index(
         stmt.unique();
     }
     manager.create_index(stmt).await
+}
+
+/// Runs SQL written for one backend (triggers, constraints), in order.
+pub async fn run_all(manager: &SchemaManager<'_>, statements: Vec<String>) -> Result<(), DbErr> {
+    let conn = manager.get_connection();
+    for sql in statements {
+        conn.execute_unprepared(&sql).await?;
+    }
+    Ok(())
 }

@@ -10,7 +10,9 @@
 //! and on update, that abort the statement like a failed CHECK would.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
+use sea_orm_migration::sea_orm::DatabaseBackend;
+
+use crate::columns::run_all;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -133,14 +135,6 @@ pub(crate) fn postgres_down(table: &str, column: &str) -> Vec<String> {
     )]
 }
 
-async fn run(manager: &SchemaManager<'_>, statements: Vec<String>) -> Result<(), DbErr> {
-    let conn = manager.get_connection();
-    for sql in statements {
-        conn.execute_unprepared(&sql).await?;
-    }
-    Ok(())
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -150,7 +144,7 @@ impl MigrationTrait for Migration {
                 DatabaseBackend::Sqlite => sqlite_up(table, column, values),
                 _ => postgres_up(table, column, values),
             };
-            run(manager, statements).await?;
+            run_all(manager, statements).await?;
         }
         Ok(())
     }
@@ -162,7 +156,7 @@ impl MigrationTrait for Migration {
                 DatabaseBackend::Sqlite => sqlite_down(table, column),
                 _ => postgres_down(table, column),
             };
-            run(manager, statements).await?;
+            run_all(manager, statements).await?;
         }
         Ok(())
     }

@@ -18,9 +18,9 @@
 //! those of the old one.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
+use sea_orm_migration::sea_orm::DatabaseBackend;
 
-use crate::columns::{fk, uuid_col};
+use crate::columns::{fk, run_all, uuid_col};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -155,14 +155,6 @@ fn backfill(backend: DatabaseBackend) -> String {
     )
 }
 
-async fn run(manager: &SchemaManager<'_>, statements: Vec<String>) -> Result<(), DbErr> {
-    let conn = manager.get_connection();
-    for sql in statements {
-        conn.execute_unprepared(&sql).await?;
-    }
-    Ok(())
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -196,7 +188,7 @@ impl MigrationTrait for Migration {
             DatabaseBackend::Sqlite => sqlite_triggers(),
             _ => postgres_trigger(),
         });
-        run(manager, statements).await
+        run_all(manager, statements).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -211,7 +203,7 @@ impl MigrationTrait for Migration {
                 "DROP FUNCTION IF EXISTS tally_contribution()".into(),
             ],
         };
-        run(manager, statements).await?;
+        run_all(manager, statements).await?;
         manager
             .drop_table(Table::drop().table(ConsultationTallies::Table).take())
             .await
