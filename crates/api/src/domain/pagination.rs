@@ -159,15 +159,31 @@ impl PageRequest {
         E: EntityTrait,
         E::Model: Sync,
     {
+        let counted = query.clone();
+        self.fetch_or_tally(conn, query, total(conn, &counted))
+            .await
+    }
+
+    /// The same, with the list's size from `tally` (run only when the page
+    /// does not tell it) rather than counted row by row.
+    pub async fn fetch_or_tally<E>(
+        self,
+        conn: &impl ConnectionTrait,
+        query: Select<E>,
+        tally: impl Future<Output = Result<u64, ApiError>>,
+    ) -> Result<(Vec<E::Model>, u64), ApiError>
+    where
+        E: EntityTrait,
+        E::Model: Sync,
+    {
         let rows = query
-            .clone()
             .offset(self.offset())
             .limit(self.per_page)
             .all(conn)
             .await?;
         let total = match self.total_from(rows.len()) {
             Some(total) => total,
-            None => total(conn, &query).await?,
+            None => tally.await?,
         };
         Ok((rows, total))
     }

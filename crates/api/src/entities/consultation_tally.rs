@@ -1,15 +1,19 @@
 use sea_orm::entity::prelude::*;
 
-/// How many active contributions a consultation holds, and how many await
-/// a decision. Written by the database's triggers only (migration 000011);
-/// the API reads it.
+/// How many contributions a consultation holds. Written by the database's
+/// triggers only (migration 11); the API reads it.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "consultation_tallies")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub consultation_id: Uuid,
-    pub contributions: i64,
+    /// Every contribution, withdrawn ones included.
+    pub written: i64,
+    pub active: i64,
+    /// Active, awaiting a decision.
     pub undecided: i64,
+    /// Active and not confidential: what every company reads.
+    pub public: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

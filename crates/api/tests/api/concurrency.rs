@@ -340,17 +340,16 @@ async fn assert_tally_counts(
         .filter(|c| c.status == ContributionStatus::Active)
         .collect();
     let undecided = active.iter().filter(|c| c.decision.is_none()).count();
+    let public = active.iter().filter(|c| !c.confidential).count();
     let tally = consultation_tally::Entity::find_by_id(consultation)
         .one(app.db.conn())
         .await
         .unwrap()
-        .map(|t| (t.contributions, t.undecided))
+        .map(|t| [t.written, t.active, t.undecided, t.public])
         .unwrap_or_default();
-    let counted = (
-        i64::try_from(active.len()).unwrap(),
-        i64::try_from(undecided).unwrap(),
-    );
-    assert_eq!(tally, counted, "(active, undecided)");
+    let counted =
+        [stored.len(), active.len(), undecided, public].map(|n| i64::try_from(n).unwrap());
+    assert_eq!(tally, counted, "[written, active, undecided, public]");
 }
 
 async fn fifty_companies_edit_reply_and_withdraw_while_the_round_closes(app: TestApp) {

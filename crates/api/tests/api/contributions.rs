@@ -71,6 +71,55 @@ async fn a_new_contribution_is_answered_as_its_author_reads_it_afterwards(app: T
 }
 db_test!(a_new_contribution_is_answered_as_its_author_reads_it_afterwards);
 
+/// The total of a contributions list, read from the consultation's tally
+/// when the page does not show the end, is the number of contributions the
+/// reader can page through: for staff, for a company with a confidential
+/// solution and a withdrawn contribution, and for the other companies.
+async fn every_reader_s_total_is_what_they_can_page_through(app: TestApp) {
+    let r = round_one(&app).await;
+    let gamma_withdraws = call(
+        &app,
+        &r.gamma.token,
+        Method::POST,
+        &format!(
+            "/contributions/{}/withdraw",
+            r.alternative["id"].as_str().unwrap()
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(gamma_withdraws.status(), StatusCode::OK);
+    let readers = [
+        ("agent", &r.s.agent.token, 4),
+        ("buyer", &r.s.buyer.token, 4),
+        // Its confidential solution, and Beta's and Gamma's public ones.
+        ("alpha", &r.alpha.token, 3),
+        ("beta", &r.beta.token, 2),
+        // Its withdrawn alternative too.
+        ("gamma", &r.gamma.token, 3),
+    ];
+    for (reader, token, expected) in readers {
+        let list = |per_page: u32| {
+            let path = format!("{}?per_page={per_page}", r.contributions());
+            let app = &app;
+            async move {
+                json_of(
+                    call(app, token, Method::GET, &path, None).await,
+                    StatusCode::OK,
+                )
+                .await
+            }
+        };
+        let first = list(1).await;
+        let all = list(100).await;
+        assert_eq!(first["items"].as_array().unwrap().len(), 1, "{reader}");
+        assert_eq!(all["items"].as_array().unwrap().len(), expected, "{reader}");
+        assert_eq!(first["total"], expected, "{reader}: tallied");
+        assert_eq!(all["total"], expected, "{reader}: from the page");
+    }
+}
+db_test!(every_reader_s_total_is_what_they_can_page_through);
+
 async fn nobody_edits_someone_elses_contribution(app: TestApp) {
     let r = round_one(&app).await;
     let question_id = r.question["id"].as_str().unwrap();

@@ -35,7 +35,7 @@ pub async fn of(
         }
         for tally in tallies {
             let entry = activity.entry(tally.consultation_id).or_default();
-            entry.contributions = Some(count(tally.contributions));
+            entry.contributions = Some(count(tally.active));
             entry.undecided = Some(count(tally.undecided));
         }
     }

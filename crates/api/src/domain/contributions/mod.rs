@@ -35,7 +35,7 @@ use crate::domain::journal;
 use crate::domain::mail::letters::consultation_path;
 use crate::domain::mail::{Addressee, Letter};
 use crate::domain::pagination::PageRequest;
-use crate::entities::contribution;
+use crate::entities::{consultation_tally, contribution};
 use crate::error::ApiError;
 use rules::{ValidContribution, validate};
 use views::one_view;
@@ -180,7 +180,36 @@ fn visible_to(access: &ConsultationAccess) -> Condition {
     }
 }
 
-#[derive(Debug, Default, Clone)]
+/// How many contributions the reader of `access` sees in the whole
+/// consultation (what `visible_to` selects), from the tally the database
+/// keeps rather than by counting them: staff see every one; a company the
+/// public ones, and its own others (confidential or withdrawn), a count
+/// bounded by what one company may write.
+async fn visible_total(db: &Db, access: &ConsultationAccess) -> Result<u64, ApiError> {
+    let tally = consultation_tally::Entity::find_by_id(access.id())
+        .one(db.conn())
+        .await?;
+    let (written, public) = tally.map_or((0, 0), |t| (t.written, t.public));
+    let total = match access.viewer() {
+        Viewer::Owner | Viewer::AssignedBuyer | Viewer::Admin => written,
+        Viewer::Company => {
+            let own_others = contribution::Entity::find()
+                .filter(contribution::Column::ConsultationId.eq(access.id()))
+                .filter(contribution::Column::AuthorId.eq(access.user_id()))
+                .filter(
+                    Condition::any()
+                        .add(contribution::Column::Confidential.eq(true))
+                        .add(contribution::Column::Status.ne(ContributionStatus::Active)),
+                )
+                .count(db.conn())
+                .await?;
+            public.saturating_add(i64::try_from(own_others).unwrap_or(i64::MAX))
+        }
+    };
+    Ok(u64::try_from(total).unwrap_or_default())
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ContributionFilter {
     pub round: Option<i32>,
     pub clause: Option<Uuid>,
@@ -226,12 +255,18 @@ pub async fn list(
     filter: ContributionFilter,
     page: PageRequest,
 ) -> Result<Page<ContributionDto>, ApiError> {
+    let unfiltered = filter == ContributionFilter::default();
     let query = contribution::Entity::find()
         .filter(visible_to(access))
         .filter(filter.condition(access.user_id()))
         .order_by_asc(contribution::Column::CreatedAt)
         .order_by_asc(contribution::Column::Id);
-    let (rows, total) = page.fetch(db.conn(), query).await?;
+    let (rows, total) = if unfiltered {
+        page.fetch_or_tally(db.conn(), query, visible_total(db, access))
+            .await?
+    } else {
+        page.fetch(db.conn(), query).await?
+    };
     Ok(page.page_of(views::views(db, access, rows).await?, total))
 }
 
