@@ -23,4 +23,5 @@ pub mod reply;
 pub mod revision_diff;
 pub mod revision_provenance;
 pub mod round;
+pub mod synthesis_tally;
 pub mod user;

@@ -1,11 +1,13 @@
 //! The agent's answers and decisions: a clarification's answer is public,
 //! decisions reach their authors, notifications say so.
 
+use std::collections::BTreeMap;
+
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::db_test;
-use crate::fixtures::{answer_and_decide, call, json_of, round_one};
+use crate::fixtures::{RoundOne, answer_and_decide, call, clause_id, json_of, round_one};
 use crate::helpers::{TestApp, problem};
 
 async fn a_clarification_answer_is_public_and_decisions_reach_their_authors(app: TestApp) {
@@ -222,6 +224,102 @@ async fn the_consultations_list_shows_the_work_awaiting_each_reader(app: TestApp
     assert_eq!(beta["unread"], notes["unread"]);
 }
 db_test!(the_consultations_list_shows_the_work_awaiting_each_reader);
+
+/// The agent's synthesis, recounted from the contributions the agent
+/// reads: one row per round and target, counts by kind, cost and decision.
+async fn assert_synthesis_is_recount(app: &TestApp, r: &RoundOne) {
+    let agent = &r.s.agent.token;
+    let get = |path: String| async move {
+        json_of(
+            call(app, agent, Method::GET, &path, None).await,
+            StatusCode::OK,
+        )
+        .await
+    };
+    let contributions = get(format!("{}?per_page=100", r.contributions())).await;
+    let mut recount: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    for c in contributions["items"].as_array().unwrap() {
+        if c["status"] != "active" {
+            continue;
+        }
+        let key = format!("{} {} {}", c["round"], c["target_kind"], c["target_id"]);
+        let kind = match c["kind"].as_str().unwrap() {
+            "solution" => "solutions",
+            "clarification" => "clarifications",
+            _ => "alternatives",
+        };
+        let cost = c["cost_direction"].as_str().map(|d| format!("cost_{d}"));
+        let decision = c["decision"]["decision"]
+            .as_str()
+            .unwrap_or("undecided")
+            .to_owned();
+        let row = recount.entry(key).or_default();
+        for counter in [Some(kind.to_owned()), cost, Some(decision)]
+            .into_iter()
+            .flatten()
+        {
+            *row.entry(counter).or_default() += 1;
+        }
+    }
+    let synthesis = get(format!("/consultations/{}/synthesis", r.id())).await;
+    let read: BTreeMap<String, BTreeMap<String, u64>> = synthesis
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            let key = format!(
+                "{} {} {}",
+                row["round"], row["target_kind"], row["target_id"]
+            );
+            let counts = row
+                .as_object()
+                .unwrap()
+                .iter()
+                .filter_map(|(name, n)| Some((name.clone(), n.as_u64().filter(|n| *n > 0)?)))
+                .filter(|(name, _)| name != "round")
+                .collect();
+            (key, counts)
+        })
+        .collect();
+    assert_eq!(read, recount);
+}
+
+/// The synthesis follows a contribution moved to another clause, answered,
+/// decided and withdrawn.
+async fn the_synthesis_follows_every_change_of_a_contribution(app: TestApp) {
+    let r = round_one(&app).await;
+    assert_synthesis_is_recount(&app, &r).await;
+    let moved = call(
+        &app,
+        &r.gamma.token,
+        Method::PATCH,
+        &format!("/contributions/{}", r.alternative["id"].as_str().unwrap()),
+        Some(json!({
+            "target_kind": "clause", "target_id": clause_id(&r.s.draft, 0, 0), "kind": "alternative_clause",
+            "body": "Un délai de 8 heures suffit.", "justification": "L'astreinte 4 h coûte cher.",
+            "cost_direction": "unknown", "proposed_text": "Le titulaire intervient sous 8 heures ouvrées.",
+        })),
+    )
+    .await;
+    assert_eq!(moved.status(), StatusCode::OK);
+    assert_synthesis_is_recount(&app, &r).await;
+    answer_and_decide(&app, &r).await;
+    assert_synthesis_is_recount(&app, &r).await;
+    let withdrawn = call(
+        &app,
+        &r.alpha.token,
+        Method::POST,
+        &format!(
+            "/contributions/{}/withdraw",
+            r.secret["id"].as_str().unwrap()
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(withdrawn.status(), StatusCode::OK);
+    assert_synthesis_is_recount(&app, &r).await;
+}
+db_test!(the_synthesis_follows_every_change_of_a_contribution);
 
 /// Migration 11 tallies the contributions: those written before it are
 /// counted when it runs, and undoing it leaves nothing behind.

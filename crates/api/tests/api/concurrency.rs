@@ -2,11 +2,13 @@
 //! is stored, every refusal is a clean 4xx, pseudonyms stay unique and
 //! gap-free.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures_util::future::join_all;
-use jesaisfaire_api::entities::{consultation_tally, contribution, event, participant, reply};
+use jesaisfaire_api::entities::{
+    consultation_tally, contribution, event, participant, reply, synthesis_tally,
+};
 use reqwest::{Method, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
@@ -350,6 +352,25 @@ async fn assert_tally_counts(
     let counted =
         [stored.len(), active.len(), undecided, public].map(|n| i64::try_from(n).unwrap());
     assert_eq!(tally, counted, "[written, active, undecided, public]");
+    let mut per_target: BTreeMap<(i32, Uuid), i64> = BTreeMap::new();
+    for c in &active {
+        *per_target
+            .entry((c.round, c.target_id.unwrap_or_default()))
+            .or_default() += 1;
+    }
+    let synthesis: BTreeMap<(i32, Uuid), i64> = synthesis_tally::Entity::find()
+        .filter(synthesis_tally::Column::ConsultationId.eq(consultation))
+        .filter(synthesis_tally::Column::Contributions.gt(0))
+        .all(app.db.conn())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| ((t.round, t.target_id), t.contributions))
+        .collect();
+    assert_eq!(
+        synthesis, per_target,
+        "active contributions per round and target"
+    );
 }
 
 async fn fifty_companies_edit_reply_and_withdraw_while_the_round_closes(app: TestApp) {
