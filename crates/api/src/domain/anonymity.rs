@@ -7,7 +7,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, Set,
 };
 use shared::FieldError;
 use shared::Named;
@@ -86,7 +87,13 @@ impl Labels {
         conn: &impl ConnectionTrait,
         access: &ConsultationAccess,
     ) -> Result<Self, ApiError> {
-        Self::load(conn, access.consultation(), access.user_id()).await
+        Self::load(
+            conn,
+            access.consultation(),
+            access.user_id(),
+            Condition::all(),
+        )
+        .await
     }
 
     /// The labels of some people of the consultation as the caller of
@@ -97,16 +104,8 @@ impl Labels {
         people: impl IntoIterator<Item = Uuid>,
     ) -> Result<Self, ApiError> {
         let people: BTreeSet<Uuid> = people.into_iter().collect();
-        let mut labels = Self::empty(access.consultation(), access.user_id());
-        for p in participant::Entity::find()
-            .filter(participant::Column::ConsultationId.eq(access.id()))
-            .filter(participant::Column::CompanyUserId.is_in(people))
-            .all(conn)
-            .await?
-        {
-            labels.add(&p);
-        }
-        Ok(labels)
+        let among = Condition::all().add(participant::Column::CompanyUserId.is_in(people));
+        Self::load(conn, access.consultation(), access.user_id(), among).await
     }
 
     /// The labels its author needs to read a contribution it has just
@@ -121,7 +120,7 @@ impl Labels {
         conn: &impl ConnectionTrait,
         consultation: &consultation::Model,
     ) -> Result<Self, ApiError> {
-        Self::load(conn, consultation, Uuid::nil()).await
+        Self::load(conn, consultation, Uuid::nil(), Condition::all()).await
     }
 
     /// The record labels of several consultations, with one query.
@@ -158,14 +157,17 @@ impl Labels {
         self.pseudonyms.insert(p.company_user_id, pseudonym(index));
     }
 
+    /// The labels of the consultation's participants that `among` selects.
     async fn load(
         conn: &impl ConnectionTrait,
         consultation: &consultation::Model,
         reader_id: Uuid,
+        among: Condition,
     ) -> Result<Self, ApiError> {
         let mut labels = Self::empty(consultation, reader_id);
         for p in participant::Entity::find()
             .filter(participant::Column::ConsultationId.eq(consultation.id))
+            .filter(among)
             .all(conn)
             .await?
         {
