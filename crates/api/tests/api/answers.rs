@@ -7,7 +7,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::db_test;
-use crate::fixtures::{RoundOne, answer_and_decide, call, clause_id, json_of, round_one};
+use crate::fixtures::{RoundOne, answer_and_decide, call, clause_id, json_of, round_one, withdraw};
 use crate::helpers::{TestApp, problem};
 
 async fn a_clarification_answer_is_public_and_decisions_reach_their_authors(app: TestApp) {
@@ -198,14 +198,7 @@ async fn the_consultations_list_shows_the_work_awaiting_each_reader(app: TestApp
     );
     // A withdrawn contribution is no longer counted, decided or not.
     let secret = r.secret["id"].as_str().unwrap();
-    let withdrawn = call(
-        &app,
-        &r.alpha.token,
-        Method::POST,
-        &format!("/contributions/{secret}/withdraw"),
-        None,
-    )
-    .await;
+    let withdrawn = withdraw(&app, &r.alpha.token, secret).await;
     assert_eq!(withdrawn.status(), StatusCode::OK);
     let agent = activity(&r.s.agent.token).await;
     assert_eq!(
@@ -305,17 +298,8 @@ async fn the_synthesis_follows_every_change_of_a_contribution(app: TestApp) {
     assert_synthesis_is_recount(&app, &r).await;
     answer_and_decide(&app, &r).await;
     assert_synthesis_is_recount(&app, &r).await;
-    let withdrawn = call(
-        &app,
-        &r.alpha.token,
-        Method::POST,
-        &format!(
-            "/contributions/{}/withdraw",
-            r.secret["id"].as_str().unwrap()
-        ),
-        None,
-    )
-    .await;
+    let secret = r.secret["id"].as_str().unwrap();
+    let withdrawn = withdraw(&app, &r.alpha.token, secret).await;
     assert_eq!(withdrawn.status(), StatusCode::OK);
     assert_synthesis_is_recount(&app, &r).await;
 }

@@ -5,7 +5,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::db_test;
-use crate::fixtures::{call, clause_id, json_of, round_one};
+use crate::fixtures::{call, clause_id, json_of, round_one, withdraw};
 use crate::helpers::{TestApp, problem};
 
 async fn every_kind_of_contribution_is_accepted_and_bad_ones_are_refused_field_by_field(
@@ -77,17 +77,8 @@ db_test!(a_new_contribution_is_answered_as_its_author_reads_it_afterwards);
 /// solution and a withdrawn contribution, and for the other companies.
 async fn every_reader_s_total_is_what_they_can_page_through(app: TestApp) {
     let r = round_one(&app).await;
-    let gamma_withdraws = call(
-        &app,
-        &r.gamma.token,
-        Method::POST,
-        &format!(
-            "/contributions/{}/withdraw",
-            r.alternative["id"].as_str().unwrap()
-        ),
-        None,
-    )
-    .await;
+    let alternative = r.alternative["id"].as_str().unwrap();
+    let gamma_withdraws = withdraw(&app, &r.gamma.token, alternative).await;
     assert_eq!(gamma_withdraws.status(), StatusCode::OK);
     let readers = [
         ("agent", &r.s.agent.token, 4),
@@ -169,11 +160,6 @@ async fn an_answered_or_decided_contribution_is_no_longer_rewritten_nor_withdraw
         let app = &app;
         async move { call(app, &token, Method::PATCH, &path, Some(body)).await }
     };
-    let withdraw = |token: &str, id: &str| {
-        let (token, path) = (token.to_owned(), format!("/contributions/{id}/withdraw"));
-        let app = &app;
-        async move { call(app, &token, Method::POST, &path, None).await }
-    };
     // The author's own reply does not settle anything: it may still edit.
     let own_reply = call(
         &app,
@@ -215,7 +201,7 @@ async fn an_answered_or_decided_contribution_is_no_longer_rewritten_nor_withdraw
         refused.detail
     );
     problem(
-        withdraw(&r.beta.token, question).await,
+        withdraw(&app, &r.beta.token, question).await,
         StatusCode::CONFLICT,
     )
     .await;
@@ -246,7 +232,7 @@ async fn an_answered_or_decided_contribution_is_no_longer_rewritten_nor_withdraw
     )
     .await;
     problem(
-        withdraw(&r.gamma.token, alternative).await,
+        withdraw(&app, &r.gamma.token, alternative).await,
         StatusCode::CONFLICT,
     )
     .await;

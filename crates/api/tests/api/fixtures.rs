@@ -67,6 +67,12 @@ pub async fn call(
     request.send().await.unwrap()
 }
 
+/// A company withdraws its contribution `id`.
+pub async fn withdraw(app: &TestApp, token: &str, id: &str) -> reqwest::Response {
+    let path = format!("/contributions/{id}/withdraw");
+    call(app, token, Method::POST, &path, None).await
+}
+
 /// A GET holding the copy tagged `etag` (`If-None-Match`); anonymous
 /// without a token.
 pub async fn revalidate(
