@@ -17,6 +17,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::JwtKeys;
 use crate::configuration::Settings;
 use crate::db::Db;
+use crate::domain::exports::ExportCache;
 use crate::error;
 use crate::extract::JSON_LIMIT;
 use crate::limits::AuthLimits;
@@ -74,6 +75,7 @@ pub fn openapi_spec() -> anyhow::Result<utoipa::openapi::OpenApi> {
         jwt: JwtKeys::new(&random_secret(), settings.access_token_ttl)?,
         limits: AuthLimits::new(settings.auth_attempts_per_minute, settings.behind_proxy),
         settings,
+        exports: ExportCache::default(),
     };
     Ok(app(web::Data::new(state)).1)
 }
@@ -128,6 +130,7 @@ impl Application {
             jwt,
             settings,
             limits,
+            exports: ExportCache::default(),
         });
         let server = HttpServer::new(move || app(state.clone()).0)
             .listen(listener)?

@@ -1,10 +1,12 @@
-//! What every request handler shares: the database, the token keys and the
-//! settings. It lives apart from `startup` so that routes and extractors can
-//! use it without depending on how the application is assembled.
+//! What every request handler shares: the database, the token keys, the
+//! settings and the exports this instance built. It lives apart from
+//! `startup` so that routes and extractors can use it without depending on
+//! how the application is assembled.
 
 use crate::auth::JwtKeys;
 use crate::configuration::Settings;
 use crate::db::Db;
+use crate::domain::exports::ExportCache;
 use crate::limits::AuthLimits;
 
 pub struct AppState {
@@ -12,4 +14,6 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub settings: Settings,
     pub limits: AuthLimits,
+    /// The dialogue-wide exports built on this instance.
+    pub exports: ExportCache,
 }

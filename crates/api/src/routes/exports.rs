@@ -150,13 +150,14 @@ pub async fn export_sourcing_report(
 ) -> Result<HttpResponse, ApiError> {
     let access = consultation_access(&state, &who, *id).await?;
     let format = query.format.unwrap_or(DocumentFormat::Docx);
-    let file = in_turn(report::export(
+    let file = report::export(
         &state.db,
+        &state.exports,
         &access,
         format,
         state.settings.fairness,
-    ))
-    .await??;
+    )
+    .await?;
     Ok(download(file))
 }
 
@@ -182,7 +183,9 @@ pub async fn export_contributions(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let access = consultation_access(&state, &who, *id).await?;
-    Ok(download(in_turn(table::export(&state.db, &access)).await??))
+    Ok(download(
+        table::export(&state.db, &state.exports, &access).await?,
+    ))
 }
 
 /// The consultation as an OCDS 1.1 release package: a planning release
@@ -209,7 +212,7 @@ pub async fn export_ocds(
 ) -> Result<HttpResponse, ApiError> {
     let access = consultation_access(&state, &who, *id).await?;
     Ok(download(
-        in_turn(ocds::export(&state.db, &access, &state.settings)).await??,
+        ocds::export(&state.db, &state.exports, &access, &state.settings).await?,
     ))
 }
 

@@ -10,9 +10,9 @@ use serde_json::Value;
 
 use crate::db_test;
 use crate::fixtures::{
-    RoundOne, answer_and_decide, call, json_of, publish, round_one, second_round,
+    RoundOne, answer_and_decide, call, json_of, publish, round_one, second_round, withdraw,
 };
-use crate::helpers::{TestApp, problem};
+use crate::helpers::{TestApp, problem, spawn_on};
 
 /// The text of a document as pandoc reads it, whitespace collapsed.
 pub fn read_with_pandoc(bytes: &[u8], format: &str) -> String {
@@ -307,6 +307,77 @@ async fn the_sourcing_report_and_the_contributions_table_name_no_company(app: Te
     }
 }
 db_test!(the_sourcing_report_and_the_contributions_table_name_no_company);
+
+/// The rows of a contributions table, after its byte order mark.
+fn table_rows(bytes: &[u8]) -> Vec<csv::StringRecord> {
+    csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(&bytes[3..])
+        .records()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// Files are kept once built and sent again while the dialogue stands
+/// still; a write taken by another instance on the same database shows in
+/// the next download.
+async fn an_export_shows_every_write_whichever_instance_took_it(app: TestApp) {
+    let r = round_one(&app).await;
+    let other = spawn_on(&app.db_url).await;
+    let cid = r.id();
+    let agent = &r.s.agent.token;
+    let table = format!("/consultations/{cid}/exports/contributions");
+    let ocds = format!("/consultations/{cid}/ocds");
+    let report = format!("/consultations/{cid}/exports/sourcing-report?format=markdown");
+    let answer = "Oui, un seul site : la préfecture à Lyon.";
+    let question = r.question["body"].as_str().unwrap();
+    let question_row =
+        |rows: &[csv::StringRecord]| rows.iter().find(|row| &row[7] == question).unwrap().clone();
+
+    let before = download(&app, agent, &table).await.2;
+    assert_eq!(download(&app, agent, &table).await.2, before);
+    assert_eq!(table_rows(&before).len(), 4);
+    assert_eq!(&question_row(&table_rows(&before))[11], "");
+    let package: Value = serde_json::from_slice(&download(&app, agent, &ocds).await.2).unwrap();
+    assert!(package["releases"][0]["tender"]["enquiries"][0]["answer"].is_null());
+    assert!(
+        !String::from_utf8(download(&app, agent, &report).await.2)
+            .unwrap()
+            .contains(answer)
+    );
+
+    answer_and_decide(&other, &r).await;
+    let decided = table_rows(&download(&app, agent, &table).await.2);
+    assert_eq!(&question_row(&decided)[11], "Répondu");
+    let package: Value = serde_json::from_slice(&download(&app, agent, &ocds).await.2).unwrap();
+    assert_eq!(
+        package["releases"][0]["tender"]["enquiries"][0]["answer"],
+        answer
+    );
+    assert!(
+        String::from_utf8(download(&app, agent, &report).await.2)
+            .unwrap()
+            .contains(answer)
+    );
+
+    let secret = r.secret["id"].as_str().unwrap();
+    assert_eq!(
+        withdraw(&other, &r.alpha.token, secret).await.status(),
+        StatusCode::OK
+    );
+    let withdrawn = table_rows(&download(&app, agent, &table).await.2);
+    assert_eq!(withdrawn.len(), 3);
+    assert!(
+        withdrawn
+            .iter()
+            .all(|row| &row[7] != r.secret["body"].as_str().unwrap())
+    );
+
+    // Kept for staff, still refused to companies before publication.
+    refused(&app, &r.beta.token, &ocds, StatusCode::FORBIDDEN).await;
+    refused(&app, &r.beta.token, &table, StatusCode::FORBIDDEN).await;
+}
+db_test!(an_export_shows_every_write_whichever_instance_took_it);
 
 /// RFC 7396 JSON Merge Patch: how an OCDS extension applies to the schema.
 fn merge_patch(target: &mut Value, patch: &Value) {

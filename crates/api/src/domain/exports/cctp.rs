@@ -114,6 +114,6 @@ pub async fn export(
             format.extension()
         ),
         content_type: format.content_type(),
-        bytes: document(c, &revision, &content).render(format)?,
+        bytes: document(c, &revision, &content).render(format)?.into(),
     })
 }

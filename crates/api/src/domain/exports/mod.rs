@@ -7,6 +7,7 @@
 //! No export names a company: companies appear under their pseudonym, as in
 //! every response of the API.
 
+mod cache;
 pub mod cctp;
 pub mod document;
 mod docx;
@@ -16,6 +17,9 @@ mod odt;
 pub mod report;
 pub mod table;
 
+pub use cache::{Export, ExportCache};
+
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use shared::consultation::{CctpContent, ContributionDto, TargetKind};
@@ -27,10 +31,12 @@ use crate::entities::round;
 use crate::error::ApiError;
 
 /// A file to download, with the name it is saved under.
+#[derive(Clone)]
 pub struct ExportFile {
     pub file_name: String,
     pub content_type: &'static str,
-    pub bytes: Vec<u8>,
+    /// Shared, not copied, when a kept file is sent again.
+    pub bytes: Bytes,
 }
 
 /// `29/11/2026`, as French administrative documents write dates.

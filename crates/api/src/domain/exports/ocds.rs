@@ -14,7 +14,7 @@ use shared::consultation::{ContributionKind, ContributionStatus};
 use shared::reference::departement_name;
 use uuid::Uuid;
 
-use super::{ExportFile, TargetNames};
+use super::{Export, ExportCache, ExportFile, TargetNames};
 use crate::configuration::Settings;
 use crate::db::Db;
 use crate::domain::access::ConsultationAccess;
@@ -223,36 +223,34 @@ fn package(uri: String, releases: Vec<Value>) -> Value {
 }
 
 /// The release package of one consultation as a file: staff at any time,
-/// companies that see it once it is published.
+/// companies that see it once it is published. Everyone reads the same
+/// package: it is open data.
 pub async fn export(
     db: &Db,
+    cache: &ExportCache,
     access: &ConsultationAccess,
     settings: &Settings,
 ) -> Result<ExportFile, ApiError> {
-    let package = for_consultation(db, access, settings).await?;
-    let bytes = serde_json::to_vec(&package)
-        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("serialising OCDS: {e}")))?;
-    Ok(ExportFile {
-        file_name: format!("ocds-{}.json", slug(&access.consultation().title)),
-        content_type: "application/json",
-        bytes,
-    })
-}
-
-async fn for_consultation(
-    db: &Db,
-    access: &ConsultationAccess,
-    settings: &Settings,
-) -> Result<Value, ApiError> {
-    if !access.is_staff() && access.consultation().phase != Phase::Published {
+    let c = access.consultation();
+    if !access.is_staff() && c.phase != Phase::Published {
         return Err(ApiError::Forbidden);
     }
-    let c = access.consultation();
-    let sources = Sources::load(db, std::slice::from_ref(c)).await?;
-    Ok(package(
-        format!("{}/api/v1/consultations/{}/ocds", settings.public_url, c.id),
-        vec![sources.release(c, settings)?],
-    ))
+    cache
+        .file(db.conn(), c.id, Export::Ocds, || async {
+            let sources = Sources::load(db, std::slice::from_ref(c)).await?;
+            let package = package(
+                format!("{}/api/v1/consultations/{}/ocds", settings.public_url, c.id),
+                vec![sources.release(c, settings)?],
+            );
+            let bytes = serde_json::to_vec(&package)
+                .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("serialising OCDS: {e}")))?;
+            Ok(ExportFile {
+                file_name: format!("ocds-{}.json", slug(&c.title)),
+                content_type: "application/json",
+                bytes: bytes.into(),
+            })
+        })
+        .await
 }
 
 /// Published consultations, most recent first, as release packages for

@@ -16,7 +16,7 @@ use shared::reference::departement_name;
 use uuid::Uuid;
 
 use super::document::Document;
-use super::{ExportFile, TargetNames, date, date_time, revisions};
+use super::{Export, ExportCache, ExportFile, TargetNames, date, date_time, revisions};
 use crate::configuration::FairnessSettings;
 use crate::db::Db;
 use crate::domain::access::ConsultationAccess;
@@ -208,13 +208,31 @@ fn contribution_text(c: &ContributionDto) -> String {
     lines.join("\n")
 }
 
+/// The sourcing report of a consultation (staff only).
 pub async fn export(
     db: &Db,
+    cache: &ExportCache,
     access: &ConsultationAccess,
     format: DocumentFormat,
     fairness: FairnessSettings,
 ) -> Result<ExportFile, ApiError> {
     access.require_staff()?;
+    cache
+        .file(
+            db.conn(),
+            access.id(),
+            Export::SourcingReport(format),
+            || build(db, access, format, fairness),
+        )
+        .await
+}
+
+async fn build(
+    db: &Db,
+    access: &ConsultationAccess,
+    format: DocumentFormat,
+    fairness: FairnessSettings,
+) -> Result<ExportFile, ApiError> {
     let conn = db.conn();
     let c = access.consultation();
     let revisions = revisions(conn, c.id).await?;
@@ -412,6 +430,6 @@ pub async fn export(
             format.extension()
         ),
         content_type: format.content_type(),
-        bytes: doc.render(format)?,
+        bytes: doc.render(format)?.into(),
     })
 }

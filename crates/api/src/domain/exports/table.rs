@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use shared::Named;
 use shared::consultation::ContributionDto;
 
-use super::{ExportFile, TargetNames, revisions};
+use super::{Export, ExportCache, ExportFile, TargetNames, revisions};
 use crate::db::Db;
 use crate::domain::access::ConsultationAccess;
 use crate::domain::anonymity::Labels;
@@ -77,8 +77,21 @@ fn row(c: &ContributionDto, target: String) -> Vec<String> {
     ]
 }
 
-pub async fn export(db: &Db, access: &ConsultationAccess) -> Result<ExportFile, ApiError> {
+/// The table of a consultation's active contributions (staff only).
+pub async fn export(
+    db: &Db,
+    cache: &ExportCache,
+    access: &ConsultationAccess,
+) -> Result<ExportFile, ApiError> {
     access.require_staff()?;
+    cache
+        .file(db.conn(), access.id(), Export::Contributions, || {
+            build(db, access)
+        })
+        .await
+}
+
+async fn build(db: &Db, access: &ConsultationAccess) -> Result<ExportFile, ApiError> {
     let c = access.consultation();
     let revisions = revisions(db.conn(), c.id).await?;
     let targets = TargetNames::of(&revisions);
@@ -102,6 +115,6 @@ pub async fn export(db: &Db, access: &ConsultationAccess) -> Result<ExportFile, 
     Ok(ExportFile {
         file_name: format!("contributions-{}.csv", slug(&c.title)),
         content_type: "text/csv; charset=utf-8",
-        bytes,
+        bytes: bytes.into(),
     })
 }
