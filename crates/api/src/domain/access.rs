@@ -15,7 +15,7 @@ use crate::entities::consultation;
 use crate::error::ApiError;
 
 /// How the caller relates to a consultation they can see.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Viewer {
     Owner,
     AssignedBuyer,

@@ -218,12 +218,9 @@ pub async fn export(
 ) -> Result<ExportFile, ApiError> {
     access.require_staff()?;
     cache
-        .file(
-            db.conn(),
-            access.id(),
-            Export::SourcingReport(format),
-            || build(db, access, format, fairness),
-        )
+        .file(db.conn(), access, Export::SourcingReport(format), || {
+            build(db, access, format, fairness)
+        })
         .await
 }
 
