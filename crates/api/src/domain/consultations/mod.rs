@@ -12,8 +12,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, IntoIden, LikeExpr, Order, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use shared::FieldError;
 use shared::auth::{Page, Validator};
@@ -376,6 +376,17 @@ pub async fn update(
     .await?;
     txn.commit().await?;
     view(db.conn(), saved).await
+}
+
+/// The consultation's lock alone, for a write that reads what it checks in
+/// statements of its own: the row lock on PostgreSQL. On SQLite the write
+/// transaction (`BEGIN IMMEDIATE`, one writer) holds the whole database
+/// already, and the single writer is spared a statement.
+pub(crate) async fn lock(conn: &impl ConnectionTrait, id: Uuid) -> Result<(), ApiError> {
+    if conn.get_database_backend() == DbBackend::Sqlite {
+        return Ok(());
+    }
+    locked(conn, id).await.map(drop)
 }
 
 /// The consultation, read and locked inside the write transaction that will

@@ -2,10 +2,10 @@
 //! round closes at its deadline or earlier, by the agent's choice.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use shared::FieldError;
 use shared::auth::Validator;
@@ -23,7 +23,7 @@ use crate::domain::exports::date_time;
 use crate::domain::mail::fan_out::{self, Announcement};
 use crate::domain::text::text;
 use crate::domain::{diff, journal};
-use crate::entities::{announcement, consultation, revision_diff, round};
+use crate::entities::{announcement, consultation, contribution, revision_diff, round};
 use crate::error::ApiError;
 
 pub fn round_dto(r: &round::Head, now: DateTime<Utc>) -> RoundDto {
@@ -276,7 +276,7 @@ pub async fn open_revision(
     conn: &impl ConnectionTrait,
     consultation: &consultation::Model,
 ) -> Result<(i32, shared::consultation::CctpContent), ApiError> {
-    in_dialogue(consultation)?;
+    in_dialogue(consultation.phase)?;
     let round = latest_round(conn, consultation.id)
         .await?
         .filter(|r| is_open(&r.head(), Utc::now()))
@@ -284,26 +284,80 @@ pub async fn open_revision(
     Ok((round.number, parse_content(&round.content)?))
 }
 
-/// The number of the round open now, without its text.
-pub async fn open_round_number(
-    conn: &impl ConnectionTrait,
-    consultation: &consultation::Model,
-) -> Result<i32, ApiError> {
-    in_dialogue(consultation)?;
-    latest_head(conn, consultation.id)
-        .await?
-        .filter(|r| is_open(r, Utc::now()))
-        .map(|r| r.number)
-        .ok_or_else(no_open_round)
+/// What a company's new contribution is checked against inside its write
+/// transaction, read in one statement: the phase, the latest round, and
+/// how many contributions the author wrote in it. The single writer holds
+/// its lock for every statement of the transaction, so fewer of them let
+/// more companies write per second.
+#[derive(Debug, FromQueryResult)]
+struct Standing {
+    phase: Phase,
+    #[sea_orm(nested)]
+    latest: round::Head,
+    written: i64,
 }
 
-fn in_dialogue(consultation: &consultation::Model) -> Result<(), ApiError> {
-    if consultation.phase == Phase::Dialogue {
+/// The number of the round open now, and how many contributions `author`
+/// wrote in it.
+pub async fn open_round_for(
+    conn: &impl ConnectionTrait,
+    consultation_id: Uuid,
+    author: Uuid,
+) -> Result<(i32, u64), ApiError> {
+    let phase = Query::select()
+        .column(consultation::Column::Phase)
+        .from(consultation::Entity)
+        .and_where(consultation::Column::Id.eq(consultation_id))
+        .to_owned();
+    let written = Query::select()
+        .expr(Expr::col(contribution::Column::Id).count())
+        .from(contribution::Entity)
+        .and_where(contribution::Column::ConsultationId.eq(consultation_id))
+        .and_where(
+            Expr::col((contribution::Entity, contribution::Column::Round))
+                .equals((round::Entity, round::Column::Number)),
+        )
+        .and_where(contribution::Column::AuthorId.eq(author))
+        .to_owned();
+    let standing = round::Entity::find()
+        .select_only()
+        .columns([
+            round::Column::ConsultationId,
+            round::Column::Number,
+            round::Column::Changelog,
+            round::Column::OpenedAt,
+            round::Column::ClosesAt,
+            round::Column::ClosedEarlyAt,
+            round::Column::ForPublication,
+        ])
+        .expr_as(Expr::SubQuery(None, Box::new(phase.into())), "phase")
+        .expr_as(Expr::SubQuery(None, Box::new(written.into())), "written")
+        .filter(round::Column::ConsultationId.eq(consultation_id))
+        .order_by_desc(round::Column::Number)
+        .into_model::<Standing>()
+        .one(conn)
+        .await?
+        // A consultation without a round is still a draft.
+        .ok_or_else(not_in_dialogue)?;
+    in_dialogue(standing.phase)?;
+    if !is_open(&standing.latest, Utc::now()) {
+        return Err(no_open_round());
+    }
+    Ok((
+        standing.latest.number,
+        u64::try_from(standing.written).unwrap_or_default(),
+    ))
+}
+
+fn in_dialogue(phase: Phase) -> Result<(), ApiError> {
+    if phase == Phase::Dialogue {
         return Ok(());
     }
-    Err(ApiError::Conflict(
-        "Cette consultation n'accepte pas de contribution pour le moment.".into(),
-    ))
+    Err(not_in_dialogue())
+}
+
+fn not_in_dialogue() -> ApiError {
+    ApiError::Conflict("Cette consultation n'accepte pas de contribution pour le moment.".into())
 }
 
 fn no_open_round() -> ApiError {

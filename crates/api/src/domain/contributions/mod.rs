@@ -29,8 +29,8 @@ use crate::auth::Authenticated;
 use crate::db::Db;
 use crate::domain::access::{ConsultationAccess, Viewer};
 use crate::domain::anonymity::{self, ensure_pseudonym, own_pseudonym};
-use crate::domain::consultations::locked;
-use crate::domain::consultations::rounds::{open_revision, open_round_number};
+use crate::domain::consultations::rounds::{open_revision, open_round_for};
+use crate::domain::consultations::{lock, locked};
 use crate::domain::journal;
 use crate::domain::mail::letters::consultation_path;
 use crate::domain::mail::{Addressee, Letter};
@@ -70,22 +70,18 @@ pub async fn create(
     )
     .await?;
     let txn = db.begin_write().await?;
-    // Under the consultation's row lock: the phase and the open round are
-    // read as they are now (an early close waits, or is waited for), and two
-    // companies taking their first pseudonym at once are served in turn.
-    let current = locked(&*txn, access.id()).await?;
-    if open_round_number(&*txn, &current).await? != round {
+    // Under the consultation's lock: the phase and the open round are read
+    // as they are now (an early close waits, or is waited for), the
+    // author's count cannot be raised by a request of its own meanwhile, and
+    // two companies taking their first pseudonym at once are served in turn.
+    lock(&*txn, access.id()).await?;
+    let (open, already) = open_round_for(&*txn, access.id(), company.company_user_id()).await?;
+    if open != round {
         return Err(ApiError::Conflict(
             "Un nouveau tour s'est ouvert pendant l'envoi : relisez la révision en cours avant de contribuer."
                 .into(),
         ));
     }
-    let already = contribution::Entity::find()
-        .filter(contribution::Column::ConsultationId.eq(access.id()))
-        .filter(contribution::Column::Round.eq(round))
-        .filter(contribution::Column::AuthorId.eq(company.company_user_id()))
-        .count(&*txn)
-        .await?;
     if already >= limits::CONTRIBUTIONS_PER_ROUND {
         return Err(ApiError::Conflict(format!(
             "Votre entreprise a déjà déposé {} contributions à ce tour, le maximum : complétez les existantes par une réponse.",
