@@ -393,6 +393,35 @@ async fn main() -> anyhow::Result<()> {
 const WRITERS: u32 = 50;
 const WRITES_EACH: usize = 90;
 
+/// Every company of `tokens` posts `each` contributions to `url`, one after
+/// the other, all companies at once: the statuses they received (0 when no
+/// answer came).
+async fn write_at_once(
+    client: &reqwest::Client,
+    url: &str,
+    tokens: &[String],
+    each: usize,
+) -> Vec<u16> {
+    let statuses = futures_util::future::join_all(tokens.iter().map(|token| async move {
+        let mut statuses = Vec::with_capacity(each);
+        for i in 0..each {
+            let sent = client
+                .post(url)
+                .bearer_auth(token)
+                .json(&serde_json::json!({
+                    "kind": "solution", "body": format!("Proposition {i}"),
+                    "justification": "Banc d'essai", "cost_direction": "neutral"
+                }))
+                .send()
+                .await;
+            statuses.push(sent.map(|r| r.status().as_u16()).unwrap_or(0));
+        }
+        statuses
+    }))
+    .await;
+    statuses.into_iter().flatten().collect()
+}
+
 /// Contributions written through the server by 50 companies at once, on a
 /// fresh database: acknowledged writes per second, refusals (there should
 /// be none) and what the database holds afterwards.
@@ -430,7 +459,7 @@ async fn contribution_writes(mut settings: Settings, label: &str) -> anyhow::Res
     }
     let url = format!("{base}/consultations/{consultation}/contributions");
     let start = Instant::now();
-    let all = common::write_at_once(&client, &url, &tokens, WRITES_EACH).await;
+    let all = write_at_once(&client, &url, &tokens, WRITES_EACH).await;
     let elapsed = start.elapsed().as_secs_f64();
     let created = all.iter().filter(|s| **s == 201).count();
     let stored = jesaisfaire_api::entities::contribution::Entity::find()

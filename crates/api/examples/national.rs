@@ -507,21 +507,33 @@ fn milliseconds(value: &str) -> f64 {
 }
 
 fn wrk(url: &str, token: Option<&str>, seconds: u64) -> anyhow::Result<Load> {
-    let mut command = Command::new("wrk");
+    let header = token.map(|token| format!("Authorization: Bearer {token}"));
+    let arguments: Vec<&str> = header.iter().flat_map(|h| ["-H", h.as_str()]).collect();
+    Ok(run_wrk(url, 16, seconds, &arguments)?.0)
+}
+
+/// `wrk -t2 -c<connections>` on `url` with `arguments`: the load, and
+/// everything it printed.
+fn run_wrk(
+    url: &str,
+    connections: usize,
+    seconds: u64,
+    arguments: &[&str],
+) -> anyhow::Result<(Load, String)> {
     // A long timeout: an export waiting its turn is slow, not lost.
-    command.args([
-        "-t2",
-        "-c16",
-        &format!("-d{seconds}s"),
-        "--timeout",
-        "60s",
-        "--latency",
-    ]);
-    if let Some(token) = token {
-        command.args(["-H", &format!("Authorization: Bearer {token}")]);
-    }
-    let out = command.arg(url).output()?;
-    let text = String::from_utf8_lossy(&out.stdout);
+    let out = Command::new("wrk")
+        .args([
+            "-t2",
+            &format!("-c{connections}"),
+            &format!("-d{seconds}s"),
+            "--timeout",
+            "60s",
+            "--latency",
+        ])
+        .args(arguments)
+        .arg(url)
+        .output()?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let field = |prefix: &str| {
         text.lines()
             .map(str::trim)
@@ -529,12 +541,13 @@ fn wrk(url: &str, token: Option<&str>, seconds: u64) -> anyhow::Result<Load> {
             .map(str::to_owned)
             .unwrap_or_default()
     };
-    Ok(Load {
+    let load = Load {
         per_second: field("Requests/sec:").trim().parse().unwrap_or(0.0),
         p50: milliseconds(&field("50%")),
         p99: milliseconds(&field("99%")),
         errors: text.contains("Non-2xx") || text.contains("Socket errors"),
-    })
+    };
+    Ok((load, text))
 }
 
 struct Read {
@@ -627,21 +640,58 @@ fn reads(large: Uuid) -> Vec<Read> {
 
 const STATIC: &str = "/api/v1/reference/departements";
 
-/// Companies writing at once, and how many contributions each writes.
+/// Companies writing at once, each on its own connection.
 const WRITERS: usize = 50;
-const WRITES_EACH: usize = 90;
 
 struct Writes {
-    acknowledged: usize,
-    sent: usize,
-    seconds: f64,
+    load: Load,
+    acknowledged: u64,
+    refused: u64,
     stored: u64,
 }
 
-/// Contributions written through the server by 50 companies at once, on
-/// the consultation open to all (number 1) of the national data set; what
-/// the database holds after is counted, not assumed.
-async fn writes(server: &Server, database_url: &str, password: &str) -> anyhow::Result<Writes> {
+/// `wrk`'s script for the writes: each request posts a solution as the next
+/// company in turn; every answer is counted by status, across threads.
+fn writing_script(tokens: &[String]) -> String {
+    let tokens = tokens
+        .iter()
+        .map(|t| format!("\"{t}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        r#"local tokens = {{ {tokens} }}
+local threads = {{}}
+function setup(thread) table.insert(threads, thread) end
+local n = 0
+acknowledged, refused = 0, 0
+local body = '{{"kind":"solution","body":"Proposition du banc","justification":"Banc d\'essai","cost_direction":"neutral"}}'
+function request()
+  n = n + 1
+  return wrk.format("POST", nil, {{["Authorization"] = "Bearer " .. tokens[n % #tokens + 1], ["Content-Type"] = "application/json"}}, body)
+end
+function response(status)
+  if status == 201 then acknowledged = acknowledged + 1 else refused = refused + 1 end
+end
+function done()
+  local a, r = 0, 0
+  for _, t in ipairs(threads) do a = a + t:get("acknowledged"); r = r + t:get("refused") end
+  io.write(string.format("acknowledged %d refused %d\n", a, r))
+end
+"#
+    )
+}
+
+/// Contributions written through the server by 50 companies at once with
+/// `wrk` (`-c50`), on the consultation open to all (number 1) of the
+/// national data set; what the database holds after is counted, not
+/// assumed.
+async fn writes(
+    server: &Server,
+    database_url: &str,
+    password: &str,
+    dir: &Path,
+    seconds: u64,
+) -> anyhow::Result<Writes> {
     use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
     let consultation = uuid(5, 1);
     let db = Db::connect(database_url).await?;
@@ -655,18 +705,25 @@ async fn writes(server: &Server, database_url: &str, password: &str) -> anyhow::
     for c in 0..WRITERS {
         tokens.push(sign_in(&server.base, &format!("pme{c}@national.fr"), password).await?);
     }
-    let client = reqwest::Client::new();
+    let script = dir.join("writes.lua");
+    std::fs::write(&script, writing_script(&tokens))?;
     let url = format!(
         "{}/api/v1/consultations/{consultation}/contributions",
         server.base
     );
-    let started = Instant::now();
-    let all = common::write_at_once(&client, &url, &tokens, WRITES_EACH).await;
-    let seconds = started.elapsed().as_secs_f64();
+    let script = script.display().to_string();
+    let (load, text) = run_wrk(&url, WRITERS, seconds, &["-s", &script])?;
+    let counted = text
+        .lines()
+        .find_map(|l| l.strip_prefix("acknowledged "))
+        .ok_or_else(|| anyhow::anyhow!("wrk did not count the answers: {text}"))?;
+    let (acknowledged, refused) = counted
+        .split_once(" refused ")
+        .ok_or_else(|| anyhow::anyhow!("wrk's count: {counted}"))?;
     Ok(Writes {
-        acknowledged: all.iter().filter(|s| **s == 201).count(),
-        sent: all.len(),
-        seconds,
+        load,
+        acknowledged: acknowledged.trim().parse()?,
+        refused: refused.trim().parse()?,
         stored: stored().await? - before,
     })
 }
@@ -812,11 +869,12 @@ fn print_table(
         );
     }
     println!(
-        "Contributions written by {WRITERS} companies at once: {} of {} acknowledged in {:.1} s = {:.0}/s; stored: {}",
+        "Contributions written by {WRITERS} companies at once (wrk -t2 -c{WRITERS}): {:.0}/s, p50 {:.1} ms, p99 {:.1} ms; {} acknowledged, {} refused, {} stored",
+        written.load.per_second,
+        written.load.p50,
+        written.load.p99,
         written.acknowledged,
-        written.sent,
-        written.seconds,
-        written.acknowledged as f64 / written.seconds,
+        written.refused,
         written.stored,
     );
     println!(
@@ -858,7 +916,14 @@ async fn run(
     .await?;
     let (on_national, on_demo) = measure(&national, &demo, seconds).await?;
     let reads = national_server.resident_mib();
-    let written = writes(&national_server, national_url, PASSWORD).await?;
+    let written = writes(
+        &national_server,
+        national_url,
+        PASSWORD,
+        dir.path(),
+        seconds,
+    )
+    .await?;
     let memory = Memory {
         reads,
         writes: national_server.resident_mib(),
