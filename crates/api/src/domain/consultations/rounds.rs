@@ -2,7 +2,7 @@
 //! round closes at its deadline or earlier, by the agent's choice.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -310,7 +310,8 @@ pub async fn open_round_for(
         .and_where(consultation::Column::Id.eq(consultation_id))
         .to_owned();
     let written = Query::select()
-        .expr(Expr::col(contribution::Column::Id).count())
+        // `*`, not the id: the author index answers without the rows.
+        .expr(Expr::col(Asterisk).count())
         .from(contribution::Entity)
         .and_where(contribution::Column::ConsultationId.eq(consultation_id))
         .and_where(
