@@ -8,7 +8,11 @@
 //! PostgreSQL of `scripts/with-postgres.sh` when `JESAISFAIRE_TEST_PG_URL`
 //! is set. Each read runs `wrk -t2 -c16 -d<seconds>s`; the table gives
 //! requests/s, p50, p99, the share of the static route's throughput, the
-//! same on the demo data set, and the server's resident memory after.
+//! size of an answer, the same on the demo data set, and the server's
+//! resident memory after. A demo list holds one item where a national one
+//! holds a page of 20, so each list is also read one item per page: the
+//! cost of the same answer on both data sets. Writes: 50 companies posting
+//! with `wrk -c50`, then the stored contributions counted.
 //! A measurement, not a test: nothing fails on timing.
 
 // A benchmark harness: a panic is a failed run, and its arithmetic is on
@@ -488,12 +492,30 @@ async fn sign_in(base: &str, email: &str, password: &str) -> anyhow::Result<Stri
     common::sign_in(&format!("{base}/api/v1"), email, password).await
 }
 
-/// One `wrk` run: requests/s, p50 and p99 in milliseconds.
+/// One `wrk` run: requests/s, p50 and p99 in milliseconds, bytes per
+/// answer.
 struct Load {
     per_second: f64,
     p50: f64,
     p99: f64,
+    bytes: f64,
     errors: bool,
+}
+
+/// `wrk`'s transfer rate (`1.23MB`, powers of 1 024) in bytes.
+fn bytes(value: &str) -> f64 {
+    let value = value.trim();
+    for (unit, factor) in [
+        ("GB", 1024.0 * 1024.0 * 1024.0),
+        ("MB", 1024.0 * 1024.0),
+        ("KB", 1024.0),
+        ("B", 1.0),
+    ] {
+        if let Some(n) = value.strip_suffix(unit) {
+            return n.parse::<f64>().unwrap_or(f64::NAN) * factor;
+        }
+    }
+    f64::NAN
 }
 
 fn milliseconds(value: &str) -> f64 {
@@ -541,8 +563,10 @@ fn run_wrk(
             .map(str::to_owned)
             .unwrap_or_default()
     };
+    let per_second = field("Requests/sec:").trim().parse().unwrap_or(0.0);
     let load = Load {
-        per_second: field("Requests/sec:").trim().parse().unwrap_or(0.0),
+        per_second,
+        bytes: bytes(&field("Transfer/sec:")) / f64::max(per_second, 1.0),
         p50: milliseconds(&field("50%")),
         p99: milliseconds(&field("99%")),
         errors: text.contains("Non-2xx") || text.contains("Socket errors"),
@@ -569,11 +593,21 @@ fn reads(large: Uuid) -> Vec<Read> {
             false,
         ),
         read(
+            "consultations, company, 1 per page",
+            "/api/v1/consultations?per_page=1".into(),
+            false,
+        ),
+        read(
             "consultations, company, search",
             "/api/v1/consultations?q=maintenance".into(),
             false,
         ),
         read("consultations, agent", "/api/v1/consultations".into(), true),
+        read(
+            "consultations, agent, 1 per page",
+            "/api/v1/consultations?per_page=1".into(),
+            true,
+        ),
         read(
             "consultations, agent, in dialogue",
             "/api/v1/consultations?status=in_dialogue".into(),
@@ -597,6 +631,11 @@ fn reads(large: Uuid) -> Vec<Read> {
         read(
             "contributions, company",
             format!("/api/v1/consultations/{large}/contributions"),
+            false,
+        ),
+        read(
+            "contributions, company, 1 per page",
+            format!("/api/v1/consultations/{large}/contributions?per_page=1"),
             false,
         ),
         read(
@@ -835,6 +874,15 @@ struct Memory {
     writes: f64,
 }
 
+/// An answer's size as people read it.
+fn size(bytes: f64) -> String {
+    if bytes >= 1024.0 * 1024.0 {
+        format!("{:.1} MB", bytes / 1024.0 / 1024.0)
+    } else {
+        format!("{:.1} kB", bytes / 1024.0)
+    }
+}
+
 fn print_table(
     backend: &str,
     national: &[(String, Load)],
@@ -844,22 +892,24 @@ fn print_table(
 ) {
     println!("\n{backend}: national data set (wrk -t2 -c16), beside the demo data set");
     println!(
-        "| Read | req/s | p50 | p99 | share of static | demo req/s | demo share | cost vs demo |"
+        "| Read | req/s | p50 | p99 | share of static | answer | demo req/s | demo share | demo answer | cost vs demo |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     let base = national[0].1.per_second.max(1.0);
     let demo_base = demo[0].1.per_second.max(1.0);
     for ((name, n), (_, d)) in national.iter().zip(demo) {
         let share = n.per_second / base;
         let demo_share = d.per_second / demo_base;
         println!(
-            "| {name} | {:.0} | {:.1} ms | {:.1} ms | {:.1} % | {:.0} | {:.1} % | {:+.0} %{} |",
+            "| {name} | {:.0} | {:.1} ms | {:.1} ms | {:.1} % | {} | {:.0} | {:.1} % | {} | {:+.0} %{} |",
             n.per_second,
             n.p50,
             n.p99,
             share * 100.0,
+            size(n.bytes),
             d.per_second,
             demo_share * 100.0,
+            size(d.bytes),
             (demo_share / share.max(1e-9) - 1.0) * 100.0,
             if n.errors || d.errors {
                 " (errors)"
