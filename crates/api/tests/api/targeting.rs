@@ -194,19 +194,31 @@ async fn a_company_lists_open_and_targeted_consultations_as_one_list_page_by_pag
         assert_eq!(p["total"], 3, "{p}");
     }
     assert_eq!(past["items"], json!([]));
-    let searched = json_of(
-        call(
-            &app,
-            &r.alpha.token,
-            Method::GET,
-            "/consultations?q=TRAVAUX",
-            None,
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
-    assert_eq!(searched["total"], 1);
-    assert_eq!(searched["items"][0]["id"], open.as_str());
+    let search = |q: &'static str| {
+        let (app, token) = (&app, r.alpha.token.clone());
+        async move {
+            json_of(
+                call(
+                    app,
+                    &token,
+                    Method::GET,
+                    &format!("/consultations?q={q}"),
+                    None,
+                )
+                .await,
+                StatusCode::OK,
+            )
+            .await
+        }
+    };
+    // Whatever the case; `%` and `_` are characters, not wildcards.
+    for q in ["TRAVAUX", "travaux", "TrAvAuX"] {
+        let searched = search(q).await;
+        assert_eq!(searched["total"], 1, "{q}");
+        assert_eq!(searched["items"][0]["id"], open.as_str());
+    }
+    for q in ["%25", "_", "trav%25ux", "trav_ux"] {
+        assert_eq!(search(q).await["total"], 0, "{q}");
+    }
 }
 db_test!(a_company_lists_open_and_targeted_consultations_as_one_list_page_by_page);
