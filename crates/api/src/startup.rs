@@ -18,6 +18,7 @@ use crate::auth::JwtKeys;
 use crate::configuration::Settings;
 use crate::db::Db;
 use crate::domain::exports::ExportCache;
+use crate::domain::fairness::detector;
 use crate::error;
 use crate::extract::JSON_LIMIT;
 use crate::limits::AuthLimits;
@@ -76,6 +77,7 @@ pub fn openapi_spec() -> anyhow::Result<utoipa::openapi::OpenApi> {
         limits: AuthLimits::new(settings.auth_attempts_per_minute, settings.behind_proxy),
         settings,
         exports: ExportCache::default(),
+        fairness_reports: detector::Reports::default(),
     };
     Ok(app(web::Data::new(state)).1)
 }
@@ -131,6 +133,7 @@ impl Application {
             settings,
             limits,
             exports: ExportCache::default(),
+            fairness_reports: detector::Reports::default(),
         });
         let server = HttpServer::new(move || app(state.clone()).0)
             .listen(listener)?

@@ -9,6 +9,7 @@ pub mod consultations;
 pub mod contributions;
 pub mod cpv;
 pub mod diff;
+pub mod editions;
 pub mod exports;
 pub mod fairness;
 pub mod journal;

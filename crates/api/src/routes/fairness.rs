@@ -109,12 +109,13 @@ pub async fn get_fairness(
 ) -> Result<web::Json<FairnessDto>, ApiError> {
     let access = consultation_access(&state, &who, *id).await?;
     Ok(web::Json(
-        in_turn(detector::report(
+        detector::report(
             &state.db,
+            &state.fairness_reports,
             &access,
             state.settings.fairness,
-        ))
-        .await??,
+        )
+        .await?,
     ))
 }
 

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::db_test;
 use crate::fixtures::{call, close_round, json_of, round_one, save_draft};
-use crate::helpers::{TestApp, problem};
+use crate::helpers::{TestApp, problem, spawn_on};
 
 async fn reply(app: &TestApp, token: &str, id: &Value, body: Value) -> reqwest::Response {
     let id = id["id"].as_str().unwrap();
@@ -344,8 +344,10 @@ async fn the_detector_finds_provenance_concentration_and_brands_and_wants_them_a
             .contains("Entreprise C est à l'origine de")
     );
 
-    // A brand, named alone.
-    save_draft(&app, &r, |draft| {
+    // A brand, named alone, saved through another instance: the report
+    // this one keeps is examined again.
+    let other = spawn_on(&app.db_url).await;
+    save_draft(&other, &r, |draft| {
         draft["sections"][1]["clauses"][0]["text"] =
             json!("Les postes fournis sont de marque Fenix® exclusivement.");
     })

@@ -7,7 +7,6 @@
 //! No export names a company: companies appear under their pseudonym, as in
 //! every response of the API.
 
-mod cache;
 pub mod cctp;
 pub mod document;
 mod docx;
@@ -17,18 +16,42 @@ mod odt;
 pub mod report;
 pub mod table;
 
-pub use cache::{Export, ExportCache};
-
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use shared::consultation::{CctpContent, ContributionDto, TargetKind};
+use shared::consultation::{CctpContent, ContributionDto, DocumentFormat, TargetKind};
 use std::collections::HashMap;
 use uuid::Uuid;
 
 use crate::domain::consultations::draft::parse_content;
+use crate::domain::editions::ByEdition;
 use crate::entities::round;
 use crate::error::ApiError;
+
+/// A dialogue-wide export, kept by edition (`editions`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Export {
+    Contributions,
+    SourcingReport(DocumentFormat),
+    Ocds,
+}
+
+/// The dialogue-wide exports this instance built.
+pub type ExportCache = ByEdition<Export, ExportFile>;
+
+/// The bytes kept at most per instance. The files of the national data
+/// set's 5 000-contribution consultation weigh 0.1 MB (sourcing report,
+/// DOCX) to 1.5 MB (the same in Markdown); the table 1.2 MB and the OCDS
+/// package 0.4 MB. The whole stays within the service's 100 MB.
+const KEPT_BYTES: u64 = 24 * 1024 * 1024;
+
+impl Default for ExportCache {
+    fn default() -> Self {
+        Self::new(KEPT_BYTES, |file| {
+            u32::try_from(file.bytes.len()).unwrap_or(u32::MAX)
+        })
+    }
+}
 
 /// A file to download, with the name it is saved under.
 #[derive(Clone)]

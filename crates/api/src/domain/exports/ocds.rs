@@ -236,7 +236,7 @@ pub async fn export(
         return Err(ApiError::Forbidden);
     }
     cache
-        .file(db.conn(), access, Export::Ocds, || async {
+        .get(db.conn(), access, Export::Ocds, || async {
             let sources = Sources::load(db, std::slice::from_ref(c)).await?;
             let package = package(
                 format!("{}/api/v1/consultations/{}/ocds", settings.public_url, c.id),

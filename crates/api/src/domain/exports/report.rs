@@ -218,7 +218,7 @@ pub async fn export(
 ) -> Result<ExportFile, ApiError> {
     access.require_staff()?;
     cache
-        .file(db.conn(), access, Export::SourcingReport(format), || {
+        .get(db.conn(), access, Export::SourcingReport(format), || {
             build(db, access, format, fairness)
         })
         .await

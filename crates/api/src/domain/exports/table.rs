@@ -85,7 +85,7 @@ pub async fn export(
 ) -> Result<ExportFile, ApiError> {
     access.require_staff()?;
     cache
-        .file(db.conn(), access, Export::Contributions, || {
+        .get(db.conn(), access, Export::Contributions, || {
             build(db, access)
         })
         .await

@@ -33,6 +33,7 @@ use crate::domain::access::{ConsultationAccess, OwnerCapability};
 use crate::domain::anonymity::Labels;
 use crate::domain::consultations::draft::{parse_content, stored};
 use crate::domain::consultations::{Phase, locked};
+use crate::domain::editions::ByEdition;
 use crate::domain::journal;
 use crate::domain::text::text;
 use crate::entities::{
@@ -521,14 +522,34 @@ pub async fn examine_consultation(
     Ok(report)
 }
 
+/// The examinations this instance made, kept by edition: the national
+/// consultation's took 185 ms, and its agent's page asks for it at each
+/// visit.
+pub type Reports = ByEdition<(), FairnessDto>;
+
+/// Reports kept at most per instance (about 30 kB each on the national
+/// data set).
+const KEPT_REPORTS: u64 = 256;
+
+impl Default for Reports {
+    fn default() -> Self {
+        Self::new(KEPT_REPORTS, |_| 1)
+    }
+}
+
 /// For the owner agent and the assigned buyer.
 pub async fn report(
     db: &Db,
+    reports: &Reports,
     access: &ConsultationAccess,
     settings: FairnessSettings,
 ) -> Result<FairnessDto, ApiError> {
     access.require_responsible()?;
-    examine_consultation(db, access.consultation(), settings).await
+    reports
+        .get(db.conn(), access, (), || {
+            examine_consultation(db, access.consultation(), settings)
+        })
+        .await
 }
 
 /// The agent takes note of the warnings of the draft, with a comment.
