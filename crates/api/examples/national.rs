@@ -649,6 +649,11 @@ fn reads(large: Uuid) -> Vec<Read> {
             true,
         ),
         read(
+            "fairness examination, agent",
+            format!("/api/v1/consultations/{large}/fairness"),
+            true,
+        ),
+        read(
             "notifications, company",
             "/api/v1/notifications".into(),
             false,
