@@ -298,7 +298,11 @@ struct Standing {
 }
 
 /// The number of the round open now, and how many contributions `author`
-/// wrote in it.
+/// wrote in it; read after the consultation's lock (`consultations::lock`).
+/// On PostgreSQL the lock is a statement of its own: this one's snapshot,
+/// taken once the lock is granted, holds every change committed before,
+/// where subqueries of the locking statement would read the snapshot taken
+/// before it waited.
 pub async fn open_round_for(
     conn: &impl ConnectionTrait,
     consultation_id: Uuid,
