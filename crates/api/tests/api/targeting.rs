@@ -165,7 +165,8 @@ async fn a_company_lists_open_and_targeted_consultations_as_one_list_page_by_pag
     .await;
     assert_eq!(draft.status(), StatusCode::CREATED);
 
-    let page = |n: u32| {
+    // The list as Alpha reads it with `query`.
+    let listed = |query: String| {
         let (app, token) = (&app, r.alpha.token.clone());
         async move {
             json_of(
@@ -173,7 +174,7 @@ async fn a_company_lists_open_and_targeted_consultations_as_one_list_page_by_pag
                     app,
                     &token,
                     Method::GET,
-                    &format!("/consultations?per_page=2&page={n}"),
+                    &format!("/consultations?{query}"),
                     None,
                 )
                 .await,
@@ -182,6 +183,7 @@ async fn a_company_lists_open_and_targeted_consultations_as_one_list_page_by_pag
             .await
         }
     };
+    let page = |n: u32| listed(format!("per_page=2&page={n}"));
     let (first, second, past) = (page(1).await, page(2).await, page(3).await);
     let ids: Vec<&str> = [&first, &second]
         .iter()
@@ -194,23 +196,7 @@ async fn a_company_lists_open_and_targeted_consultations_as_one_list_page_by_pag
         assert_eq!(p["total"], 3, "{p}");
     }
     assert_eq!(past["items"], json!([]));
-    let search = |q: &'static str| {
-        let (app, token) = (&app, r.alpha.token.clone());
-        async move {
-            json_of(
-                call(
-                    app,
-                    &token,
-                    Method::GET,
-                    &format!("/consultations?q={q}"),
-                    None,
-                )
-                .await,
-                StatusCode::OK,
-            )
-            .await
-        }
-    };
+    let search = |q: &str| listed(format!("q={q}"));
     // Whatever the case; `%` and `_` are characters, not wildcards.
     for q in ["TRAVAUX", "travaux", "TrAvAuX"] {
         let searched = search(q).await;
