@@ -9,7 +9,9 @@
 //! The edition is the length of the consultation's journal: every write
 //! these results show (contribution, edit, withdrawal, reply, decision,
 //! round, draft, pseudonym, publication, notice, acknowledgement) records an
-//! event in its own transaction, and the journal is append-only. It is read
+//! event in its own transaction, and the journal is append-only. The only
+//! other input, the names of the owner and the buyer in the report, never
+//! changes: no route renames a staff account. It is read
 //! from the database on every request, so an instance never gives a result
 //! older than what another instance committed; it is read *before* the
 //! result is built, so a kept result is never older than its edition. The
