@@ -15,6 +15,8 @@ mod m20261130_000008_national_scale;
 mod m20261130_000009_covering_lists;
 mod m20261130_000010_drafts_apart;
 mod m20261130_000011_tallies;
+mod m20261130_000012_notification_tallies;
+mod tallies;
 
 pub use m20261129_000003_enumeration_checks::ENUMERATION_COLUMNS;
 pub use m20261129_000005_mail_and_account_life_cycle::ENUMERATION_COLUMNS as LIFE_CYCLE_ENUMERATION_COLUMNS;
@@ -37,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_covering_lists::Migration),
             Box::new(m20261130_000010_drafts_apart::Migration),
             Box::new(m20261130_000011_tallies::Migration),
+            Box::new(m20261130_000012_notification_tallies::Migration),
         ]
     }
 }

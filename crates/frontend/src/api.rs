@@ -581,8 +581,16 @@ pub async fn decide_publication(
     post(token, &path, &request).await
 }
 
-pub async fn notifications(token: &str) -> Result<NotificationsDto, ApiError> {
-    get(token, "/notifications").await
+pub async fn notifications(
+    token: &str,
+    page: u64,
+    per_page: u64,
+) -> Result<NotificationsDto, ApiError> {
+    get(
+        token,
+        &format!("/notifications?page={page}&per_page={per_page}"),
+    )
+    .await
 }
 
 pub async fn mark_read(token: &str, id: Uuid) -> Result<(), ApiError> {

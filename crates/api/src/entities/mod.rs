@@ -17,6 +17,7 @@ pub mod mail_message;
 pub mod mail_preference;
 pub mod notice;
 pub mod notification;
+pub mod notification_tally;
 pub mod participant;
 pub mod refresh_token;
 pub mod reply;

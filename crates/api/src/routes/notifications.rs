@@ -6,14 +6,17 @@ use uuid::Uuid;
 
 use crate::auth::Authenticated;
 use crate::domain::journal::notifications;
+use crate::domain::pagination::PageQuery;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The caller's latest notifications and unread count.
+/// One page of the caller's notifications, and how many are unread.
 #[utoipa::path(
     tag = "notifications", security(("bearer" = [])),
+    params(PageQuery),
     responses(
-        (status = 200, description = "Up to 100, newest first", body = NotificationsDto),
+        (status = 200, description = "One page, newest first", body = NotificationsDto),
+        (status = 400, description = "Invalid query parameters"),
         (status = 401, description = "Not signed in"),
     )
 )]
@@ -21,8 +24,10 @@ use crate::state::AppState;
 pub async fn list_notifications(
     state: web::Data<AppState>,
     who: Authenticated,
+    page: web::Query<PageQuery>,
 ) -> Result<web::Json<NotificationsDto>, ApiError> {
-    Ok(web::Json(notifications::list(&state.db, &who).await?))
+    let page = page.into_inner().resolve();
+    Ok(web::Json(notifications::list(&state.db, &who, page).await?))
 }
 
 /// Marks one of the caller's notifications as read.

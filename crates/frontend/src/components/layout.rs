@@ -140,7 +140,10 @@ impl UnreadCount {
             location.pathname.track();
             changes.track();
             let fetched = session.fetch(|token| async move {
-                crate::api::notifications(&token).await.map(|n| n.unread)
+                // The count comes with any page: the smallest will do.
+                crate::api::notifications(&token, 1, 1)
+                    .await
+                    .map(|n| n.unread)
             });
             async move { fetched.await.and_then(Result::ok) }
         });

@@ -7,11 +7,14 @@ use shared::consultation::NotificationDto;
 
 use crate::api;
 use crate::components::layout::UnreadCount;
+use crate::components::pager::Pager;
 use crate::components::resource::resource_view;
 use crate::components::set_title;
 use crate::components::time::{french_date_time, relative};
 use crate::hooks::require_sign_in;
 use crate::session::Session;
+
+const PER_PAGE: u64 = 20;
 
 /// Where a notification leads: the contribution it is about, or the consultation.
 fn link(n: &NotificationDto) -> String {
@@ -34,8 +37,10 @@ pub fn NotificationsPage() -> impl IntoView {
     require_sign_in();
     let session = Session::get();
     let unread_count = UnreadCount::get();
+    let page = RwSignal::new(1_u64);
     let list = LocalResource::new(move || {
-        session.fetch(|token| async move { api::notifications(&token).await })
+        let page = page.get();
+        session.fetch(move |token| async move { api::notifications(&token, page, PER_PAGE).await })
     });
     let mark = Action::new_local(move |what: &Mark| {
         let what = *what;
@@ -63,7 +68,7 @@ pub fn NotificationsPage() -> impl IntoView {
     });
     view! {
         <h1>"Notifications"</h1>
-        {resource_view(list, "Chargement des notifications…", move |notes| if notes.items.is_empty() {
+        {resource_view(list, "Chargement des notifications…", move |notes| if notes.total == 0 {
                 view! { <p>"Aucune notification."</p> }.into_any()
             } else {
                 view! {
@@ -95,6 +100,7 @@ pub fn NotificationsPage() -> impl IntoView {
                             }
                         }).collect_view()}
                     </ul>
+                    <Pager page pages=notes.total.div_ceil(PER_PAGE).max(1)/>
                 }.into_any()
             })}
     }

@@ -50,9 +50,14 @@ pub struct NotificationDto {
     pub read: bool,
 }
 
+/// One page of a person's notifications (the fields of a `Page`), and how
+/// many of all of them are unread.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NotificationsDto {
     pub unread: u64,
     pub items: Vec<NotificationDto>,
+    pub page: u64,
+    pub per_page: u64,
+    pub total: u64,
 }

@@ -1,22 +1,27 @@
 //! In-app notifications: written in the transaction of what they announce,
-//! read and marked read by their recipient only.
+//! read and marked read by their recipient only. How many a person has, and
+//! how many are unread, is tallied by the database (migration 12).
+//!
+//! On PostgreSQL, writing or marking notifications locks the tally row of
+//! each person concerned. A transaction therefore notifies once, its
+//! recipients in id order (as the fan-out of announcements does): two
+//! transactions lock the rows they share in the same order and never wait
+//! on each other.
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use std::collections::BTreeSet;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use shared::auth::Page;
 use shared::consultation::{NotificationDto, NotificationsDto};
 use uuid::Uuid;
 
 use crate::auth::Authenticated;
 use crate::db::Db;
-use crate::entities::notification;
+use crate::domain::pagination::PageRequest;
+use crate::entities::{notification, notification_tally};
 use crate::error::ApiError;
-
-/// The newest notifications a person gets; older ones stay in the database.
-const SHOWN: u64 = 100;
 
 /// What a notification is about: a consultation, or one contribution in it.
 #[derive(Clone, Copy)]
@@ -41,6 +46,8 @@ impl About {
     }
 }
 
+/// Notifies `user_ids`, once each; at most once per transaction (see the
+/// module's lock order).
 pub async fn notify(
     conn: &impl ConnectionTrait,
     user_ids: impl IntoIterator<Item = Uuid>,
@@ -48,7 +55,8 @@ pub async fn notify(
     message: &str,
 ) -> Result<(), ApiError> {
     let now = Utc::now();
-    let rows: Vec<notification::ActiveModel> = user_ids
+    let recipients: BTreeSet<Uuid> = user_ids.into_iter().collect();
+    let rows: Vec<notification::ActiveModel> = recipients
         .into_iter()
         .map(|user_id| notification::ActiveModel {
             id: Set(Uuid::new_v4()),
@@ -68,19 +76,27 @@ pub async fn notify(
     Ok(())
 }
 
-pub async fn list(db: &Db, who: &Authenticated) -> Result<NotificationsDto, ApiError> {
+/// A page of the person's notifications, newest first, with how many are
+/// unread.
+pub async fn list(
+    db: &Db,
+    who: &Authenticated,
+    page: PageRequest,
+) -> Result<NotificationsDto, ApiError> {
     let conn = db.conn();
-    let unread = notification::Entity::find()
-        .filter(notification::Column::UserId.eq(who.user_id()))
-        .filter(notification::Column::ReadAt.is_null())
-        .count(conn)
+    let tally = notification_tally::Entity::find_by_id(who.user_id())
+        .one(conn)
         .await?;
-    let items = notification::Entity::find()
+    let (received, unread) = tally.map_or((0, 0), |t| (t.received, t.unread));
+    let count = |n: i64| u64::try_from(n).unwrap_or_default();
+    let query = notification::Entity::find()
         .filter(notification::Column::UserId.eq(who.user_id()))
         .order_by_desc(notification::Column::CreatedAt)
-        .limit(SHOWN)
-        .all(conn)
-        .await?
+        .order_by_desc(notification::Column::Id);
+    let (rows, total) = page
+        .fetch_or_tally(conn, query, async { Ok(count(received)) })
+        .await?;
+    let items = rows
         .into_iter()
         .map(|n| NotificationDto {
             id: n.id,
@@ -91,7 +107,19 @@ pub async fn list(db: &Db, who: &Authenticated) -> Result<NotificationsDto, ApiE
             read: n.read_at.is_some(),
         })
         .collect();
-    Ok(NotificationsDto { unread, items })
+    let Page {
+        items,
+        page,
+        per_page,
+        total,
+    } = page.page_of(items, total);
+    Ok(NotificationsDto {
+        unread: count(unread),
+        items,
+        page,
+        per_page,
+        total,
+    })
 }
 
 /// Marks one notification read (`Some(id)`) or all of the person's.
