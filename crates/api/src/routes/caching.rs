@@ -1,12 +1,13 @@
 //! Conditional reads of what does not change: a frozen revision, a stored
-//! diff, the reference data. The answer carries an `ETag`; a client that
-//! sends it back in `If-None-Match` gets `304 Not Modified` without a body
-//! (a revision can weigh a megabyte), and the server skips building it.
+//! diff, the reference data, an exported file. The answer carries an
+//! `ETag`; a client that sends it back in `If-None-Match` gets `304 Not
+//! Modified` without a body (a revision can weigh a megabyte, a table of
+//! contributions more), and the server skips building or sending it.
 //!
-//! Revisions and diffs are private and answered after the access check:
-//! `private, no-cache` lets a browser keep its copy but ask every time, so a
-//! withdrawn access is seen at once. Reference data is the same for everyone
-//! until the next release: `public`, kept a day.
+//! Revisions, diffs and exports are private and answered after the access
+//! check: `private, no-cache` lets a browser keep its copy but ask every
+//! time, so a withdrawn access is seen at once. Reference data is the same
+//! for everyone until the next release: `public`, kept a day.
 
 use std::sync::LazyLock;
 

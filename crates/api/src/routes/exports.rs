@@ -3,7 +3,7 @@
 //! `Content-Disposition: attachment`.
 
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use shared::consultation::DocumentFormat;
 use utoipa::openapi::RefOr;
@@ -11,6 +11,7 @@ use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, 
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 use uuid::Uuid;
 
+use super::caching::Versioned;
 use super::consultation_access;
 use crate::auth::Authenticated;
 use crate::domain::exports::{ExportFile, cctp, ocds, report, table};
@@ -59,8 +60,15 @@ impl PartialSchema for OcdsPackage {
 
 impl ToSchema for OcdsPackage {}
 
-fn download(file: ExportFile) -> HttpResponse {
-    HttpResponse::Ok()
+/// The file, or `304 Not Modified` when the client's copy (`If-None-Match`)
+/// is this very file: asked after the access check, like the file itself.
+fn download(req: &HttpRequest, file: ExportFile) -> HttpResponse {
+    let version = Versioned::private(&[&file.digest]);
+    if let Some(unchanged) = version.unchanged_for(req) {
+        return unchanged;
+    }
+    version
+        .ok()
         .content_type(file.content_type)
         .insert_header(ContentDisposition {
             disposition: DispositionType::Attachment,
@@ -84,16 +92,17 @@ pub struct CctpQuery {
 /// companies that see the consultation export the final CCTP once published.
 #[utoipa::path(
     tag = "exports", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Consultation id"), CctpQuery),
+    params(("id" = Uuid, Path, description = "Consultation id"), CctpQuery, ("If-None-Match" = Option<String>, Header, description = "`ETag` of the copy held: `304` if it is still this file")),
     responses(
         (status = 200, description = "The file, named `cctp-<slug>-v<revision>.<docx|odt|md>`",
-            headers(("Content-Disposition" = String, description = "`attachment; filename=\"cctp-<slug>-v<revision>.docx\"`")),
+            headers(("ETag" = String, description = "Version of this file: its SHA-256"), ("Cache-Control" = String, description = "`private, no-cache`"), ("Content-Disposition" = String, description = "`attachment; filename=\"cctp-<slug>-v<revision>.docx\"`")),
             content(
                 (FileBody = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
                 (FileBody = "application/vnd.oasis.opendocument.text"),
                 (String = "text/markdown"),
             )),
         (status = 400, description = "Unknown format or invalid revision number"),
+        (status = 304, description = "The copy named in `If-None-Match` is this file (no body)"),
         (status = 401, description = "Not signed in"),
         (status = 403, description = "A company asking for anything but the final CCTP of a published consultation"),
         (status = 404, description = "Unknown consultation or revision, or not visible"),
@@ -102,6 +111,7 @@ pub struct CctpQuery {
 )]
 #[get("/consultations/{id}/exports/cctp")]
 pub async fn export_cctp(
+    req: HttpRequest,
     state: web::Data<AppState>,
     who: Authenticated,
     id: web::Path<Uuid>,
@@ -110,7 +120,7 @@ pub async fn export_cctp(
     let access = consultation_access(&state, &who, *id).await?;
     let format = query.format.unwrap_or(DocumentFormat::Docx);
     let file = in_turn(cctp::export(&state.db, &access, query.revision, format)).await??;
-    Ok(download(file))
+    Ok(download(&req, file))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -126,16 +136,17 @@ pub struct ReportQuery {
 /// revisions, the final revision and the approval (staff only).
 #[utoipa::path(
     tag = "exports", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Consultation id"), ReportQuery),
+    params(("id" = Uuid, Path, description = "Consultation id"), ReportQuery, ("If-None-Match" = Option<String>, Header, description = "`ETag` of the copy held: `304` if it is still this file")),
     responses(
         (status = 200, description = "The file, named `compte-rendu-sourcing-<slug>.<docx|odt|md>`",
-            headers(("Content-Disposition" = String, description = "`attachment; filename=\"compte-rendu-sourcing-<slug>.docx\"`")),
+            headers(("ETag" = String, description = "Version of this file: its SHA-256"), ("Cache-Control" = String, description = "`private, no-cache`"), ("Content-Disposition" = String, description = "`attachment; filename=\"compte-rendu-sourcing-<slug>.docx\"`")),
             content(
                 (FileBody = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
                 (FileBody = "application/vnd.oasis.opendocument.text"),
                 (String = "text/markdown"),
             )),
         (status = 400, description = "Unknown format"),
+        (status = 304, description = "The copy named in `If-None-Match` is this file (no body)"),
         (status = 401, description = "Not signed in"),
         (status = 403, description = "Not staff of this consultation"),
         (status = 404, description = "Unknown or not visible"),
@@ -143,6 +154,7 @@ pub struct ReportQuery {
 )]
 #[get("/consultations/{id}/exports/sourcing-report")]
 pub async fn export_sourcing_report(
+    req: HttpRequest,
     state: web::Data<AppState>,
     who: Authenticated,
     id: web::Path<Uuid>,
@@ -158,7 +170,7 @@ pub async fn export_sourcing_report(
         state.settings.fairness,
     )
     .await?;
-    Ok(download(file))
+    Ok(download(&req, file))
 }
 
 /// Every active contribution, one row each (staff only): CSV in UTF-8 with a
@@ -166,11 +178,12 @@ pub async fn export_sourcing_report(
 /// LibreOffice and Excel.
 #[utoipa::path(
     tag = "exports", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Consultation id")),
+    params(("id" = Uuid, Path, description = "Consultation id"), ("If-None-Match" = Option<String>, Header, description = "`ETag` of the copy held: `304` if it is still this file")),
     responses(
         (status = 200, description = "The file, named `contributions-<slug>.csv`",
-            headers(("Content-Disposition" = String, description = "`attachment; filename=\"contributions-<slug>.csv\"`")),
+            headers(("ETag" = String, description = "Version of this file: its SHA-256"), ("Cache-Control" = String, description = "`private, no-cache`"), ("Content-Disposition" = String, description = "`attachment; filename=\"contributions-<slug>.csv\"`")),
             content((String = "text/csv"))),
+        (status = 304, description = "The copy named in `If-None-Match` is this file (no body)"),
         (status = 401, description = "Not signed in"),
         (status = 403, description = "Not staff of this consultation"),
         (status = 404, description = "Unknown or not visible"),
@@ -178,12 +191,14 @@ pub async fn export_sourcing_report(
 )]
 #[get("/consultations/{id}/exports/contributions")]
 pub async fn export_contributions(
+    req: HttpRequest,
     state: web::Data<AppState>,
     who: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let access = consultation_access(&state, &who, *id).await?;
     Ok(download(
+        &req,
         table::export(&state.db, &state.exports, &access).await?,
     ))
 }
@@ -195,10 +210,11 @@ pub async fn export_contributions(
 /// consultation once it is published.
 #[utoipa::path(
     tag = "exports", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Consultation id")),
+    params(("id" = Uuid, Path, description = "Consultation id"), ("If-None-Match" = Option<String>, Header, description = "`ETag` of the copy held: `304` if it is still this file")),
     responses(
         (status = 200, description = "The package, named `ocds-<slug>.json`", body = OcdsPackage,
-            headers(("Content-Disposition" = String, description = "`attachment; filename=\"ocds-<slug>.json\"`"))),
+            headers(("ETag" = String, description = "Version of this file: its SHA-256"), ("Cache-Control" = String, description = "`private, no-cache`"), ("Content-Disposition" = String, description = "`attachment; filename=\"ocds-<slug>.json\"`"))),
+        (status = 304, description = "The copy named in `If-None-Match` is this file (no body)"),
         (status = 401, description = "Not signed in"),
         (status = 403, description = "A company, before publication"),
         (status = 404, description = "Unknown or not visible"),
@@ -206,12 +222,14 @@ pub async fn export_contributions(
 )]
 #[get("/consultations/{id}/ocds")]
 pub async fn export_ocds(
+    req: HttpRequest,
     state: web::Data<AppState>,
     who: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let access = consultation_access(&state, &who, *id).await?;
     Ok(download(
+        &req,
         ocds::export(&state.db, &state.exports, &access, &state.settings).await?,
     ))
 }

@@ -10,7 +10,8 @@ use serde_json::Value;
 
 use crate::db_test;
 use crate::fixtures::{
-    RoundOne, answer_and_decide, call, json_of, publish, round_one, second_round, withdraw,
+    RoundOne, answer_and_decide, call, json_of, publish, revalidate, round_one, second_round,
+    validators, withdraw,
 };
 use crate::helpers::{TestApp, problem, spawn_on};
 
@@ -346,7 +347,25 @@ async fn an_export_shows_every_write_whichever_instance_took_it(app: TestApp) {
             .contains(answer)
     );
 
+    // A copy held is not sent again while nothing moves (`304`), and only
+    // to those who may read it.
+    let mut held = Vec::new();
+    for path in [&table, &ocds, &report] {
+        let (etag, cache) = validators(&call(&app, agent, Method::GET, path, None).await);
+        assert_eq!(cache, "private, no-cache");
+        let again = revalidate(&app, Some(agent), path, &etag).await;
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{path}");
+        held.push((path, etag));
+    }
+    let staff_copy = revalidate(&app, Some(&r.beta.token), &table, &held[0].1).await;
+    assert_eq!(staff_copy.status(), StatusCode::FORBIDDEN);
+
     answer_and_decide(&other, &r).await;
+    for (path, etag) in &held {
+        let changed = revalidate(&app, Some(agent), path, etag).await;
+        assert_eq!(changed.status(), StatusCode::OK, "{path}");
+        assert_ne!(&validators(&changed).0, etag, "{path}");
+    }
     let decided = table_rows(&download(&app, agent, &table).await.2);
     assert_eq!(&question_row(&decided)[11], "Répondu");
     let package: Value = serde_json::from_slice(&download(&app, agent, &ocds).await.2).unwrap();

@@ -106,14 +106,14 @@ pub async fn export(
     let revision = exportable(db, access, asked).await?;
     let content = parse_content(&revision.content)?;
     let c = access.consultation();
-    Ok(ExportFile {
-        file_name: format!(
+    Ok(ExportFile::new(
+        format!(
             "cctp-{}-v{}.{}",
             slug(&c.title),
             revision.number,
             format.extension()
         ),
-        content_type: format.content_type(),
-        bytes: document(c, &revision, &content).render(format)?.into(),
-    })
+        format.content_type(),
+        document(c, &revision, &content).render(format)?,
+    ))
 }

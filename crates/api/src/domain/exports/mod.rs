@@ -19,6 +19,7 @@ pub mod table;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sha2::{Digest, Sha256};
 use shared::consultation::{CctpContent, ContributionDto, DocumentFormat, TargetKind};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -60,6 +61,21 @@ pub struct ExportFile {
     pub content_type: &'static str,
     /// Shared, not copied, when a kept file is sent again.
     pub bytes: Bytes,
+    /// The bytes' SHA-256, computed once with them: the file's version,
+    /// which a client holding a copy sends back to skip the download.
+    pub digest: [u8; 32],
+}
+
+impl ExportFile {
+    pub fn new(file_name: String, content_type: &'static str, bytes: impl Into<Bytes>) -> Self {
+        let bytes = bytes.into();
+        Self {
+            digest: Sha256::digest(&bytes).into(),
+            file_name,
+            content_type,
+            bytes,
+        }
+    }
 }
 
 /// `29/11/2026`, as French administrative documents write dates.

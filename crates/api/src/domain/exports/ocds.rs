@@ -244,11 +244,11 @@ pub async fn export(
             );
             let bytes = serde_json::to_vec(&package)
                 .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("serialising OCDS: {e}")))?;
-            Ok(ExportFile {
-                file_name: format!("ocds-{}.json", slug(&c.title)),
-                content_type: "application/json",
-                bytes: bytes.into(),
-            })
+            Ok(ExportFile::new(
+                format!("ocds-{}.json", slug(&c.title)),
+                "application/json",
+                bytes,
+            ))
         })
         .await
 }

@@ -420,13 +420,13 @@ async fn build(
 
     equality_guarantees(&mut doc, db, c, &labels, fairness).await?;
 
-    Ok(ExportFile {
-        file_name: format!(
+    Ok(ExportFile::new(
+        format!(
             "compte-rendu-sourcing-{}.{}",
             slug(&c.title),
             format.extension()
         ),
-        content_type: format.content_type(),
-        bytes: doc.render(format)?.into(),
-    })
+        format.content_type(),
+        doc.render(format)?,
+    ))
 }

@@ -112,9 +112,9 @@ async fn build(db: &Db, access: &ConsultationAccess) -> Result<ExportFile, ApiEr
     let bytes = writer
         .into_inner()
         .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("writing the CSV: {e}")))?;
-    Ok(ExportFile {
-        file_name: format!("contributions-{}.csv", slug(&c.title)),
-        content_type: "text/csv; charset=utf-8",
-        bytes: bytes.into(),
-    })
+    Ok(ExportFile::new(
+        format!("contributions-{}.csv", slug(&c.title)),
+        "text/csv; charset=utf-8",
+        bytes,
+    ))
 }
