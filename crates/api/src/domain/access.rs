@@ -114,12 +114,15 @@ fn visibility(who: &Authenticated) -> Condition {
 }
 
 /// The consultations `who` may list, as disjoint parts whose union is the
-/// whole, each read from its own index (one part for staff, two for a
-/// company).
-pub fn listing(who: &Authenticated) -> Vec<Condition> {
+/// whole, each read from its own index (one part for staff; for a company,
+/// the open ones and those of each of its pairs).
+pub async fn listing(
+    conn: &impl ConnectionTrait,
+    who: &Authenticated,
+) -> Result<Vec<Condition>, ApiError> {
     match staff_visibility(who) {
-        Some(condition) => vec![condition],
-        None => targeting::consultations_for_company(who.user_id()).into(),
+        Some(condition) => Ok(vec![condition]),
+        None => targeting::consultations_for_company(conn, who.user_id()).await,
     }
 }
 

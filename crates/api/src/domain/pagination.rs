@@ -5,7 +5,8 @@
 //! shows the list's end.
 
 use sea_orm::sea_query::{
-    Alias, DynIden, Expr, IntoIden, Order, Query, QueryStatementBuilder, SelectStatement, UnionType,
+    Alias, Asterisk, DynIden, Expr, IntoIden, Order, Query, QueryStatementBuilder, SelectStatement,
+    UnionType,
 };
 use sea_orm::{
     ConnectionTrait, EntityTrait, PaginatorTrait, QuerySelect, QueryTrait, Select, TryGetable,
@@ -192,6 +193,10 @@ impl PageRequest {
     /// of `key` and the `order` columns — in `order`, and the union's size,
     /// counted as `count` says. Rows are then read by key, this page's
     /// alone.
+    ///
+    /// Unless counted with the page, each part gives only its first rows
+    /// up to this page's end, read in order from its index: the union
+    /// sorts those, not every row of every part.
     pub async fn fetch_keys<K: TryGetable>(
         self,
         conn: &impl ConnectionTrait,
@@ -200,11 +205,25 @@ impl PageRequest {
         order: Vec<(DynIden, Order)>,
         count: Count,
     ) -> Result<(Vec<K>, u64), ApiError> {
-        let mut rest = parts.clone().into_iter();
-        let Some(mut union) = rest.next() else {
+        let end = self.offset().saturating_add(self.per_page);
+        let mut read = parts.iter().enumerate().map(|(n, part)| match count {
+            Count::WithPage => part.clone(),
+            Count::Apart => {
+                let mut first = part.clone();
+                for (column, direction) in &order {
+                    first.order_by(column.clone(), direction.clone());
+                }
+                // A part of a union has no order of its own but as a subquery.
+                Query::select()
+                    .column(Asterisk)
+                    .from_subquery(first.limit(end).to_owned(), Alias::new(format!("part{n}")))
+                    .to_owned()
+            }
+        });
+        let Some(mut union) = read.next() else {
             return Ok((Vec::new(), 0));
         };
-        union.unions(rest.map(|part| (UnionType::All, part)));
+        union.unions(read.map(|part| (UnionType::All, part)));
         let listed = Alias::new("listed");
         let mut page = Query::select()
             .column((listed.clone(), key.into_iden()))

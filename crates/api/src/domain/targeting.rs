@@ -82,12 +82,22 @@ pub fn consultation_for_company(company_user_id: Uuid) -> Condition {
         )
 }
 
-/// The same rule for a list, as two disjoint parts, each a search of one
-/// covering index: the open consultations, and the targeted ones whose
-/// (division, département) pair is one of the company's pairs. A single
-/// condition with an `OR` would make the database read every consultation
-/// it lists from the table, only to count and sort them.
-pub fn consultations_for_company(company_user_id: Uuid) -> [Condition; 2] {
+/// Up to this many (division, département) pairs, a company's list reads
+/// each pair as a part of its own; beyond, one part reads them all (a union
+/// of one part per pair would outgrow what a statement may hold: SQLite
+/// takes 500 parts at most).
+const PAIRS_APART: usize = 32;
+
+/// The same rule for a list, as disjoint parts, each a search of one
+/// covering index in date order: the open consultations, and for each of
+/// the company's (division, département) pairs, the targeted ones of the
+/// pair. Read apart, each part gives only its newest rows up to the page's
+/// end; a single condition with an `OR` or an `IN` would make the database
+/// read and sort every consultation it lists.
+pub async fn consultations_for_company(
+    conn: &impl ConnectionTrait,
+    company_user_id: Uuid,
+) -> Result<Vec<Condition>, ApiError> {
     use company_cpv_division::Column as Division;
     use company_departement::Column as Territory;
     let pairs = Query::select()
@@ -107,18 +117,31 @@ pub fn consultations_for_company(company_user_id: Uuid) -> [Condition; 2] {
         )
         .to_owned();
     let visible = || Condition::all().add(consultation::Column::Phase.ne(Phase::Draft));
-    [
-        visible().add(consultation::Column::Visibility.eq(Visibility::Open)),
-        visible()
-            .add(consultation::Column::Visibility.ne(Visibility::Open))
-            .add(
+    let targeted = || visible().add(consultation::Column::Visibility.eq(Visibility::Targeted));
+    let mut parts = vec![visible().add(consultation::Column::Visibility.eq(Visibility::Open))];
+    let rows = conn.query_all(&pairs).await?;
+    if rows.len() > PAIRS_APART {
+        parts.push(
+            targeted().add(
                 Expr::tuple([
                     Expr::col(consultation::Column::CpvDivision),
                     Expr::col(consultation::Column::Departement),
                 ])
                 .in_subquery(pairs),
             ),
-    ]
+        );
+        return Ok(parts);
+    }
+    for row in rows {
+        let (division, departement): (String, String) =
+            (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+        parts.push(
+            targeted()
+                .add(consultation::Column::CpvDivision.eq(division))
+                .add(consultation::Column::Departement.eq(departement)),
+        );
+    }
+    Ok(parts)
 }
 
 /// The company accounts a consultation concerns, by id, after `after`:

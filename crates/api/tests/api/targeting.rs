@@ -4,7 +4,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::db_test;
-use crate::fixtures::{Scene, call, in_round_one, json_of, round_one};
+use crate::fixtures::{Company, Scene, call, company, in_round_one, json_of, round_one};
 use crate::helpers::{TestApp, problem};
 
 async fn a_company_outside_the_domain_and_territory_does_not_learn_the_consultation_exists(
@@ -125,15 +125,16 @@ async fn in_dialogue(
     in_round_one(app, &s.agent, fields).await.0
 }
 
-/// A company's list is read as two index searches, open consultations and
-/// targeted ones, united: every page of it, its order and its total are
-/// those of one list.
+/// A company's list is read as index searches, open consultations and the
+/// targeted ones of each of its (division, département) pairs, united:
+/// every page of it, its order and its total are those of one list, be
+/// the pairs read apart or, for a company of 36 pairs, together.
 async fn a_company_lists_open_and_targeted_consultations_as_one_list_page_by_page(app: TestApp) {
     let r = round_one(&app).await;
     // Open to all although neither its division nor its département is Alpha's.
     let open = in_dialogue(&app, &r.s, "Travaux ouverts", "45000000-7", "13", "open").await;
     // Targeted at another territory: not Alpha's.
-    in_dialogue(
+    let marseille = in_dialogue(
         &app,
         &r.s,
         "Informatique à Marseille",
@@ -165,9 +166,9 @@ async fn a_company_lists_open_and_targeted_consultations_as_one_list_page_by_pag
     .await;
     assert_eq!(draft.status(), StatusCode::CREATED);
 
-    // The list as Alpha reads it with `query`.
-    let listed = |query: String| {
-        let (app, token) = (&app, r.alpha.token.clone());
+    // The list as `company` reads it with `query`.
+    let read_by = |company: &Company, query: String| {
+        let (app, token) = (&app, company.token.clone());
         async move {
             json_of(
                 call(
@@ -183,20 +184,40 @@ async fn a_company_lists_open_and_targeted_consultations_as_one_list_page_by_pag
             .await
         }
     };
-    let page = |n: u32| listed(format!("per_page=2&page={n}"));
-    let (first, second, past) = (page(1).await, page(2).await, page(3).await);
-    let ids: Vec<&str> = [&first, &second]
-        .iter()
-        .flat_map(|p| p["items"].as_array().unwrap())
-        .map(|c| c["id"].as_str().unwrap())
-        .collect();
+    // Every page of two, in order, each with the list's total.
+    let pages = async |company: &Company| {
+        let mut ids = Vec::new();
+        for n in 1..=3 {
+            let page = read_by(company, format!("per_page=2&page={n}")).await;
+            assert_eq!(
+                page["total"],
+                4 - u32::from(company.name == r.alpha.name),
+                "{page}"
+            );
+            for item in page["items"].as_array().unwrap() {
+                ids.push(item["id"].as_str().unwrap().to_owned());
+            }
+        }
+        ids
+    };
     // Most recently changed first.
-    assert_eq!(ids, [later.as_str(), open.as_str(), r.id()]);
-    for p in [&first, &second, &past] {
-        assert_eq!(p["total"], 3, "{p}");
-    }
-    assert_eq!(past["items"], json!([]));
-    let search = |q: &str| listed(format!("q={q}"));
+    assert_eq!(
+        pages(&r.alpha).await,
+        [later.as_str(), open.as_str(), r.id()]
+    );
+    let everywhere = company(
+        &app,
+        9,
+        "Delta Partout",
+        &["72", "45", "03", "30", "48", "50"],
+        &["69", "13", "01", "38", "42", "73"],
+    )
+    .await;
+    assert_eq!(
+        pages(&everywhere).await,
+        [later.as_str(), marseille.as_str(), open.as_str(), r.id()]
+    );
+    let search = |q: &str| read_by(&r.alpha, format!("q={q}"));
     // Whatever the case; `%` and `_` are characters, not wildcards.
     for q in ["TRAVAUX", "travaux", "TrAvAuX"] {
         let searched = search(q).await;

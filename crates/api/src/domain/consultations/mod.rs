@@ -287,7 +287,8 @@ pub async fn list(
         Count::Apart
     };
     let filter = filter.condition();
-    let parts = listing(who)
+    let parts = listing(conn, who)
+        .await?
         .into_iter()
         .map(|part| {
             Query::select()
