@@ -53,6 +53,16 @@ pub async fn index(
     manager.create_index(stmt).await
 }
 
+pub async fn drop_index(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: impl IntoIden,
+) -> Result<(), DbErr> {
+    manager
+        .drop_index(Index::drop().name(name).table(table).to_owned())
+        .await
+}
+
 /// Runs SQL written for one backend (triggers, constraints), in order.
 pub async fn run_all(manager: &SchemaManager<'_>, statements: Vec<String>) -> Result<(), DbErr> {
     let conn = manager.get_connection();

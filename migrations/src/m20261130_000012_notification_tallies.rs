@@ -14,7 +14,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::columns::index;
+use crate::columns::{drop_index, index};
 use crate::tallies::{Key, Tally};
 
 #[derive(DeriveMigrationName)]
@@ -52,14 +52,7 @@ impl MigrationTrait for Migration {
             false,
         )
         .await?;
-        manager
-            .drop_index(
-                Index::drop()
-                    .name("ix_notifications_user")
-                    .table(Notifications::Table)
-                    .to_owned(),
-            )
-            .await
+        drop_index(manager, "ix_notifications_user", Notifications::Table).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -74,14 +67,7 @@ impl MigrationTrait for Migration {
             false,
         )
         .await?;
-        manager
-            .drop_index(
-                Index::drop()
-                    .name("ix_notifications_user_page")
-                    .table(Notifications::Table)
-                    .to_owned(),
-            )
-            .await?;
+        drop_index(manager, "ix_notifications_user_page", Notifications::Table).await?;
         TALLY.drop_all(manager).await
     }
 }

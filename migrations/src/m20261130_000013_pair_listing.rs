@@ -10,7 +10,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::columns::index;
+use crate::columns::{drop_index, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -63,24 +63,13 @@ fn columns(key: &[Consultations], phase_in_key: bool) -> Vec<DynIden> {
     columns
 }
 
-async fn drop(manager: &SchemaManager<'_>, name: &str) -> Result<(), DbErr> {
-    manager
-        .drop_index(
-            Index::drop()
-                .name(name)
-                .table(Consultations::Table)
-                .to_owned(),
-        )
-        .await
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for (name, key, replaced, _) in indexes() {
             let columns = columns(&key, false);
             index(manager, name, Consultations::Table, columns, false).await?;
-            drop(manager, replaced).await?;
+            drop_index(manager, replaced, Consultations::Table).await?;
         }
         Ok(())
     }
@@ -89,7 +78,7 @@ impl MigrationTrait for Migration {
         for (name, _, replaced, key) in indexes() {
             let columns = columns(&key, true);
             index(manager, replaced, Consultations::Table, columns, false).await?;
-            drop(manager, name).await?;
+            drop_index(manager, name, Consultations::Table).await?;
         }
         Ok(())
     }

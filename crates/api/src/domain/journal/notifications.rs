@@ -8,10 +8,10 @@
 //! transactions lock the rows they share in the same order and never wait
 //! on each other.
 
-use chrono::Utc;
-use sea_orm::sea_query::Expr;
 use std::collections::BTreeSet;
 
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use shared::auth::Page;
 use shared::consultation::{NotificationDto, NotificationsDto};
