@@ -40,6 +40,15 @@ pub struct Tally {
     pub counters: &'static [(&'static str, &'static str)],
 }
 
+/// The names of `columns`, as a column list.
+fn column_names<T>(columns: &[(&str, T)]) -> String {
+    columns
+        .iter()
+        .map(|(name, _)| *name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl Tally {
     /// The value of key column `column` for the row `r`.
     fn key_of(column: &str, key: Key, r: &str, backend: DatabaseBackend) -> String {
@@ -55,19 +64,11 @@ impl Tally {
     }
 
     fn keys(&self) -> String {
-        self.key
-            .iter()
-            .map(|(c, _)| *c)
-            .collect::<Vec<_>>()
-            .join(", ")
+        column_names(self.key)
     }
 
     fn counter_columns(&self) -> String {
-        self.counters
-            .iter()
-            .map(|(c, _)| *c)
-            .collect::<Vec<_>>()
-            .join(", ")
+        column_names(self.counters)
     }
 
     fn key_values(&self, r: &str, backend: DatabaseBackend) -> Vec<String> {

@@ -3,13 +3,8 @@ use serde_json::Value;
 
 use jesaisfaire_api::startup::Application;
 
+use crate::fixtures::get;
 use crate::helpers::{Backend, TestApp, spawn_demo_app, test_settings};
-
-async fn get(app: &TestApp, token: &str, path: &str) -> Value {
-    let response = app.get_as(token, path).await;
-    assert_eq!(response.status(), StatusCode::OK, "{path}");
-    response.json().await.unwrap()
-}
 
 async fn token(app: &TestApp, email: &str) -> String {
     let response = app

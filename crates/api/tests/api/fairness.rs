@@ -9,7 +9,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::fixtures::{call, close_round, json_of, round_one, save_draft};
+use crate::fixtures::{call, close_round, get, json_of, round_one, save_draft};
 use crate::helpers::{TestApp, problem, spawn_on};
 
 async fn reply(app: &TestApp, token: &str, id: &Value, body: Value) -> reqwest::Response {
@@ -20,14 +20,6 @@ async fn reply(app: &TestApp, token: &str, id: &Value, body: Value) -> reqwest::
         Method::POST,
         &format!("/contributions/{id}/replies"),
         Some(body),
-    )
-    .await
-}
-
-async fn get(app: &TestApp, token: &str, path: &str) -> Value {
-    json_of(
-        call(app, token, Method::GET, path, None).await,
-        StatusCode::OK,
     )
     .await
 }

@@ -107,6 +107,15 @@ pub fn validators(response: &reqwest::Response) -> (String, String) {
     )
 }
 
+/// A GET the API must answer with 200: its JSON body.
+pub async fn get(app: &TestApp, token: &str, path: &str) -> Value {
+    json_of(
+        call(app, token, Method::GET, path, None).await,
+        StatusCode::OK,
+    )
+    .await
+}
+
 pub async fn json_of(response: reqwest::Response, status: StatusCode) -> Value {
     let actual = response.status();
     let body: Value = response.json().await.unwrap();

@@ -9,7 +9,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::db_test;
-use crate::fixtures::{Company, RoundOne, answer_and_decide, call, json_of, round_one};
+use crate::fixtures::{Company, RoundOne, answer_and_decide, call, get, round_one};
 use crate::helpers::{TestApp, problem};
 use jesaisfaire_api::entities::{notification, notification_tally};
 
@@ -42,18 +42,7 @@ async fn assert_tallied(app: &TestApp, company: &Company) {
 }
 
 async fn page(app: &TestApp, company: &Company, query: &str) -> Value {
-    json_of(
-        call(
-            app,
-            &company.token,
-            Method::GET,
-            &format!("/notifications?{query}"),
-            None,
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await
+    get(app, &company.token, &format!("/notifications?{query}")).await
 }
 
 /// 45 notifications loaded straight into the database (as a bulk load or

@@ -4,7 +4,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::db_test;
-use crate::fixtures::{Company, Scene, call, company, in_round_one, json_of, round_one};
+use crate::fixtures::{Company, Scene, call, company, get, in_round_one, json_of, round_one};
 use crate::helpers::{TestApp, problem};
 
 async fn a_company_outside_the_domain_and_territory_does_not_learn_the_consultation_exists(
@@ -167,22 +167,8 @@ async fn a_company_lists_open_and_targeted_consultations_as_one_list_page_by_pag
     assert_eq!(draft.status(), StatusCode::CREATED);
 
     // The list as `company` reads it with `query`.
-    let read_by = |company: &Company, query: String| {
-        let (app, token) = (&app, company.token.clone());
-        async move {
-            json_of(
-                call(
-                    app,
-                    &token,
-                    Method::GET,
-                    &format!("/consultations?{query}"),
-                    None,
-                )
-                .await,
-                StatusCode::OK,
-            )
-            .await
-        }
+    let read_by = async |company: &Company, query: String| {
+        get(&app, &company.token, &format!("/consultations?{query}")).await
     };
     // Every page of two, in order, each with the list's total.
     let pages = async |company: &Company| {
