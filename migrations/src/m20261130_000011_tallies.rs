@@ -30,7 +30,7 @@ const TALLIES: [Tally; 2] = [
     Tally {
         table: "consultation_tallies",
         counted: "contributions",
-        parent: ("consultation_id", "consultations"),
+        parent: Some(("consultation_id", "consultations")),
         key: &[("consultation_id", Key::Uuid)],
         counters: &[
             ("written", "TRUE"),
@@ -45,7 +45,7 @@ const TALLIES: [Tally; 2] = [
     Tally {
         table: "synthesis_tallies",
         counted: "contributions",
-        parent: ("consultation_id", "consultations"),
+        parent: Some(("consultation_id", "consultations")),
         key: &[
             ("consultation_id", Key::Uuid),
             ("round", Key::Number),

@@ -32,7 +32,7 @@ const TALLY: Tally = Tally {
     table: "notification_tallies",
     counted: "notifications",
     key: &[("user_id", Key::Uuid)],
-    parent: ("user_id", "users"),
+    parent: Some(("user_id", "users")),
     counters: &[("received", "TRUE"), ("unread", "{r}.read_at IS NULL")],
 };
 

@@ -28,15 +28,15 @@ pub enum Key {
 }
 
 /// One tally: its table, the table whose rows it counts, its key (columns
-/// of a counted row), the parent (a key column and the table whose `id` it
-/// references: deleting the parent deletes its tally rows) and its
+/// of a counted row), the parent if any (a key column and the table whose
+/// `id` it references: deleting the parent deletes its tally rows) and its
 /// counters, each a condition on a counted row (`{r}` is `NEW`, `OLD` or
 /// the counted table itself).
 pub struct Tally {
     pub table: &'static str,
     pub counted: &'static str,
     pub key: &'static [(&'static str, Key)],
-    pub parent: (&'static str, &'static str),
+    pub parent: Option<(&'static str, &'static str)>,
     pub counters: &'static [(&'static str, &'static str)],
 }
 
@@ -222,15 +222,16 @@ impl Tally {
         for (column, _) in self.counters {
             table.col(ColumnDef::new(Alias::new(*column)).big_integer().not_null());
         }
-        table
-            .primary_key(&mut primary)
-            .foreign_key(&mut fk(
+        table.primary_key(&mut primary);
+        if let Some((column, parent)) = self.parent {
+            table.foreign_key(&mut fk(
                 Alias::new(self.table),
-                Alias::new(self.parent.0),
-                Alias::new(self.parent.1),
+                Alias::new(column),
+                Alias::new(parent),
                 Alias::new("id"),
-            ))
-            .take()
+            ));
+        }
+        table.take()
     }
 
     /// Creates the tally, counts the rows already there, then keeps it.

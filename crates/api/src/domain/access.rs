@@ -5,6 +5,7 @@
 //! exists). Role-restricted operations then need a capability obtained from
 //! the access value; their fields are private, so no handler can skip it.
 
+use sea_orm::sea_query::SelectStatement;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use shared::types::Role;
 use uuid::Uuid;
@@ -124,6 +125,15 @@ pub async fn listing(
         Some(condition) => Ok(vec![condition]),
         None => targeting::consultations_for_company(conn, who.user_id()).await,
     }
+}
+
+/// The size of `who`'s whole list (no filter) where the database keeps
+/// it: a company's, from the tallies of its pairs. A staff list is counted
+/// on its index, whose key starts with the person.
+pub fn kept_total(who: &Authenticated) -> Option<Box<SelectStatement>> {
+    staff_visibility(who)
+        .is_none()
+        .then(|| Box::new(targeting::visible_total_for_company(who.user_id())))
 }
 
 impl ConsultationAccess {

@@ -82,7 +82,7 @@ impl PageQuery {
 }
 
 /// How a list of keys is counted when its page does not show its end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Count {
     /// Apart from the page, each part on its index alone. Counting beside
     /// the page (`COUNT(*) OVER ()`) made the database copy every key it
@@ -91,6 +91,9 @@ pub enum Count {
     /// Beside the page, in the same pass: for parts that read the table
     /// (a search in texts), which counting apart would read a second time.
     WithPage,
+    /// Read by this statement (one number) from what the database keeps
+    /// (tallies), rather than counted.
+    Tallied(Box<SelectStatement>),
 }
 
 /// How many rows `query` selects: counted over a constant column and
@@ -124,14 +127,16 @@ async fn sum_of_counts(
         // The trait named here only: imported, its `max` would shadow Ord's.
         .reduce(sea_orm::sea_query::ExprTrait::add)
         .unwrap_or_else(|| Expr::value(0));
-    let total: i64 = match conn
-        .query_one(&Query::select().expr(sum).to_owned())
-        .await?
-    {
+    number(conn, Query::select().expr(sum).to_owned()).await
+}
+
+/// The one number `statement` selects.
+async fn number(conn: &impl ConnectionTrait, statement: SelectStatement) -> Result<u64, ApiError> {
+    let number: i64 = match conn.query_one(&statement).await? {
         Some(row) => row.try_get_by_index(0)?,
         None => 0,
     };
-    Ok(u64::try_from(total).unwrap_or_default())
+    Ok(u64::try_from(number).unwrap_or_default())
 }
 
 impl PageRequest {
@@ -206,19 +211,20 @@ impl PageRequest {
         count: Count,
     ) -> Result<(Vec<K>, u64), ApiError> {
         let end = self.offset().saturating_add(self.per_page);
-        let mut read = parts.iter().enumerate().map(|(n, part)| match count {
-            Count::WithPage => part.clone(),
-            Count::Apart => {
-                let mut first = part.clone();
-                for (column, direction) in &order {
-                    first.order_by(column.clone(), direction.clone());
-                }
-                // A part of a union has no order of its own but as a subquery.
-                Query::select()
-                    .column(Asterisk)
-                    .from_subquery(first.limit(end).to_owned(), Alias::new(format!("part{n}")))
-                    .to_owned()
+        let with_page = matches!(count, Count::WithPage);
+        let mut read = parts.iter().enumerate().map(|(n, part)| {
+            if with_page {
+                return part.clone();
             }
+            let mut first = part.clone();
+            for (column, direction) in &order {
+                first.order_by(column.clone(), direction.clone());
+            }
+            // A part of a union has no order of its own but as a subquery.
+            Query::select()
+                .column(Asterisk)
+                .from_subquery(first.limit(end).to_owned(), Alias::new(format!("part{n}")))
+                .to_owned()
         });
         let Some(mut union) = read.next() else {
             return Ok((Vec::new(), 0));
@@ -231,7 +237,7 @@ impl PageRequest {
             .limit(self.per_page)
             .offset(self.offset())
             .to_owned();
-        if count == Count::WithPage {
+        if with_page {
             page.expr(Expr::cust("COUNT(*) OVER ()"));
         }
         for (column, direction) in order {
@@ -242,8 +248,8 @@ impl PageRequest {
             .iter()
             .map(|row| row.try_get_by_index(0))
             .collect::<Result<Vec<K>, _>>()?;
-        let counted_with_page = match (count, rows.first()) {
-            (Count::WithPage, Some(row)) => Some(row.try_get_by_index::<i64>(1)?),
+        let counted_with_page = match (with_page, rows.first()) {
+            (true, Some(row)) => Some(row.try_get_by_index::<i64>(1)?),
             _ => None,
         };
         if let Some(total) = counted_with_page {
@@ -252,7 +258,11 @@ impl PageRequest {
         if let Some(total) = self.total_from(keys.len()) {
             return Ok((keys, total));
         }
-        Ok((keys, sum_of_counts(conn, parts).await?))
+        let total = match count {
+            Count::Tallied(statement) => number(conn, *statement).await?,
+            Count::Apart | Count::WithPage => sum_of_counts(conn, parts).await?,
+        };
+        Ok((keys, total))
     }
 
     /// This page of a list already in memory, and the list's length.

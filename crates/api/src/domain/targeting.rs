@@ -6,7 +6,7 @@
 //! companies a consultation notifies — and both queries are built here on
 //! the same two tables (divisions, départements), so they cannot drift apart.
 
-use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -14,7 +14,9 @@ use shared::consultation::Visibility;
 use uuid::Uuid;
 
 use crate::domain::consultations::Phase;
-use crate::entities::{company, company_cpv_division, company_departement, consultation, user};
+use crate::entities::{
+    company, company_cpv_division, company_departement, consultation, consultation_pair_tally, user,
+};
 use crate::error::ApiError;
 
 /// `SELECT select FROM entity WHERE filter = value`: the four subqueries
@@ -50,6 +52,16 @@ fn company_of(company_user_id: Uuid) -> Expr {
     )
 }
 
+/// Consultations a company may see at all: out of draft.
+fn out_of_draft() -> Condition {
+    Condition::all().add(consultation::Column::Phase.ne(Phase::Draft))
+}
+
+/// The consultations every company sees.
+fn open_to_all() -> Condition {
+    out_of_draft().add(consultation::Column::Visibility.eq(Visibility::Open))
+}
+
 /// Whether one consultation, found by its id, is one the company of the
 /// account `company_user_id` may see: out of draft, and open to all or
 /// concerning it — its division and its département each one of the
@@ -69,17 +81,52 @@ pub fn consultation_for_company(company_user_id: Uuid) -> Condition {
         Territory::CompanyId,
         company_of(company_user_id),
     );
-    Condition::all()
-        .add(consultation::Column::Phase.ne(Phase::Draft))
-        .add(
-            Condition::any()
-                .add(consultation::Column::Visibility.eq(Visibility::Open))
-                .add(
-                    Condition::all()
-                        .add(consultation::Column::CpvDivision.in_subquery(divisions))
-                        .add(consultation::Column::Departement.in_subquery(departements)),
-                ),
+    out_of_draft().add(
+        Condition::any()
+            .add(consultation::Column::Visibility.eq(Visibility::Open))
+            .add(
+                Condition::all()
+                    .add(consultation::Column::CpvDivision.in_subquery(divisions))
+                    .add(consultation::Column::Departement.in_subquery(departements)),
+            ),
+    )
+}
+
+/// How many consultations the company of the account `company_user_id`
+/// sees, as one number: the open ones, counted on their index, and the
+/// targeted ones of each of its pairs, from the pair's tally (migration
+/// 14) — a row per pair, however many consultations the pair holds.
+pub fn visible_total_for_company(company_user_id: Uuid) -> SelectStatement {
+    use company_cpv_division::{Column as Division, Entity as Divisions};
+    use company_departement::{Column as Territory, Entity as Territories};
+    use consultation_pair_tally::{Column as Tally, Entity as Tallies};
+    let open = Query::select()
+        .expr(Expr::col(Asterisk).count())
+        .from(consultation::Entity)
+        .cond_where(open_to_all())
+        .to_owned();
+    let targeted = Query::select()
+        // A sum of BIGINT is a NUMERIC on PostgreSQL.
+        .expr(Func::cast_as(
+            Func::coalesce([Expr::col((Tallies, Tally::Targeted)).sum(), Expr::value(0)]),
+            Alias::new("BIGINT"),
+        ))
+        .from(Tallies)
+        .from(Divisions)
+        .from(Territories)
+        .and_where(Expr::col((Divisions, Division::CompanyId)).eq(company_of(company_user_id)))
+        .and_where(
+            Expr::col((Territories, Territory::CompanyId)).equals((Divisions, Division::CompanyId)),
         )
+        .and_where(Expr::col((Tallies, Tally::CpvDivision)).equals((Divisions, Division::Division)))
+        .and_where(
+            Expr::col((Tallies, Tally::Departement)).equals((Territories, Territory::Departement)),
+        )
+        .to_owned();
+    let number = |count: SelectStatement| Expr::SubQuery(None, Box::new(count.into()));
+    Query::select()
+        .expr(number(open).add(number(targeted)))
+        .to_owned()
 }
 
 /// Up to this many (division, département) pairs, a company's list reads
@@ -116,9 +163,8 @@ pub async fn consultations_for_company(
             ))),
         )
         .to_owned();
-    let visible = || Condition::all().add(consultation::Column::Phase.ne(Phase::Draft));
-    let targeted = || visible().add(consultation::Column::Visibility.eq(Visibility::Targeted));
-    let mut parts = vec![visible().add(consultation::Column::Visibility.eq(Visibility::Open))];
+    let targeted = || out_of_draft().add(consultation::Column::Visibility.eq(Visibility::Targeted));
+    let mut parts = vec![open_to_all()];
     let rows = conn.query_all(&pairs).await?;
     if rows.len() > PAIRS_APART {
         parts.push(

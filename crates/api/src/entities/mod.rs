@@ -9,6 +9,7 @@ pub mod company_cpv_division;
 pub mod company_departement;
 pub mod consultation;
 pub mod consultation_draft;
+pub mod consultation_pair_tally;
 pub mod consultation_tally;
 pub mod contribution;
 pub mod event;

@@ -203,6 +203,28 @@ async fn a_company_lists_open_and_targeted_consultations_as_one_list_page_by_pag
         pages(&everywhere).await,
         [later.as_str(), marseille.as_str(), open.as_str(), r.id()]
     );
+    // The totals follow each change of a consultation's audience or phase.
+    let change = async |id: &str, fields: serde_json::Value| {
+        let path = format!("/consultations/{id}");
+        let changed = call(&app, &r.s.agent.token, Method::PATCH, &path, Some(fields)).await;
+        assert_eq!(changed.status(), StatusCode::OK);
+    };
+    let totals = async || {
+        let mut totals = Vec::new();
+        for company in [&r.alpha, &everywhere] {
+            totals.push(read_by(company, "per_page=1".into()).await["total"].clone());
+        }
+        totals
+    };
+    change(&marseille, json!({"visibility": "open"})).await;
+    assert_eq!(totals().await, [4, 4]);
+    // Abandoned, still listed.
+    change(&marseille, json!({"abandon": true})).await;
+    assert_eq!(totals().await, [4, 4]);
+    change(&later, json!({"visibility": "open"})).await;
+    change(&later, json!({"visibility": "targeted"})).await;
+    assert_eq!(totals().await, [4, 4]);
+
     let search = |q: &str| read_by(&r.alpha, format!("q={q}"));
     // Whatever the case; `%` and `_` are characters, not wildcards.
     for q in ["TRAVAUX", "travaux", "TrAvAuX"] {

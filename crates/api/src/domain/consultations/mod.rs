@@ -29,7 +29,9 @@ pub use status::Phase;
 
 use crate::auth::Authenticated;
 use crate::db::Db;
-use crate::domain::access::{AgentCapability, ConsultationAccess, OwnerCapability, listing};
+use crate::domain::access::{
+    AgentCapability, ConsultationAccess, OwnerCapability, kept_total, listing,
+};
 use crate::domain::anonymity::own_pseudonym;
 use crate::domain::pagination::{Count, PageRequest};
 use crate::domain::text::text;
@@ -279,14 +281,16 @@ pub async fn list(
 ) -> Result<Page<ConsultationDto>, ApiError> {
     use consultation::Column;
     let conn = db.conn();
-    // A search reads titles and summaries from the table: counted in the
-    // same pass as the page. The other filters are answered by the indexes.
-    let count = if filter.words().is_some() {
-        Count::WithPage
-    } else {
-        Count::Apart
-    };
+    let filter_words = filter.words().is_some();
     let filter = filter.condition();
+    // A search reads titles and summaries from the table: counted in the
+    // same pass as the page. The other filters are answered by the indexes;
+    // a company's whole list by the tallies of its pairs.
+    let count = match (filter_words, kept_total(who)) {
+        (true, _) => Count::WithPage,
+        (false, Some(total)) if filter.is_empty() => Count::Tallied(total),
+        _ => Count::Apart,
+    };
     let parts = listing(conn, who)
         .await?
         .into_iter()
