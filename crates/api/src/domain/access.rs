@@ -114,26 +114,31 @@ fn visibility(who: &Authenticated) -> Condition {
     staff_visibility(who).unwrap_or_else(|| targeting::consultation_for_company(who.user_id()))
 }
 
-/// The consultations `who` may list, as disjoint parts whose union is the
-/// whole, each read from its own index (one part for staff; for a company,
-/// the open ones and those of each of its pairs).
+/// What `who` may list: disjoint parts whose union is the whole, each read
+/// from its own index (one part for staff; for a company, the open ones
+/// and those of each of its pairs), and for a company the statement of its
+/// whole size, which the database keeps (a staff list is counted on its
+/// index, whose key starts with the person).
+pub struct Listing {
+    pub parts: Vec<Condition>,
+    pub kept_total: Option<Box<SelectStatement>>,
+}
+
 pub async fn listing(
     conn: &impl ConnectionTrait,
     who: &Authenticated,
-) -> Result<Vec<Condition>, ApiError> {
-    match staff_visibility(who) {
-        Some(condition) => Ok(vec![condition]),
-        None => targeting::consultations_for_company(conn, who.user_id()).await,
+) -> Result<Listing, ApiError> {
+    if let Some(condition) = staff_visibility(who) {
+        return Ok(Listing {
+            parts: vec![condition],
+            kept_total: None,
+        });
     }
-}
-
-/// The size of `who`'s whole list (no filter) where the database keeps
-/// it: a company's, from the tallies of its pairs. A staff list is counted
-/// on its index, whose key starts with the person.
-pub fn kept_total(who: &Authenticated) -> Option<Box<SelectStatement>> {
-    staff_visibility(who)
-        .is_none()
-        .then(|| Box::new(targeting::visible_total_for_company(who.user_id())))
+    let company = targeting::consultations_for_company(conn, who.user_id()).await?;
+    Ok(Listing {
+        parts: company.parts,
+        kept_total: Some(Box::new(company.total)),
+    })
 }
 
 impl ConsultationAccess {

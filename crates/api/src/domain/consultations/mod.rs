@@ -29,9 +29,7 @@ pub use status::Phase;
 
 use crate::auth::Authenticated;
 use crate::db::Db;
-use crate::domain::access::{
-    AgentCapability, ConsultationAccess, OwnerCapability, kept_total, listing,
-};
+use crate::domain::access::{AgentCapability, ConsultationAccess, OwnerCapability, listing};
 use crate::domain::anonymity::own_pseudonym;
 use crate::domain::pagination::{Count, PageRequest};
 use crate::domain::text::text;
@@ -286,13 +284,14 @@ pub async fn list(
     // A search reads titles and summaries from the table: counted in the
     // same pass as the page. The other filters are answered by the indexes;
     // a company's whole list by the tallies of its pairs.
-    let count = match (filter_words, kept_total(who)) {
+    let listing = listing(conn, who).await?;
+    let count = match (filter_words, listing.kept_total) {
         (true, _) => Count::WithPage,
         (false, Some(total)) if filter.is_empty() => Count::Tallied(total),
         _ => Count::Apart,
     };
-    let parts = listing(conn, who)
-        .await?
+    let parts = listing
+        .parts
         .into_iter()
         .map(|part| {
             Query::select()
