@@ -161,8 +161,8 @@ pub async fn consultations_for_company(
         });
     }
     // Each pair named: the database plans a lookup of the tally's key per
-    // pair at once (a join with the company's tables planned four times
-    // longer on PostgreSQL than it ran).
+    // pair at once (a join with the company's tables took PostgreSQL
+    // 0.40 ms to plan for 0.14 ms of work).
     let mut tallied = Condition::any();
     for row in rows {
         let (division, departement): (String, String) =
