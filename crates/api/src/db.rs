@@ -68,25 +68,37 @@ mod stable_plans {
     use libsqlite3_sys::{SQLITE_DBCONFIG_ENABLE_QPSG, SQLITE_OK, sqlite3_db_config};
     use sea_orm::sqlx::{Error, SqliteConnection};
 
-    pub async fn keep(conn: &mut SqliteConnection) -> Result<(), Error> {
+    /// Sets the guarantee (`value`: 1 on, negative leaves it as it is),
+    /// and whether the connection has it then, as SQLite reports it.
+    async fn configure(conn: &mut SqliteConnection, value: c_int) -> Result<bool, Error> {
         let mut handle = conn.lock_handle().await?;
         let db = handle.as_raw_handle();
+        let mut state: c_int = -1;
         // SAFETY: `db` is the open connection the lock holds for this call
-        // alone; the option takes an int and an optional int pointer for
-        // the new state, passed as null.
+        // alone; the option takes an int and a pointer to an int, which
+        // receives the state the setting has after the call.
         let code = unsafe {
             sqlite3_db_config(
                 db.as_ptr(),
                 SQLITE_DBCONFIG_ENABLE_QPSG,
-                1 as c_int,
-                std::ptr::null_mut::<c_int>(),
+                value,
+                &mut state as *mut c_int,
             )
         };
-        if code == SQLITE_OK {
+        if code != SQLITE_OK {
+            return Err(Error::Configuration(
+                format!("SQLite refused its planner setting (code {code})").into(),
+            ));
+        }
+        Ok(state == 1)
+    }
+
+    pub async fn keep(conn: &mut SqliteConnection) -> Result<(), Error> {
+        if configure(conn, 1).await? {
             Ok(())
         } else {
             Err(Error::Configuration(
-                format!("SQLite refused its planner setting (code {code})").into(),
+                "SQLite did not keep its planner setting".into(),
             ))
         }
     }
@@ -94,20 +106,7 @@ mod stable_plans {
     /// Whether the connection has the setting, as SQLite reports it.
     #[cfg(test)]
     pub async fn kept(conn: &mut SqliteConnection) -> Result<bool, Error> {
-        let mut handle = conn.lock_handle().await?;
-        let db = handle.as_raw_handle();
-        let mut state: c_int = -1;
-        // SAFETY: as in `keep`; a negative value leaves the setting as it
-        // is and the pointer receives it.
-        let code = unsafe {
-            sqlite3_db_config(
-                db.as_ptr(),
-                SQLITE_DBCONFIG_ENABLE_QPSG,
-                -1 as c_int,
-                &mut state as *mut c_int,
-            )
-        };
-        Ok(code == SQLITE_OK && state == 1)
+        configure(conn, -1).await
     }
 }
 
