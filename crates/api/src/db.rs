@@ -9,9 +9,13 @@
 //! writes spread over the read pool, each found its connection's cache
 //! outdated by the others' writes and read the pages again. PostgreSQL
 //! needs no such queue.
+//!
+//! The writer leaves WAL checkpoints to a connection of their own (see
+//! [`checkpoints`]), so that no commit waits for one.
 
 use std::ops::Deref;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -27,6 +31,8 @@ pub struct Db {
     conn: DatabaseConnection,
     /// SQLite: the one connection writes go through, in turn.
     sqlite_writer: Option<DatabaseConnection>,
+    /// SQLite: told of each commit, checkpoints the WAL apart.
+    checkpoints: Option<Arc<checkpoints::Checkpoints>>,
     url: String,
 }
 
@@ -38,6 +44,7 @@ const MIGRATION_LOCK: i64 = 0x4A53_4631;
 /// A write transaction; on SQLite, on the writer connection.
 pub struct WriteTxn {
     txn: DatabaseTransaction,
+    checkpoints: Option<Arc<checkpoints::Checkpoints>>,
 }
 
 impl Deref for WriteTxn {
@@ -49,7 +56,11 @@ impl Deref for WriteTxn {
 
 impl WriteTxn {
     pub async fn commit(self) -> Result<(), DbErr> {
-        self.txn.commit().await
+        self.txn.commit().await?;
+        if let Some(checkpoints) = &self.checkpoints {
+            checkpoints.committed();
+        }
+        Ok(())
     }
 }
 
@@ -110,6 +121,76 @@ mod stable_plans {
     }
 }
 
+/// WAL checkpoints, off the writer's path. SQLite copies the write-ahead
+/// log back into the database file (a checkpoint) in the commit that finds
+/// the log over 1 000 pages: that commit waited for the copy of all of them
+/// and its `fsync`, and so did every writer queued behind it. Here a
+/// connection of its own checkpoints shortly after commits, while the
+/// writer goes on: a `PASSIVE` checkpoint takes no lock a writer or a
+/// reader waits for. The writer keeps its own checkpoint, which now finds
+/// the log copied but for its last commits: it copies those and lets the
+/// next commit write the log from its start again, which a checkpoint
+/// running beside a stream of commits never sees (the log would only grow).
+/// Measured on the national data set, one company writing contributions: a
+/// p99 of 7 to 8 ms instead of 386 to 444 ms; fifty: 107 to 117 ms instead
+/// of 520 to 560 ms.
+mod checkpoints {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use sea_orm::{ConnectionTrait, DatabaseConnection};
+    use tokio::sync::Notify;
+    use tokio::task::JoinHandle;
+
+    /// How long the checkpointer lets commits gather before copying them
+    /// back: one checkpoint for a burst rather than one per commit.
+    const GATHER: Duration = Duration::from_millis(200);
+
+    #[derive(Debug)]
+    pub struct Checkpoints {
+        wake: Arc<Notify>,
+        checkpointer: JoinHandle<()>,
+    }
+
+    impl Checkpoints {
+        /// Starts the checkpointer on `conn`, a connection of its own.
+        pub fn start(conn: DatabaseConnection) -> Self {
+            let wake = Arc::new(Notify::new());
+            let checkpointer = tokio::spawn(run(conn, wake.clone()));
+            Self { wake, checkpointer }
+        }
+
+        /// A commit happened: a checkpoint follows shortly. A commit during
+        /// the checkpoint leaves a wake-up for the next one.
+        pub fn committed(&self) {
+            self.wake.notify_one();
+        }
+    }
+
+    impl Drop for Checkpoints {
+        /// The last handle on the database is gone: so is the checkpointer
+        /// and its connection (closing the last connection checkpoints).
+        fn drop(&mut self) {
+            self.checkpointer.abort();
+        }
+    }
+
+    async fn run(conn: DatabaseConnection, wake: Arc<Notify>) {
+        loop {
+            wake.notified().await;
+            tokio::time::sleep(GATHER).await;
+            if let Err(error) = conn
+                .execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)")
+                .await
+            {
+                // The next commit tries again; meanwhile the writer's own
+                // checkpoints keep the log bounded.
+                tracing::warn!(%error, "WAL checkpoint failed");
+            }
+        }
+    }
+}
+
 fn sqlite_path(url: &str) -> Option<&str> {
     let rest = url
         .strip_prefix("sqlite://")
@@ -154,20 +235,25 @@ impl Db {
                 .context("cannot connect to the database (check DATABASE_URL)")
         };
         let conn = connect(options(8)).await?;
-        let sqlite_writer = if is_sqlite {
+        let (sqlite_writer, checkpoints) = if is_sqlite {
             // Writers wait for the connection as long as a burst lasts (50
             // companies at once queue for a few seconds), not the default 30 s.
             let mut writer = options(1);
             writer
                 .min_connections(1)
                 .acquire_timeout(Duration::from_secs(120));
-            Some(connect(writer).await?)
+            let checkpointer = connect(options(1)).await?;
+            (
+                Some(connect(writer).await?),
+                Some(Arc::new(checkpoints::Checkpoints::start(checkpointer))),
+            )
         } else {
-            None
+            (None, None)
         };
         Ok(Self {
             conn,
             sqlite_writer,
+            checkpoints,
             url: url.to_owned(),
         })
     }
@@ -177,6 +263,7 @@ impl Db {
         Self {
             conn: DatabaseConnection::default(),
             sqlite_writer: None,
+            checkpoints: None,
             url: String::new(),
         }
     }
@@ -225,6 +312,7 @@ impl Db {
         let Some(writer) = &self.sqlite_writer else {
             return Ok(WriteTxn {
                 txn: self.conn.begin().await?,
+                checkpoints: None,
             });
         };
         // BEGIN IMMEDIATE takes SQLite's write lock at once, waiting (busy
@@ -237,7 +325,10 @@ impl Db {
                 ..TransactionOptions::default()
             })
             .await?;
-        Ok(WriteTxn { txn })
+        Ok(WriteTxn {
+            txn,
+            checkpoints: self.checkpoints.clone(),
+        })
     }
 }
 
@@ -257,6 +348,36 @@ mod tests {
         for conn in [db.conn(), writer] {
             let mut conn = conn.get_sqlite_connection_pool().acquire().await?;
             assert!(stable_plans::kept(&mut conn).await?);
+        }
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn commits_reach_the_database_file_without_waiting_for_more_commits() -> anyhow::Result<()>
+    {
+        let dir = tempfile::tempdir()?;
+        let file = dir.path().join("checkpoints.db");
+        let db = Db::connect(&format!("sqlite://{}?mode=rwc", file.display())).await?;
+        let txn = db.begin_write().await?;
+        txn.execute_unprepared("CREATE TABLE documents (content BLOB NOT NULL)")
+            .await?;
+        txn.commit().await?;
+        let before = std::fs::metadata(&file)?.len();
+
+        // 2 MB: about 500 pages of log, under the 1 000 at which the
+        // writer's own checkpoint would copy them back.
+        let txn = db.begin_write().await?;
+        txn.execute_unprepared("INSERT INTO documents VALUES (randomblob(2000000))")
+            .await?;
+        txn.commit().await?;
+
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while std::fs::metadata(&file)?.len() < before + 2_000_000 {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the commit stayed in the log"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
         Ok(())
     }
