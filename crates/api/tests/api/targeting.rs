@@ -235,5 +235,16 @@ async fn a_company_lists_open_and_targeted_consultations_as_one_list_page_by_pag
     for q in ["%25", "_", "trav%25ux", "trav_ux"] {
         assert_eq!(search(q).await["total"], 0, "{q}");
     }
+    // Counted over the page's rows, or apart for a page beyond the end;
+    // the scene's consultation is about software too.
+    for page in [1, 2, 3, 4] {
+        let query = format!("q=informatique&per_page=1&page={page}");
+        let searched = read_by(&everywhere, query).await;
+        assert_eq!(searched["total"], 3, "page {page}: {searched}");
+        assert_eq!(
+            searched["items"].as_array().unwrap().len(),
+            usize::from(page < 4)
+        );
+    }
 }
 db_test!(a_company_lists_open_and_targeted_consultations_as_one_list_page_by_page);
