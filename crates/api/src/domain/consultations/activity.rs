@@ -3,13 +3,13 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use shared::consultation::ActivityDto;
 use uuid::Uuid;
 
 use crate::auth::Authenticated;
-use crate::entities::{consultation_tally, notification};
+use crate::entities::{consultation, consultation_tally, notification};
 use crate::error::ApiError;
 
 pub async fn of(
@@ -39,15 +39,31 @@ pub async fn of(
             entry.undecided = Some(count(tally.undecided));
         }
     }
-    let unread: Vec<(Uuid, i64)> = notification::Entity::find()
+    // Counted per consultation, each a range of the unread index given in
+    // full (reader, unread, consultation). As one count of the reader's
+    // unread notifications filtered on the list, PostgreSQL's plan for
+    // any reader (a reader has two on average) read every one of them:
+    // 1.6 ms for a company with 2 000, against 0.2 ms.
+    let unread_of_each = Query::select()
+        .expr(Expr::col(Asterisk).count())
+        .from(notification::Entity)
+        .and_where(
+            Expr::col((notification::Entity, notification::Column::UserId)).eq(reader.user_id()),
+        )
+        .and_where(Expr::col((notification::Entity, notification::Column::ReadAt)).is_null())
+        .and_where(
+            Expr::col((notification::Entity, notification::Column::ConsultationId))
+                .equals((consultation::Entity, consultation::Column::Id)),
+        )
+        .to_owned();
+    let unread: Vec<(Uuid, i64)> = consultation::Entity::find()
         .select_only()
-        .column(notification::Column::ConsultationId)
-        // COUNT(*): read from the unread index alone.
-        .column_as(Expr::cust("COUNT(*)"), "unread")
-        .filter(notification::Column::UserId.eq(reader.user_id()))
-        .filter(notification::Column::ReadAt.is_null())
-        .filter(notification::Column::ConsultationId.is_in(consultations.iter().copied()))
-        .group_by(notification::Column::ConsultationId)
+        .column(consultation::Column::Id)
+        .column_as(
+            Expr::SubQuery(None, Box::new(unread_of_each.into())),
+            "unread",
+        )
+        .filter(consultation::Column::Id.is_in(consultations.iter().copied()))
         .into_tuple()
         .all(conn)
         .await?;
