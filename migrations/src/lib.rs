@@ -18,6 +18,7 @@ mod m20261130_000011_tallies;
 mod m20261130_000012_notification_tallies;
 mod m20261130_000013_pair_listing;
 mod m20261130_000014_pair_tallies;
+mod m20261130_000015_open_rounds;
 mod tallies;
 
 pub use m20261129_000003_enumeration_checks::ENUMERATION_COLUMNS;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000012_notification_tallies::Migration),
             Box::new(m20261130_000013_pair_listing::Migration),
             Box::new(m20261130_000014_pair_tallies::Migration),
+            Box::new(m20261130_000015_open_rounds::Migration),
         ]
     }
 }

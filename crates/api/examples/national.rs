@@ -259,6 +259,8 @@ async fn build(db: &Db) -> anyhow::Result<Actors> {
             draft_version: Set(2),
             created_at: Set(now - chrono::Duration::minutes(n as i64)),
             updated_at: Set(now - chrono::Duration::minutes(n as i64)),
+            // Set by the database from the rounds inserted below.
+            open_round_until: Set(None),
         });
         drafts.push(consultation_draft::ActiveModel {
             consultation_id: Set(uuid(5, n)),

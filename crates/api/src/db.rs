@@ -269,8 +269,12 @@ impl Db {
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        if self.sqlite_writer.is_some() {
-            return Migrator::up(&self.conn, None)
+        // On SQLite, through the writer: its one connection sees each change
+        // of the schema it makes. Spread over the pool, an index dropped by
+        // one connection was still there for the next one, which refused to
+        // create it again ("already exists").
+        if let Some(writer) = &self.sqlite_writer {
+            return Migrator::up(writer, None)
                 .await
                 .context("database migration failed");
         }

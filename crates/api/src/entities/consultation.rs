@@ -23,6 +23,11 @@ pub struct Model {
     pub draft_version: i64,
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,
+    /// The latest deadline of its rounds not closed early, kept by the
+    /// database from the rounds (migration 15): one of them is open while
+    /// it is ahead. The list filters on it; a round's own state is read
+    /// from the round.
+    pub open_round_until: Option<ChronoDateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

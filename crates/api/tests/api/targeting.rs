@@ -4,7 +4,10 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::db_test;
-use crate::fixtures::{Company, Scene, call, company, get, in_round_one, json_of, round_one};
+use crate::fixtures::{
+    Company, Scene, call, close_round, company, get, in_round_one, json_of, round_one,
+    round_two_opening,
+};
 use crate::helpers::{TestApp, problem};
 
 async fn a_company_outside_the_domain_and_territory_does_not_learn_the_consultation_exists(
@@ -248,3 +251,45 @@ async fn a_company_lists_open_and_targeted_consultations_as_one_list_page_by_pag
     }
 }
 db_test!(a_company_lists_open_and_targeted_consultations_as_one_list_page_by_page);
+
+/// The list's status filter follows the rounds as they close and open,
+/// for the agent and for a company: the database keeps the deadline of a
+/// consultation's open rounds on its row, from its rounds.
+async fn the_status_filter_follows_rounds_as_they_close_and_open(app: TestApp) {
+    let r = round_one(&app).await;
+    let (agent, alpha) = (&r.s.agent.token, &r.alpha.token);
+    // The ids `token` lists with `status`, and the list's total.
+    let listed = async |token: &str, status: &str| {
+        let page = get(&app, token, &format!("/consultations?status={status}")).await;
+        let ids: Vec<String> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(page["total"], ids.len(), "{page}");
+        ids
+    };
+    let only = vec![r.id().to_owned()];
+    let expect = async |in_dialogue: &[String], between_rounds: &[String]| {
+        for token in [agent, alpha] {
+            assert_eq!(listed(token, "in_dialogue").await, in_dialogue);
+            assert_eq!(listed(token, "between_rounds").await, between_rounds);
+        }
+    };
+    expect(&only, &[]).await;
+    close_round(&app, &r, 1).await;
+    expect(&[], &only).await;
+    let rounds = format!("/consultations/{}/rounds", r.id());
+    let opened = call(
+        &app,
+        agent,
+        Method::POST,
+        &rounds,
+        Some(round_two_opening()),
+    )
+    .await;
+    json_of(opened, StatusCode::CREATED).await;
+    expect(&only, &[]).await;
+}
+db_test!(the_status_filter_follows_rounds_as_they_close_and_open);

@@ -200,6 +200,8 @@ pub async fn create(
         draft_version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
+        // Kept from its rounds by the database; a draft has none.
+        open_round_until: Set(None),
     }
     .insert(&*txn)
     .await?;

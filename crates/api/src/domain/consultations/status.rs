@@ -15,7 +15,6 @@
 //! `BetweenRounds`) is computed from the phase and the latest round.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DeriveActiveEnum, EnumIter,
     IntoActiveModel, Set,
@@ -94,7 +93,8 @@ pub async fn move_to(
 }
 
 /// A round takes contributions until its deadline, unless the agent closed
-/// it early. `open_round_exists` is the same rule in SQL.
+/// it early. `status_condition` reads the same rule from the latest such
+/// deadline, which the database keeps on the consultation (migration 15).
 pub fn is_open(round: &round::Head, now: DateTime<Utc>) -> bool {
     round.closed_early_at.is_none() && round.closes_at > now
 }
@@ -113,32 +113,20 @@ pub fn status(phase: Phase, latest: Option<&RoundDto>) -> ConsultationStatus {
 
 /// The same rule as `status`, as a condition on the consultations table.
 pub fn status_condition(status: ConsultationStatus, now: DateTime<Utc>) -> Condition {
+    use consultation::Column::OpenRoundUntil;
     let phase = |p: Phase| Condition::all().add(consultation::Column::Phase.eq(p));
     match status {
         ConsultationStatus::Draft => phase(Phase::Draft),
         ConsultationStatus::AwaitingApproval => phase(Phase::AwaitingApproval),
         ConsultationStatus::Published => phase(Phase::Published),
         ConsultationStatus::Abandoned => phase(Phase::Abandoned),
-        ConsultationStatus::InDialogue => phase(Phase::Dialogue).add(open_round_exists(now)),
-        ConsultationStatus::BetweenRounds => {
-            phase(Phase::Dialogue).add(open_round_exists(now).not())
-        }
+        ConsultationStatus::InDialogue => phase(Phase::Dialogue).add(OpenRoundUntil.gt(now)),
+        ConsultationStatus::BetweenRounds => phase(Phase::Dialogue).add(
+            Condition::any()
+                .add(OpenRoundUntil.is_null())
+                .add(OpenRoundUntil.lte(now)),
+        ),
     }
-}
-
-fn open_round_exists(now: DateTime<Utc>) -> SimpleExpr {
-    Expr::exists(
-        Query::select()
-            .expr(Expr::val(1))
-            .from(round::Entity)
-            .and_where(
-                Expr::col((round::Entity, round::Column::ConsultationId))
-                    .equals((consultation::Entity, consultation::Column::Id)),
-            )
-            .and_where(Expr::col((round::Entity, round::Column::ClosedEarlyAt)).is_null())
-            .and_where(Expr::col((round::Entity, round::Column::ClosesAt)).gt(now))
-            .to_owned(),
-    )
 }
 
 #[cfg(test)]
