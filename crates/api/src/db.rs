@@ -269,12 +269,8 @@ impl Db {
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        // On SQLite, through the writer: its one connection sees each change
-        // of the schema it makes. Spread over the pool, an index dropped by
-        // one connection was still there for the next one, which refused to
-        // create it again ("already exists").
-        if let Some(writer) = &self.sqlite_writer {
-            return Migrator::up(writer, None)
+        if self.sqlite_writer.is_some() {
+            return Migrator::up(self.schema_conn(), None)
                 .await
                 .context("database migration failed");
         }
@@ -310,6 +306,14 @@ impl Db {
     /// For reads.
     pub fn conn(&self) -> &DatabaseConnection {
         &self.conn
+    }
+
+    /// For changes of the schema (migrations). On SQLite, the writer: its
+    /// one connection sees each change it makes. Spread over the pool, an
+    /// index one connection dropped was still there for the next, which
+    /// refused to create it again ("already exists").
+    pub fn schema_conn(&self) -> &DatabaseConnection {
+        self.sqlite_writer.as_ref().unwrap_or(&self.conn)
     }
 
     pub async fn begin_write(&self) -> Result<WriteTxn, DbErr> {

@@ -304,7 +304,7 @@ async fn a_saved_draft_survives_its_move_out_of_the_consultation_and_back(app: T
     let s = scene(&app).await;
     // Migrations 10, 11, …: all but the first nine.
     let from_tenth = u32::try_from(Migrator::migrations().len() - 9).unwrap();
-    Migrator::down(app.db.conn(), Some(from_tenth))
+    Migrator::down(app.db.schema_conn(), Some(from_tenth))
         .await
         .unwrap();
     let conn = app.db.conn();
@@ -319,7 +319,7 @@ async fn a_saved_draft_survives_its_move_out_of_the_consultation_and_back(app: T
     let kept: String = row.try_get_by_index(0).unwrap();
     assert_eq!(serde_json::from_str::<Value>(&kept).unwrap(), s.draft);
 
-    Migrator::up(app.db.conn(), None).await.unwrap();
+    Migrator::up(app.db.schema_conn(), None).await.unwrap();
     let path = format!("/consultations/{}/draft", s.consultation);
     let read = json_of(
         call(&app, &s.agent.token, Method::GET, &path, None).await,
