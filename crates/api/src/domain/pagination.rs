@@ -5,8 +5,7 @@
 //! shows the list's end.
 
 use sea_orm::sea_query::{
-    Alias, Asterisk, DynIden, Expr, IntoIden, Order, Query, QueryStatementBuilder, SelectStatement,
-    UnionType,
+    Alias, Asterisk, DynIden, Expr, IntoIden, Order, Query, SelectStatement, UnionType,
 };
 use sea_orm::{
     ConnectionTrait, EntityTrait, PaginatorTrait, QuerySelect, QueryTrait, Select, TryGetable,
@@ -119,11 +118,12 @@ fn sum_of_counts(parts: &[SelectStatement]) -> Expr {
         .iter()
         .cloned()
         .map(|part| {
-            let count = Query::select()
-                .expr(Expr::cust("COUNT(*)"))
-                .from_subquery(part, counted.clone())
-                .to_owned();
-            Expr::SubQuery(None, Box::new(count.into_sub_query_statement()))
+            Expr::from(
+                Query::select()
+                    .expr(Expr::cust("COUNT(*)"))
+                    .from_subquery(part, counted.clone())
+                    .to_owned(),
+            )
         })
         // The trait named here only: imported, its `max` would shadow Ord's.
         .reduce(sea_orm::sea_query::ExprTrait::add)
@@ -211,20 +211,19 @@ impl PageRequest {
         count: Count,
     ) -> Result<(Vec<K>, u64), ApiError> {
         let end = self.offset().saturating_add(self.per_page);
-        let with_page = matches!(count, Count::WithPage);
-        let mut read = parts.iter().enumerate().map(|(n, part)| {
-            if with_page {
-                return part.clone();
+        let mut read = parts.iter().enumerate().map(|(n, part)| match count {
+            Count::WithPage => part.clone(),
+            Count::Apart | Count::Tallied(_) => {
+                let mut first = part.clone();
+                for (column, direction) in &order {
+                    first.order_by(column.clone(), direction.clone());
+                }
+                // A part of a union has no order of its own but as a subquery.
+                Query::select()
+                    .column(Asterisk)
+                    .from_subquery(first.limit(end).to_owned(), Alias::new(format!("part{n}")))
+                    .to_owned()
             }
-            let mut first = part.clone();
-            for (column, direction) in &order {
-                first.order_by(column.clone(), direction.clone());
-            }
-            // A part of a union has no order of its own but as a subquery.
-            Query::select()
-                .column(Asterisk)
-                .from_subquery(first.limit(end).to_owned(), Alias::new(format!("part{n}")))
-                .to_owned()
         });
         let Some(mut union) = read.next() else {
             return Ok((Vec::new(), 0));
@@ -240,10 +239,7 @@ impl PageRequest {
         let total = |count: &Count| match count {
             Count::Apart => sum_of_counts(&parts),
             Count::WithPage => Expr::cust("COUNT(*) OVER ()"),
-            Count::Tallied(statement) => Expr::SubQuery(
-                None,
-                Box::new((**statement).clone().into_sub_query_statement()),
-            ),
+            Count::Tallied(statement) => Expr::from((**statement).clone()),
         };
         page.expr(total(&count));
         for (column, direction) in order {

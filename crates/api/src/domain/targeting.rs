@@ -38,18 +38,13 @@ fn subquery<E: EntityTrait>(
 /// of the query itself (one per account, unique index): the rule is read
 /// from the caller's account without a query of its own for the company.
 fn company_of(company_user_id: Uuid) -> Expr {
-    Expr::SubQuery(
-        None,
-        Box::new(
-            subquery(
-                company::Entity,
-                company::Column::Id,
-                company::Column::UserId,
-                company_user_id,
-            )
-            .into(),
-        ),
+    subquery(
+        company::Entity,
+        company::Column::Id,
+        company::Column::UserId,
+        company_user_id,
     )
+    .into()
 }
 
 /// Consultations a company may see at all: out of draft.
@@ -190,13 +185,12 @@ pub async fn consultations_for_company(
 /// of the tally rows `tallied` selects, if any.
 fn visible_total(tallied: Option<Condition>) -> SelectStatement {
     use consultation_pair_tally::{Column as Tally, Entity as Tallies};
-    let number = |count: SelectStatement| Expr::SubQuery(None, Box::new(count.into()));
     let open = Query::select()
         .expr(Expr::col(Asterisk).count())
         .from(consultation::Entity)
         .cond_where(open_to_all())
         .to_owned();
-    let mut total = number(open);
+    let mut total = Expr::from(open);
     if let Some(tallied) = tallied {
         let targeted = Query::select()
             // A sum of BIGINT is a NUMERIC on PostgreSQL.
@@ -207,7 +201,7 @@ fn visible_total(tallied: Option<Condition>) -> SelectStatement {
             .from(Tallies)
             .cond_where(tallied)
             .to_owned();
-        total = total.add(number(targeted));
+        total = total.add(targeted);
     }
     Query::select().expr(total).to_owned()
 }

@@ -59,10 +59,7 @@ pub async fn of(
     let unread: Vec<(Uuid, i64)> = consultation::Entity::find()
         .select_only()
         .column(consultation::Column::Id)
-        .column_as(
-            Expr::SubQuery(None, Box::new(unread_of_each.into())),
-            "unread",
-        )
+        .column_as(Expr::from(unread_of_each), "unread")
         .filter(consultation::Column::Id.is_in(consultations.iter().copied()))
         .into_tuple()
         .all(conn)

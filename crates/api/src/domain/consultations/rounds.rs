@@ -335,8 +335,8 @@ pub async fn open_round_for(
             round::Column::ClosedEarlyAt,
             round::Column::ForPublication,
         ])
-        .expr_as(Expr::SubQuery(None, Box::new(phase.into())), "phase")
-        .expr_as(Expr::SubQuery(None, Box::new(written.into())), "written")
+        .expr_as(phase, "phase")
+        .expr_as(written, "written")
         .filter(round::Column::ConsultationId.eq(consultation_id))
         .order_by_desc(round::Column::Number)
         .into_model::<Standing>()
