@@ -8,10 +8,12 @@ export class Pager {
     this.nav = page.getByRole('navigation', { name: 'Pagination' });
   }
 
-  async expectAt(page: number, of: number) {
-    await expect(this.nav.getByText(`Page ${page} sur ${of}`, { exact: true })).toBeVisible();
+  /** At `page` of `of` pages, or with `more`, of more than `of` (a search stopped counting). */
+  async expectAt(page: number, of: number, { more = false } = {}) {
+    const pages = more ? `plus de ${of}` : `${of}`;
+    await expect(this.nav.getByText(`Page ${page} sur ${pages}`, { exact: true })).toBeVisible();
     await expect(this.nav.getByRole('button', { name: 'Page précédente' })).toBeEnabled({ enabled: page > 1 });
-    await expect(this.nav.getByRole('button', { name: 'Page suivante' })).toBeEnabled({ enabled: page < of });
+    await expect(this.nav.getByRole('button', { name: 'Page suivante' })).toBeEnabled({ enabled: more || page < of });
   }
 
   async next() {

@@ -388,7 +388,28 @@ pub struct Page<T> {
     pub items: Vec<T>,
     pub page: u64,
     pub per_page: u64,
+    /// The list's size, or with `total_relation` `more_than`, a number it exceeds.
     pub total: u64,
+    pub total_relation: TotalRelation,
+}
+
+impl<T> Page<T> {
+    /// How many pages the list has at least (one for an empty list).
+    pub fn pages(&self) -> u64 {
+        self.total.div_ceil(self.per_page.max(1)).max(1)
+    }
+}
+
+/// What a page's `total` says of the list's size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum TotalRelation {
+    /// `total` is the list's size.
+    Exact,
+    /// The list holds more than `total` items: a search in texts stops
+    /// counting there, since an exact count would read every match.
+    MoreThan,
 }
 
 #[cfg(test)]

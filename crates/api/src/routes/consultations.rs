@@ -54,7 +54,9 @@ pub struct ListQuery {
     cpv: Option<String>,
     #[serde(default, deserialize_with = "search_words")]
     departement: Option<String>,
-    /// Words of the title or summary.
+    /// Words of the title or summary. A search counts its matches up to
+    /// 200 (or the end of the page asked, if further): beyond, `total` is
+    /// that bound and `total_relation` is `more_than`.
     #[serde(default, deserialize_with = "search_words")]
     q: Option<String>,
 }

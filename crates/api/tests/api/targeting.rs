@@ -6,7 +6,7 @@ use serde_json::json;
 use crate::db_test;
 use crate::fixtures::{
     Company, Scene, call, close_round, company, get, in_round_one, json_of, round_one,
-    round_two_opening,
+    round_two_opening, staff,
 };
 use crate::helpers::{TestApp, problem};
 
@@ -238,8 +238,9 @@ async fn a_company_lists_open_and_targeted_consultations_as_one_list_page_by_pag
     for q in ["%25", "_", "trav%25ux", "trav_ux"] {
         assert_eq!(search(q).await["total"], 0, "{q}");
     }
-    // Counted over the page's rows, or apart for a page beyond the end;
-    // the scene's consultation is about software too.
+    // Counted apart for a full page or one beyond the end, from the rows
+    // of a page the list ends on; the scene's consultation is about
+    // software too.
     for page in [1, 2, 3, 4] {
         let query = format!("q=informatique&per_page=1&page={page}");
         let searched = read_by(&everywhere, query).await;
@@ -293,3 +294,75 @@ async fn the_status_filter_follows_rounds_as_they_close_and_open(app: TestApp) {
     expect(&only, &[]).await;
 }
 db_test!(the_status_filter_follows_rounds_as_they_close_and_open);
+
+/// A search counts its matches up to 200, or to the end of the page asked
+/// if further: beyond, the total is that bound and says "more than". The
+/// pages themselves are the list's, in its order, however deep.
+async fn a_search_counts_its_matches_up_to_a_bound(app: TestApp) {
+    let agent = staff(&app, "agent", "agent@rhone.gouv.fr").await;
+    let buyer = staff(&app, "buyer", "acheteur@pfra.gouv.fr").await;
+    let create = async |title: String| {
+        let fields = json!({
+            "title": title, "cpv_code": "72000000-5", "departement": "69",
+            "buyer_id": buyer.id,
+        });
+        let created = call(
+            &app,
+            &agent.token,
+            Method::POST,
+            "/consultations",
+            Some(fields),
+        );
+        json_of(created.await, StatusCode::CREATED).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let mut newest_first = Vec::new();
+    for n in 0..205 {
+        newest_first.insert(0, create(format!("Entretien des locaux, lot {n}")).await);
+    }
+    let guarding = create("Gardiennage".into()).await;
+    let search =
+        async |query: &str| get(&app, &agent.token, &format!("/consultations?{query}")).await;
+    // `count` consultations of the list from the `first`.
+    let slice = |first: usize, count: usize| newest_first[first..first + count].to_vec();
+
+    for (query, total, relation, expected) in [
+        // A full page: counted up to 200.
+        ("q=entretien", 200, "more_than", slice(0, 20)),
+        (
+            "q=ENTRETIEN&per_page=100&page=2",
+            200,
+            "more_than",
+            slice(100, 100),
+        ),
+        // A page ending past 200: counted up to its end, here past the list's.
+        (
+            "q=entretien&per_page=100&page=3",
+            205,
+            "exact",
+            slice(200, 5),
+        ),
+        // A page the list ends on tells its size itself.
+        ("q=entretien&page=11", 205, "exact", slice(200, 5)),
+        ("q=entretien&page=12", 205, "exact", Vec::new()),
+        // Few matches: exact.
+        ("q=gardiennage", 1, "exact", vec![guarding.clone()]),
+        ("q=lot%20204", 1, "exact", slice(0, 1)),
+    ] {
+        let page = search(query).await;
+        assert_eq!(page["total"], total, "{query}: {page}");
+        assert_eq!(page["total_relation"], relation, "{query}");
+        let items = page["items"].as_array().unwrap();
+        let ids: Vec<&str> = items.iter().map(|c| c["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, expected, "{query}");
+    }
+    // Lists without words are counted exactly.
+    let all = search("per_page=1").await;
+    assert_eq!(
+        (all["total"].clone(), all["total_relation"].clone()),
+        (json!(206), json!("exact"))
+    );
+}
+db_test!(a_search_counts_its_matches_up_to_a_bound);

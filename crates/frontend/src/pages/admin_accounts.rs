@@ -16,7 +16,6 @@ use crate::components::table::DataTable;
 use crate::hooks::require_sign_in;
 use crate::session::Session;
 
-const PER_PAGE: u64 = 50;
 #[component]
 pub fn AdminAccountsPage() -> impl IntoView {
     set_title("Comptes");
@@ -52,7 +51,7 @@ pub fn AdminAccountsPage() -> impl IntoView {
         <Transition fallback=|| view! { <p aria-busy="true">"Chargement des comptes…"</p> }>
             {move || match accounts.get() {
                 Some(Some(Ok(found))) => {
-                    let pages = found.total.div_ceil(PER_PAGE).max(1);
+                    let pages = found.pages();
                     view! {
                         <DataTable caption="Comptes, du plus ancien au plus récent">
                             <thead><tr>

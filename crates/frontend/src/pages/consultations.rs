@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::Named;
+use shared::auth::TotalRelation;
 use shared::consultation::{ActivityDto, ConsultationDto, ConsultationStatus};
 use shared::types::Role;
 
@@ -150,9 +151,11 @@ pub fn ConsultationsPage() -> impl IntoView {
                     <div class="fr-callout"><p class="fr-callout__text">{move || if status.get().is_some() || !search.get().is_empty() { "Aucune consultation ne correspond." } else { "Aucune consultation pour le moment." }}</p></div>
                 }.into_any(),
                 Some(Some(Ok(found))) => {
-                    let pages = found.total.div_ceil(PER_PAGE).max(1);
+                    let pages = found.pages();
+                    let more = found.total_relation == TotalRelation::MoreThan;
+                    let plural = if found.total > 1 || more { "s" } else { "" };
                     view! {
-                    <p class="fr-text--sm" role="status">{format!("{} consultation{}", found.total, if found.total > 1 { "s" } else { "" })}</p>
+                    <p class="fr-text--sm" role="status">{format!("{}{} consultation{plural}", if more { "Plus de " } else { "" }, found.total)}</p>
                     <ul class="fr-grid-row fr-grid-row--gutters jsf-plain-list">
                         {ordered(found.items).into_iter().map(|c| {
                             let href = format!("/consultations/{}", c.id);
@@ -176,7 +179,7 @@ pub fn ConsultationsPage() -> impl IntoView {
                             }
                         }).collect_view()}
                     </ul>
-                    <Pager page pages/>
+                    <Pager page pages more/>
                 }.into_any()},
                 Some(Some(Err(err))) => view! { <ErrorAlert error=Signal::derive(move || Some(err.clone()))/> }.into_any(),
                 _ => loading().into_any(),

@@ -273,6 +273,11 @@ fn holds(column: consultation::Column, words: &str) -> Expr {
         .like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
 }
 
+/// A search counts its matches up to this many (ten pages of twenty), then
+/// answers "more than": a common word matches most of a list, and an
+/// exact count would read every match.
+const SEARCH_COUNTED_UP_TO: u64 = 200;
+
 pub async fn list(
     db: &Db,
     who: &Authenticated,
@@ -283,12 +288,12 @@ pub async fn list(
     let conn = db.conn();
     let filter_words = filter.words().is_some();
     let filter = filter.condition();
-    // A search reads titles and summaries from the table: counted in the
-    // same pass as the page. The other filters are answered by the indexes;
-    // a company's whole list by the tallies of its pairs.
+    // A search reads titles and summaries from the table: counted up to a
+    // bound. The other filters are answered by the indexes; a company's
+    // whole list by the tallies of its pairs.
     let listing = listing(conn, who).await?;
     let count = match (filter_words, listing.kept_total) {
-        (true, _) => Count::WithPage,
+        (true, _) => Count::UpTo(SEARCH_COUNTED_UP_TO),
         (false, Some(total)) if filter.is_empty() => Count::Tallied(total),
         _ => Count::Apart,
     };
@@ -321,7 +326,7 @@ pub async fn list(
         .into_iter()
         .map(|c| with_activity(c, &activity))
         .collect();
-    Ok(page.page_of(items, total))
+    Ok(page.page_counted(items, total))
 }
 
 fn with_activity(mut c: ConsultationDto, activity: &HashMap<Uuid, ActivityDto>) -> ConsultationDto {

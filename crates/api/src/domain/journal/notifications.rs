@@ -112,6 +112,8 @@ pub async fn list(
         page,
         per_page,
         total,
+        // Exact: counted from the reader's tally.
+        total_relation: _,
     } = page.page_of(items, total);
     Ok(NotificationsDto {
         unread: count(unread),
