@@ -462,14 +462,20 @@ impl Server {
         anyhow::bail!("the server did not start")
     }
 
-    fn resident_mib(&self) -> f64 {
+    fn resident(&self) -> Resident {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .unwrap_or_default();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-            .map_or(0.0, |kb| kb / 1024.0)
+        let mib = |field: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(field))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+                .map_or(0.0, |kb| kb / 1024.0)
+        };
+        Resident {
+            all: mib("VmRSS:"),
+            private: mib("RssAnon:"),
+        }
     }
 }
 
@@ -602,6 +608,13 @@ fn reads(large: Uuid) -> Vec<Read> {
         read(
             "consultations, company, search",
             "/api/v1/consultations?q=maintenance".into(),
+            false,
+        ),
+        // The other end: every consultation the company sees is read, and
+        // none matches.
+        read(
+            "consultations, company, search matching nothing",
+            "/api/v1/consultations?q=introuvable".into(),
             false,
         ),
         read("consultations, agent", "/api/v1/consultations".into(), true),
@@ -877,8 +890,16 @@ async fn demo_ids(base: &str) -> anyhow::Result<Uuid> {
 
 /// The server's resident memory after the reads, and after the writes.
 struct Memory {
-    reads: f64,
-    writes: f64,
+    reads: Resident,
+    writes: Resident,
+}
+
+/// Resident memory in MiB: all of it, and the server's own. The rest is
+/// files' pages the server maps (SQLite reads its database through a
+/// map): the system's file cache, shared and reclaimable.
+struct Resident {
+    all: f64,
+    private: f64,
 }
 
 /// An answer's size as people read it.
@@ -935,8 +956,8 @@ fn print_table(
         written.stored,
     );
     println!(
-        "Resident memory of the server: {:.0} MiB after the reads, {:.0} MiB after the writes",
-        memory.reads, memory.writes
+        "Resident memory of the server: {:.0} MiB after the reads ({:.0} MiB private), {:.0} MiB after the writes ({:.0} MiB private); the rest is pages of mapped files",
+        memory.reads.all, memory.reads.private, memory.writes.all, memory.writes.private
     );
 }
 
@@ -972,7 +993,7 @@ async fn run(
     )
     .await?;
     let (on_national, on_demo) = measure(&national, &demo, seconds).await?;
-    let reads = national_server.resident_mib();
+    let reads = national_server.resident();
     let written = writes(
         &national_server,
         national_url,
@@ -983,7 +1004,7 @@ async fn run(
     .await?;
     let memory = Memory {
         reads,
-        writes: national_server.resident_mib(),
+        writes: national_server.resident(),
     };
     print_table(backend, &on_national, &on_demo, &written, &memory);
     Ok(())
