@@ -19,6 +19,7 @@ mod m20261130_000012_notification_tallies;
 mod m20261130_000013_pair_listing;
 mod m20261130_000014_pair_tallies;
 mod m20261130_000015_open_rounds;
+mod m20261201_000016_search_text;
 mod tallies;
 
 pub use m20261129_000003_enumeration_checks::ENUMERATION_COLUMNS;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000013_pair_listing::Migration),
             Box::new(m20261130_000014_pair_tallies::Migration),
             Box::new(m20261130_000015_open_rounds::Migration),
+            Box::new(m20261201_000016_search_text::Migration),
         ]
     }
 }

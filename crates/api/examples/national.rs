@@ -45,7 +45,7 @@ use shared::consultation::{
     TargetKind, Visibility,
 };
 use shared::reference::{CPV_DIVISIONS, DEPARTEMENTS};
-use shared::types::Role;
+use shared::types::{Role, consultation_search_text};
 use uuid::Uuid;
 
 const PASSWORD: &str = "mot de passe du banc national";
@@ -239,12 +239,16 @@ async fn build(db: &Db) -> anyhow::Result<Actors> {
         } else {
             small.clone()
         };
+        let (title, summary) = (
+            format!("Consultation nationale {n} : maintenance et services"),
+            "Marché de services pour une préfecture.".to_owned(),
+        );
         consultations.push(consultation::ActiveModel {
             id: Set(uuid(5, n)),
-            title: Set(format!(
-                "Consultation nationale {n} : maintenance et services"
-            )),
-            summary: Set("Marché de services pour une préfecture.".into()),
+            // Bulk inserts skip the model's save hook, which writes it.
+            search_text: Set(consultation_search_text(&title, &summary)),
+            title: Set(title),
+            summary: Set(summary),
             cpv_code: Set(format!("{division}000000")),
             cpv_division: Set(division),
             departement: Set(departement),
@@ -894,9 +898,9 @@ struct Memory {
     writes: Resident,
 }
 
-/// Resident memory in MiB: all of it, and the server's own. The rest is
-/// files' pages the server maps (SQLite reads its database through a
-/// map): the system's file cache, shared and reclaimable.
+/// Resident memory in MiB: all of it, and the server's own (heap,
+/// stacks, SQLite's page caches). The rest is pages of mapped files, the
+/// program's own code first: shared with the system's file cache.
 struct Resident {
     all: f64,
     private: f64,
@@ -956,7 +960,7 @@ fn print_table(
         written.stored,
     );
     println!(
-        "Resident memory of the server: {:.0} MiB after the reads ({:.0} MiB private), {:.0} MiB after the writes ({:.0} MiB private); the rest is pages of mapped files",
+        "Resident memory of the server: {:.0} MiB after the reads ({:.0} MiB private), {:.0} MiB after the writes ({:.0} MiB private)",
         memory.reads.all, memory.reads.private, memory.writes.all, memory.writes.private
     );
 }

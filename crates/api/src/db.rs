@@ -191,16 +191,6 @@ mod checkpoints {
     }
 }
 
-/// How much of an SQLite database file each connection reads through a
-/// memory map rather than `read` calls: a page is then read where the
-/// operating system caches it, not copied into each connection's own page
-/// cache (2 MB, for a national database of 950 MB). On that database, a
-/// company's search ran 45 to 80 % faster, and the server's private memory
-/// fell from 56 to 25 MB; the mapped pages are the system's file cache,
-/// shared and reclaimable, counted in the server's resident size all the
-/// same. Beyond this size, pages are read as before.
-const MAPPED_BYTES: u64 = 1 << 30;
-
 fn sqlite_path(url: &str) -> Option<&str> {
     let rest = url
         .strip_prefix("sqlite://")
@@ -230,7 +220,6 @@ impl Db {
                         .busy_timeout(Duration::from_secs(10))
                         .foreign_keys(true)
                         .create_if_missing(true)
-                        .pragma("mmap_size", MAPPED_BYTES.to_string())
                 })
                 .map_sqlx_sqlite_pool_opts(|o| {
                     o.after_connect(|conn, _| Box::pin(stable_plans::keep(conn)))
@@ -367,29 +356,6 @@ mod tests {
         for conn in [db.conn(), writer] {
             let mut conn = conn.get_sqlite_connection_pool().acquire().await?;
             assert!(stable_plans::kept(&mut conn).await?);
-        }
-        Ok(())
-    }
-
-    #[tokio::test]
-    async fn every_sqlite_connection_reads_the_file_through_a_memory_map() -> anyhow::Result<()> {
-        let dir = tempfile::tempdir()?;
-        let url = format!(
-            "sqlite://{}?mode=rwc",
-            dir.path().join("mapped.db").display()
-        );
-        let db = Db::connect(&url).await?;
-        let writer = db.sqlite_writer.as_ref().context("no writer on SQLite")?;
-        for conn in [db.conn(), writer] {
-            let mapped = conn
-                .query_one_raw(Statement::from_string(
-                    conn.get_database_backend(),
-                    "PRAGMA mmap_size",
-                ))
-                .await?
-                .context("no mmap_size")?
-                .try_get_by_index::<i64>(0)?;
-            assert_eq!(u64::try_from(mapped)?, MAPPED_BYTES);
         }
         Ok(())
     }

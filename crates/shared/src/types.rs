@@ -83,6 +83,13 @@ pub fn fold(text: &str) -> String {
         .replace('æ', "ae")
 }
 
+/// What a search in consultations reads of one: its title, then its
+/// summary, folded. Stored with each (migration 16), so that a search
+/// compares folded words with folded text, alike on both databases.
+pub fn consultation_search_text(title: &str, summary: &str) -> String {
+    fold(&format!("{title}\n{summary}"))
+}
+
 /// A French establishment number: 14 digits whose Luhn checksum holds,
 /// except for La Poste (SIREN 356 000 000), whose establishments are valid
 /// when the sum of their digits is a multiple of 5.

@@ -110,7 +110,7 @@ pub struct Total {
 }
 
 impl Total {
-    pub fn exact(count: u64) -> Self {
+    fn exact(count: u64) -> Self {
         Self {
             count,
             relation: TotalRelation::Exact,

@@ -1,5 +1,7 @@
+use sea_orm::ActiveValue::Set;
 use sea_orm::entity::prelude::*;
 use shared::consultation::Visibility;
+use shared::types::consultation_search_text;
 
 use crate::domain::consultations::Phase;
 
@@ -28,9 +30,30 @@ pub struct Model {
     /// it is ahead. The list filters on it; a round's own state is read
     /// from the round.
     pub open_round_until: Option<ChronoDateTimeUtc>,
+    /// The title and the summary folded, which searches read (migration
+    /// 16): written with them by every save, below.
+    pub search_text: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-impl ActiveModelBehavior for ActiveModel {}
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    /// Whatever path changes a title or a summary, its search text follows.
+    async fn before_save<C>(mut self, _db: &C, _insert: bool) -> Result<Self, DbErr>
+    where
+        C: ConnectionTrait,
+    {
+        if self.title.is_set() || self.summary.is_set() {
+            let (Some(title), Some(summary)) = (self.title.try_as_ref(), self.summary.try_as_ref())
+            else {
+                return Err(DbErr::Custom(
+                    "a consultation's title and summary are saved together".into(),
+                ));
+            };
+            self.search_text = Set(consultation_search_text(title, summary));
+        }
+        Ok(self)
+    }
+}

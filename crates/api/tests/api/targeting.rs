@@ -366,3 +366,70 @@ async fn a_search_counts_its_matches_up_to_a_bound(app: TestApp) {
     );
 }
 db_test!(a_search_counts_its_matches_up_to_a_bound);
+
+/// A search finds words whatever their case and accents, in the title or
+/// the summary, alike on both databases; what it reads follows each change
+/// of them, and consultations written before it existed (migration 16) are
+/// found once migrated.
+async fn a_search_finds_words_whatever_their_case_and_accents(app: TestApp) {
+    use migration::{Migrator, MigratorTrait};
+
+    let agent = staff(&app, "agent", "agent@rhone.gouv.fr").await;
+    let buyer = staff(&app, "buyer", "acheteur@pfra.gouv.fr").await;
+    let fields = json!({
+        "title": "Sécurité ÉLECTRIQUE des bâtiments", "summary": "Cœur de réseau et onduleurs",
+        "cpv_code": "72000000-5", "departement": "69", "buyer_id": buyer.id,
+    });
+    let created = call(
+        &app,
+        &agent.token,
+        Method::POST,
+        "/consultations",
+        Some(fields),
+    );
+    let id = json_of(created.await, StatusCode::CREATED).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let finds = async |all_words: &[&str], expected: u64| {
+        for words in all_words {
+            let query = serde_urlencoded::to_string([("q", words)]).unwrap();
+            let page = get(&app, &agent.token, &format!("/consultations?{query}")).await;
+            assert_eq!(page["total"], expected, "{words}: {page}");
+        }
+    };
+    let change = async |fields: serde_json::Value| {
+        let path = format!("/consultations/{id}");
+        let changed = call(&app, &agent.token, Method::PATCH, &path, Some(fields)).await;
+        assert_eq!(changed.status(), StatusCode::OK);
+    };
+
+    finds(
+        &[
+            "securite",
+            "SÉCURITÉ",
+            "Électrique",
+            "electrique",
+            "sécurité électrique",
+            "batiments",
+            "BÂTIMENTS",
+            "coeur",
+            "CŒUR",
+            "reseau",
+        ],
+        1,
+    )
+    .await;
+    finds(&["sécurité incendie", "%", "_", "batiments coeur"], 0).await;
+    change(json!({"title": "Gardiennage des bâtiments"})).await;
+    finds(&["gardiennage", "batiments", "coeur"], 1).await;
+    finds(&["securite"], 0).await;
+    change(json!({"summary": "Rondes de nuit"})).await;
+    finds(&["rondes", "gardiennage"], 1).await;
+    finds(&["coeur"], 0).await;
+
+    Migrator::down(app.db.schema_conn(), Some(1)).await.unwrap();
+    Migrator::up(app.db.schema_conn(), None).await.unwrap();
+    finds(&["GARDIENNAGE", "rondes de nuit"], 1).await;
+}
+db_test!(a_search_finds_words_whatever_their_case_and_accents);

@@ -10,10 +10,10 @@ pub mod status;
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, ExprTrait, Func, IntoIden, LikeExpr, Order, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, IntoIden, LikeExpr, Order, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    IntoActiveModel, NotSet, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use shared::FieldError;
 use shared::auth::{Page, Validator};
@@ -22,7 +22,7 @@ use shared::consultation::{
     CreateConsultationRequest, EventAction, RoundDto, UpdateConsultationRequest, limits,
 };
 use shared::reference::{cpv_division_label, departement_name};
-use shared::types::{Departement, Role};
+use shared::types::{Departement, Role, fold};
 use uuid::Uuid;
 
 pub use status::Phase;
@@ -202,6 +202,8 @@ pub async fn create(
         updated_at: Set(now),
         // Kept from its rounds by the database; a draft has none.
         open_round_until: Set(None),
+        // Written from the title and the summary as it is saved.
+        search_text: NotSet,
     }
     .insert(&*txn)
     .await?;
@@ -250,26 +252,21 @@ impl ListFilter {
                 .add(consultation::Column::Departement.eq(dep.trim().to_ascii_uppercase()));
         }
         if let Some(words) = self.words() {
-            condition = condition.add(
-                Condition::any()
-                    .add(holds(consultation::Column::Title, words))
-                    .add(holds(consultation::Column::Summary, words)),
-            );
+            condition = condition.add(holds(words));
         }
         condition
     }
 }
 
-/// `column` holds `words` whatever their case, alike on both databases
-/// (`LIKE` ignores ASCII case on SQLite, not on PostgreSQL), with `%` and
-/// `_` meaning themselves.
-fn holds(column: consultation::Column, words: &str) -> Expr {
-    let escaped = words
-        .to_lowercase()
+/// The title or the summary holds `words`, case and accents aside: folded
+/// words within the folded text the consultation keeps (migration 16),
+/// with `%` and `_` meaning themselves.
+fn holds(words: &str) -> Expr {
+    let escaped = fold(words)
         .replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_");
-    Expr::expr(Func::lower(Expr::col(column)))
+    Expr::col(consultation::Column::SearchText)
         .like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
 }
 
