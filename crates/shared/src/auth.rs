@@ -417,6 +417,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_page_counts_the_pages_of_its_list_an_empty_one_included() {
+        let page = |total, per_page| Page::<()> {
+            items: Vec::new(),
+            page: 1,
+            per_page,
+            total,
+            total_relation: TotalRelation::Exact,
+        };
+        assert_eq!(page(0, 20).pages(), 1);
+        assert_eq!(page(200, 20).pages(), 10);
+        assert_eq!(page(201, 20).pages(), 11);
+        assert_eq!(page(5, 0).pages(), 5);
+    }
+
+    #[test]
     fn a_registration_reports_every_invalid_field_at_once() {
         let request = RegisterCompanyRequest {
             email: "pas-un-email".into(),

@@ -102,6 +102,13 @@ pub enum Count {
     UpTo(u64),
 }
 
+/// How `fetch_keys` counts, from `Count`: an exact number as a column of
+/// the page's statement, or apart up to a bound.
+enum Counting {
+    Column(Expr),
+    UpTo(u64),
+}
+
 /// A list's size as a page tells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Total {
@@ -279,12 +286,12 @@ impl PageRequest {
             .limit(self.per_page)
             .offset(self.offset())
             .to_owned();
-        let exact = match count {
-            Count::Apart => Ok(sum_of_counts(&parts)),
-            Count::Tallied(statement) => Ok(Expr::from(*statement)),
-            Count::UpTo(bound) => Err(bound),
+        let counting = match count {
+            Count::Apart => Counting::Column(sum_of_counts(&parts)),
+            Count::Tallied(statement) => Counting::Column(Expr::from(*statement)),
+            Count::UpTo(bound) => Counting::UpTo(bound),
         };
-        if let Ok(total) = &exact {
+        if let Counting::Column(total) = &counting {
             page.expr(total.clone());
         }
         for (column, direction) in order {
@@ -295,19 +302,19 @@ impl PageRequest {
             .iter()
             .map(|row| row.try_get_by_index(0))
             .collect::<Result<Vec<K>, _>>()?;
-        if exact.is_ok()
-            && let Some(row) = rows.first()
-        {
+        if let (Counting::Column(_), Some(row)) = (&counting, rows.first()) {
             let total: i64 = row.try_get_by_index(1)?;
             return Ok((keys, Total::exact(u64::try_from(total).unwrap_or_default())));
         }
         if let Some(total) = self.total_from(rows.len()) {
             return Ok((keys, Total::exact(total)));
         }
-        let total = match exact {
-            Ok(total) => Total::exact(number(conn, Query::select().expr(total).to_owned()).await?),
+        let total = match counting {
+            Counting::Column(total) => {
+                Total::exact(number(conn, Query::select().expr(total).to_owned()).await?)
+            }
             // Past the bound, a page further on still shows where it stands.
-            Err(bound) => {
+            Counting::UpTo(bound) => {
                 let bound = bound.max(end);
                 match count_up_to(conn, &parts, bound).await? {
                     found if found > bound => Total {
