@@ -5,7 +5,7 @@ use serde_json::json;
 
 use crate::db_test;
 use crate::fixtures::{
-    Company, Scene, call, close_round, company, get, in_round_one, json_of, round_one,
+    Company, Scene, Staff, call, close_round, company, get, in_round_one, json_of, round_one,
     round_two_opening, staff,
 };
 use crate::helpers::{TestApp, problem};
@@ -295,29 +295,32 @@ async fn the_status_filter_follows_rounds_as_they_close_and_open(app: TestApp) {
 }
 db_test!(the_status_filter_follows_rounds_as_they_close_and_open);
 
+/// A new consultation of `agent` (software, Rhône), still a draft: its id.
+async fn draft(app: &TestApp, agent: &Staff, buyer: &Staff, title: &str, summary: &str) -> String {
+    let fields = json!({
+        "title": title, "summary": summary, "cpv_code": "72000000-5", "departement": "69",
+        "buyer_id": buyer.id,
+    });
+    let created = call(
+        app,
+        &agent.token,
+        Method::POST,
+        "/consultations",
+        Some(fields),
+    );
+    json_of(created.await, StatusCode::CREATED).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 /// A search counts its matches up to 200, or to the end of the page asked
 /// if further: beyond, the total is that bound and says "more than". The
 /// pages themselves are the list's, in its order, however deep.
 async fn a_search_counts_its_matches_up_to_a_bound(app: TestApp) {
     let agent = staff(&app, "agent", "agent@rhone.gouv.fr").await;
     let buyer = staff(&app, "buyer", "acheteur@pfra.gouv.fr").await;
-    let create = async |title: String| {
-        let fields = json!({
-            "title": title, "cpv_code": "72000000-5", "departement": "69",
-            "buyer_id": buyer.id,
-        });
-        let created = call(
-            &app,
-            &agent.token,
-            Method::POST,
-            "/consultations",
-            Some(fields),
-        );
-        json_of(created.await, StatusCode::CREATED).await["id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
+    let create = async |title: String| draft(&app, &agent, &buyer, &title, "").await;
     let mut newest_first = Vec::new();
     for n in 0..205 {
         newest_first.insert(0, create(format!("Entretien des locaux, lot {n}")).await);
@@ -376,21 +379,8 @@ async fn a_search_finds_words_whatever_their_case_and_accents(app: TestApp) {
 
     let agent = staff(&app, "agent", "agent@rhone.gouv.fr").await;
     let buyer = staff(&app, "buyer", "acheteur@pfra.gouv.fr").await;
-    let fields = json!({
-        "title": "Sécurité ÉLECTRIQUE des bâtiments", "summary": "Cœur de réseau et onduleurs",
-        "cpv_code": "72000000-5", "departement": "69", "buyer_id": buyer.id,
-    });
-    let created = call(
-        &app,
-        &agent.token,
-        Method::POST,
-        "/consultations",
-        Some(fields),
-    );
-    let id = json_of(created.await, StatusCode::CREATED).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let title = "Sécurité ÉLECTRIQUE des bâtiments";
+    let id = draft(&app, &agent, &buyer, title, "Cœur de réseau et onduleurs").await;
     let finds = async |all_words: &[&str], expected: u64| {
         for words in all_words {
             let query = serde_urlencoded::to_string([("q", words)]).unwrap();
