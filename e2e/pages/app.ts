@@ -1,6 +1,16 @@
 import * as fs from 'node:fs';
-import { expect, Page } from '@playwright/test';
+import { APIRequestContext, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+
+/** The demo accounts' password, as the README gives it. */
+export const DEMO_PASSWORD = 'demo-jesaisfaire-2026';
+
+/** The `Authorization` header of `email`, signed in through the API. */
+export async function signedIn(request: APIRequestContext, email: string, password: string): Promise<{ Authorization: string }> {
+  const response = await request.post('/api/v1/auth/login', { data: { email, password } });
+  expect(response.status()).toBe(200);
+  return { Authorization: `Bearer ${(await response.json()).access_token}` };
+}
 
 /**
  * Refusals the interface answers on purpose and shows in the page (a field to

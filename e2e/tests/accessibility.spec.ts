@@ -3,10 +3,9 @@
 // Read-only: it runs on the demo data before the scenarios that change it.
 
 import { expect, Page, test } from '@playwright/test';
-import { expectAccessible, watchPageErrors } from '../pages/app';
+import { DEMO_PASSWORD, expectAccessible, watchPageErrors } from '../pages/app';
 import { LoginPage } from '../pages/login';
 
-const DEMO_PASSWORD = 'demo-jesaisfaire-2026';
 const TITLE = 'Maintenance du parc informatique de la préfecture du Rhône';
 
 type Visit = [path: string, heading: string | RegExp];

@@ -4,12 +4,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { confirmAction, downloadFrom, expectAccessible, watchPageErrors } from '../pages/app';
+import { DEMO_PASSWORD, confirmAction, downloadFrom, expectAccessible, watchPageErrors } from '../pages/app';
 import { ConsultationPage } from '../pages/consultation';
 import { DraftEditor } from '../pages/editor';
 import { LoginPage } from '../pages/login';
 
-const DEMO_PASSWORD = 'demo-jesaisfaire-2026';
 const TITLE = 'Maintenance du parc informatique de la préfecture du Rhône';
 
 test('a company reads the current revision and contributes on a clause', async ({ page }) => {

@@ -5,14 +5,13 @@
 
 import * as path from 'node:path';
 import { Browser, BrowserContext, expect, Page, test } from '@playwright/test';
-import { confirmAction, downloadFrom, expectAccessible, watchPageErrors } from '../pages/app';
+import { DEMO_PASSWORD, confirmAction, downloadFrom, expectAccessible, watchPageErrors } from '../pages/app';
 import { ConsultationPage, fillContribution } from '../pages/consultation';
 import { DraftEditor } from '../pages/editor';
 import { LoginPage } from '../pages/login';
 import { RegistrationPage, validSiret } from '../pages/registration';
 import { link, waitForMail } from '../pages/mailbox';
 
-const DEMO_PASSWORD = 'demo-jesaisfaire-2026';
 const PASSWORD = 'un mot de passe solide';
 const TITLE = `Maintenance des onduleurs de la sous-préfecture de Montbrison ${Date.now()}`;
 const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');

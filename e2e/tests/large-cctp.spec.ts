@@ -2,20 +2,16 @@
 // written through the API, read and edited in the browser.
 
 import { expect, test } from '@playwright/test';
-import { watchPageErrors } from '../pages/app';
+import { DEMO_PASSWORD, signedIn, watchPageErrors } from '../pages/app';
 import { DraftEditor } from '../pages/editor';
 import { LoginPage } from '../pages/login';
 import { hundredFiftyPages } from '../fixtures/hundred-fifty-pages.cjs';
-
-const DEMO_PASSWORD = 'demo-jesaisfaire-2026';
 
 test('a 150-page CCTP opens as a round, reads in full and stays editable', async ({ page }) => {
   test.setTimeout(120_000);
   const errors = watchPageErrors(page);
   const api = page.request;
-  const login = await api.post('/api/v1/auth/login', { data: { email: 'agent@demo.jesaisfaire.fr', password: DEMO_PASSWORD } });
-  const token = (await login.json()).access_token as string;
-  const headers = { Authorization: `Bearer ${token}` };
+  const headers = await signedIn(api, 'agent@demo.jesaisfaire.fr', DEMO_PASSWORD);
   const buyers = await (await api.get('/api/v1/buyers', { headers })).json();
   const created = await api.post('/api/v1/consultations', {
     headers,

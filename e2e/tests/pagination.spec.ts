@@ -4,29 +4,22 @@
 // lists.
 
 import { APIRequestContext, expect, test } from '@playwright/test';
-import { expectAccessible, watchPageErrors } from '../pages/app';
+import { DEMO_PASSWORD, expectAccessible, signedIn, watchPageErrors } from '../pages/app';
 import { LoginPage } from '../pages/login';
 import { Pager } from '../pages/pager';
 
-const DEMO_PASSWORD = 'demo-jesaisfaire-2026';
 const PASSWORD = 'un mot de passe solide';
-
-async function token(request: APIRequestContext, email: string, password: string): Promise<string> {
-  const response = await request.post('/api/v1/auth/login', { data: { email, password } });
-  expect(response.status()).toBe(200);
-  return (await response.json()).access_token;
-}
 
 /** A new agent, with a consultation of each title created in this order: its e-mail. */
 async function agentWith(request: APIRequestContext, name: string, titles: string[]): Promise<string> {
-  const admin = { Authorization: `Bearer ${await token(request, 'admin@demo.jesaisfaire.fr', DEMO_PASSWORD)}` };
+  const admin = await signedIn(request, 'admin@demo.jesaisfaire.fr', DEMO_PASSWORD);
   const email = `agent-${name}-${Date.now()}@prefecture.gouv.fr`;
   const created = await request.post('/api/v1/users', {
     headers: admin,
     data: { email, password: PASSWORD, role: 'agent', display_name: 'Camille Pages (préfecture de la Loire)' },
   });
   expect(created.status()).toBe(201);
-  const agent = { Authorization: `Bearer ${await token(request, email, PASSWORD)}` };
+  const agent = await signedIn(request, email, PASSWORD);
   const buyers = await (await request.get('/api/v1/buyers', { headers: agent })).json();
   for (const title of titles) {
     const consultation = await request.post('/api/v1/consultations', {

@@ -3,13 +3,12 @@
 // cannot be renewed any more it sends them to the login page and back.
 
 import { expect, Page, test } from '@playwright/test';
-import { expectAccessible, watchPageErrors } from '../pages/app';
+import { DEMO_PASSWORD, expectAccessible, watchPageErrors } from '../pages/app';
 import { LoginPage } from '../pages/login';
 import { shortSessionURL } from '../servers';
 
 test.use({ baseURL: shortSessionURL });
 
-const DEMO_PASSWORD = 'demo-jesaisfaire-2026';
 const TITLE = 'Maintenance du parc informatique de la préfecture du Rhône';
 
 /** Waits until the API refuses `token`: the access token has expired. */

@@ -285,8 +285,8 @@ pub async fn list(
     let conn = db.conn();
     let filter_words = filter.words().is_some();
     let filter = filter.condition();
-    // A search reads titles and summaries from the table: counted up to a
-    // bound. The other filters are answered by the indexes; a company's
+    // A search reads each consultation's search text from the table:
+    // counted up to a bound. The other filters are answered by the indexes; a company's
     // whole list by the tallies of its pairs.
     let listing = listing(conn, who).await?;
     let count = match (filter_words, listing.kept_total) {
