@@ -90,10 +90,10 @@ web: assets
 web-release: assets
     ./scripts/build-web.sh release
 
-# Node packages and the DSFR files the web app serves.
+# Node packages (again whenever package-lock.json changed since they were
+# installed) and the DSFR files the web app serves.
 assets:
-    [ -d node_modules/@gouvfr/dsfr ] && [ -d node_modules/@playwright/test ] && [ -d node_modules/binaryen ] \
-        && [ -d node_modules/@redocly/cli ] \
+    [ node_modules/.package-lock.json -nt package-lock.json ] \
         || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 DSFR_ACCEPT_LICENSE=1 npm ci --no-audit --no-fund
     [ -f crates/frontend/vendor/dsfr/dsfr.min.css ] || ./scripts/vendor-dsfr.sh
 
