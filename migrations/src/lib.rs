@@ -4,6 +4,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod columns;
+mod listing;
 mod m20261129_000001_accounts;
 mod m20261129_000002_dialogue;
 mod m20261129_000003_enumeration_checks;
@@ -20,6 +21,7 @@ mod m20261130_000013_pair_listing;
 mod m20261130_000014_pair_tallies;
 mod m20261130_000015_open_rounds;
 mod m20261201_000016_search_text;
+mod m20261201_000017_search_index;
 mod tallies;
 
 pub use m20261129_000003_enumeration_checks::ENUMERATION_COLUMNS;
@@ -48,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000014_pair_tallies::Migration),
             Box::new(m20261130_000015_open_rounds::Migration),
             Box::new(m20261201_000016_search_text::Migration),
+            Box::new(m20261201_000017_search_index::Migration),
         ]
     }
 }

@@ -13,24 +13,11 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DatabaseBackend;
 
-use crate::columns::{drop_index, index, run_all};
+use crate::columns::run_all;
+use crate::listing::{Consultations, rebuild_listing_indexes};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-#[derive(DeriveIden, Clone, Copy)]
-enum Consultations {
-    Table,
-    Id,
-    OwnerId,
-    BuyerId,
-    Visibility,
-    Phase,
-    CpvDivision,
-    Departement,
-    UpdatedAt,
-    OpenRoundUntil,
-}
 
 /// The deadline of `consultation`'s open rounds, from its rounds.
 const OPEN_ROUND_UNTIL: &str = "(SELECT MAX(closes_at) FROM rounds \
@@ -82,39 +69,6 @@ fn drop_triggers(backend: DatabaseBackend) -> Vec<String> {
     }
 }
 
-/// Each listing index by its key: then the date, the id and the phase, as
-/// migrations 9 and 13 made them.
-fn listing_indexes() -> [(&'static str, Vec<Consultations>); 5] {
-    use Consultations as C;
-    [
-        ("ix_consultations_listing", vec![]),
-        ("ix_consultations_owner_listing", vec![C::OwnerId]),
-        ("ix_consultations_buyer_listing", vec![C::BuyerId]),
-        ("ix_consultations_open_recent", vec![C::Visibility]),
-        (
-            "ix_consultations_pair_recent",
-            vec![C::CpvDivision, C::Departement, C::Visibility],
-        ),
-    ]
-}
-
-async fn rebuild_listing_indexes(
-    manager: &SchemaManager<'_>,
-    with_open_round: bool,
-) -> Result<(), DbErr> {
-    use Consultations as C;
-    for (name, key) in listing_indexes() {
-        let mut columns: Vec<DynIden> = key.into_iter().map(IntoIden::into_iden).collect();
-        columns.extend([C::UpdatedAt, C::Id, C::Phase].map(IntoIden::into_iden));
-        if with_open_round {
-            columns.push(C::OpenRoundUntil.into_iden());
-        }
-        drop_index(manager, name, C::Table).await?;
-        index(manager, name, C::Table, columns, false).await?;
-    }
-    Ok(())
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -138,11 +92,11 @@ impl MigrationTrait for Migration {
         let mut statements = vec![backfill];
         statements.extend(triggers(backend));
         run_all(manager, statements).await?;
-        rebuild_listing_indexes(manager, true).await
+        rebuild_listing_indexes(manager, &[Consultations::OpenRoundUntil]).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        rebuild_listing_indexes(manager, false).await?;
+        rebuild_listing_indexes(manager, &[]).await?;
         run_all(manager, drop_triggers(manager.get_database_backend())).await?;
         manager
             .alter_table(

@@ -285,9 +285,10 @@ pub async fn list(
     let conn = db.conn();
     let filter_words = filter.words().is_some();
     let filter = filter.condition();
-    // A search reads each consultation's search text from the table:
-    // counted up to a bound. The other filters are answered by the indexes; a company's
-    // whole list by the tallies of its pairs.
+    // A search tests each consultation's search text (on SQLite on the
+    // listing index's entry, migration 17): counted up to a bound. The
+    // other filters are answered by the indexes; a company's whole list by
+    // the tallies of its pairs.
     let listing = listing(conn, who).await?;
     let count = match (filter_words, listing.kept_total) {
         (true, _) => Count::UpTo(SEARCH_COUNTED_UP_TO),
