@@ -223,7 +223,15 @@ impl Db {
                 })
                 .map_sqlx_sqlite_pool_opts(|o| {
                     o.after_connect(|conn, _| Box::pin(stable_plans::keep(conn)))
-                });
+                })
+                // PostgreSQL's counterpart of `stable_plans`: it plans a
+                // prepared statement once for any value only when that plan
+                // looks no dearer than those made for the values, and sea-orm
+                // binds every limit, which such a plan cannot see: the page
+                // of a company's list was planned anew at each request (1 ms
+                // of its 1.2 in the database). Each list reads its indexes in
+                // their order, so the plan made once is as good.
+                .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_generic_plan")]));
             if is_sqlite {
                 options.max_connections(connections);
             }

@@ -464,3 +464,24 @@ async fn on_sqlite_a_search_tests_its_words_on_the_listing_index_rather_than_on_
         assert!(plan.contains(&format!("COVERING INDEX {index}")), "{plan}");
     }
 }
+
+/// On PostgreSQL, every connection plans a prepared statement once for any
+/// value (see `Db::connect`): a company's list was planned anew at each
+/// request, because sea-orm binds its limits.
+#[tokio::test]
+async fn on_postgresql_every_connection_plans_a_statement_once_for_any_value() {
+    use sea_orm::{ConnectionTrait, Statement};
+
+    let app = spawn_app(Backend::Postgres).await;
+    let conn = app.db.conn();
+    let row = conn
+        .query_one_raw(Statement::from_string(
+            conn.get_database_backend(),
+            "SHOW plan_cache_mode",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let mode: String = row.try_get_by_index(0).unwrap();
+    assert_eq!(mode, "force_generic_plan");
+}

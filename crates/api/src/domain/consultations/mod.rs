@@ -306,9 +306,14 @@ pub async fn list(
                 .to_owned()
         })
         .collect();
+    // Newest first, ties by id the same way, so that each listing index,
+    // walked backwards, gives the order itself. With ties the other way
+    // PostgreSQL's plan made once for any company sorted a whole part: it
+    // planned the page again at each request instead (1 ms, the most
+    // costly step of a company's list).
     let order = vec![
         (Column::UpdatedAt.into_iden(), Order::Desc),
-        (Column::Id.into_iden(), Order::Asc),
+        (Column::Id.into_iden(), Order::Desc),
     ];
     let (ids, total) = page
         .fetch_keys::<Uuid>(conn, parts, Column::Id, order, count)
