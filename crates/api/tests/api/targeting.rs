@@ -451,7 +451,7 @@ async fn on_sqlite_a_search_tests_its_words_on_the_listing_index_rather_than_on_
         let sql = format!(
             "EXPLAIN QUERY PLAN SELECT id FROM consultations WHERE {listing} \
              AND phase <> 'draft' AND search_text LIKE '%gardiennage%' \
-             ORDER BY updated_at DESC, id LIMIT 21"
+             ORDER BY updated_at DESC, id DESC LIMIT 21"
         );
         let plan = conn
             .query_all_raw(Statement::from_string(conn.get_database_backend(), sql))
