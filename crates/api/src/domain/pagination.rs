@@ -157,24 +157,52 @@ fn sum_of_counts(parts: &[SelectStatement]) -> Expr {
         .unwrap_or_else(|| Expr::value(0))
 }
 
+/// The first `limit` rows of each of `parts` in the list's `order`, as one
+/// union. A part of a union has no order of its own but as a subquery.
+/// The order also keeps each part on its index: PostgreSQL plans a
+/// statement once for any value (`Db::connect`), and without an order its
+/// plan read the whole table to count an open consultation's matches
+/// (2.2 ms instead of 0.3 for a common word in a company's list).
+fn first_rows_of_each(
+    parts: &[SelectStatement],
+    order: &[(DynIden, Order)],
+    limit: u64,
+) -> Option<SelectStatement> {
+    let mut read = parts.iter().enumerate().map(|(n, part)| {
+        let mut first = part.clone();
+        for (column, direction) in order {
+            first.order_by(column.clone(), direction.clone());
+        }
+        Query::select()
+            .column(Asterisk)
+            .from_subquery(
+                first.limit(limit).to_owned(),
+                Alias::new(format!("part{n}")),
+            )
+            .to_owned()
+    });
+    let mut union = read.next()?;
+    union.unions(read.map(|part| (UnionType::All, part)));
+    Some(union)
+}
+
 /// How many rows the union of `parts` holds, reading no more than
 /// `bound` + 1 of them: `UNION ALL` hands its rows over as it reads them, so
 /// the limit stops it.
 async fn count_up_to(
     conn: &impl ConnectionTrait,
     parts: &[SelectStatement],
+    order: &[(DynIden, Order)],
     bound: u64,
 ) -> Result<u64, ApiError> {
-    let Some(matched) = parts.iter().cloned().reduce(|mut union, part| {
-        union.union(UnionType::All, part);
-        union
-    }) else {
+    let limit = bound.saturating_add(1);
+    let Some(matched) = first_rows_of_each(parts, order, limit) else {
         return Ok(0);
     };
     let first = Query::select()
         .expr(Expr::value(1))
         .from_subquery(matched, Alias::new("matched"))
-        .limit(bound.saturating_add(1))
+        .limit(limit)
         .to_owned();
     let counted = Query::select()
         .expr(Expr::cust("COUNT(*)"))
@@ -264,21 +292,9 @@ impl PageRequest {
         count: Count,
     ) -> Result<(Vec<K>, Total), ApiError> {
         let end = self.offset().saturating_add(self.per_page);
-        let mut read = parts.iter().enumerate().map(|(n, part)| {
-            let mut first = part.clone();
-            for (column, direction) in &order {
-                first.order_by(column.clone(), direction.clone());
-            }
-            // A part of a union has no order of its own but as a subquery.
-            Query::select()
-                .column(Asterisk)
-                .from_subquery(first.limit(end).to_owned(), Alias::new(format!("part{n}")))
-                .to_owned()
-        });
-        let Some(mut union) = read.next() else {
+        let Some(union) = first_rows_of_each(&parts, &order, end) else {
             return Ok((Vec::new(), Total::exact(0)));
         };
-        union.unions(read.map(|part| (UnionType::All, part)));
         let listed = Alias::new("listed");
         let mut page = Query::select()
             .column((listed.clone(), key.into_iden()))
@@ -294,8 +310,8 @@ impl PageRequest {
         if let Counting::Column(total) = &counting {
             page.expr(total.clone());
         }
-        for (column, direction) in order {
-            page.order_by((listed.clone(), column), direction);
+        for (column, direction) in &order {
+            page.order_by((listed.clone(), column.clone()), direction.clone());
         }
         let rows = conn.query_all(&page).await?;
         let keys = rows
@@ -316,7 +332,7 @@ impl PageRequest {
             // Past the bound, a page further on still shows where it stands.
             Counting::UpTo(bound) => {
                 let bound = bound.max(end);
-                match count_up_to(conn, &parts, bound).await? {
+                match count_up_to(conn, &parts, &order, bound).await? {
                     found if found > bound => Total {
                         count: bound,
                         relation: TotalRelation::MoreThan,
