@@ -36,6 +36,28 @@ pub fn fk(
         .take()
 }
 
+/// Adds one column to `table`.
+pub async fn add_column(
+    manager: &SchemaManager<'_>,
+    table: impl IntoIden,
+    column: impl IntoColumnDef,
+) -> Result<(), DbErr> {
+    manager
+        .alter_table(Table::alter().table(table).add_column(column).take())
+        .await
+}
+
+/// Drops one column of `table`.
+pub async fn drop_column(
+    manager: &SchemaManager<'_>,
+    table: impl IntoIden,
+    column: impl IntoIden,
+) -> Result<(), DbErr> {
+    manager
+        .alter_table(Table::alter().table(table).drop_column(column).take())
+        .await
+}
+
 pub async fn index(
     manager: &SchemaManager<'_>,
     name: &str,

@@ -11,6 +11,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::columns::{add_column, drop_column};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -39,69 +41,38 @@ const BACKFILL: &str = "UPDATE contributions SET answered_at = (\
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Contributions::Table)
-                    .add_column(
-                        ColumnDef::new(Contributions::AnsweredAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .take(),
-            )
-            .await?;
+        add_column(
+            manager,
+            Contributions::Table,
+            ColumnDef::new(Contributions::AnsweredAt)
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .await?;
         manager
             .get_connection()
             .execute_unprepared(BACKFILL)
             .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Rounds::Table)
-                    .add_column(
-                        ColumnDef::new(Rounds::ForPublication)
-                            .boolean()
-                            .not_null()
-                            .default(false),
-                    )
-                    .take(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Notifications::Table)
-                    .add_column(ColumnDef::new(Notifications::ContributionId).uuid().null())
-                    .take(),
-            )
-            .await
+        add_column(
+            manager,
+            Rounds::Table,
+            ColumnDef::new(Rounds::ForPublication)
+                .boolean()
+                .not_null()
+                .default(false),
+        )
+        .await?;
+        add_column(
+            manager,
+            Notifications::Table,
+            ColumnDef::new(Notifications::ContributionId).uuid().null(),
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Notifications::Table)
-                    .drop_column(Notifications::ContributionId)
-                    .take(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Rounds::Table)
-                    .drop_column(Rounds::ForPublication)
-                    .take(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Contributions::Table)
-                    .drop_column(Contributions::AnsweredAt)
-                    .take(),
-            )
-            .await
+        drop_column(manager, Notifications::Table, Notifications::ContributionId).await?;
+        drop_column(manager, Rounds::Table, Rounds::ForPublication).await?;
+        drop_column(manager, Contributions::Table, Contributions::AnsweredAt).await
     }
 }

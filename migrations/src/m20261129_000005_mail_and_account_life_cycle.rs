@@ -21,7 +21,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::columns::{at, index, short, text, uuid_col};
+use crate::columns::{add_column, at, drop_column, index, short, text, uuid_col};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -211,14 +211,7 @@ fn users_fk(table: impl IntoIden, col: impl IntoIden) -> ForeignKeyCreateStateme
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for col in [Users::EmailVerifiedAt, Users::DisabledAt, Users::DeletedAt] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(Users::Table)
-                        .add_column(nullable_at(col))
-                        .take(),
-                )
-                .await?;
+            add_column(manager, Users::Table, nullable_at(col)).await?;
         }
         manager
             .exec_stmt(
@@ -493,9 +486,7 @@ impl MigrationTrait for Migration {
                 .await?;
         }
         for col in [Users::DeletedAt, Users::DisabledAt, Users::EmailVerifiedAt] {
-            manager
-                .alter_table(Table::alter().table(Users::Table).drop_column(col).take())
-                .await?;
+            drop_column(manager, Users::Table, col).await?;
         }
         Ok(())
     }

@@ -18,7 +18,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
 
-use crate::columns::{at, fk, index, short, text, uuid_col};
+use crate::columns::{add_column, at, drop_column, fk, index, short, text, uuid_col};
 use crate::m20261129_000003_enumeration_checks as checks;
 
 #[derive(DeriveMigrationName)]
@@ -222,22 +222,20 @@ async fn together(manager: &SchemaManager<'_>, statements: Vec<String>) -> Resul
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Replies::Table)
-                    .add_column(one_of(
-                        ColumnDef::new(Replies::Audience)
-                            .string_len(32)
-                            .not_null()
-                            .default("public")
-                            .take(),
-                        "audience",
-                        REPLY_AUDIENCES,
-                    ))
+        add_column(
+            manager,
+            Replies::Table,
+            one_of(
+                ColumnDef::new(Replies::Audience)
+                    .string_len(32)
+                    .not_null()
+                    .default("public")
                     .take(),
-            )
-            .await?;
+                "audience",
+                REPLY_AUDIENCES,
+            ),
+        )
+        .await?;
         manager
             .create_table(
                 Table::create()
@@ -343,6 +341,16 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         allow_announcement_kinds(manager, OLD_ANNOUNCEMENT_KINDS).await?;
+        if manager.get_database_backend() != DatabaseBackend::Sqlite {
+            // Back to the name PostgreSQL gave 000005's unnamed CHECK.
+            manager
+                .get_connection()
+                .execute_unprepared(
+                    "ALTER TABLE announcements RENAME CONSTRAINT ck_announcements_kind \
+                     TO announcements_kind_check",
+                )
+                .await?;
+        }
         let old_actions: Vec<&str> = EVENT_ACTIONS
             .iter()
             .copied()
@@ -366,13 +374,6 @@ impl MigrationTrait for Migration {
                 .drop_table(Table::drop().table(table).take())
                 .await?;
         }
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Replies::Table)
-                    .drop_column(Replies::Audience)
-                    .take(),
-            )
-            .await
+        drop_column(manager, Replies::Table, Replies::Audience).await
     }
 }

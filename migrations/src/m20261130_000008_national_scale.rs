@@ -160,7 +160,24 @@ impl MigrationTrait for Migration {
             false,
         )
         .await?;
+        for (replaced, person) in [
+            ("ix_consultations_owner", Consultations::OwnerId),
+            ("ix_consultations_buyer", Consultations::BuyerId),
+        ] {
+            index(
+                manager,
+                replaced,
+                Consultations::Table,
+                vec![person.into_iden()],
+                false,
+            )
+            .await?;
+        }
         for (name, table) in [
+            (
+                "ix_contributions_synthesis",
+                Contributions::Table.into_iden(),
+            ),
             (
                 "ix_contributions_reading_order",
                 Contributions::Table.into_iden(),
@@ -168,6 +185,14 @@ impl MigrationTrait for Migration {
             (
                 "ix_notifications_user_unread",
                 Notifications::Table.into_iden(),
+            ),
+            (
+                "ix_consultations_buyer_recent",
+                Consultations::Table.into_iden(),
+            ),
+            (
+                "ix_consultations_owner_recent",
+                Consultations::Table.into_iden(),
             ),
             (
                 "ix_consultations_visibility",

@@ -6,8 +6,9 @@
 //! hundred bytes and ten thousand of them fit in a few hundred pages.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
 
-use crate::columns::{fk, text, uuid_col};
+use crate::columns::{add_column, drop_column, fk, text, uuid_col};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -62,25 +63,16 @@ impl MigrationTrait for Migration {
                     .take(),
             )
             .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Consultations::Table)
-                    .drop_column(Consultations::Draft)
-                    .take(),
-            )
-            .await
+        drop_column(manager, Consultations::Table, Consultations::Draft).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Consultations::Table)
-                    .add_column(text(Consultations::Draft).default(""))
-                    .take(),
-            )
-            .await?;
+        add_column(
+            manager,
+            Consultations::Table,
+            text(Consultations::Draft).default(""),
+        )
+        .await?;
         manager
             .exec_stmt(
                 Query::update()
@@ -104,6 +96,14 @@ impl MigrationTrait for Migration {
                     .take(),
             )
             .await?;
+        // The default only filled the rows there were; the column had none.
+        // SQLite cannot drop a column's default but by copying the table.
+        if manager.get_database_backend() != DatabaseBackend::Sqlite {
+            manager
+                .get_connection()
+                .execute_unprepared("ALTER TABLE consultations ALTER COLUMN draft DROP DEFAULT")
+                .await?;
+        }
         manager
             .drop_table(Table::drop().table(ConsultationDrafts::Table).take())
             .await

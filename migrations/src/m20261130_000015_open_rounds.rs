@@ -13,7 +13,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DatabaseBackend;
 
-use crate::columns::run_all;
+use crate::columns::{add_column, drop_column, run_all};
 use crate::listing::{Consultations, rebuild_listing_indexes};
 
 #[derive(DeriveMigrationName)]
@@ -72,18 +72,14 @@ fn drop_triggers(backend: DatabaseBackend) -> Vec<String> {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Consultations::Table)
-                    .add_column(
-                        ColumnDef::new(Consultations::OpenRoundUntil)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .take(),
-            )
-            .await?;
+        add_column(
+            manager,
+            Consultations::Table,
+            ColumnDef::new(Consultations::OpenRoundUntil)
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .await?;
         let backend = manager.get_database_backend();
         let backfill = format!(
             "UPDATE consultations SET open_round_until = {}",
@@ -98,13 +94,6 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         rebuild_listing_indexes(manager, &[]).await?;
         run_all(manager, drop_triggers(manager.get_database_backend())).await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Consultations::Table)
-                    .drop_column(Consultations::OpenRoundUntil)
-                    .take(),
-            )
-            .await
+        drop_column(manager, Consultations::Table, Consultations::OpenRoundUntil).await
     }
 }

@@ -11,6 +11,8 @@ use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{DatabaseBackend, Statement, Value};
 use shared::types::consultation_search_text;
 
+use crate::columns::{add_column, drop_column};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -23,19 +25,15 @@ enum Consultations {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Consultations::Table)
-                    .add_column(
-                        ColumnDef::new(Consultations::SearchText)
-                            .text()
-                            .not_null()
-                            .default(""),
-                    )
-                    .take(),
-            )
-            .await?;
+        add_column(
+            manager,
+            Consultations::Table,
+            ColumnDef::new(Consultations::SearchText)
+                .text()
+                .not_null()
+                .default(""),
+        )
+        .await?;
         let conn = manager.get_connection();
         let backend = manager.get_database_backend();
         // Each row's id as the database gives it (16 bytes on SQLite), bound
@@ -71,13 +69,6 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Consultations::Table)
-                    .drop_column(Consultations::SearchText)
-                    .take(),
-            )
-            .await
+        drop_column(manager, Consultations::Table, Consultations::SearchText).await
     }
 }

@@ -28,6 +28,7 @@ mod enumerations;
 mod errors;
 mod exports;
 mod fairness;
+mod migrations;
 mod notifications;
 mod openapi;
 mod pseudonyms;
