@@ -7,25 +7,28 @@ pub mod publication;
 pub mod rounds;
 pub mod status;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, ExprTrait, IntoIden, LikeExpr, Order, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoIden, JoinType, LikeExpr, Order, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
-    IntoActiveModel, NotSet, QueryFilter, QueryOrder, QuerySelect, Set,
+    FromQueryResult, IntoActiveModel, NotSet, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    Set,
 };
 use shared::FieldError;
 use shared::auth::{Page, Validator};
 use shared::consultation::{
-    ActivityDto, CctpContent, ConsultationDto, ConsultationStatus, CpvCode,
-    CreateConsultationRequest, EventAction, RoundDto, UpdateConsultationRequest, limits,
+    CctpContent, ConsultationDto, ConsultationStatus, CpvCode, CreateConsultationRequest,
+    EventAction, RoundDto, UpdateConsultationRequest, limits,
 };
 use shared::reference::{cpv_division_label, departement_name};
 use shared::types::{Departement, Role, fold};
 use uuid::Uuid;
 
 pub use status::Phase;
+
+use activity::Reader;
 
 use crate::auth::Authenticated;
 use crate::db::Db;
@@ -37,25 +40,53 @@ use crate::domain::{cpv, journal};
 use crate::entities::{consultation, consultation_draft, round, user};
 use crate::error::ApiError;
 
-/// Views of several consultations with two queries, whatever their number.
+/// A consultation as lists and pages read it: its row, its people's names
+/// and the reader's activity in it.
+#[derive(Debug, FromQueryResult)]
+struct Listed {
+    #[sea_orm(nested)]
+    consultation: consultation::Model,
+    owner_name: String,
+    buyer_name: String,
+    #[sea_orm(nested)]
+    activity: activity::Counted,
+}
+
+/// The consultations `condition` selects as `reader` sees them, with two
+/// statements whatever their number: the rows with their agent's and
+/// buyer's names and the reader's activity, then their rounds.
 async fn views(
     conn: &impl ConnectionTrait,
-    rows: Vec<consultation::Model>,
+    reader: Reader,
+    condition: Condition,
 ) -> Result<Vec<ConsultationDto>, ApiError> {
-    let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
-    let people: HashSet<Uuid> = rows.iter().flat_map(|c| [c.owner_id, c.buyer_id]).collect();
-    let names: HashMap<Uuid, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(people))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let mut select = consultation::Entity::find().filter(condition);
+    let statement = QueryTrait::query(&mut select);
+    for (person, name, column) in [
+        ("owner", "owner_name", consultation::Column::OwnerId),
+        ("buyer", "buyer_name", consultation::Column::BuyerId),
+    ] {
+        let person = Alias::new(person);
+        statement
+            .join_as(
+                JoinType::InnerJoin,
+                user::Entity,
+                person.clone(),
+                Expr::col((person.clone(), user::Column::Id))
+                    .equals((consultation::Entity, column)),
+            )
+            .expr_as(
+                Expr::col((person, user::Column::DisplayName)),
+                Alias::new(name),
+            );
+    }
+    activity::add_columns(statement, reader);
+    let rows = select.into_model::<Listed>().all(conn).await?;
     let now = Utc::now();
     let mut latest: HashMap<Uuid, RoundDto> = HashMap::new();
     let mut last_round: HashMap<Uuid, i32> = HashMap::new();
     for r in round::Entity::find()
-        .filter(round::Column::ConsultationId.is_in(ids))
+        .filter(round::Column::ConsultationId.is_in(rows.iter().map(|row| row.consultation.id)))
         .order_by_asc(round::Column::Number)
         .into_partial_model::<round::Head>()
         .all(conn)
@@ -66,10 +97,10 @@ async fn views(
         }
         latest.insert(r.consultation_id, rounds::round_dto(&r, now));
     }
-    let name = |id: &Uuid| names.get(id).cloned().unwrap_or_default();
     Ok(rows
         .into_iter()
-        .map(|c| {
+        .map(|row| {
+            let c = row.consultation;
             let current_round = latest.remove(&c.id);
             let publication = publication::final_revision(
                 c.phase,
@@ -88,12 +119,12 @@ async fn views(
                     .into(),
                 departement_name: departement_name(&c.departement).unwrap_or_default().into(),
                 visibility: c.visibility,
-                owner_name: name(&c.owner_id),
-                buyer_name: name(&c.buyer_id),
+                owner_name: row.owner_name,
+                buyer_name: row.buyer_name,
                 current_round,
                 you_appear_as: None,
                 changes_requested: None,
-                activity: ActivityDto::default(),
+                activity: row.activity.into(),
                 title: c.title,
                 summary: c.summary,
                 cpv_code: c.cpv_code,
@@ -105,14 +136,20 @@ async fn views(
         .collect())
 }
 
+/// One consultation as `reader` sees it in a list.
 pub async fn view(
     conn: &impl ConnectionTrait,
-    c: consultation::Model,
+    reader: Reader,
+    id: Uuid,
 ) -> Result<ConsultationDto, ApiError> {
-    views(conn, vec![c])
-        .await?
-        .pop()
-        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("consultation view vanished")))
+    views(
+        conn,
+        reader,
+        Condition::all().add(consultation::Column::Id.eq(id)),
+    )
+    .await?
+    .pop()
+    .ok_or(ApiError::NotFound)
 }
 
 /// One consultation as its reader sees it: a company with its pseudonym,
@@ -125,8 +162,7 @@ pub async fn get(
     let conn = db.conn();
     let you_appear_as = own_pseudonym(conn, &access).await?;
     let changes_requested = publication::changes_requested(conn, &access).await?;
-    let activity = activity::of(conn, who, &[access.id()]).await?;
-    let mut dto = with_activity(view(conn, access.into_consultation()).await?, &activity);
+    let mut dto = view(conn, Reader::of(who), access.id()).await?;
     dto.you_appear_as = you_appear_as;
     dto.changes_requested = changes_requested;
     Ok(dto)
@@ -222,7 +258,7 @@ pub async fn create(
     )
     .await?;
     txn.commit().await?;
-    view(db.conn(), model).await
+    view(db.conn(), Reader::staff(agent.agent_id()), model.id).await
 }
 
 #[derive(Debug, Default, Clone)]
@@ -318,23 +354,14 @@ pub async fn list(
     let (ids, total) = page
         .fetch_keys::<Uuid>(conn, parts, Column::Id, order, count)
         .await?;
-    let mut rows = consultation::Entity::find()
-        .filter(Column::Id.is_in(ids.iter().copied()))
-        .all(conn)
-        .await?;
-    rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
-    let activity = activity::of(conn, who, &ids).await?;
-    let items = views(conn, rows)
-        .await?
-        .into_iter()
-        .map(|c| with_activity(c, &activity))
-        .collect();
+    let mut items = views(
+        conn,
+        Reader::of(who),
+        Condition::all().add(Column::Id.is_in(ids.iter().copied())),
+    )
+    .await?;
+    items.sort_by_key(|item| ids.iter().position(|id| *id == item.id));
     Ok(page.page_counted(items, total))
-}
-
-fn with_activity(mut c: ConsultationDto, activity: &HashMap<Uuid, ActivityDto>) -> ConsultationDto {
-    c.activity = activity.get(&c.id).cloned().unwrap_or_default();
-    c
 }
 
 pub async fn update(
@@ -389,7 +416,7 @@ pub async fn update(
     )
     .await?;
     txn.commit().await?;
-    view(db.conn(), saved).await
+    view(db.conn(), Reader::staff(owner.agent_id()), saved.id).await
 }
 
 /// The consultation's lock alone, for a write that reads what it checks in

@@ -10,6 +10,7 @@ use shared::consultation::{
 };
 use shared::mail::MailKind;
 
+use super::activity::Reader;
 use super::rounds::{freezable_draft, freeze_final_revision, has_open_round, latest_head};
 use super::status::{Phase, move_to};
 use super::{locked, view};
@@ -106,7 +107,7 @@ pub async fn request_publication(
     .action("Relire la révision finale", consultation_path(saved.id));
     mail::send(&*txn, buyer_id, MailKind::PublicationRequested, letter).await?;
     txn.commit().await?;
-    view(db.conn(), saved).await
+    view(db.conn(), Reader::staff(owner.agent_id()), saved.id).await
 }
 
 pub async fn decide_publication(
@@ -195,7 +196,7 @@ pub async fn decide_publication(
         .await?;
     }
     txn.commit().await?;
-    view(db.conn(), saved).await
+    view(db.conn(), Reader::staff(buyer.buyer_id()), saved.id).await
 }
 
 /// The buyer's comment while the agent revises after a request for changes
