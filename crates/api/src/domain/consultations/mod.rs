@@ -7,20 +7,17 @@ pub mod publication;
 pub mod rounds;
 pub mod status;
 
-use std::collections::HashMap;
-
 use chrono::Utc;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoIden, JoinType, LikeExpr, Order, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
-    FromQueryResult, IntoActiveModel, NotSet, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    Set,
+    FromQueryResult, IntoActiveModel, NotSet, QueryFilter, QuerySelect, QueryTrait, Set,
 };
 use shared::FieldError;
 use shared::auth::{Page, Validator};
 use shared::consultation::{
     CctpContent, ConsultationDto, ConsultationStatus, CpvCode, CreateConsultationRequest,
-    EventAction, RoundDto, UpdateConsultationRequest, limits,
+    EventAction, UpdateConsultationRequest, limits,
 };
 use shared::reference::{cpv_division_label, departement_name};
 use shared::types::{Departement, Role, fold};
@@ -40,21 +37,26 @@ use crate::domain::{cpv, journal};
 use crate::entities::{consultation, consultation_draft, round, user};
 use crate::error::ApiError;
 
-/// A consultation as lists and pages read it: its row, its people's names
-/// and the reader's activity in it.
+/// A consultation as lists and pages read it: its row, its people's names,
+/// its rounds' state and the reader's activity in it.
 #[derive(Debug, FromQueryResult)]
 struct Listed {
     #[sea_orm(nested)]
     consultation: consultation::Model,
     owner_name: String,
     buyer_name: String,
+    #[sea_orm(nested(prefix = "round_"))]
+    latest_round: Option<round::Head>,
+    /// The number of the last round of dialogue, before any round for
+    /// publication.
+    last_dialogue_round: Option<i32>,
     #[sea_orm(nested)]
     activity: activity::Counted,
 }
 
-/// The consultations `condition` selects as `reader` sees them, with two
-/// statements whatever their number: the rows with their agent's and
-/// buyer's names and the reader's activity, then their rounds.
+/// The consultations `condition` selects as `reader` sees them, in one
+/// statement whatever their number: the rows with their agent's and
+/// buyer's names, their latest round and the reader's activity.
 async fn views(
     conn: &impl ConnectionTrait,
     reader: Reader,
@@ -80,32 +82,19 @@ async fn views(
                 Alias::new(name),
             );
     }
+    rounds::add_latest_round_columns(statement, "round_", "last_dialogue_round");
     activity::add_columns(statement, reader);
     let rows = select.into_model::<Listed>().all(conn).await?;
     let now = Utc::now();
-    let mut latest: HashMap<Uuid, RoundDto> = HashMap::new();
-    let mut last_round: HashMap<Uuid, i32> = HashMap::new();
-    for r in round::Entity::find()
-        .filter(round::Column::ConsultationId.is_in(rows.iter().map(|row| row.consultation.id)))
-        .order_by_asc(round::Column::Number)
-        .into_partial_model::<round::Head>()
-        .all(conn)
-        .await?
-    {
-        if !r.for_publication {
-            last_round.insert(r.consultation_id, r.number);
-        }
-        latest.insert(r.consultation_id, rounds::round_dto(&r, now));
-    }
     Ok(rows
         .into_iter()
         .map(|row| {
             let c = row.consultation;
-            let current_round = latest.remove(&c.id);
+            let current_round = row.latest_round.map(|round| rounds::round_dto(&round, now));
             let publication = publication::final_revision(
                 c.phase,
                 current_round.as_ref(),
-                last_round.get(&c.id).copied(),
+                row.last_dialogue_round,
             );
             ConsultationDto {
                 publication,

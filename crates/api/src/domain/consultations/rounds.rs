@@ -2,10 +2,12 @@
 //! round closes at its deadline or earlier, by the agent's choice.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, OnConflict, Query};
+use sea_orm::sea_query::{
+    Alias, Asterisk, Expr, ExprTrait, JoinType, OnConflict, Query, SelectStatement,
+};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use shared::FieldError;
 use shared::auth::Validator;
@@ -36,6 +38,59 @@ pub fn round_dto(r: &round::Head, now: DateTime<Utc>) -> RoundDto {
         is_open: is_open(r, now),
         for_publication: r.for_publication,
     }
+}
+
+/// Adds to `select`, a statement over consultations, each one's latest
+/// round (the columns of `round::Head`, named with `prefix`) and, as
+/// `last_dialogue_round`, the number of its last round of dialogue (not
+/// for publication): the state a list shows, with no statement of its own.
+pub fn add_latest_round_columns(
+    select: &mut SelectStatement,
+    prefix: &str,
+    last_dialogue_round: &str,
+) {
+    let of_the_consultation = |rounds: &Alias| {
+        Expr::col((rounds.clone(), round::Column::ConsultationId))
+            .equals((consultation::Entity, consultation::Column::Id))
+    };
+    let (latest, earlier) = (Alias::new("latest_round"), Alias::new("earlier_round"));
+    let highest_number = |only: Option<Expr>| {
+        let mut highest = Query::select()
+            .expr(Expr::col((earlier.clone(), round::Column::Number)).max())
+            .from_as(round::Entity, earlier.clone())
+            .and_where(of_the_consultation(&earlier))
+            .to_owned();
+        if let Some(condition) = only {
+            highest.and_where(condition);
+        }
+        highest
+    };
+    select.join_as(
+        JoinType::LeftJoin,
+        round::Entity,
+        latest.clone(),
+        of_the_consultation(&latest)
+            .and(Expr::col((latest.clone(), round::Column::Number)).eq(highest_number(None))),
+    );
+    for column in [
+        round::Column::ConsultationId,
+        round::Column::Number,
+        round::Column::Changelog,
+        round::Column::OpenedAt,
+        round::Column::ClosesAt,
+        round::Column::ClosedEarlyAt,
+        round::Column::ForPublication,
+    ] {
+        select.expr_as(
+            Expr::col((latest.clone(), column)),
+            Alias::new(format!("{prefix}{}", column.as_str())),
+        );
+    }
+    let dialogue = Expr::col((earlier.clone(), round::Column::ForPublication)).eq(false);
+    select.expr_as(
+        highest_number(Some(dialogue)),
+        Alias::new(last_dialogue_round),
+    );
 }
 
 pub async fn latest_round(
