@@ -343,6 +343,13 @@ pub async fn list(
     let (ids, total) = page
         .fetch_keys::<Uuid>(conn, parts, Column::Id, order, count)
         .await?;
+    // An empty page reads nothing more. sea-orm binds an empty `IN` as
+    // `$1 = $2`: PostgreSQL's plan made once for any value then skips the
+    // join, but only after setting it up for every consultation (26 to
+    // 39 ms, where a search matching nothing takes 1.5 ms).
+    if ids.is_empty() {
+        return Ok(page.page_counted(Vec::new(), total));
+    }
     let mut items = views(
         conn,
         Reader::of(who),
