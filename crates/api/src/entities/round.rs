@@ -37,6 +37,20 @@ pub struct Head {
     pub for_publication: bool,
 }
 
+impl Head {
+    /// The columns a head reads, for statements that select it beside
+    /// columns of their own.
+    pub const COLUMNS: [Column; 7] = [
+        Column::ConsultationId,
+        Column::Number,
+        Column::Changelog,
+        Column::OpenedAt,
+        Column::ClosesAt,
+        Column::ClosedEarlyAt,
+        Column::ForPublication,
+    ];
+}
+
 impl Model {
     pub fn head(&self) -> Head {
         Head {

@@ -72,15 +72,7 @@ pub fn add_latest_round_columns(
         of_the_consultation(&latest)
             .and(Expr::col((latest.clone(), round::Column::Number)).eq(highest_number(None))),
     );
-    for column in [
-        round::Column::ConsultationId,
-        round::Column::Number,
-        round::Column::Changelog,
-        round::Column::OpenedAt,
-        round::Column::ClosesAt,
-        round::Column::ClosedEarlyAt,
-        round::Column::ForPublication,
-    ] {
+    for column in round::Head::COLUMNS {
         select.expr_as(
             Expr::col((latest.clone(), column)),
             Alias::new(format!("{prefix}{}", column.as_str())),
@@ -381,15 +373,7 @@ pub async fn open_round_for(
         .to_owned();
     let standing = round::Entity::find()
         .select_only()
-        .columns([
-            round::Column::ConsultationId,
-            round::Column::Number,
-            round::Column::Changelog,
-            round::Column::OpenedAt,
-            round::Column::ClosesAt,
-            round::Column::ClosedEarlyAt,
-            round::Column::ForPublication,
-        ])
+        .columns(round::Head::COLUMNS)
         .expr_as(phase, "phase")
         .expr_as(written, "written")
         .filter(round::Column::ConsultationId.eq(consultation_id))
