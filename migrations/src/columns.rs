@@ -23,6 +23,10 @@ pub fn at(col: impl IntoIden) -> ColumnDef {
         .take()
 }
 
+pub fn nullable_at(col: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(col).timestamp_with_time_zone().null().take()
+}
+
 pub fn fk(
     table: impl IntoIden,
     col: impl IntoIden,

@@ -3,7 +3,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::columns::at as timestamp;
+use crate::columns::{at as timestamp, nullable_at};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -225,16 +225,8 @@ impl MigrationTrait for Migration {
                     )
                     .col(timestamp(RefreshTokens::CreatedAt))
                     .col(timestamp(RefreshTokens::ExpiresAt))
-                    .col(
-                        ColumnDef::new(RefreshTokens::UsedAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(RefreshTokens::RevokedAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
+                    .col(nullable_at(RefreshTokens::UsedAt))
+                    .col(nullable_at(RefreshTokens::RevokedAt))
                     .foreign_key(
                         ForeignKey::create()
                             .from(RefreshTokens::Table, RefreshTokens::UserId)

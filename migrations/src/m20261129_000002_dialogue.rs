@@ -4,7 +4,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::columns::{at, fk, index, short, text, uuid_col};
+use crate::columns::{at, fk, index, nullable_at, short, text, uuid_col};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -209,11 +209,7 @@ impl MigrationTrait for Migration {
                     .col(text(Rounds::Changelog))
                     .col(at(Rounds::OpenedAt))
                     .col(at(Rounds::ClosesAt))
-                    .col(
-                        ColumnDef::new(Rounds::ClosedEarlyAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
+                    .col(nullable_at(Rounds::ClosedEarlyAt))
                     .foreign_key(&mut fk(
                         Rounds::Table,
                         Rounds::ConsultationId,
@@ -323,11 +319,7 @@ impl MigrationTrait for Migration {
                             .integer()
                             .null(),
                     )
-                    .col(
-                        ColumnDef::new(Contributions::DecidedAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
+                    .col(nullable_at(Contributions::DecidedAt))
                     .col(at(Contributions::CreatedAt))
                     .col(at(Contributions::UpdatedAt))
                     .foreign_key(&mut fk(
@@ -429,11 +421,7 @@ impl MigrationTrait for Migration {
                     .col(uuid_col(Notifications::UserId))
                     .col(uuid_col(Notifications::ConsultationId))
                     .col(text(Notifications::Message))
-                    .col(
-                        ColumnDef::new(Notifications::ReadAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
+                    .col(nullable_at(Notifications::ReadAt))
                     .col(at(Notifications::CreatedAt))
                     .foreign_key(&mut fk(
                         Notifications::Table,

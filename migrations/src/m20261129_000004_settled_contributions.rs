@@ -11,7 +11,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::columns::{add_column, drop_column};
+use crate::columns::{add_column, drop_column, nullable_at};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -44,9 +44,7 @@ impl MigrationTrait for Migration {
         add_column(
             manager,
             Contributions::Table,
-            ColumnDef::new(Contributions::AnsweredAt)
-                .timestamp_with_time_zone()
-                .null(),
+            nullable_at(Contributions::AnsweredAt),
         )
         .await?;
         manager

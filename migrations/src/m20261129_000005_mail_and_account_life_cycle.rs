@@ -21,7 +21,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::columns::{add_column, at, drop_column, index, short, text, uuid_col};
+use crate::columns::{add_column, at, drop_column, index, nullable_at, short, text, uuid_col};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -193,10 +193,6 @@ fn checked(mut column: ColumnDef, table: &str, name: &str) -> ColumnDef {
         column.check(Expr::col(Alias::new(name)).is_in(values.iter().copied()));
     }
     column
-}
-
-fn nullable_at(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).timestamp_with_time_zone().null().take()
 }
 
 fn users_fk(table: impl IntoIden, col: impl IntoIden) -> ForeignKeyCreateStatement {

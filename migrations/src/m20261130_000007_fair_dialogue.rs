@@ -18,7 +18,9 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
 
-use crate::columns::{add_column, at, drop_column, fk, index, short, text, uuid_col};
+use crate::columns::{
+    add_column, at, drop_column, fk, index, nullable_at, run_all, short, text, uuid_col,
+};
 use crate::m20261129_000003_enumeration_checks as checks;
 
 #[derive(DeriveMigrationName)]
@@ -157,11 +159,7 @@ fn announcements(table: &str, kinds: &[&str]) -> TableCreateStatement {
         )
         .col(at(Announcements::CreatedAt))
         .col(ColumnDef::new(Announcements::Cursor).uuid().null())
-        .col(
-            ColumnDef::new(Announcements::DoneAt)
-                .timestamp_with_time_zone()
-                .null(),
-        )
+        .col(nullable_at(Announcements::DoneAt))
         .take()
 }
 
@@ -343,13 +341,15 @@ impl MigrationTrait for Migration {
         allow_announcement_kinds(manager, OLD_ANNOUNCEMENT_KINDS).await?;
         if manager.get_database_backend() != DatabaseBackend::Sqlite {
             // Back to the name PostgreSQL gave 000005's unnamed CHECK.
-            manager
-                .get_connection()
-                .execute_unprepared(
+            run_all(
+                manager,
+                vec![
                     "ALTER TABLE announcements RENAME CONSTRAINT ck_announcements_kind \
-                     TO announcements_kind_check",
-                )
-                .await?;
+                     TO announcements_kind_check"
+                        .into(),
+                ],
+            )
+            .await?;
         }
         let old_actions: Vec<&str> = EVENT_ACTIONS
             .iter()

@@ -6,9 +6,9 @@
 //! hundred bytes and ten thousand of them fit in a few hundred pages.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
+use sea_orm_migration::sea_orm::DatabaseBackend;
 
-use crate::columns::{add_column, drop_column, fk, text, uuid_col};
+use crate::columns::{add_column, drop_column, fk, run_all, text, uuid_col};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -99,10 +99,11 @@ impl MigrationTrait for Migration {
         // The default only filled the rows there were; the column had none.
         // SQLite cannot drop a column's default but by copying the table.
         if manager.get_database_backend() != DatabaseBackend::Sqlite {
-            manager
-                .get_connection()
-                .execute_unprepared("ALTER TABLE consultations ALTER COLUMN draft DROP DEFAULT")
-                .await?;
+            run_all(
+                manager,
+                vec!["ALTER TABLE consultations ALTER COLUMN draft DROP DEFAULT".into()],
+            )
+            .await?;
         }
         manager
             .drop_table(Table::drop().table(ConsultationDrafts::Table).take())

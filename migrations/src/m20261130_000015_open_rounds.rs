@@ -13,7 +13,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DatabaseBackend;
 
-use crate::columns::{add_column, drop_column, run_all};
+use crate::columns::{add_column, drop_column, nullable_at, run_all};
 use crate::listing::{Consultations, rebuild_listing_indexes};
 
 #[derive(DeriveMigrationName)]
@@ -75,9 +75,7 @@ impl MigrationTrait for Migration {
         add_column(
             manager,
             Consultations::Table,
-            ColumnDef::new(Consultations::OpenRoundUntil)
-                .timestamp_with_time_zone()
-                .null(),
+            nullable_at(Consultations::OpenRoundUntil),
         )
         .await?;
         let backend = manager.get_database_backend();

@@ -72,9 +72,10 @@ const CANNOT_GIVE_BACK: &[(&str, &str)] = &[(
 async fn each_migration_undone_gives_back_the_schema_it_started_from(app: TestApp) {
     let conn = app.db.schema_conn();
     Migrator::reset(conn).await.unwrap();
+    let migrations = Migrator::migrations();
     let mut before = vec![schema(conn).await];
     assert_eq!(before[0], Vec::<String>::new());
-    for _ in Migrator::migrations() {
+    for _ in &migrations {
         Migrator::up(conn, Some(1)).await.unwrap();
         before.push(schema(conn).await);
     }
@@ -87,7 +88,6 @@ async fn each_migration_undone_gives_back_the_schema_it_started_from(app: TestAp
     );
     before.pop();
     let mut differences = Vec::new();
-    let migrations = Migrator::migrations();
     for (applied, migration) in migrations.iter().enumerate().rev() {
         Migrator::down(conn, Some(1)).await.unwrap();
         let (now, expected) = (schema(conn).await, before.pop().unwrap());
