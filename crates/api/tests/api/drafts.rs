@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::db_test;
 use crate::fixtures::{call, company, draft_v1, json_of, large_cctp, scene, staff};
-use crate::helpers::{TestApp, problem};
+use crate::helpers::{TestApp, problem, text_column};
 
 async fn the_draft_is_saved_with_optimistic_concurrency(app: TestApp) {
     // A scenario: each step depends on the one before.
@@ -299,7 +299,6 @@ db_test!(a_150_page_cctp_is_saved_opened_as_a_round_diffed_and_read);
 /// puts every draft back.
 async fn a_saved_draft_survives_its_move_out_of_the_consultation_and_back(app: TestApp) {
     use migration::{Migrator, MigratorTrait};
-    use sea_orm::{ConnectionTrait, Statement};
 
     let s = scene(&app).await;
     // Migrations 10, 11, …: all but the first nine.
@@ -307,17 +306,9 @@ async fn a_saved_draft_survives_its_move_out_of_the_consultation_and_back(app: T
     Migrator::down(app.db.schema_conn(), Some(from_tenth))
         .await
         .unwrap();
-    let conn = app.db.conn();
-    let row = conn
-        .query_one_raw(Statement::from_string(
-            conn.get_database_backend(),
-            "SELECT draft FROM consultations",
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    let kept: String = row.try_get_by_index(0).unwrap();
-    assert_eq!(serde_json::from_str::<Value>(&kept).unwrap(), s.draft);
+    let kept = text_column(app.db.conn(), "SELECT draft FROM consultations").await;
+    assert_eq!(kept.len(), 1);
+    assert_eq!(serde_json::from_str::<Value>(&kept[0]).unwrap(), s.draft);
 
     Migrator::up(app.db.schema_conn(), None).await.unwrap();
     let path = format!("/consultations/{}/draft", s.consultation);

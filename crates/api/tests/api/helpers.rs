@@ -5,7 +5,7 @@ use jesaisfaire_api::db::Db;
 use jesaisfaire_api::domain::accounts;
 use jesaisfaire_api::startup::Application;
 use reqwest::{Response, StatusCode};
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use serde_json::{Value, json};
 use shared::Named;
 use shared::ProblemDetails;
@@ -331,6 +331,17 @@ impl TestApp {
 }
 
 /// Asserts an RFC 9457 answer and returns its body.
+/// The first column of each row `sql` selects, as text: a raw read of what
+/// the API does not show (a schema, a setting, a column it no longer has).
+pub async fn text_column(conn: &DatabaseConnection, sql: &str) -> Vec<String> {
+    conn.query_all_raw(Statement::from_string(conn.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.try_get_by_index(0).unwrap())
+        .collect()
+}
+
 pub async fn problem(response: Response, status: StatusCode) -> ProblemDetails {
     assert_eq!(response.status(), status);
     assert_eq!(

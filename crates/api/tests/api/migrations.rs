@@ -1,10 +1,10 @@
 //! The migrations as a whole: each one undoes exactly what it does.
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
+use sea_orm::{DatabaseBackend, DatabaseConnection};
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, text_column};
 
 /// Every table, column, index, constraint, trigger and function of the
 /// schema, one line each, in a stable order. The migrations' own journal
@@ -44,16 +44,7 @@ async fn schema(conn: &DatabaseConnection) -> Vec<String> {
              WHERE pronamespace = current_schema()::regnamespace"
         }
     };
-    let mut lines: Vec<String> = conn
-        .query_all_raw(Statement::from_string(
-            conn.get_database_backend(),
-            described,
-        ))
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.try_get_by_index(0).unwrap())
-        .collect();
+    let mut lines = text_column(conn, described).await;
     lines.sort();
     lines
 }

@@ -8,7 +8,7 @@ use crate::fixtures::{
     Company, Scene, Staff, call, close_round, company, get, in_round_one, json_of, round_one,
     round_two_opening, staff,
 };
-use crate::helpers::{Backend, TestApp, problem, spawn_app};
+use crate::helpers::{Backend, TestApp, problem, spawn_app, text_column};
 
 async fn a_company_outside_the_domain_and_territory_does_not_learn_the_consultation_exists(
     app: TestApp,
@@ -470,18 +470,9 @@ async fn on_sqlite_a_search_tests_its_words_on_the_listing_index_rather_than_on_
 /// request, because sea-orm binds its limits.
 #[tokio::test]
 async fn on_postgresql_every_connection_plans_a_statement_once_for_any_value() {
-    use sea_orm::{ConnectionTrait, Statement};
-
     let app = spawn_app(Backend::Postgres).await;
-    let conn = app.db.conn();
-    let row = conn
-        .query_one_raw(Statement::from_string(
-            conn.get_database_backend(),
-            "SHOW plan_cache_mode",
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    let mode: String = row.try_get_by_index(0).unwrap();
-    assert_eq!(mode, "force_generic_plan");
+    assert_eq!(
+        text_column(app.db.conn(), "SHOW plan_cache_mode").await,
+        ["force_generic_plan"]
+    );
 }
