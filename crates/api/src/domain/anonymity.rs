@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, Set,
@@ -73,6 +74,34 @@ pub async fn own_pseudonym(
     )
 }
 
+/// The column under which a statement reads a person's pseudonym.
+const PSEUDONYM: &str = "pseudonym_index";
+
+/// Adds to `statement` the pseudonym index, in the consultation
+/// `consultation`, of the person `person` — as the column
+/// `pseudonym_index`, NULL for staff and for a company with no pseudonym
+/// there yet. A page names its people from its own statement
+/// (`Labels::of_people`), not with a query of its own.
+pub fn add_pseudonym_column(statement: &mut SelectStatement, consultation: Expr, person: Expr) {
+    statement
+        .join(
+            JoinType::LeftJoin,
+            participant::Entity,
+            Condition::all()
+                .add(
+                    Expr::col((participant::Entity, participant::Column::ConsultationId))
+                        .eq(consultation),
+                )
+                .add(
+                    Expr::col((participant::Entity, participant::Column::CompanyUserId)).eq(person),
+                ),
+        )
+        .expr_as(
+            Expr::col((participant::Entity, participant::Column::PseudonymIndex)),
+            Alias::new(PSEUDONYM),
+        );
+}
+
 /// The names under which the people of one consultation appear to one reader.
 pub struct Labels {
     reader_id: Uuid,
@@ -87,25 +116,23 @@ impl Labels {
         conn: &impl ConnectionTrait,
         access: &ConsultationAccess,
     ) -> Result<Self, ApiError> {
-        Self::load(
-            conn,
-            access.consultation(),
-            access.user_id(),
-            Condition::all(),
-        )
-        .await
+        Self::load(conn, access.consultation(), access.user_id()).await
     }
 
-    /// The labels of some people of the consultation as the caller of
-    /// `access` reads them: those a page names, read by primary key.
-    pub async fn for_people(
-        conn: &impl ConnectionTrait,
+    /// The labels of the people a page names, as the caller of `access`
+    /// reads them, from their pseudonyms as the page's own statement read
+    /// them (`add_pseudonym_column`): no query of their own.
+    pub fn of_people(
         access: &ConsultationAccess,
-        people: impl IntoIterator<Item = Uuid>,
-    ) -> Result<Self, ApiError> {
-        let people: BTreeSet<Uuid> = people.into_iter().collect();
-        let among = Condition::all().add(participant::Column::CompanyUserId.is_in(people));
-        Self::load(conn, access.consultation(), access.user_id(), among).await
+        people: impl IntoIterator<Item = (Uuid, Option<i32>)>,
+    ) -> Self {
+        let mut labels = Self::empty(access.consultation(), access.user_id());
+        for (person, index) in people {
+            if let Some(index) = index {
+                labels.add(person, index);
+            }
+        }
+        labels
     }
 
     /// The labels its author needs to read a contribution it has just
@@ -120,7 +147,7 @@ impl Labels {
         conn: &impl ConnectionTrait,
         consultation: &consultation::Model,
     ) -> Result<Self, ApiError> {
-        Self::load(conn, consultation, Uuid::nil(), Condition::all()).await
+        Self::load(conn, consultation, Uuid::nil()).await
     }
 
     /// The record labels of several consultations, with one query.
@@ -138,7 +165,7 @@ impl Labels {
             .await?
         {
             if let Some(labels) = all.get_mut(&p.consultation_id) {
-                labels.add(&p);
+                labels.add(p.company_user_id, p.pseudonym_index);
             }
         }
         Ok(all)
@@ -152,26 +179,24 @@ impl Labels {
         }
     }
 
-    fn add(&mut self, p: &participant::Model) {
-        let index = u32::try_from(p.pseudonym_index).unwrap_or_default();
-        self.pseudonyms.insert(p.company_user_id, pseudonym(index));
+    fn add(&mut self, person: Uuid, index: i32) {
+        let index = u32::try_from(index).unwrap_or_default();
+        self.pseudonyms.insert(person, pseudonym(index));
     }
 
-    /// The labels of the consultation's participants that `among` selects.
+    /// The labels of every participant of the consultation.
     async fn load(
         conn: &impl ConnectionTrait,
         consultation: &consultation::Model,
         reader_id: Uuid,
-        among: Condition,
     ) -> Result<Self, ApiError> {
         let mut labels = Self::empty(consultation, reader_id);
         for p in participant::Entity::find()
             .filter(participant::Column::ConsultationId.eq(consultation.id))
-            .filter(among)
             .all(conn)
             .await?
         {
-            labels.add(&p);
+            labels.add(p.company_user_id, p.pseudonym_index);
         }
         Ok(labels)
     }

@@ -8,13 +8,16 @@ use sea_orm::sea_query::{
     Alias, Asterisk, DynIden, Expr, IntoIden, Order, Query, SelectStatement, UnionType,
 };
 use sea_orm::{
-    ConnectionTrait, EntityTrait, PaginatorTrait, QuerySelect, QueryTrait, Select, TryGetable,
+    ConnectionTrait, EntityTrait, FromQueryResult, QuerySelect, QueryTrait, Select, TryGetable,
 };
 use serde::Deserialize;
 use shared::auth::{Page, TotalRelation};
 use utoipa::IntoParams;
 
 use crate::error::ApiError;
+
+/// The column under which a page's statement reads the list's size.
+const LISTED_TOTAL: &str = "listed_total";
 
 pub const DEFAULT_PER_PAGE: u64 = 20;
 pub const MAX_PER_PAGE: u64 = 100;
@@ -125,16 +128,16 @@ impl Total {
     }
 }
 
-/// How many rows `query` selects: counted over a constant column and
-/// without the order, so that the database may answer from an index alone
-/// instead of reading (and sorting) every row it counts.
-async fn total<E: EntityTrait>(
-    conn: &impl ConnectionTrait,
-    query: &Select<E>,
-) -> Result<u64, ApiError> {
+/// The statement counting the rows `query` selects: over a constant
+/// column and without the order, so that the database may answer from an
+/// index alone instead of reading (and sorting) every row it counts.
+pub fn count_of<E: EntityTrait>(query: &Select<E>) -> SelectStatement {
     let mut counted = query.clone().select_only().column_as(Expr::value(1), "one");
     QueryTrait::query(&mut counted).clear_order_by();
-    Ok(counted.into_tuple::<i32>().count(conn).await?)
+    Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from_subquery(counted.into_query(), Alias::new("counted"))
+        .to_owned()
 }
 
 /// The size of a union of disjoint `parts`: the sum of their counts, each
@@ -235,8 +238,7 @@ impl PageRequest {
     }
 
     /// Reads this page of the rows `query` selects (the query carries its
-    /// own order, so pages do not overlap), then counts them if the page
-    /// does not tell how many there are.
+    /// own order, so pages do not overlap), and how many there are.
     pub async fn fetch<E>(
         self,
         conn: &impl ConnectionTrait,
@@ -244,34 +246,36 @@ impl PageRequest {
     ) -> Result<(Vec<E::Model>, u64), ApiError>
     where
         E: EntityTrait,
-        E::Model: Sync,
     {
-        let counted = query.clone();
-        self.fetch_or_tally(conn, query, total(conn, &counted))
-            .await
+        let total = count_of(&query);
+        self.fetch_as(conn, query.into_query(), total).await
     }
 
-    /// The same, with the list's size from `tally` (run only when the page
-    /// does not tell it) rather than counted row by row.
-    pub async fn fetch_or_tally<E>(
+    /// Reads this page of the rows `statement` selects (in its own order),
+    /// as `M`, with the list's size — the one number `total` selects, a
+    /// count or a tally — as a column of the same statement: one round trip
+    /// to the database, not two. Only a page beyond the list's end, which
+    /// has no row to carry it, reads `total` apart.
+    pub async fn fetch_as<M: FromQueryResult>(
         self,
         conn: &impl ConnectionTrait,
-        query: Select<E>,
-        tally: impl Future<Output = Result<u64, ApiError>>,
-    ) -> Result<(Vec<E::Model>, u64), ApiError>
-    where
-        E: EntityTrait,
-        E::Model: Sync,
-    {
-        let rows = query
+        mut statement: SelectStatement,
+        total: SelectStatement,
+    ) -> Result<(Vec<M>, u64), ApiError> {
+        statement
+            .expr_as(Expr::from(total.clone()), Alias::new(LISTED_TOTAL))
             .offset(self.offset())
-            .limit(self.per_page)
-            .all(conn)
-            .await?;
-        let total = match self.total_from(rows.len()) {
-            Some(total) => total,
-            None => tally.await?,
+            .limit(self.per_page);
+        let rows = conn.query_all(&statement).await?;
+        let total = match rows.first() {
+            Some(row) => u64::try_from(row.try_get::<i64>("", LISTED_TOTAL)?).unwrap_or_default(),
+            None if self.page == 1 => 0,
+            None => number(conn, total).await?,
         };
+        let rows = rows
+            .iter()
+            .map(|row| M::from_query_result(row, ""))
+            .collect::<Result<Vec<M>, _>>()?;
         Ok((rows, total))
     }
 

@@ -72,9 +72,10 @@ async fn a_new_contribution_is_answered_as_its_author_reads_it_afterwards(app: T
 db_test!(a_new_contribution_is_answered_as_its_author_reads_it_afterwards);
 
 /// The total of a contributions list, read from the consultation's tally
-/// when the page does not show the end, is the number of contributions the
-/// reader can page through: for staff, for a company with a confidential
-/// solution and a withdrawn contribution, and for the other companies.
+/// by the page's own statement, or apart for a page beyond the end (which
+/// has no row to carry it), is the number of contributions the reader can
+/// page through: for staff, for a company with a confidential solution and
+/// a withdrawn contribution, and for the other companies.
 async fn every_reader_s_total_is_what_they_can_page_through(app: TestApp) {
     let r = round_one(&app).await;
     let alternative = r.alternative["id"].as_str().unwrap();
@@ -90,8 +91,8 @@ async fn every_reader_s_total_is_what_they_can_page_through(app: TestApp) {
         ("gamma", &r.gamma.token, 3),
     ];
     for (reader, token, expected) in readers {
-        let list = |per_page: u32| {
-            let path = format!("{}?per_page={per_page}", r.contributions());
+        let list = |query: &str| {
+            let path = format!("{}?{query}", r.contributions());
             let app = &app;
             async move {
                 json_of(
@@ -101,12 +102,25 @@ async fn every_reader_s_total_is_what_they_can_page_through(app: TestApp) {
                 .await
             }
         };
-        let first = list(1).await;
-        let all = list(100).await;
+        let first = list("per_page=1").await;
+        let all = list("per_page=100").await;
+        let beyond = list("per_page=1&page=99").await;
         assert_eq!(first["items"].as_array().unwrap().len(), 1, "{reader}");
         assert_eq!(all["items"].as_array().unwrap().len(), expected, "{reader}");
+        assert_eq!(beyond["items"].as_array().unwrap().len(), 0, "{reader}");
         assert_eq!(first["total"], expected, "{reader}: tallied");
         assert_eq!(all["total"], expected, "{reader}: from the page");
+        assert_eq!(beyond["total"], expected, "{reader}: beyond the end");
+        // A filtered list is counted, not tallied: the same two ways.
+        let own = all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["author"]["is_you"] == true)
+            .count();
+        for query in ["mine=true&per_page=1", "mine=true&per_page=1&page=99"] {
+            assert_eq!(list(query).await["total"], own, "{reader}: {query}");
+        }
     }
 }
 db_test!(every_reader_s_total_is_what_they_can_page_through);

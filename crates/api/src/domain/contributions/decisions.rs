@@ -14,7 +14,7 @@ use shared::mail::MailKind;
 use shared::{FieldError, Named};
 use uuid::Uuid;
 
-use super::{load, views::one_view};
+use super::{load, view};
 use crate::auth::Authenticated;
 use crate::db::Db;
 use crate::domain::consultations::locked;
@@ -175,5 +175,5 @@ pub async fn decide(
         super::replies::contribution_letter(&access, &saved, "Décision de l'agent", &message);
     mail::send(&*txn, author_id, MailKind::ContributionAnswered, letter).await?;
     txn.commit().await?;
-    one_view(db, &access, saved).await
+    view(db, &access, saved.id).await
 }

@@ -10,9 +10,10 @@ pub mod synthesis;
 pub mod views;
 
 use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, SelectStatement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
+    QuerySelect, Select, Set,
 };
 use shared::Named;
 use shared::auth::Page;
@@ -34,11 +35,10 @@ use crate::domain::consultations::{lock, locked};
 use crate::domain::journal;
 use crate::domain::mail::letters::consultation_path;
 use crate::domain::mail::{Addressee, Letter};
-use crate::domain::pagination::PageRequest;
+use crate::domain::pagination::{PageRequest, count_of};
 use crate::entities::{consultation_tally, contribution};
 use crate::error::ApiError;
 use rules::{ValidContribution, validate};
-use views::one_view;
 
 pub async fn create(
     db: &Db,
@@ -180,14 +180,22 @@ fn visible_to(access: &ConsultationAccess) -> Condition {
 /// consultation (what `visible_to` selects), from the tally the database
 /// keeps rather than by counting them: staff see every one; a company the
 /// public ones, and its own others (confidential or withdrawn), a count
-/// bounded by what one company may write.
-async fn visible_total(db: &Db, access: &ConsultationAccess) -> Result<u64, ApiError> {
-    let tally = consultation_tally::Entity::find_by_id(access.id())
-        .one(db.conn())
-        .await?;
-    let (written, public) = tally.map_or((0, 0), |t| (t.written, t.public));
+/// bounded by what one company may write. One number, read by the page's
+/// own statement.
+fn visible_total(access: &ConsultationAccess) -> SelectStatement {
+    let tally = |column: consultation_tally::Column| {
+        let kept = Query::select()
+            .column(column)
+            .from(consultation_tally::Entity)
+            .and_where(consultation_tally::Column::ConsultationId.eq(access.id()))
+            .to_owned();
+        // No tally row yet: no contribution yet.
+        Expr::from(Func::coalesce([Expr::from(kept), Expr::value(0)]))
+    };
     let total = match access.viewer() {
-        Viewer::Owner | Viewer::AssignedBuyer | Viewer::Admin => written,
+        Viewer::Owner | Viewer::AssignedBuyer | Viewer::Admin => {
+            tally(consultation_tally::Column::Written)
+        }
         Viewer::Company => {
             let own_others = contribution::Entity::find()
                 .filter(contribution::Column::ConsultationId.eq(access.id()))
@@ -196,13 +204,11 @@ async fn visible_total(db: &Db, access: &ConsultationAccess) -> Result<u64, ApiE
                     Condition::any()
                         .add(contribution::Column::Confidential.eq(true))
                         .add(contribution::Column::Status.ne(ContributionStatus::Active)),
-                )
-                .count(db.conn())
-                .await?;
-            public.saturating_add(i64::try_from(own_others).unwrap_or(i64::MAX))
+                );
+            tally(consultation_tally::Column::Public).add(Expr::from(count_of(&own_others)))
         }
     };
-    Ok(u64::try_from(total).unwrap_or_default())
+    Query::select().expr(total).to_owned()
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -252,18 +258,39 @@ pub async fn list(
     page: PageRequest,
 ) -> Result<Page<ContributionDto>, ApiError> {
     let unfiltered = filter == ContributionFilter::default();
-    let query = contribution::Entity::find()
+    let chosen = contribution::Entity::find()
         .filter(visible_to(access))
-        .filter(filter.condition(access.user_id()))
-        .order_by_asc(contribution::Column::CreatedAt)
-        .order_by_asc(contribution::Column::Id);
-    let (rows, total) = if unfiltered {
-        page.fetch_or_tally(db.conn(), query, visible_total(db, access))
-            .await?
+        .filter(filter.condition(access.user_id()));
+    let total = if unfiltered {
+        visible_total(access)
     } else {
-        page.fetch(db.conn(), query).await?
+        count_of(&chosen)
     };
+    let (rows, total) = page
+        .fetch_as::<views::Listed>(db.conn(), views::listing(chosen), total)
+        .await?;
     Ok(page.page_of(views::views(db, access, rows).await?, total))
+}
+
+/// The contribution `id` if the reader of `access` may see it.
+fn visible_one(access: &ConsultationAccess, id: Uuid) -> Select<contribution::Entity> {
+    contribution::Entity::find_by_id(id).filter(visible_to(access))
+}
+
+/// The access to the consultation of the contribution `id`, or 404.
+async fn access_to_consultation_of(
+    db: &Db,
+    who: &Authenticated,
+    id: Uuid,
+) -> Result<ConsultationAccess, ApiError> {
+    let consultation_id = contribution::Entity::find_by_id(id)
+        .select_only()
+        .column(contribution::Column::ConsultationId)
+        .into_tuple::<Uuid>()
+        .one(db.conn())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    ConsultationAccess::load(db.conn(), who, consultation_id).await
 }
 
 /// A contribution and the access to its consultation, or 404 when either is not visible.
@@ -272,13 +299,8 @@ pub async fn load(
     who: &Authenticated,
     id: Uuid,
 ) -> Result<(ConsultationAccess, contribution::Model), ApiError> {
-    let c = contribution::Entity::find_by_id(id)
-        .one(db.conn())
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let access = ConsultationAccess::load(db.conn(), who, c.consultation_id).await?;
-    let c = contribution::Entity::find_by_id(c.id)
-        .filter(visible_to(&access))
+    let access = access_to_consultation_of(db, who, id).await?;
+    let c = visible_one(&access, id)
         .one(db.conn())
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -286,8 +308,13 @@ pub async fn load(
 }
 
 pub async fn get(db: &Db, who: &Authenticated, id: Uuid) -> Result<ContributionDto, ApiError> {
-    let (access, c) = load(db, who, id).await?;
-    one_view(db, &access, c).await
+    let access = access_to_consultation_of(db, who, id).await?;
+    view(db, &access, id).await
+}
+
+/// The contribution `id` as the reader of `access` sees it, or 404.
+async fn view(db: &Db, access: &ConsultationAccess, id: Uuid) -> Result<ContributionDto, ApiError> {
+    views::one_view(db, access, visible_one(access, id)).await
 }
 
 /// The author's change to its own contribution, allowed only while the
@@ -367,7 +394,7 @@ async fn change_own(
     let author = company.company_user_id();
     journal::record(&*txn, access.id(), author, what.action, what.detail).await?;
     txn.commit().await?;
-    one_view(db, &access, saved).await
+    view(db, &access, saved.id).await
 }
 
 /// The anonymity guard on a company's texts, as it sent them (the spans

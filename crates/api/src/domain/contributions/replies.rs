@@ -17,7 +17,7 @@ use shared::mail::MailKind;
 use shared::types::Invalid;
 use uuid::Uuid;
 
-use super::{load, views::one_view};
+use super::{load, view};
 use crate::auth::Authenticated;
 use crate::db::Db;
 use crate::domain::access::ConsultationAccess;
@@ -38,7 +38,7 @@ pub async fn reply(
     id: Uuid,
     request: ReplyRequest,
 ) -> Result<ContributionDto, ApiError> {
-    let (access, mut c) = load(db, who, id).await?;
+    let (access, c) = load(db, who, id).await?;
     let by_owner = access.as_owner().is_ok();
     if !by_owner && c.author_id != access.user_id() {
         return Err(ApiError::Forbidden);
@@ -106,11 +106,10 @@ pub async fn reply(
             .filter(contribution::Column::AnsweredAt.is_null())
             .exec(&*txn)
             .await?;
-        c.answered_at = c.answered_at.or(Some(now));
         notify_agent_reply(&*txn, &access, &c, audience).await?;
     }
     txn.commit().await?;
-    one_view(db, &access, c).await
+    view(db, &access, c.id).await
 }
 
 /// Who reads a reply. The agent's answer to a clarification reaches every

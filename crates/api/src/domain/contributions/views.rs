@@ -3,7 +3,10 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Expr, SelectStatement};
+use sea_orm::{
+    ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QueryTrait, Select,
+};
 use shared::consultation::{
     ContributionDto, ContributionStatus, DecisionDto, ReplyAudience, ReplyDto,
 };
@@ -11,25 +14,63 @@ use uuid::Uuid;
 
 use crate::db::Db;
 use crate::domain::access::{ConsultationAccess, Viewer};
-use crate::domain::anonymity::Labels;
+use crate::domain::anonymity::{Labels, add_pseudonym_column};
 use crate::entities::{contribution, reply};
 use crate::error::ApiError;
 
-/// Views of several contributions with two queries, whatever their number.
-/// Only the people they show are named: a page costs the same in a
-/// consultation of ten companies as in one of thousands.
+/// A contribution as a view reads it: its row and its author's pseudonym.
+#[derive(Debug, FromQueryResult)]
+pub struct Listed {
+    #[sea_orm(nested)]
+    contribution: contribution::Model,
+    pseudonym_index: Option<i32>,
+}
+
+/// A reply as a view reads it: its row and its author's pseudonym.
+#[derive(Debug, FromQueryResult)]
+struct ListedReply {
+    #[sea_orm(nested)]
+    reply: reply::Model,
+    pseudonym_index: Option<i32>,
+}
+
+/// The statement reading the contributions `chosen` selects as views read
+/// them: oldest first, each with its author's pseudonym.
+pub fn listing(chosen: Select<contribution::Entity>) -> SelectStatement {
+    let mut statement = chosen
+        .order_by_asc(contribution::Column::CreatedAt)
+        .order_by_asc(contribution::Column::Id)
+        .into_query();
+    add_pseudonym_column(
+        &mut statement,
+        Expr::col((contribution::Entity, contribution::Column::ConsultationId)),
+        Expr::col((contribution::Entity, contribution::Column::AuthorId)),
+    );
+    statement
+}
+
+/// Views of several contributions with one more query, for their replies,
+/// whatever their number: the rows carry their authors' pseudonyms, and
+/// the replies theirs, so a page costs the same in a consultation of ten
+/// companies as in one of thousands.
 pub async fn views(
     db: &Db,
     access: &ConsultationAccess,
-    rows: Vec<contribution::Model>,
+    rows: Vec<Listed>,
 ) -> Result<Vec<ContributionDto>, ApiError> {
-    let replies = replies_of(db, &rows).await?;
-    let people = rows
-        .iter()
-        .map(|c| c.author_id)
-        .chain(replies.values().flatten().map(|r| r.author_id));
-    let labels = Labels::for_people(db.conn(), access, people).await?;
-    let mut dtos = labelled(&labels, access, rows, replies);
+    let replies = replies_of(db, access.id(), rows.iter().map(|row| row.contribution.id)).await?;
+    let labels = Labels::of_people(
+        access,
+        rows.iter()
+            .map(|row| (row.contribution.author_id, row.pseudonym_index))
+            .chain(
+                replies
+                    .iter()
+                    .map(|r| (r.reply.author_id, r.pseudonym_index)),
+            ),
+    );
+    let rows = rows.into_iter().map(|row| row.contribution).collect();
+    let mut dtos = labelled(&labels, access, rows, by_contribution(replies));
     withhold_confidential(access, &mut dtos);
     Ok(dtos)
 }
@@ -68,7 +109,8 @@ pub async fn for_record(
         .order_by_asc(contribution::Column::Id)
         .all(db.conn())
         .await?;
-    let replies = replies_of(db, &rows).await?;
+    let replies = replies_of(db, reader.id(), rows.iter().map(|c| c.id)).await?;
+    let replies = by_contribution(replies);
     let mut dtos = labelled(labels, reader, rows, replies);
     withhold_confidential(reader, &mut dtos);
     Ok(dtos)
@@ -81,22 +123,44 @@ fn reads(reader: &ConsultationAccess, c: &contribution::Model, r: &reply::Model)
         || c.author_id == reader.user_id()
 }
 
-/// The replies to each contribution, in order, with one query.
+/// The replies to the contributions `ids` of the consultation
+/// `consultation_id`, in order, each with its author's pseudonym, with one
+/// query (none for no contribution).
 async fn replies_of(
     db: &Db,
-    rows: &[contribution::Model],
-) -> Result<HashMap<Uuid, Vec<reply::Model>>, ApiError> {
-    let mut replies: HashMap<Uuid, Vec<reply::Model>> = HashMap::new();
-    for r in reply::Entity::find()
-        .filter(reply::Column::ContributionId.is_in(rows.iter().map(|c| c.id)))
+    consultation_id: Uuid,
+    ids: impl ExactSizeIterator<Item = Uuid>,
+) -> Result<Vec<ListedReply>, ApiError> {
+    if ids.len() == 0 {
+        return Ok(Vec::new());
+    }
+    let mut statement = reply::Entity::find()
+        .filter(reply::Column::ContributionId.is_in(ids))
         .order_by_asc(reply::Column::CreatedAt)
         .order_by_asc(reply::Column::Id)
-        .all(db.conn())
-        .await?
-    {
-        replies.entry(r.contribution_id).or_default().push(r);
+        .into_query();
+    add_pseudonym_column(
+        &mut statement,
+        Expr::value(consultation_id),
+        Expr::col((reply::Entity, reply::Column::AuthorId)),
+    );
+    Ok(
+        ListedReply::find_by_statement(db.conn().get_database_backend().build(&statement))
+            .all(db.conn())
+            .await?,
+    )
+}
+
+/// Replies grouped under their contributions, in order.
+fn by_contribution(replies: Vec<ListedReply>) -> HashMap<Uuid, Vec<reply::Model>> {
+    let mut grouped: HashMap<Uuid, Vec<reply::Model>> = HashMap::new();
+    for r in replies {
+        grouped
+            .entry(r.reply.contribution_id)
+            .or_default()
+            .push(r.reply);
     }
-    Ok(replies)
+    grouped
 }
 
 fn labelled(
@@ -161,13 +225,19 @@ pub fn created(author: &ConsultationAccess, c: contribution::Model) -> Contribut
     view(&Labels::of_author(author), c, Vec::new())
 }
 
+/// The view of one contribution of `access`'s consultation, if its reader
+/// may see it (`visible` selects what it may).
 pub async fn one_view(
     db: &Db,
     access: &ConsultationAccess,
-    c: contribution::Model,
+    visible: Select<contribution::Entity>,
 ) -> Result<ContributionDto, ApiError> {
-    views(db, access, vec![c])
+    let statement = listing(visible);
+    let rows = Listed::find_by_statement(db.conn().get_database_backend().build(&statement))
+        .all(db.conn())
+        .await?;
+    views(db, access, rows)
         .await?
         .pop()
-        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("contribution view vanished")))
+        .ok_or(ApiError::NotFound)
 }

@@ -1,10 +1,10 @@
 //! The audit trail: one event per change, never updated nor deleted.
 
-use std::collections::HashMap;
-
 use chrono::Utc;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QueryTrait, Set,
 };
 use shared::auth::Page;
 use shared::consultation::{EventAction, EventDto};
@@ -13,8 +13,8 @@ use uuid::Uuid;
 
 use crate::db::Db;
 use crate::domain::access::ConsultationAccess;
-use crate::domain::anonymity::Labels;
-use crate::domain::pagination::PageRequest;
+use crate::domain::anonymity::{Labels, add_pseudonym_column};
+use crate::domain::pagination::{PageRequest, count_of};
 use crate::entities::{event, user};
 use crate::error::ApiError;
 
@@ -39,6 +39,16 @@ pub async fn record(
     Ok(())
 }
 
+/// An event as the trail reads it: its row, its actor's role and, for a
+/// company, its pseudonym.
+#[derive(Debug, FromQueryResult)]
+struct Listed {
+    #[sea_orm(nested)]
+    event: event::Model,
+    actor_role: Option<Role>,
+    pseudonym_index: Option<i32>,
+}
+
 /// The audit trail, readable by the owner agent, the assigned buyer and admins.
 pub async fn list(
     db: &Db,
@@ -46,28 +56,41 @@ pub async fn list(
     page: PageRequest,
 ) -> Result<Page<EventDto>, ApiError> {
     access.require_staff()?;
-    let conn = db.conn();
-    let query = event::Entity::find()
-        .filter(event::Column::ConsultationId.eq(access.id()))
+    let chosen = event::Entity::find().filter(event::Column::ConsultationId.eq(access.id()));
+    let total = count_of(&chosen);
+    let mut statement = chosen
         .order_by_asc(event::Column::CreatedAt)
-        .order_by_asc(event::Column::Id);
-    let (rows, total) = page.fetch(conn, query).await?;
-    let actor_ids: Vec<Uuid> = rows.iter().map(|e| e.actor_id).collect();
-    let labels = Labels::for_people(conn, access, actor_ids.iter().copied()).await?;
-    let roles: HashMap<Uuid, Role> = user::Entity::find()
-        .filter(user::Column::Id.is_in(actor_ids))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.role))
-        .collect();
+        .order_by_asc(event::Column::Id)
+        .into_query();
+    statement
+        .join(
+            JoinType::LeftJoin,
+            user::Entity,
+            Expr::col((user::Entity, user::Column::Id))
+                .equals((event::Entity, event::Column::ActorId)),
+        )
+        .expr_as(
+            Expr::col((user::Entity, user::Column::Role)),
+            Alias::new("actor_role"),
+        );
+    add_pseudonym_column(
+        &mut statement,
+        Expr::col((event::Entity, event::Column::ConsultationId)),
+        Expr::col((event::Entity, event::Column::ActorId)),
+    );
+    let (rows, total) = page.fetch_as::<Listed>(db.conn(), statement, total).await?;
+    let labels = Labels::of_people(
+        access,
+        rows.iter()
+            .map(|row| (row.event.actor_id, row.pseudonym_index)),
+    );
     let items = rows
         .into_iter()
-        .map(|e| EventDto {
-            at: e.created_at,
-            actor: labels.actor(e.actor_id, roles.get(&e.actor_id).copied()),
-            action: e.action,
-            detail: e.detail,
+        .map(|row| EventDto {
+            actor: labels.actor(row.event.actor_id, row.actor_role),
+            at: row.event.created_at,
+            action: row.event.action,
+            detail: row.event.detail,
         })
         .collect();
     Ok(page.page_of(items, total))

@@ -11,8 +11,10 @@
 use std::collections::BTreeSet;
 
 use chrono::Utc;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryTrait, Set,
+};
 use shared::auth::Page;
 use shared::consultation::{NotificationDto, NotificationsDto};
 use uuid::Uuid;
@@ -93,8 +95,10 @@ pub async fn list(
         .filter(notification::Column::UserId.eq(who.user_id()))
         .order_by_desc(notification::Column::CreatedAt)
         .order_by_desc(notification::Column::Id);
+    // The size is known already: the page's statement only carries it.
+    let received = Query::select().expr(Expr::value(received)).to_owned();
     let (rows, total) = page
-        .fetch_or_tally(conn, query, async { Ok(count(received)) })
+        .fetch_as::<notification::Model>(conn, query.into_query(), received)
         .await?;
     let items = rows
         .into_iter()
