@@ -40,6 +40,9 @@ async function check(page: Page, [path, heading]: Visit) {
 }
 
 test('public pages pass axe at both widths', async ({ page }) => {
+  // Two dozen axe passes, the first run of a cold web app: on a busy
+  // two-core machine, more than the default minute (seen: 1.1 min).
+  test.slow();
   // An unknown unsubscribe link is looked up, and not found.
   const errors = watchPageErrors(page, { alsoExpected: /status of 404/ });
   // Nobody signed in on this browser: no session renewal is even tried.
@@ -90,6 +93,8 @@ for (const [role, email] of [
   ['buyer', 'acheteur@demo.jesaisfaire.fr'],
 ] as const) {
   test(`every page of the ${role} passes axe at both widths`, async ({ page }) => {
+    // As many axe passes as the public pages (seen: 56 s of the minute).
+    test.slow();
     const errors = watchPageErrors(page);
     await page.goto('/connexion?next=/consultations');
     await new LoginPage(page).logIn(email, DEMO_PASSWORD);
