@@ -1,8 +1,9 @@
 //! The one way every list endpoint reads a page: `page`/`per_page` from the
 //! query string, within their documented bounds (400 otherwise), then an
 //! offset query — of the rows themselves, or of their keys when the list is
-//! the union of several index searches — and a count unless the page itself
-//! shows the list's end: exact, or for a search in texts, up to a bound.
+//! the union of several index searches — that also reads the list's size as
+//! a column (a count or a tally), and counts apart only a page beyond the
+//! end; a search in texts is counted apart, up to a bound.
 
 use sea_orm::sea_query::{
     Alias, Asterisk, DynIden, Expr, IntoIden, Order, Query, SelectStatement, UnionType,
