@@ -135,27 +135,24 @@ impl Total {
 pub fn count_of<E: EntityTrait>(query: &Select<E>) -> SelectStatement {
     let mut counted = query.clone().select_only().column_as(Expr::value(1), "one");
     QueryTrait::query(&mut counted).clear_order_by();
+    rows_of(counted.into_query())
+}
+
+/// The statement counting the rows `statement` yields.
+fn rows_of(statement: SelectStatement) -> SelectStatement {
     Query::select()
         .expr(Expr::cust("COUNT(*)"))
-        .from_subquery(counted.into_query(), Alias::new("counted"))
+        .from_subquery(statement, Alias::new("counted"))
         .to_owned()
 }
 
 /// The size of a union of disjoint `parts`: the sum of their counts, each
 /// counted on its own index.
 fn sum_of_counts(parts: &[SelectStatement]) -> Expr {
-    let counted = Alias::new("counted");
     parts
         .iter()
         .cloned()
-        .map(|part| {
-            Expr::from(
-                Query::select()
-                    .expr(Expr::cust("COUNT(*)"))
-                    .from_subquery(part, counted.clone())
-                    .to_owned(),
-            )
-        })
+        .map(|part| Expr::from(rows_of(part)))
         // The trait named here only: imported, its `max` would shadow Ord's.
         .reduce(sea_orm::sea_query::ExprTrait::add)
         .unwrap_or_else(|| Expr::value(0))
@@ -208,11 +205,7 @@ async fn count_up_to(
         .from_subquery(matched, Alias::new("matched"))
         .limit(limit)
         .to_owned();
-    let counted = Query::select()
-        .expr(Expr::cust("COUNT(*)"))
-        .from_subquery(first, Alias::new("counted"))
-        .to_owned();
-    number(conn, counted).await
+    number(conn, rows_of(first)).await
 }
 
 /// The one number `statement` selects.
