@@ -26,24 +26,6 @@ pub async fn in_turn<F: Future>(work: F) -> Result<F::Output, ApiError> {
         .await
         .map_err(|e| ApiError::Unexpected(e.into()))?;
     let output = work.await;
-    release_freed_memory();
+    crate::memory::release_freed();
     Ok(output)
 }
-
-/// A heavy read frees its tens of megabytes as small blocks scattered
-/// through the allocator's heap, whose pages glibc keeps while a live block
-/// shares them; `malloc_trim` hands the wholly free pages back. Measured
-/// after 16 sourcing reports of the national data set: 168 → 119 MB
-/// resident, for a few milliseconds after a job of hundreds.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-#[allow(unsafe_code)]
-fn release_freed_memory() {
-    // SAFETY: malloc_trim takes the allocator's own locks and only gives
-    // free pages back to the system; no block in use is touched.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn release_freed_memory() {}

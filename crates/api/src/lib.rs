@@ -11,6 +11,7 @@ pub mod extract;
 pub mod heavy;
 pub mod limits;
 pub mod mailer;
+pub mod memory;
 pub mod routes;
 pub mod security_headers;
 pub mod spa;
