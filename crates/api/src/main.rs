@@ -6,7 +6,7 @@ use jesaisfaire_api::configuration::{DEFAULT_DATABASE_URL, Settings, ignoring_em
 use jesaisfaire_api::db::Db;
 use jesaisfaire_api::domain::accounts;
 use jesaisfaire_api::startup::{Application, openapi_spec};
-use jesaisfaire_api::{demo, telemetry};
+use jesaisfaire_api::{demo, memory, telemetry};
 use shared::Named;
 use shared::auth::CreateUserRequest;
 use shared::types::StaffRole;
@@ -52,42 +52,8 @@ fn read_password() -> anyhow::Result<String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
-/// glibc's allocator, tuned for a server before any thread starts. By
-/// default glibc raises its mmap threshold to the size of every large
-/// block freed (up to 32 MiB): after one password hash (19 MiB) such blocks
-/// come from the heap and stay there, and each thread gets an arena of its
-/// own that keeps what its exports freed. Measured on the national data
-/// set: 30 sign-ins took the server from 39 to 293 MB; with the threshold
-/// fixed, 44 MB.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-#[allow(unsafe_code)]
-mod allocator {
-    /// glibc's default threshold, kept fixed.
-    const MMAP_THRESHOLD: libc::c_int = 128 * 1024;
-    /// Arenas shared by all threads.
-    const ARENAS: libc::c_int = 2;
-
-    pub fn tune() {
-        // SAFETY: mallopt only sets parameters of the allocator, with values
-        // in their documented ranges; it is called before any other thread
-        // exists.
-        let set = unsafe {
-            libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD)
-                & libc::mallopt(libc::M_ARENA_MAX, ARENAS)
-        };
-        if set != 1 {
-            eprintln!("glibc refused the allocator settings: the server may use more memory");
-        }
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-mod allocator {
-    pub fn tune() {}
-}
-
 fn main() -> anyhow::Result<()> {
-    allocator::tune();
+    memory::tune_allocator();
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?

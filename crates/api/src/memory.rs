@@ -1,5 +1,38 @@
-//! Handing freed memory back to the system, after work that allocates tens
-//! of megabytes at once: a heavy read's document, a password hash.
+//! glibc's allocator, kept lean for a long-running server: tuned once at
+//! start-up, and handed back what work that allocates tens of megabytes at
+//! once (a heavy read's document, a password hash) freed.
+
+/// glibc's default mmap threshold, kept fixed.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const MMAP_THRESHOLD: libc::c_int = 128 * 1024;
+/// Arenas shared by all threads.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const ARENAS: libc::c_int = 2;
+
+/// Tunes the allocator; to be called before any other thread starts. By
+/// default glibc raises its mmap threshold to the size of every large
+/// block freed (up to 32 MiB): after one password hash (19 MiB) such blocks
+/// come from the heap and stay there, and each thread gets an arena of its
+/// own that keeps what its exports freed. Measured on the national data
+/// set: 30 sign-ins took the server from 39 to 293 MB; with the threshold
+/// fixed, 44 MB.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)]
+pub fn tune_allocator() {
+    // SAFETY: mallopt only sets parameters of the allocator, with values
+    // in their documented ranges; it is called before any other thread
+    // exists.
+    let set = unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+            & libc::mallopt(libc::M_ARENA_MAX, ARENAS)
+    };
+    if set != 1 {
+        eprintln!("glibc refused the allocator settings: the server may use more memory");
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+pub fn tune_allocator() {}
 
 /// Large blocks freed into glibc's heaps stay resident: a document's tens
 /// of megabytes as small blocks scattered through pages that live blocks
